@@ -1,0 +1,133 @@
+/*
+ * onnxlint.h - the public C API of onnxlint.
+ *
+ * onnxlint reads an ONNX model, builds a graph of values and nodes, and
+ * reports what it finds.  Everything here is an opaque handle, a status code
+ * or a plain struct: no protobuf-c type crosses this header.
+ *
+ * Invariants the library keeps:
+ *   - It never prints and never exits.  Errors come back as a status plus a
+ *     one-line message (onnxlint_error); warnings and findings go to a sink
+ *     the caller provides; reports are written through a writer callback.
+ *   - Every byte it allocates goes through one allocator hook
+ *     (onnxlint_allocator), protobuf-c's allocations included, so a caller
+ *     can bound memory or fail the N-th allocation.
+ *   - Weights are not read when a model loads: a tensor's payload stays in
+ *     the file until something asks for its values.
+ *
+ * Usage:
+ *
+ *     onnxlint_error err;
+ *     onnxlint_model *m = NULL;
+ *     if (onnxlint_model_load("model.onnx", NULL, &m, &err) != ONNXLINT_OK) {
+ *         fprintf(stderr, "%s\n", err.message);
+ *         return 2;
+ *     }
+ *     onnxlint_inspect_write(m, ONNXLINT_FORMAT_TEXT, my_writer, stdout);
+ *     onnxlint_model_free(m);
+ */
+#ifndef ONNXLINT_H
+#define ONNXLINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ONNXLINT_VERSION "0.1.0"
+
+/* Status codes.  ONNXLINT_OK is zero; every other value is a failure whose
+ * one-line description is in the onnxlint_error the call filled in. */
+typedef enum onnxlint_status {
+    ONNXLINT_OK = 0,
+    ONNXLINT_ENOMEM,     /* the allocator hook refused */
+    ONNXLINT_EIO,        /* a file could not be opened, read or mapped */
+    ONNXLINT_EMALFORMED, /* the bytes are not a valid ONNX model */
+    ONNXLINT_EUNSAFE,    /* external data points outside the model's folder */
+    ONNXLINT_ELIMIT,     /* a documented limit (depth, count, size) was hit */
+    ONNXLINT_EINVAL,     /* the caller passed an invalid argument */
+    ONNXLINT_EWRITE      /* the writer callback failed */
+} onnxlint_status;
+
+/* Returns a static lowercase name for a status ("ok", "out of memory"...). */
+const char *onnxlint_status_name(onnxlint_status status);
+
+/* A failure's one-line description: the file, where in it, and what is
+ * wrong, e.g. "m.onnx: truncated: field 'raw_data' at offset 120 needs 48
+ * bytes, 7 remain".  Always NUL-terminated, never contains a newline. */
+typedef struct onnxlint_error {
+    onnxlint_status status;
+    char message[1024];
+} onnxlint_error;
+
+/* The one allocation hook.  alloc returns NULL to refuse; free accepts
+ * NULL.  Both receive ctx.  Allocations are never resized. */
+typedef struct onnxlint_allocator {
+    void *(*alloc)(void *ctx, size_t size);
+    void (*free)(void *ctx, void *ptr);
+    void *ctx;
+} onnxlint_allocator;
+
+typedef enum onnxlint_severity {
+    ONNXLINT_NOTE = 0,
+    ONNXLINT_WARNING = 1,
+    ONNXLINT_ERROR = 2
+} onnxlint_severity;
+
+/* A diagnostic raised while loading (a newer IR version than known, a node
+ * input that nothing defines...).  Strings live until the callback returns;
+ * node is NULL when the diagnostic is about the whole model. */
+typedef struct onnxlint_diagnostic {
+    onnxlint_severity severity;
+    const char *code;    /* a rule id, e.g. "undefined-value", "opset" */
+    const char *node;    /* node name (or "#K" for an unnamed node), or NULL */
+    const char *message; /* one line, already escaped for display */
+} onnxlint_diagnostic;
+
+typedef void (*onnxlint_diagnostic_fn)(void *ctx, const onnxlint_diagnostic *diagnostic);
+
+typedef struct onnxlint_load_options {
+    const onnxlint_allocator *allocator; /* NULL: malloc/free */
+    onnxlint_diagnostic_fn on_diagnostic; /* NULL: diagnostics are dropped */
+    void *diagnostic_ctx;
+} onnxlint_load_options;
+
+typedef struct onnxlint_model onnxlint_model;
+
+/* Loads the ONNX model at path.  On success stores the model in *out and
+ * returns ONNXLINT_OK; diagnostics of any severity may have been reported
+ * (an error-severity diagnostic means the graph is structurally broken but
+ * still inspectable).  On failure *out is NULL, err (if not NULL) holds the
+ * one-line reason, and nothing stays allocated.  options may be NULL. */
+onnxlint_status onnxlint_model_load(const char *path, const onnxlint_load_options *options,
+                                    onnxlint_model **out, onnxlint_error *err);
+
+/* Releases everything the model holds.  Accepts NULL. */
+void onnxlint_model_free(onnxlint_model *model);
+
+/* Counts of the diagnostics reported while loading, by severity. */
+size_t onnxlint_model_diagnostic_count(const onnxlint_model *model, onnxlint_severity severity);
+
+typedef enum onnxlint_format {
+    ONNXLINT_FORMAT_TEXT = 0,
+    ONNXLINT_FORMAT_JSON = 1
+} onnxlint_format;
+
+/* Receives report bytes; returns 0 on success, non-zero to abort. */
+typedef int (*onnxlint_write_fn)(void *ctx, const char *data, size_t len);
+
+/* Writes the inspect report of a loaded model (IR version, producer,
+ * opsets, inputs/outputs with types and shapes, initializer statistics,
+ * operator counts, subgraphs, functions, metadata) in the given format.
+ * Returns ONNXLINT_EWRITE if the writer fails, ONNXLINT_ENOMEM if the
+ * allocator does. */
+onnxlint_status onnxlint_inspect_write(const onnxlint_model *model, onnxlint_format format,
+                                       onnxlint_write_fn write, void *write_ctx, onnxlint_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ONNXLINT_H */

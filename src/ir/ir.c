@@ -1,0 +1,97 @@
+/*
+ * ir.c - small queries on the graph IR that every room needs.
+ */
+#include "ir/ir.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int64_t ol_opset_version(const ol_opset *opsets, size_t n, const char *domain)
+{
+    if (strcmp(domain, "ai.onnx") == 0)
+        domain = "";
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(opsets[i].domain, domain) == 0)
+            return opsets[i].version;
+    }
+    return 0;
+}
+
+const Onnx__AttributeProto *ol_node_attribute(const ol_node *node, const char *name)
+{
+    for (size_t i = 0; i < node->proto->n_attribute; i++) {
+        const Onnx__AttributeProto *a = node->proto->attribute[i];
+        if (a->name && strcmp(a->name, name) == 0)
+            return a;
+    }
+    return NULL;
+}
+
+int64_t ol_node_attribute_int(const ol_node *node, const char *name, int64_t fallback)
+{
+    const Onnx__AttributeProto *a = ol_node_attribute(node, name);
+    if (!a || !a->has_i || (a->has_type && a->type != ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT))
+        return fallback;
+    return a->i;
+}
+
+const char *ol_node_display_name(const ol_node *node, char *buf, size_t len)
+{
+    if (node->name[0])
+        return node->name;
+    snprintf(buf, len, "#%zu", node->index);
+    return buf;
+}
+
+ol_value *ol_graph_lookup(const ol_graph *graph, const char *name)
+{
+    for (; graph; graph = graph->parent) {
+        ol_value *v = ol_map_get(&graph->values, name);
+        if (v)
+            return v;
+    }
+    return NULL;
+}
+
+static const struct {
+    const char *name;
+    unsigned bits;
+} elem_types[OL_ELEM_MAX + 1] = {
+    [1] = {"float", 32},        [2] = {"uint8", 8},          [3] = {"int8", 8},
+    [4] = {"uint16", 16},       [5] = {"int16", 16},         [6] = {"int32", 32},
+    [7] = {"int64", 64},        [8] = {"string", 0},         [9] = {"bool", 8},
+    [10] = {"float16", 16},     [11] = {"double", 64},       [12] = {"uint32", 32},
+    [13] = {"uint64", 64},      [14] = {"complex64", 64},    [15] = {"complex128", 128},
+    [16] = {"bfloat16", 16},    [17] = {"float8e4m3fn", 8},  [18] = {"float8e4m3fnuz", 8},
+    [19] = {"float8e5m2", 8},   [20] = {"float8e5m2fnuz", 8}, [21] = {"uint4", 4},
+    [22] = {"int4", 4},         [23] = {"float4e2m1", 4},
+};
+
+const char *ol_elem_type_name(int32_t elem_type)
+{
+    if (elem_type <= 0 || elem_type > OL_ELEM_MAX)
+        return NULL;
+    return elem_types[elem_type].name;
+}
+
+unsigned ol_elem_type_bits(int32_t elem_type)
+{
+    if (elem_type <= 0 || elem_type > OL_ELEM_MAX)
+        return 0;
+    return elem_types[elem_type].bits;
+}
+
+bool ol_dims_count(const int64_t *dims, size_t rank, uint64_t *count)
+{
+    uint64_t n = 1;
+    for (size_t i = 0; i < rank; i++) {
+        if (dims[i] < 0)
+            return false;
+        uint64_t d = (uint64_t)dims[i];
+        if (d && n > (uint64_t)INT64_MAX / d)
+            return false;
+        n *= d;
+    }
+    *count = n;
+    return true;
+}

@@ -1,0 +1,245 @@
+/*
+ * ir.h - the graph IR: values, nodes, graphs, functions, tensors, types.
+ *
+ * The IR is built once by the loader and then only read (inference will
+ * annotate values with inferred types in later passes).  It knows nothing
+ * about any operator: attributes stay in the NodeProto and are read on
+ * demand through ol_node_attribute.
+ *
+ * Invariants:
+ *   - Everything lives in the model's arena and dies with it.
+ *   - Within one graph scope a name maps to exactly one ol_value (its map);
+ *     a name a node reads but nothing defines gets one value flagged
+ *     OL_VALUE_UNDEFINED, so every node input is a value or NULL (an
+ *     omitted optional input, spelled "" in ONNX).
+ *   - A subgraph's reference to an enclosing scope's value is a local
+ *     ol_value flagged OL_VALUE_OUTER whose `outer` points at the real one;
+ *     the graph lists them in outer_refs.
+ *   - Every value has at most one producer; a second node writing the same
+ *     name gets a fresh, unregistered value (and a duplicate-name
+ *     diagnostic).
+ *   - Tensor payloads are never copied into the IR: an ol_tensor points at
+ *     its ol_payload (the bytes' place in the mapped file) or at its
+ *     external file.
+ */
+#ifndef OL_IR_H
+#define OL_IR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "load/wire.h"
+#include "onnx.pb-c.h"
+#include "onnxlint/onnxlint.h"
+#include "util/arena.h"
+#include "util/map.h"
+
+/* ONNX element types (TensorProto.DataType), FLOAT4E2M1 the newest known. */
+#define OL_ELEM_UNDEFINED 0
+#define OL_ELEM_MAX 23
+
+/* How many diagnostics a model keeps for its reports (all are counted and
+ * all reach the sink). */
+#define OL_MAX_KEPT_DIAGNOSTICS 1000
+
+/* The rank of a shape nobody declared. */
+#define OL_RANK_UNKNOWN (-1)
+/* Largest rank accepted from a file. */
+#define OL_MAX_RANK 64
+
+typedef enum ol_dim_kind {
+    OL_DIM_UNKNOWN = 0, /* no value and no name */
+    OL_DIM_VALUE,       /* a concrete size >= 0 */
+    OL_DIM_SYMBOL       /* a named size (dim_param) */
+} ol_dim_kind;
+
+typedef struct ol_dim {
+    ol_dim_kind kind;
+    int64_t value;      /* OL_DIM_VALUE */
+    const char *symbol; /* OL_DIM_SYMBOL */
+} ol_dim;
+
+typedef struct ol_shape {
+    int rank; /* OL_RANK_UNKNOWN when the shape itself is unknown */
+    ol_dim *dims;
+} ol_shape;
+
+typedef enum ol_type_kind {
+    OL_TYPE_NONE = 0, /* nothing declared */
+    OL_TYPE_TENSOR,
+    OL_TYPE_SPARSE_TENSOR,
+    OL_TYPE_SEQUENCE,
+    OL_TYPE_MAP,
+    OL_TYPE_OPTIONAL
+} ol_type_kind;
+
+typedef struct ol_type {
+    ol_type_kind kind;
+    int32_t elem_type;    /* tensors: TensorProto.DataType */
+    ol_shape shape;       /* tensors */
+    struct ol_type *elem; /* sequence/optional element, map value */
+    int32_t key_type;     /* map key */
+} ol_type;
+
+/* A constant tensor: an initializer or an attribute's value. */
+typedef struct ol_tensor {
+    const char *name;
+    int32_t elem_type;
+    int rank;
+    const int64_t *dims;
+    uint64_t count;                /* product of dims */
+    const Onnx__TensorProto *proto; /* metadata; payload stripped */
+    const ol_payload *payload;     /* where embedded data lies, or NULL */
+    const char *external_path;     /* resolved path of external data, or NULL */
+    uint64_t external_offset;
+    uint64_t external_length;
+} ol_tensor;
+
+enum {
+    OL_VALUE_INPUT = 1u << 0,
+    OL_VALUE_INITIALIZER = 1u << 1,
+    OL_VALUE_OUTPUT = 1u << 2,
+    OL_VALUE_UNDEFINED = 1u << 3,
+    OL_VALUE_OUTER = 1u << 4
+};
+
+typedef struct ol_node ol_node;
+typedef struct ol_graph ol_graph;
+typedef struct ol_function ol_function;
+
+typedef struct ol_value {
+    const char *name;
+    ol_type type; /* as declared (input, output, value_info, initializer) */
+    unsigned flags;
+    ol_node *producer; /* NULL for inputs, initializers, undefined, outer */
+    size_t producer_output;
+    ol_node **consumers;
+    size_t n_consumers, consumers_cap;
+    ol_graph *graph;
+    ol_tensor *initializer;
+    struct ol_value *outer; /* OL_VALUE_OUTER: the enclosing scope's value */
+} ol_value;
+
+struct ol_node {
+    const char *name; /* "" when the file gives none */
+    const char *op_type;
+    const char *domain; /* "" for ai.onnx */
+    int64_t opset;      /* version of the domain in force; 0 if not imported */
+    ol_value **inputs;  /* NULL entries for omitted optional inputs */
+    size_t n_inputs;
+    ol_value **outputs; /* NULL entries for omitted optional outputs */
+    size_t n_outputs;
+    ol_graph **subgraphs; /* from GRAPH / GRAPHS attributes, in order */
+    size_t n_subgraphs;
+    const ol_function *function; /* a model-local function it calls */
+    const Onnx__NodeProto *proto;
+    ol_graph *graph;
+    size_t index; /* position in graph->nodes */
+};
+
+struct ol_graph {
+    const char *name;
+    ol_graph *parent;        /* enclosing graph, NULL for main and bodies */
+    ol_node *owner;          /* node whose attribute holds this graph */
+    const char *owner_attribute;
+    const ol_function *function; /* the function whose body this is */
+    int depth;               /* 0 for the main graph and function bodies */
+    ol_node **nodes;
+    size_t n_nodes;
+    ol_value **inputs;
+    size_t n_inputs;
+    ol_value **outputs;
+    size_t n_outputs;
+    ol_value **initializers;
+    size_t n_initializers;
+    ol_value **outer_refs;
+    size_t n_outer_refs;
+    ol_map values; /* name -> ol_value in this scope */
+    ol_node **order; /* nodes in a dependency order (ol_graph_sort) */
+    size_t n_cyclic;  /* nodes left out of order: they sit on a cycle */
+    bool sorted;      /* the file's order already respects dependencies */
+    const Onnx__GraphProto *proto; /* NULL for function bodies */
+};
+
+struct ol_function {
+    const char *domain;
+    const char *name;
+    ol_graph *body;
+    const Onnx__FunctionProto *proto;
+};
+
+/* A diagnostic kept with the model for reports (strings in the arena). */
+typedef struct ol_diagnostic {
+    onnxlint_severity severity;
+    const char *code;
+    const char *node; /* escaped display name, or NULL */
+    const char *message;
+} ol_diagnostic;
+
+typedef struct ol_opset {
+    const char *domain; /* "" for ai.onnx */
+    int64_t version;
+} ol_opset;
+
+struct onnxlint_model {
+    ol_arena arena;
+    const char *path;
+    const char *dir; /* the folder external data must stay inside */
+    const uint8_t *map; /* the file, mapped read-only */
+    size_t map_len;
+    Onnx__ModelProto *proto;
+    ol_payload *payloads;
+    size_t n_payloads;
+    ol_graph *graph;
+    ol_function **functions;
+    size_t n_functions;
+    ol_map function_map; /* "domain\x1fname" -> ol_function */
+    ol_opset *opsets;
+    size_t n_opsets;
+    size_t n_graphs; /* main graph, subgraphs and function bodies */
+    size_t n_nodes;  /* in all of them */
+    size_t diagnostics[3]; /* by onnxlint_severity */
+    ol_diagnostic *diagnostic_list; /* the first OL_MAX_KEPT_DIAGNOSTICS */
+    size_t n_diagnostic_list;
+    onnxlint_diagnostic_fn on_diagnostic;
+    void *diagnostic_ctx;
+};
+
+/* The opset version of domain ("" and "ai.onnx" are the same) in the given
+ * import list, or 0 when it is not imported. */
+int64_t ol_opset_version(const ol_opset *opsets, size_t n, const char *domain);
+
+/* Returns the attribute called name of node, or NULL. */
+const Onnx__AttributeProto *ol_node_attribute(const ol_node *node, const char *name);
+
+/* Reads an INT attribute; returns fallback when absent or of another type. */
+int64_t ol_node_attribute_int(const ol_node *node, const char *name, int64_t fallback);
+
+/* A node's display name: its name, or "#K" (its index) when unnamed.
+ * Writes into buf (len >= 24) and returns it. */
+const char *ol_node_display_name(const ol_node *node, char *buf, size_t len);
+
+/* Looks a name up in graph's scope and then in its enclosing scopes. */
+ol_value *ol_graph_lookup(const ol_graph *graph, const char *name);
+
+/* Orders graph's nodes so each comes after the producers of what it reads,
+ * its subgraphs' outer references included (Kahn's algorithm, keeping the
+ * file's order where it is free to).  Fills graph->order (the nodes on a
+ * cycle are left out and counted in n_cyclic) and graph->sorted.  Returns
+ * false when the arena refuses memory. */
+bool ol_graph_sort(ol_arena *arena, ol_graph *graph);
+
+/* ONNX's lowercase name of an element type ("float", "int64"...), or NULL
+ * when the code is not a known element type. */
+const char *ol_elem_type_name(int32_t elem_type);
+
+/* Bits one element of the type takes (4 for INT4, 0 for STRING or an
+ * unknown type). */
+unsigned ol_elem_type_bits(int32_t elem_type);
+
+/* Product of dims into *count; returns false on a negative dim or when the
+ * product overflows int64. */
+bool ol_dims_count(const int64_t *dims, size_t rank, uint64_t *count);
+
+#endif

@@ -1,0 +1,935 @@
+/*
+ * load.c - from a file to the graph IR.
+ *
+ * The file is mapped read-only; the wire pre-pass (wire.c) validates it and
+ * writes a copy without tensor payloads, which protobuf-c unpacks into the
+ * model's arena; the graph IR is then built from the unpacked messages.
+ * Weight bytes are never touched: tensors keep an ol_payload that says
+ * where their data lies in the mapping, and external data is only checked
+ * with realpath and stat.
+ *
+ * Invariants:
+ *   - On failure nothing stays allocated or mapped and err says why in one
+ *     line that starts with the file's path.
+ *   - Structural defects that still leave a graph to look at (a name that
+ *     nothing defines, two producers of one name) are diagnostics, not
+ *     failures; defects that leave nothing trustworthy (bad wire format, a
+ *     tensor whose data does not match its dims, unsafe external data) are
+ *     failures.
+ */
+#include "load/load.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/text.h"
+
+/* Room for one escaped name inside a message. */
+#define NAME_BUF 200
+
+typedef struct loader {
+    onnxlint_model *model;
+    onnxlint_error *err;
+    const ol_opset *opsets; /* imports in force for the graph being built */
+    size_t n_opsets;
+} loader;
+
+static const char *esc(char *buf, const char *s)
+{
+    ol_escape(buf, NAME_BUF, s ? s : "", s ? strlen(s) : 0, false);
+    return buf;
+}
+
+static onnxlint_status set_error(onnxlint_error *err, onnxlint_status status, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static onnxlint_status set_error(onnxlint_error *err, onnxlint_status status, const char *path, const char *fmt, ...)
+{
+    if (!err)
+        return status;
+    char shown[NAME_BUF];
+    int n = snprintf(err->message, sizeof err->message, "%s: ", esc(shown, path));
+    if (n < 0 || (size_t)n >= sizeof err->message)
+        n = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message + n, sizeof err->message - (size_t)n, fmt, ap);
+    va_end(ap);
+    for (char *p = err->message; *p; p++) {
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    }
+    err->status = status;
+    return status;
+}
+
+void ol_model_diagnostic(onnxlint_model *model, onnxlint_severity severity, const char *code, const ol_node *node,
+                         const char *fmt, ...)
+{
+    model->diagnostics[severity]++;
+    char message[1024], node_name[NAME_BUF];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    char index_name[32];
+    onnxlint_diagnostic d = {
+        .severity = severity,
+        .code = code,
+        .node = node ? esc(node_name, ol_node_display_name(node, index_name, sizeof index_name)) : NULL,
+        .message = message,
+    };
+    if (model->n_diagnostic_list < OL_MAX_KEPT_DIAGNOSTICS) {
+        if (!model->diagnostic_list)
+            model->diagnostic_list =
+                ol_arena_calloc(&model->arena, OL_MAX_KEPT_DIAGNOSTICS, sizeof *model->diagnostic_list);
+        if (model->diagnostic_list) {
+            ol_diagnostic *kept = &model->diagnostic_list[model->n_diagnostic_list++];
+            kept->severity = severity;
+            kept->code = code;
+            kept->node = d.node ? ol_arena_strndup(&model->arena, d.node, strlen(d.node)) : NULL;
+            kept->message = ol_arena_strndup(&model->arena, message, strlen(message));
+        }
+    }
+    if (model->on_diagnostic)
+        model->on_diagnostic(model->diagnostic_ctx, &d);
+}
+
+/* ---- protobuf-c allocation through the model's arena ---- */
+
+static void *pb_alloc(void *ctx, size_t size)
+{
+    return ol_arena_alloc(ctx, size);
+}
+
+static void pb_free(void *ctx, void *ptr)
+{
+    (void)ctx;
+    (void)ptr; /* the arena frees everything at once */
+}
+
+/* ---- types ---- */
+
+static onnxlint_status type_from_proto(loader *l, const Onnx__TypeProto *tp, ol_type *out, const char *what);
+
+static onnxlint_status shape_from_proto(loader *l, const Onnx__TensorShapeProto *sp, ol_shape *out, const char *what)
+{
+    out->rank = OL_RANK_UNKNOWN;
+    out->dims = NULL;
+    if (!sp)
+        return ONNXLINT_OK;
+    char shown[NAME_BUF];
+    if (sp->n_dim > OL_MAX_RANK)
+        return set_error(l->err, ONNXLINT_ELIMIT, l->model->path, "'%s' has rank %zu, more than OL_MAX_RANK (%d)",
+                         esc(shown, what), sp->n_dim, OL_MAX_RANK);
+    out->rank = (int)sp->n_dim;
+    out->dims = ol_arena_calloc(&l->model->arena, sp->n_dim ? sp->n_dim : 1, sizeof *out->dims);
+    if (!out->dims)
+        return ONNXLINT_ENOMEM;
+    for (size_t i = 0; i < sp->n_dim; i++) {
+        const Onnx__TensorShapeProto__Dimension *d = sp->dim[i];
+        ol_dim *dim = &out->dims[i];
+        if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE && d->dim_value >= 0) {
+            dim->kind = OL_DIM_VALUE;
+            dim->value = d->dim_value;
+        } else if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM && d->dim_param &&
+                   d->dim_param[0]) {
+            dim->kind = OL_DIM_SYMBOL;
+            dim->symbol = d->dim_param;
+        } else {
+            dim->kind = OL_DIM_UNKNOWN;
+        }
+    }
+    return ONNXLINT_OK;
+}
+
+static onnxlint_status elem_of(loader *l, const Onnx__TypeProto *tp, ol_type **out, const char *what)
+{
+    *out = NULL;
+    if (!tp)
+        return ONNXLINT_OK;
+    ol_type *t = ol_arena_calloc(&l->model->arena, 1, sizeof *t);
+    if (!t)
+        return ONNXLINT_ENOMEM;
+    *out = t;
+    return type_from_proto(l, tp, t, what);
+}
+
+/* Recursion is bounded: the wire pre-pass capped message depth. */
+static onnxlint_status type_from_proto(loader *l, const Onnx__TypeProto *tp, ol_type *out, const char *what)
+{
+    memset(out, 0, sizeof *out);
+    out->shape.rank = OL_RANK_UNKNOWN;
+    if (!tp)
+        return ONNXLINT_OK;
+    switch (tp->value_case) {
+    case ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE:
+        out->kind = OL_TYPE_TENSOR;
+        out->elem_type = tp->tensor_type->elem_type;
+        return shape_from_proto(l, tp->tensor_type->shape, &out->shape, what);
+    case ONNX__TYPE_PROTO__VALUE_SPARSE_TENSOR_TYPE:
+        out->kind = OL_TYPE_SPARSE_TENSOR;
+        out->elem_type = tp->sparse_tensor_type->elem_type;
+        return shape_from_proto(l, tp->sparse_tensor_type->shape, &out->shape, what);
+    case ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE:
+        out->kind = OL_TYPE_SEQUENCE;
+        return elem_of(l, tp->sequence_type->elem_type, &out->elem, what);
+    case ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE:
+        out->kind = OL_TYPE_OPTIONAL;
+        return elem_of(l, tp->optional_type->elem_type, &out->elem, what);
+    case ONNX__TYPE_PROTO__VALUE_MAP_TYPE:
+        out->kind = OL_TYPE_MAP;
+        out->key_type = tp->map_type->key_type;
+        return elem_of(l, tp->map_type->value_type, &out->elem, what);
+    default:
+        return ONNXLINT_OK;
+    }
+}
+
+/* ---- tensors ---- */
+
+/* How many elements of a typed repeated field the dims require, by the
+ * field ONNX stores each element type in. */
+static uint64_t typed_count_needed(int32_t elem_type, uint64_t count)
+{
+    switch (elem_type) {
+    case ONNX__TENSOR_PROTO__DATA_TYPE__COMPLEX64:
+    case ONNX__TENSOR_PROTO__DATA_TYPE__COMPLEX128:
+        return count * 2;
+    case ONNX__TENSOR_PROTO__DATA_TYPE__UINT4:
+    case ONNX__TENSOR_PROTO__DATA_TYPE__INT4:
+    case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT4E2M1:
+        return (count + 1) / 2;
+    default:
+        return count;
+    }
+}
+
+static onnxlint_status tensor_build(loader *l, const Onnx__TensorProto *tp, const char *fallback_name, ol_tensor **out)
+{
+    onnxlint_model *m = l->model;
+    char shown[NAME_BUF];
+    const char *name = tp->name && tp->name[0] ? tp->name : fallback_name;
+    ol_tensor *t = ol_arena_calloc(&m->arena, 1, sizeof *t);
+    if (!t)
+        return ONNXLINT_ENOMEM;
+    t->name = name;
+    t->proto = tp;
+    t->elem_type = tp->has_data_type ? tp->data_type : 0;
+    if (!ol_elem_type_name(t->elem_type))
+        return set_error(l->err, ONNXLINT_EMALFORMED, m->path, "tensor '%s' has unknown data type %d", esc(shown, name),
+                         t->elem_type);
+    if (tp->n_dims > OL_MAX_RANK)
+        return set_error(l->err, ONNXLINT_ELIMIT, m->path, "tensor '%s' has rank %zu, more than OL_MAX_RANK (%d)",
+                         esc(shown, name), tp->n_dims, OL_MAX_RANK);
+    t->rank = (int)tp->n_dims;
+    t->dims = tp->dims;
+    for (size_t i = 0; i < tp->n_dims; i++) {
+        if (tp->dims[i] < 0)
+            return set_error(l->err, ONNXLINT_EMALFORMED, m->path, "tensor '%s' has a negative dim (%lld at axis %zu)",
+                             esc(shown, name), (long long)tp->dims[i], i);
+    }
+    if (!ol_dims_count(tp->dims, tp->n_dims, &t->count))
+        return set_error(l->err, ONNXLINT_EMALFORMED, m->path,
+                         "tensor '%s' has dims whose element count overflows 64 bits", esc(shown, name));
+    uint64_t index = UINT64_MAX;
+    for (size_t i = 0; i < tp->base.n_unknown_fields; i++) {
+        const ProtobufCMessageUnknownField *u = &tp->base.unknown_fields[i];
+        if (u->tag == OL_WIRE_PAYLOAD_FIELD) {
+            size_t pos = 0;
+            if (!ol_wire_varint(u->data, u->len, &pos, &index))
+                index = UINT64_MAX;
+        }
+    }
+    if (index < m->n_payloads)
+        t->payload = &m->payloads[index];
+    if (tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
+        return (*out = t), ol_external_resolve(m, t, l->err);
+    *out = t;
+    if (tp->segment || !t->payload)
+        return ONNXLINT_OK;
+    const ol_payload *p = t->payload;
+    const char *type_name = ol_elem_type_name(t->elem_type);
+    if (p->raw_offset != OL_NO_OFFSET) {
+        unsigned bits = ol_elem_type_bits(t->elem_type);
+        if (bits == 0) /* strings have no raw form */
+            return set_error(l->err, ONNXLINT_EMALFORMED, m->path, "tensor '%s' of type %s has raw_data",
+                             esc(shown, name), type_name);
+        uint64_t need = t->count > UINT64_MAX / bits ? UINT64_MAX : (t->count * bits + 7) / 8;
+        if (p->raw_length != need)
+            return set_error(l->err, ONNXLINT_EMALFORMED, m->path,
+                             "tensor '%s' (%s, %llu elements) has %llu bytes of raw_data, its dims need %llu",
+                             esc(shown, name), type_name, (unsigned long long)t->count,
+                             (unsigned long long)p->raw_length, (unsigned long long)need);
+        return ONNXLINT_OK;
+    }
+    uint64_t need = typed_count_needed(t->elem_type, t->count);
+    if (p->typed_count != need && (p->typed_count != 0 || t->count != 0))
+        return set_error(l->err, ONNXLINT_EMALFORMED, m->path,
+                         "tensor '%s' (%s, %llu elements) holds %llu data elements, its dims need %llu",
+                         esc(shown, name), type_name, (unsigned long long)t->count,
+                         (unsigned long long)p->typed_count, (unsigned long long)need);
+    return ONNXLINT_OK;
+}
+
+/* ---- values and graphs ---- */
+
+static ol_value *value_new(loader *l, ol_graph *g, const char *name)
+{
+    ol_value *v = ol_arena_calloc(&l->model->arena, 1, sizeof *v);
+    if (!v)
+        return NULL;
+    v->name = name;
+    v->graph = g;
+    v->type.shape.rank = OL_RANK_UNKNOWN;
+    return v;
+}
+
+/* The value called name in g's own scope, created if absent. */
+static ol_value *value_define(loader *l, ol_graph *g, const char *name)
+{
+    ol_value *v = ol_map_get(&g->values, name);
+    if (v)
+        return v;
+    v = value_new(l, g, name);
+    if (!v || !ol_map_put(&g->values, &l->model->arena, name, v))
+        return NULL;
+    return v;
+}
+
+static bool add_consumer(loader *l, ol_value *v, ol_node *node)
+{
+    if (v->n_consumers == v->consumers_cap) {
+        size_t cap = v->consumers_cap ? v->consumers_cap * 2 : 2;
+        ol_node **c = ol_arena_alloc(&l->model->arena, cap * sizeof *c);
+        if (!c)
+            return false;
+        if (v->n_consumers)
+            memcpy(c, v->consumers, v->n_consumers * sizeof *c);
+        v->consumers = c;
+        v->consumers_cap = cap;
+    }
+    v->consumers[v->n_consumers++] = node;
+    return true;
+}
+
+/* Resolves a name read in graph g: its own scope, then enclosing scopes
+ * (recorded as an outer reference), else an undefined value. */
+static ol_value *value_use(loader *l, ol_graph *g, const char *name, bool *undefined)
+{
+    *undefined = false;
+    ol_value *v = ol_map_get(&g->values, name);
+    if (v)
+        return v;
+    ol_value *outer = g->parent ? ol_graph_lookup(g->parent, name) : NULL;
+    v = value_define(l, g, name);
+    if (!v)
+        return NULL;
+    if (outer) {
+        v->flags |= OL_VALUE_OUTER;
+        v->outer = outer;
+        v->type = outer->type;
+        ol_value **refs = ol_arena_alloc(&l->model->arena, (g->n_outer_refs + 1) * sizeof *refs);
+        if (!refs)
+            return NULL;
+        if (g->n_outer_refs)
+            memcpy(refs, g->outer_refs, g->n_outer_refs * sizeof *refs);
+        refs[g->n_outer_refs++] = v;
+        g->outer_refs = refs;
+    } else {
+        v->flags |= OL_VALUE_UNDEFINED;
+        *undefined = true;
+    }
+    return v;
+}
+
+static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const Onnx__FunctionProto *fp,
+                                   ol_graph *parent, ol_node *owner, const char *owner_attribute, ol_graph **out);
+
+static onnxlint_status node_subgraphs(loader *l, ol_graph *g, ol_node *node)
+{
+    const Onnx__NodeProto *np = node->proto;
+    size_t count = 0;
+    for (size_t i = 0; i < np->n_attribute; i++)
+        count += (np->attribute[i]->g ? 1 : 0) + np->attribute[i]->n_graphs;
+    if (!count)
+        return ONNXLINT_OK;
+    node->subgraphs = ol_arena_calloc(&l->model->arena, count, sizeof *node->subgraphs);
+    if (!node->subgraphs)
+        return ONNXLINT_ENOMEM;
+    for (size_t i = 0; i < np->n_attribute; i++) {
+        const Onnx__AttributeProto *a = np->attribute[i];
+        onnxlint_status st;
+        if (a->g && (st = graph_build(l, a->g, NULL, g, node, a->name, &node->subgraphs[node->n_subgraphs++])))
+            return st;
+        for (size_t k = 0; k < a->n_graphs; k++) {
+            if ((st = graph_build(l, a->graphs[k], NULL, g, node, a->name, &node->subgraphs[node->n_subgraphs++])))
+                return st;
+        }
+    }
+    return ONNXLINT_OK;
+}
+
+/* Checks that an attribute's declared type matches the field it fills. */
+static void check_attribute_types(loader *l, const ol_node *node)
+{
+    const Onnx__NodeProto *np = node->proto;
+    char shown[NAME_BUF];
+    for (size_t i = 0; i < np->n_attribute; i++) {
+        const Onnx__AttributeProto *a = np->attribute[i];
+        if (!a->has_type || a->ref_attr_name)
+            continue;
+        bool ok;
+        switch (a->type) {
+        case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT: ok = !a->n_floats && !a->n_ints && !a->has_i; break;
+        case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT: ok = !a->n_floats && !a->n_ints && !a->has_f; break;
+        case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING: ok = !a->has_i && !a->has_f && !a->n_strings; break;
+        case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR: ok = a->t != NULL; break;
+        case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH: ok = a->g != NULL; break;
+        case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__SPARSE_TENSOR: ok = a->sparse_tensor != NULL; break;
+        case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TYPE_PROTO: ok = a->tp != NULL; break;
+        case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS: ok = !a->n_ints && !a->has_i && !a->has_f; break;
+        case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS: ok = !a->n_floats && !a->has_i && !a->has_f; break;
+        case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRINGS: ok = !a->has_s && !a->has_i && !a->has_f; break;
+        default: ok = true; break;
+        }
+        if (!ok)
+            ol_model_diagnostic(l->model, ONNXLINT_ERROR, "type-error", node,
+                                "attribute '%s' of %s is declared %s but holds a value of another type",
+                                esc(shown, a->name), node->op_type,
+                                protobuf_c_enum_descriptor_get_value(
+                                    &onnx__attribute_proto__attribute_type__descriptor, a->type)
+                                    ? protobuf_c_enum_descriptor_get_value(
+                                          &onnx__attribute_proto__attribute_type__descriptor, a->type)
+                                          ->name
+                                    : "?");
+    }
+}
+
+/* Sorts g and reports a cycle (an error: the graph cannot run) or an order
+ * that is not topological (a warning: ONNX requires it, runtimes may cope). */
+static onnxlint_status graph_check_order(loader *l, ol_graph *g)
+{
+    onnxlint_model *m = l->model;
+    if (!ol_graph_sort(&m->arena, g))
+        return ONNXLINT_ENOMEM;
+    if (g->sorted)
+        return ONNXLINT_OK;
+    char shown[NAME_BUF];
+    if (g->n_cyclic) {
+        bool *placed = ol_arena_calloc(&m->arena, g->n_nodes + 1, sizeof *placed);
+        if (!placed)
+            return ONNXLINT_ENOMEM;
+        for (size_t i = 0; i < g->n_nodes - g->n_cyclic; i++)
+            placed[g->order[i]->index] = true;
+        const ol_node *first = NULL;
+        for (size_t i = 0; i < g->n_nodes && !first; i++)
+            first = placed[i] ? NULL : g->nodes[i];
+        ol_model_diagnostic(m, ONNXLINT_ERROR, "cycle", first,
+                            "%zu node(s) of graph '%s' depend on each other in a cycle, this one among them",
+                            g->n_cyclic, esc(shown, g->name));
+    } else {
+        ol_model_diagnostic(m, ONNXLINT_WARNING, "not-topological", NULL,
+                            "the nodes of graph '%s' are not in topological order (ONNX requires it)",
+                            esc(shown, g->name));
+    }
+    return ONNXLINT_OK;
+}
+
+static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const Onnx__FunctionProto *fp,
+                                   ol_graph *parent, ol_node *owner, const char *owner_attribute, ol_graph **out)
+{
+    onnxlint_model *m = l->model;
+    ol_arena *arena = &m->arena;
+    char shown[NAME_BUF], shown2[NAME_BUF];
+    onnxlint_status st;
+    ol_graph *g = ol_arena_calloc(arena, 1, sizeof *g);
+    if (!g)
+        return ONNXLINT_ENOMEM;
+    *out = g;
+    m->n_graphs++;
+    g->parent = parent;
+    g->owner = owner;
+    g->owner_attribute = owner_attribute;
+    g->depth = parent ? parent->depth + 1 : 0;
+    g->proto = gp;
+    g->name = gp ? (gp->name ? gp->name : "") : fp->name;
+
+    size_t n_in = gp ? gp->n_input : fp->n_input;
+    size_t n_out = gp ? gp->n_output : fp->n_output;
+    size_t n_init = gp ? gp->n_initializer + gp->n_sparse_initializer : 0;
+    size_t n_nodes = gp ? gp->n_node : fp->n_node;
+    Onnx__NodeProto **node_protos = gp ? gp->node : fp->node;
+    g->inputs = ol_arena_calloc(arena, n_in + 1, sizeof *g->inputs);
+    g->outputs = ol_arena_calloc(arena, n_out + 1, sizeof *g->outputs);
+    g->initializers = ol_arena_calloc(arena, n_init + 1, sizeof *g->initializers);
+    g->nodes = ol_arena_calloc(arena, n_nodes + 1, sizeof *g->nodes);
+    if (!g->inputs || !g->outputs || !g->initializers || !g->nodes)
+        return ONNXLINT_ENOMEM;
+
+    /* Phase 1: every name this scope defines. */
+    for (size_t i = 0; i < n_in; i++) {
+        const char *name = gp ? gp->input[i]->name : fp->input[i];
+        ol_value *v = value_define(l, g, name ? name : "");
+        if (!v)
+            return ONNXLINT_ENOMEM;
+        if (v->flags & OL_VALUE_INPUT)
+            ol_model_diagnostic(m, ONNXLINT_ERROR, "duplicate-name", NULL, "graph '%s' lists input '%s' twice",
+                                esc(shown, g->name), esc(shown2, v->name));
+        v->flags |= OL_VALUE_INPUT;
+        if (gp && (st = type_from_proto(l, gp->input[i]->type, &v->type, v->name)))
+            return st;
+        g->inputs[g->n_inputs++] = v;
+    }
+    for (size_t i = 0; gp && i < gp->n_initializer; i++) {
+        const Onnx__TensorProto *tp = gp->initializer[i];
+        ol_tensor *t;
+        if ((st = tensor_build(l, tp, "", &t)))
+            return st;
+        ol_value *v = value_define(l, g, tp->name ? tp->name : "");
+        if (!v)
+            return ONNXLINT_ENOMEM;
+        if (v->flags & OL_VALUE_INITIALIZER)
+            ol_model_diagnostic(m, ONNXLINT_ERROR, "duplicate-name", NULL, "initializer '%s' is defined twice",
+                                esc(shown, v->name));
+        v->flags |= OL_VALUE_INITIALIZER;
+        v->initializer = t;
+        if (v->type.kind == OL_TYPE_NONE) {
+            v->type.kind = OL_TYPE_TENSOR;
+            v->type.elem_type = t->elem_type;
+            v->type.shape.rank = t->rank;
+            v->type.shape.dims = ol_arena_calloc(arena, t->rank ? (size_t)t->rank : 1, sizeof(ol_dim));
+            if (!v->type.shape.dims)
+                return ONNXLINT_ENOMEM;
+            for (int k = 0; k < t->rank; k++) {
+                v->type.shape.dims[k].kind = OL_DIM_VALUE;
+                v->type.shape.dims[k].value = t->dims[k];
+            }
+        }
+        g->initializers[g->n_initializers++] = v;
+    }
+    for (size_t i = 0; gp && i < gp->n_sparse_initializer; i++) {
+        const Onnx__SparseTensorProto *sp = gp->sparse_initializer[i];
+        if (!sp->values || !sp->values->name)
+            return set_error(l->err, ONNXLINT_EMALFORMED, m->path, "sparse initializer %zu of graph '%s' has no values",
+                             i, esc(shown, g->name));
+        ol_tensor *t;
+        if ((st = tensor_build(l, sp->values, "", &t)))
+            return st;
+        ol_value *v = value_define(l, g, sp->values->name);
+        if (!v)
+            return ONNXLINT_ENOMEM;
+        v->flags |= OL_VALUE_INITIALIZER;
+        v->initializer = t;
+        if (v->type.kind == OL_TYPE_NONE && sp->n_dims <= OL_MAX_RANK) {
+            v->type.kind = OL_TYPE_TENSOR;
+            v->type.elem_type = t->elem_type;
+            v->type.shape.rank = (int)sp->n_dims;
+            v->type.shape.dims = ol_arena_calloc(arena, sp->n_dims ? sp->n_dims : 1, sizeof(ol_dim));
+            if (!v->type.shape.dims)
+                return ONNXLINT_ENOMEM;
+            for (size_t k = 0; k < sp->n_dims; k++) {
+                v->type.shape.dims[k].kind = sp->dims[k] >= 0 ? OL_DIM_VALUE : OL_DIM_UNKNOWN;
+                v->type.shape.dims[k].value = sp->dims[k];
+            }
+        }
+        g->initializers[g->n_initializers++] = v;
+    }
+    for (size_t i = 0; i < n_nodes; i++) {
+        const Onnx__NodeProto *np = node_protos[i];
+        ol_node *node = ol_arena_calloc(arena, 1, sizeof *node);
+        if (!node)
+            return ONNXLINT_ENOMEM;
+        node->proto = np;
+        node->graph = g;
+        node->index = i;
+        node->name = np->name ? np->name : "";
+        node->op_type = np->op_type ? np->op_type : "";
+        node->domain = np->domain ? np->domain : "";
+        if (strcmp(node->domain, "ai.onnx") == 0)
+            node->domain = "";
+        node->opset = ol_opset_version(l->opsets, l->n_opsets, node->domain);
+        char key[NAME_BUF * 2];
+        snprintf(key, sizeof key, "%s\x1f%s", node->domain, node->op_type);
+        node->function = ol_map_get(&m->function_map, key);
+        node->outputs = ol_arena_calloc(arena, np->n_output + 1, sizeof *node->outputs);
+        node->inputs = ol_arena_calloc(arena, np->n_input + 1, sizeof *node->inputs);
+        if (!node->outputs || !node->inputs)
+            return ONNXLINT_ENOMEM;
+        node->n_outputs = np->n_output;
+        node->n_inputs = np->n_input;
+        for (size_t k = 0; k < np->n_output; k++) {
+            const char *name = np->output[k];
+            if (!name || !name[0])
+                continue;
+            ol_value *v = value_define(l, g, name);
+            if (!v)
+                return ONNXLINT_ENOMEM;
+            if (v->producer || (v->flags & (OL_VALUE_INPUT | OL_VALUE_INITIALIZER))) {
+                char other[32];
+                ol_model_diagnostic(m, ONNXLINT_ERROR, "duplicate-name", node,
+                                    "output '%s' of %s is already defined (%s)", esc(shown, name), node->op_type,
+                                    v->producer ? esc(shown2, ol_node_display_name(v->producer, other, sizeof other))
+                                    : (v->flags & OL_VALUE_INPUT) ? "a graph input"
+                                                                  : "an initializer");
+                v = value_new(l, g, name);
+                if (!v)
+                    return ONNXLINT_ENOMEM;
+            }
+            v->producer = node;
+            v->producer_output = k;
+            node->outputs[k] = v;
+        }
+        g->nodes[g->n_nodes++] = node;
+        m->n_nodes++;
+    }
+    /* Declared types of intermediate values and outputs. */
+    for (size_t i = 0; gp && i < gp->n_value_info; i++) {
+        const Onnx__ValueInfoProto *vi = gp->value_info[i];
+        ol_value *v = vi->name ? ol_map_get(&g->values, vi->name) : NULL;
+        if (v && v->type.kind == OL_TYPE_NONE && (st = type_from_proto(l, vi->type, &v->type, v->name)))
+            return st;
+    }
+
+    /* Phase 2: what every node reads, then its subgraphs. */
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        ol_node *node = g->nodes[i];
+        const Onnx__NodeProto *np = node->proto;
+        for (size_t k = 0; k < np->n_input; k++) {
+            const char *name = np->input[k];
+            if (!name || !name[0])
+                continue;
+            bool undefined;
+            ol_value *v = value_use(l, g, name, &undefined);
+            if (!v || !add_consumer(l, v, node))
+                return ONNXLINT_ENOMEM;
+            if (undefined)
+                ol_model_diagnostic(m, ONNXLINT_ERROR, "undefined-value", node,
+                                    "input '%s' of %s is not defined by any node, input or initializer",
+                                    esc(shown, name), node->op_type);
+            node->inputs[k] = v;
+        }
+        check_attribute_types(l, node);
+        if ((st = node_subgraphs(l, g, node)))
+            return st;
+    }
+    for (size_t i = 0; i < n_out; i++) {
+        const char *name = gp ? gp->output[i]->name : fp->output[i];
+        bool undefined;
+        ol_value *v = value_use(l, g, name ? name : "", &undefined);
+        if (!v)
+            return ONNXLINT_ENOMEM;
+        if (undefined)
+            ol_model_diagnostic(m, ONNXLINT_ERROR, "undefined-value", NULL,
+                                "output '%s' of graph '%s' is not produced by any node", esc(shown, v->name),
+                                esc(shown2, g->name));
+        v->flags |= OL_VALUE_OUTPUT;
+        if (gp && gp->output[i]->type) {
+            ol_type declared;
+            if ((st = type_from_proto(l, gp->output[i]->type, &declared, v->name)))
+                return st;
+            if (v->type.kind == OL_TYPE_NONE || !(v->flags & (OL_VALUE_INPUT | OL_VALUE_INITIALIZER)))
+                v->type = declared;
+        }
+        g->outputs[g->n_outputs++] = v;
+    }
+    return graph_check_order(l, g);
+}
+
+/* ---- opsets and functions ---- */
+
+static onnxlint_status opsets_build(loader *l, Onnx__OperatorSetIdProto **protos, size_t n, ol_opset **out,
+                                    size_t *n_out)
+{
+    *out = ol_arena_calloc(&l->model->arena, n + 1, sizeof **out);
+    if (!*out)
+        return ONNXLINT_ENOMEM;
+    *n_out = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *domain = protos[i]->domain ? protos[i]->domain : "";
+        if (strcmp(domain, "ai.onnx") == 0)
+            domain = "";
+        (*out)[(*n_out)++] = (ol_opset){domain, protos[i]->has_version ? protos[i]->version : 0};
+    }
+    return ONNXLINT_OK;
+}
+
+static onnxlint_status functions_build(loader *l)
+{
+    onnxlint_model *m = l->model;
+    const Onnx__ModelProto *mp = m->proto;
+    char shown[NAME_BUF];
+    m->functions = ol_arena_calloc(&m->arena, mp->n_functions + 1, sizeof *m->functions);
+    if (!m->functions)
+        return ONNXLINT_ENOMEM;
+    /* Register every function before building bodies: bodies may call each
+     * other. */
+    for (size_t i = 0; i < mp->n_functions; i++) {
+        const Onnx__FunctionProto *fp = mp->functions[i];
+        ol_function *f = ol_arena_calloc(&m->arena, 1, sizeof *f);
+        if (!f)
+            return ONNXLINT_ENOMEM;
+        f->proto = fp;
+        f->domain = fp->domain ? fp->domain : "";
+        f->name = fp->name ? fp->name : "";
+        char *key = ol_arena_printf(&m->arena, "%s\x1f%s", f->domain, f->name);
+        if (!key)
+            return ONNXLINT_ENOMEM;
+        void *had = ol_map_put(&m->function_map, &m->arena, key, f);
+        if (!had)
+            return ONNXLINT_ENOMEM;
+        if (had != f)
+            ol_model_diagnostic(m, ONNXLINT_ERROR, "duplicate-name", NULL, "function '%s' is defined twice",
+                                esc(shown, f->name));
+        m->functions[m->n_functions++] = f;
+    }
+    for (size_t i = 0; i < m->n_functions; i++) {
+        ol_function *f = m->functions[i];
+        const Onnx__FunctionProto *fp = f->proto;
+        onnxlint_status st;
+        ol_opset *opsets = NULL;
+        size_t n_opsets = 0;
+        if (fp->n_opset_import) {
+            if ((st = opsets_build(l, fp->opset_import, fp->n_opset_import, &opsets, &n_opsets)))
+                return st;
+            l->opsets = opsets;
+            l->n_opsets = n_opsets;
+        } else {
+            l->opsets = m->opsets;
+            l->n_opsets = m->n_opsets;
+        }
+        if ((st = graph_build(l, NULL, fp, NULL, NULL, NULL, &f->body)))
+            return st;
+        f->body->function = f;
+    }
+    l->opsets = m->opsets;
+    l->n_opsets = m->n_opsets;
+    return ONNXLINT_OK;
+}
+
+/* ---- the file ---- */
+
+static bool looks_like_text(const uint8_t *data, size_t len)
+{
+    size_t n = len < 256 ? len : 256;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = data[i];
+        if (c < 0x09 || (c > 0x0d && c < 0x20) || c == 0x7f)
+            return false;
+    }
+    return true;
+}
+
+/* Explains why bytes that failed as a ModelProto are not one. */
+static onnxlint_status explain_not_model(onnxlint_model *m, onnxlint_error *err, const char *why)
+{
+    static const char lfs[] = "version https://git-lfs";
+    if (m->map_len >= sizeof lfs - 1 && memcmp(m->map, lfs, sizeof lfs - 1) == 0)
+        return set_error(err, ONNXLINT_EMALFORMED, m->path,
+                         "a Git LFS pointer, not the model: run 'git lfs pull' to fetch the real file");
+    if (looks_like_text(m->map, m->map_len))
+        return set_error(err, ONNXLINT_EMALFORMED, m->path,
+                         "text, not a binary ONNX model (a protobuf ModelProto, usually saved by onnx.save "
+                         "or torch.onnx.export)");
+    if (ol_wire_is_message(m->map, m->map_len, &onnx__tensor_proto__descriptor))
+        return set_error(err, ONNXLINT_EMALFORMED, m->path,
+                         "a serialized TensorProto (test data such as input_0.pb), not a model");
+    return set_error(err, ONNXLINT_EMALFORMED, m->path, "not an ONNX model: %s", why);
+}
+
+static onnxlint_status map_file(onnxlint_model *m, onnxlint_error *err)
+{
+    int fd = open(m->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return set_error(err, ONNXLINT_EIO, m->path, "cannot open: %s", strerror(errno));
+    struct stat st;
+    onnxlint_status status = ONNXLINT_OK;
+    if (fstat(fd, &st) != 0) {
+        status = set_error(err, ONNXLINT_EIO, m->path, "cannot stat: %s", strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
+        status = set_error(err, ONNXLINT_EIO, m->path, "is a directory, not a model file");
+    } else if (!S_ISREG(st.st_mode)) {
+        status = set_error(err, ONNXLINT_EIO, m->path, "not a regular file");
+    } else if (st.st_size == 0) {
+        status = set_error(err, ONNXLINT_EMALFORMED, m->path, "empty file (0 bytes), not an ONNX model");
+    } else if ((uint64_t)st.st_size > SIZE_MAX) {
+        status = set_error(err, ONNXLINT_ELIMIT, m->path, "too large to map");
+    } else {
+        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED) {
+            status = set_error(err, ONNXLINT_EIO, m->path, "cannot map: %s", strerror(errno));
+        } else {
+            m->map = p;
+            m->map_len = (size_t)st.st_size;
+        }
+    }
+    close(fd);
+    return status;
+}
+
+static onnxlint_status model_dir(onnxlint_model *m, const char *path, onnxlint_error *err)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? ol_arena_strndup(&m->arena, path, slash == path ? 1 : (size_t)(slash - path))
+                      : ol_arena_strndup(&m->arena, ".", 1);
+    if (!dir)
+        return ONNXLINT_ENOMEM;
+    char resolved[PATH_MAX];
+    if (!realpath(dir, resolved))
+        return set_error(err, ONNXLINT_EIO, path, "cannot resolve the model's folder: %s", strerror(errno));
+    m->dir = ol_arena_strndup(&m->arena, resolved, strlen(resolved));
+    return m->dir ? ONNXLINT_OK : ONNXLINT_ENOMEM;
+}
+
+static void check_versions(onnxlint_model *m)
+{
+    const Onnx__ModelProto *mp = m->proto;
+    char shown[NAME_BUF];
+    if (mp->has_ir_version && mp->ir_version > OL_KNOWN_IR_VERSION)
+        ol_model_diagnostic(m, ONNXLINT_WARNING, "opset",
+                            NULL, "IR version %lld is newer than the newest known (%d): fields added since are ignored",
+                            (long long)mp->ir_version, OL_KNOWN_IR_VERSION);
+    for (size_t i = 0; i < m->n_opsets; i++) {
+        const ol_opset *o = &m->opsets[i];
+        int64_t known = o->domain[0] == '\0'                ? OL_KNOWN_ONNX_OPSET
+                        : strcmp(o->domain, "ai.onnx.ml") == 0 ? OL_KNOWN_ML_OPSET
+                                                                : INT64_MAX;
+        if (o->version > known)
+            ol_model_diagnostic(m, ONNXLINT_WARNING, "opset", NULL,
+                                "opset %lld of domain '%s' is newer than the newest known (%lld)",
+                                (long long)o->version, o->domain[0] ? esc(shown, o->domain) : "ai.onnx",
+                                (long long)known);
+    }
+}
+
+onnxlint_status onnxlint_model_load(const char *path, const onnxlint_load_options *options, onnxlint_model **out,
+                                    onnxlint_error *err)
+{
+    onnxlint_error local_err;
+    if (!err)
+        err = &local_err;
+    err->status = ONNXLINT_OK;
+    err->message[0] = '\0';
+    if (!out || !path)
+        return set_error(err, ONNXLINT_EINVAL, path ? path : "(null)", "invalid argument");
+    *out = NULL;
+    const onnxlint_allocator *allocator = options && options->allocator ? options->allocator : NULL;
+
+    /* The model struct itself lives in its own arena. */
+    ol_arena boot;
+    ol_arena_init(&boot, allocator, OL_MAX_MODEL_MEMORY);
+    onnxlint_model *m = ol_arena_calloc(&boot, 1, sizeof *m);
+    if (!m) {
+        ol_arena_destroy(&boot);
+        return set_error(err, ONNXLINT_ENOMEM, path, "out of memory");
+    }
+    m->arena = boot;
+    if (options) {
+        m->on_diagnostic = options->on_diagnostic;
+        m->diagnostic_ctx = options->diagnostic_ctx;
+    }
+    ol_arena tmp;
+    ol_arena_init(&tmp, allocator, OL_MAX_MODEL_MEMORY);
+    onnxlint_status st;
+    loader l = {.model = m, .err = err};
+
+    m->path = ol_arena_strndup(&m->arena, path, strlen(path));
+    if (!m->path) {
+        st = ONNXLINT_ENOMEM;
+        goto fail;
+    }
+    if ((st = map_file(m, err)) || (st = model_dir(m, path, err)))
+        goto fail;
+
+    char why[512];
+    ol_wire_result wire;
+    st = ol_wire_strip(m->map, m->map_len, &onnx__model_proto__descriptor, &tmp, &m->arena, &wire, why, sizeof why);
+    if (st == ONNXLINT_EMALFORMED) {
+        st = explain_not_model(m, err, why);
+        goto fail;
+    } else if (st) {
+        set_error(err, st, path, "%s", why);
+        goto fail;
+    }
+    m->payloads = wire.payloads;
+    m->n_payloads = wire.n_payloads;
+    ProtobufCAllocator pb = {pb_alloc, pb_free, &m->arena};
+    m->proto = onnx__model_proto__unpack(&pb, wire.stripped_len, wire.stripped);
+    ol_arena_destroy(&tmp);
+    if (!m->proto) {
+        st = m->arena.failed ? ONNXLINT_ENOMEM
+                             : set_error(err, ONNXLINT_EMALFORMED, path, "not an ONNX model: protobuf-c rejected it");
+        goto fail;
+    }
+    if (!m->proto->graph) {
+        if (ol_wire_is_message(m->map, m->map_len, &onnx__tensor_proto__descriptor) && m->map[0] != 0x08) {
+            st = explain_not_model(m, err, "");
+            goto fail;
+        }
+        st = set_error(err, ONNXLINT_EMALFORMED, path, "not an ONNX model: it has no graph (ModelProto.graph)");
+        goto fail;
+    }
+    if ((st = opsets_build(&l, m->proto->opset_import, m->proto->n_opset_import, &m->opsets, &m->n_opsets)))
+        goto fail;
+    l.opsets = m->opsets;
+    l.n_opsets = m->n_opsets;
+    check_versions(m);
+    if ((st = functions_build(&l)))
+        goto fail;
+    if ((st = graph_build(&l, m->proto->graph, NULL, NULL, NULL, NULL, &m->graph)))
+        goto fail;
+    if (m->arena.failed) {
+        st = ONNXLINT_ENOMEM;
+        goto fail;
+    }
+    *out = m;
+    return ONNXLINT_OK;
+
+fail:
+    if (st == ONNXLINT_ENOMEM || m->arena.failed || tmp.failed) {
+        st = ONNXLINT_ENOMEM;
+        set_error(err, st, path, "out of memory (or over OL_MAX_MODEL_MEMORY) while loading");
+    }
+    ol_arena_destroy(&tmp);
+    onnxlint_model_free(m);
+    return st;
+}
+
+void onnxlint_model_free(onnxlint_model *model)
+{
+    if (!model)
+        return;
+    if (model->map)
+        munmap((void *)model->map, model->map_len);
+    ol_arena arena = model->arena; /* the model lives inside it */
+    ol_arena_destroy(&arena);
+}
+
+size_t onnxlint_model_diagnostic_count(const onnxlint_model *model, onnxlint_severity severity)
+{
+    if (!model || severity > ONNXLINT_ERROR)
+        return 0;
+    return model->diagnostics[severity];
+}
+
+const char *onnxlint_status_name(onnxlint_status status)
+{
+    switch (status) {
+    case ONNXLINT_OK: return "ok";
+    case ONNXLINT_ENOMEM: return "out of memory";
+    case ONNXLINT_EIO: return "input/output error";
+    case ONNXLINT_EMALFORMED: return "malformed model";
+    case ONNXLINT_EUNSAFE: return "unsafe external data";
+    case ONNXLINT_ELIMIT: return "limit exceeded";
+    case ONNXLINT_EINVAL: return "invalid argument";
+    case ONNXLINT_EWRITE: return "write error";
+    }
+    return "unknown status";
+}

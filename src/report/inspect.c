@@ -1,0 +1,431 @@
+/*
+ * inspect.c - what a model is: versions, interface, weights, operators.
+ *
+ * The summary is computed from the IR alone (parameter and byte counts come
+ * from dims and payload records, never from reading weights), then written
+ * as aligned text or as JSON (jansson).
+ *
+ * JSON shape:
+ *   {"model", "ir_version", "producer": {"name","version"}, "domain",
+ *    "model_version", "doc_string", "opsets": [{"domain","version"}],
+ *    "graph": {"name","nodes","nodes_total","subgraphs","functions"},
+ *    "inputs"/"outputs": [{"name","dtype","shape","type"}],
+ *    "initializers": {"count","parameters","bytes","external_count",
+ *                     "external_bytes"},
+ *    "operators": [{"domain","op","count"}],
+ *    "functions": [{"domain","name","nodes","inputs","outputs"}],
+ *    "metadata": {key: value},
+ *    "diagnostics": [{"severity","code","node","message"}]}
+ * A shape is a list of dims (integer, string for a symbol, null when
+ * unknown) or null when even the rank is unknown.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/writer.h"
+#include "util/text.h"
+
+typedef struct op_count {
+    const char *domain;
+    const char *op;
+    size_t count;
+} op_count;
+
+typedef struct summary {
+    size_t n_subgraphs;
+    size_t n_initializers;
+    unsigned long long parameters, bytes, external_count, external_bytes;
+    ol_map op_map;      /* "domain\x1fop" -> op_count */
+    op_count **ops;     /* sorted: most used first */
+    size_t n_ops, ops_cap;
+} summary;
+
+static bool count_op(summary *s, ol_arena *arena, const ol_node *node)
+{
+    char *key = ol_arena_printf(arena, "%s\x1f%s", node->domain, node->op_type);
+    if (!key)
+        return false;
+    op_count *c = ol_map_get(&s->op_map, key);
+    if (!c) {
+        c = ol_arena_calloc(arena, 1, sizeof *c);
+        if (!c || !ol_map_put(&s->op_map, arena, key, c))
+            return false;
+        c->domain = node->domain;
+        c->op = node->op_type;
+        if (s->n_ops == s->ops_cap) {
+            size_t cap = s->ops_cap ? s->ops_cap * 2 : 32;
+            op_count **ops = ol_arena_alloc(arena, cap * sizeof *ops);
+            if (!ops)
+                return false;
+            if (s->n_ops)
+                memcpy(ops, s->ops, s->n_ops * sizeof *ops);
+            s->ops = ops;
+            s->ops_cap = cap;
+        }
+        s->ops[s->n_ops++] = c;
+    }
+    c->count++;
+    return true;
+}
+
+/* Recursion is bounded by the loader's message depth limit. */
+static bool walk_graph(summary *s, ol_arena *arena, const ol_graph *g)
+{
+    for (size_t i = 0; i < g->n_initializers; i++) {
+        const ol_tensor *t = g->initializers[i]->initializer;
+        if (!t)
+            continue;
+        s->n_initializers++;
+        s->parameters += t->count;
+        unsigned bits = ol_elem_type_bits(t->elem_type);
+        unsigned long long bytes = bits ? (t->count * bits + 7) / 8 : t->payload ? t->payload->typed_bytes : 0;
+        s->bytes += bytes;
+        if (t->external_path) {
+            s->external_count++;
+            s->external_bytes += t->external_length;
+        }
+    }
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        const ol_node *node = g->nodes[i];
+        if (!count_op(s, arena, node))
+            return false;
+        for (size_t k = 0; k < node->n_subgraphs; k++) {
+            s->n_subgraphs++;
+            if (!walk_graph(s, arena, node->subgraphs[k]))
+                return false;
+        }
+    }
+    return true;
+}
+
+static int by_count(const void *a, const void *b)
+{
+    const op_count *x = *(op_count *const *)a, *y = *(op_count *const *)b;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    int d = strcmp(x->domain, y->domain);
+    return d ? d : strcmp(x->op, y->op);
+}
+
+static bool summarize(const onnxlint_model *m, ol_arena *arena, summary *s)
+{
+    memset(s, 0, sizeof *s);
+    if (!walk_graph(s, arena, m->graph))
+        return false;
+    for (size_t i = 0; i < m->n_functions; i++) {
+        if (!walk_graph(s, arena, m->functions[i]->body))
+            return false;
+    }
+    if (s->n_ops)
+        qsort(s->ops, s->n_ops, sizeof *s->ops, by_count);
+    return true;
+}
+
+static const char *opset_domain(const char *domain)
+{
+    return domain[0] ? domain : "ai.onnx";
+}
+
+/* ---- text ---- */
+
+static void text_values(ol_out *out, const char *title, ol_value *const *values, size_t n, bool skip_initializers)
+{
+    size_t width = 0, shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (skip_initializers && (values[i]->flags & OL_VALUE_INITIALIZER))
+            continue;
+        size_t w = ol_display_width(values[i]->name);
+        width = w > width ? w : width;
+        shown++;
+    }
+    ol_out_printf(out, "\n%s (%zu)\n", title, shown);
+    for (size_t i = 0; i < n; i++) {
+        const ol_value *v = values[i];
+        if (skip_initializers && (v->flags & OL_VALUE_INITIALIZER))
+            continue;
+        char type[512];
+        ol_out_bytes(out, "  ", 2);
+        ol_out_name(out, v->name);
+        ol_out_pad(out, width - ol_display_width(v->name) + 2);
+        ol_out_printf(out, "%s\n", ol_type_text(&v->type, type, sizeof type));
+    }
+}
+
+static void text_field(ol_out *out, const char *label, const char *value)
+{
+    ol_out_printf(out, "%-14s", label);
+    ol_out_name(out, value);
+    ol_out_bytes(out, "\n", 1);
+}
+
+static void write_text(const onnxlint_model *m, const summary *s, ol_out *out)
+{
+    const Onnx__ModelProto *mp = m->proto;
+    char buf[128];
+    text_field(out, "model", m->path);
+    ol_out_printf(out, "%-14s%lld\n", "ir version", mp->has_ir_version ? (long long)mp->ir_version : 0LL);
+    if (mp->producer_name && mp->producer_name[0]) {
+        ol_out_printf(out, "%-14s", "producer");
+        ol_out_name(out, mp->producer_name);
+        if (mp->producer_version && mp->producer_version[0]) {
+            ol_out_bytes(out, " ", 1);
+            ol_out_name(out, mp->producer_version);
+        }
+        ol_out_bytes(out, "\n", 1);
+    }
+    if (mp->domain && mp->domain[0])
+        text_field(out, "domain", mp->domain);
+    if (mp->has_model_version)
+        ol_out_printf(out, "%-14s%lld\n", "model version", (long long)mp->model_version);
+    ol_out_printf(out, "%-14s", "opsets");
+    for (size_t i = 0; i < m->n_opsets; i++) {
+        if (i)
+            ol_out_bytes(out, ", ", 2);
+        ol_out_name(out, opset_domain(m->opsets[i].domain));
+        ol_out_printf(out, " %lld", (long long)m->opsets[i].version);
+    }
+    ol_out_printf(out, "%s\n", m->n_opsets ? "" : "(none)");
+    ol_out_printf(out, "%-14s", "graph");
+    ol_out_name(out, m->graph->name[0] ? m->graph->name : "(unnamed)");
+    ol_out_printf(out, ": %zu nodes", m->graph->n_nodes);
+    if (s->n_subgraphs || m->n_functions)
+        ol_out_printf(out, " (%zu in all), %zu subgraphs, %zu functions", m->n_nodes, s->n_subgraphs,
+                      m->n_functions);
+    ol_out_bytes(out, "\n", 1);
+    if (mp->doc_string && mp->doc_string[0]) {
+        char doc[81];
+        size_t len = strcspn(mp->doc_string, "\r\n");
+        snprintf(doc, sizeof doc, "%.*s", (int)(len < 80 ? len : 80), mp->doc_string);
+        text_field(out, "doc", doc);
+    }
+
+    text_values(out, "inputs", m->graph->inputs, m->graph->n_inputs, true);
+    text_values(out, "outputs", m->graph->outputs, m->graph->n_outputs, false);
+
+    char bytes[32], ext[32];
+    ol_out_printf(out, "\ninitializers  %zu tensors, %llu parameters, %s", s->n_initializers, s->parameters,
+                  ol_bytes_text(s->bytes, bytes, sizeof bytes));
+    if (s->external_count)
+        ol_out_printf(out, " (%llu external, %s)", s->external_count,
+                      ol_bytes_text(s->external_bytes, ext, sizeof ext));
+    ol_out_bytes(out, "\n", 1);
+
+    ol_out_printf(out, "\noperators (%zu types, %zu nodes)\n", s->n_ops, m->n_nodes);
+    size_t width = 0;
+    for (size_t i = 0; i < s->n_ops; i++) {
+        size_t w = ol_display_width(s->ops[i]->op) + (s->ops[i]->domain[0] ? ol_display_width(s->ops[i]->domain) + 1 : 0);
+        width = w > width ? w : width;
+    }
+    for (size_t i = 0; i < s->n_ops; i++) {
+        const op_count *c = s->ops[i];
+        size_t w = ol_display_width(c->op);
+        ol_out_bytes(out, "  ", 2);
+        if (c->domain[0]) {
+            ol_out_name(out, c->domain);
+            ol_out_bytes(out, ":", 1);
+            w += ol_display_width(c->domain) + 1;
+        }
+        ol_out_name(out, c->op);
+        ol_out_pad(out, width - w + 2);
+        snprintf(buf, sizeof buf, "%zu\n", c->count);
+        ol_out_bytes(out, buf, strlen(buf));
+    }
+    if (m->n_functions) {
+        ol_out_printf(out, "\nfunctions (%zu)\n", m->n_functions);
+        for (size_t i = 0; i < m->n_functions; i++) {
+            const ol_function *f = m->functions[i];
+            ol_out_bytes(out, "  ", 2);
+            if (f->domain[0]) {
+                ol_out_name(out, f->domain);
+                ol_out_bytes(out, ":", 1);
+            }
+            ol_out_name(out, f->name);
+            ol_out_printf(out, "  %zu inputs, %zu outputs, %zu nodes\n", f->body->n_inputs, f->body->n_outputs,
+                          f->body->n_nodes);
+        }
+    }
+    if (mp->n_metadata_props) {
+        ol_out_printf(out, "\nmetadata (%zu)\n", mp->n_metadata_props);
+        for (size_t i = 0; i < mp->n_metadata_props; i++) {
+            const Onnx__StringStringEntryProto *e = mp->metadata_props[i];
+            ol_out_bytes(out, "  ", 2);
+            ol_out_name(out, e->key ? e->key : "");
+            ol_out_bytes(out, " = ", 3);
+            ol_out_name(out, e->value ? e->value : "");
+            ol_out_bytes(out, "\n", 1);
+        }
+    }
+    if (m->diagnostics[ONNXLINT_ERROR] || m->diagnostics[ONNXLINT_WARNING])
+        ol_out_printf(out, "\ndiagnostics   %zu errors, %zu warnings\n", m->diagnostics[ONNXLINT_ERROR],
+                      m->diagnostics[ONNXLINT_WARNING]);
+}
+
+/* ---- JSON ---- */
+
+/* A JSON string from model bytes: valid UTF-8 kept (jansson escapes
+ * control characters), invalid bytes spelled \xNN. */
+static json_t *jstr(const char *s)
+{
+    if (!s)
+        return json_null();
+    size_t len = strlen(s);
+    json_t *j = json_stringn_nocheck(s, len);
+    if (j && json_string_length(j) == len && ol_is_plain(s, len))
+        return j;
+    json_decref(j);
+    size_t need = ol_escape(NULL, 0, s, len, true);
+    char *buf = malloc(need + 1);
+    if (!buf)
+        return NULL;
+    ol_escape(buf, need + 1, s, len, true);
+    j = json_stringn(buf, need);
+    free(buf);
+    return j;
+}
+
+
+static json_t *ol_json_type_shape(const ol_type *t)
+{
+    if (!t || (t->kind != OL_TYPE_TENSOR && t->kind != OL_TYPE_SPARSE_TENSOR) || t->shape.rank == OL_RANK_UNKNOWN)
+        return json_null();
+    json_t *a = json_array();
+    for (int i = 0; a && i < t->shape.rank; i++) {
+        const ol_dim *d = &t->shape.dims[i];
+        json_array_append_new(a, d->kind == OL_DIM_VALUE    ? json_integer(d->value)
+                                 : d->kind == OL_DIM_SYMBOL ? jstr(d->symbol)
+                                                            : json_null());
+    }
+    return a;
+}
+
+static json_t *json_values(ol_value *const *values, size_t n, bool skip_initializers)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++) {
+        const ol_value *v = values[i];
+        if (skip_initializers && (v->flags & OL_VALUE_INITIALIZER))
+            continue;
+        char type[512];
+        const char *dtype = v->type.kind == OL_TYPE_TENSOR || v->type.kind == OL_TYPE_SPARSE_TENSOR
+                                ? ol_elem_type_name(v->type.elem_type)
+                                : NULL;
+        json_array_append_new(a, json_pack("{s:o, s:o, s:o, s:s}", "name", jstr(v->name), "dtype",
+                                           dtype ? json_string(dtype) : json_null(), "shape",
+                                           ol_json_type_shape(&v->type), "type",
+                                           ol_type_text(&v->type, type, sizeof type)));
+    }
+    return a;
+}
+
+static json_t *build_json(const onnxlint_model *m, const summary *s)
+{
+    const Onnx__ModelProto *mp = m->proto;
+    json_t *root = json_object();
+    if (!root)
+        return NULL;
+    json_object_set_new(root, "model", jstr(m->path));
+    json_object_set_new(root, "ir_version", mp->has_ir_version ? json_integer(mp->ir_version) : json_null());
+    json_object_set_new(root, "producer",
+                        json_pack("{s:o, s:o}", "name", jstr(mp->producer_name), "version",
+                                  jstr(mp->producer_version)));
+    json_object_set_new(root, "domain", jstr(mp->domain));
+    json_object_set_new(root, "model_version",
+                        mp->has_model_version ? json_integer(mp->model_version) : json_null());
+    json_object_set_new(root, "doc_string", jstr(mp->doc_string));
+    json_t *opsets = json_array();
+    for (size_t i = 0; opsets && i < m->n_opsets; i++)
+        json_array_append_new(opsets, json_pack("{s:o, s:I}", "domain", jstr(opset_domain(m->opsets[i].domain)),
+                                                "version", (json_int_t)m->opsets[i].version));
+    json_object_set_new(root, "opsets", opsets);
+    json_object_set_new(root, "graph",
+                        json_pack("{s:o, s:I, s:I, s:I, s:I}", "name", jstr(m->graph->name), "nodes",
+                                  (json_int_t)m->graph->n_nodes, "nodes_total", (json_int_t)m->n_nodes, "subgraphs",
+                                  (json_int_t)s->n_subgraphs, "functions", (json_int_t)m->n_functions));
+    json_object_set_new(root, "inputs", json_values(m->graph->inputs, m->graph->n_inputs, true));
+    json_object_set_new(root, "outputs", json_values(m->graph->outputs, m->graph->n_outputs, false));
+    json_object_set_new(root, "initializers",
+                        json_pack("{s:I, s:I, s:I, s:I, s:I}", "count", (json_int_t)s->n_initializers, "parameters",
+                                  (json_int_t)s->parameters, "bytes", (json_int_t)s->bytes, "external_count",
+                                  (json_int_t)s->external_count, "external_bytes", (json_int_t)s->external_bytes));
+    json_t *ops = json_array();
+    for (size_t i = 0; ops && i < s->n_ops; i++)
+        json_array_append_new(ops, json_pack("{s:o, s:o, s:I}", "domain", jstr(opset_domain(s->ops[i]->domain)),
+                                             "op", jstr(s->ops[i]->op), "count", (json_int_t)s->ops[i]->count));
+    json_object_set_new(root, "operators", ops);
+    json_t *functions = json_array();
+    for (size_t i = 0; functions && i < m->n_functions; i++) {
+        const ol_function *f = m->functions[i];
+        json_t *in = json_array(), *outs = json_array();
+        for (size_t k = 0; in && k < f->body->n_inputs; k++)
+            json_array_append_new(in, jstr(f->body->inputs[k]->name));
+        for (size_t k = 0; outs && k < f->body->n_outputs; k++)
+            json_array_append_new(outs, jstr(f->body->outputs[k]->name));
+        json_array_append_new(functions,
+                              json_pack("{s:o, s:o, s:I, s:o, s:o}", "domain", jstr(f->domain), "name", jstr(f->name),
+                                        "nodes", (json_int_t)f->body->n_nodes, "inputs", in, "outputs", outs));
+    }
+    json_object_set_new(root, "functions", functions);
+    json_t *meta = json_object();
+    for (size_t i = 0; meta && i < mp->n_metadata_props; i++) {
+        const Onnx__StringStringEntryProto *e = mp->metadata_props[i];
+        char key[512];
+        ol_escape(key, sizeof key, e->key ? e->key : "", e->key ? strlen(e->key) : 0, true);
+        json_object_set_new(meta, key, jstr(e->value ? e->value : ""));
+    }
+    json_object_set_new(root, "metadata", meta);
+    static const char *severities[] = {"note", "warning", "error"};
+    json_t *diags = json_array();
+    for (size_t i = 0; diags && i < m->n_diagnostic_list; i++) {
+        const ol_diagnostic *d = &m->diagnostic_list[i];
+        json_array_append_new(diags, json_pack("{s:s, s:s, s:o, s:o}", "severity", severities[d->severity], "code",
+                                               d->code, "node", jstr(d->node), "message", jstr(d->message)));
+    }
+    json_object_set_new(root, "diagnostics", diags);
+    return root;
+}
+
+static int json_sink(const char *buffer, size_t size, void *data)
+{
+    ol_out_bytes(data, buffer, size);
+    return ((ol_out *)data)->failed ? -1 : 0;
+}
+
+onnxlint_status onnxlint_inspect_write(const onnxlint_model *m, onnxlint_format format, onnxlint_write_fn write,
+                                       void *write_ctx, onnxlint_error *err)
+{
+    if (!m || !write)
+        return ONNXLINT_EINVAL;
+    ol_arena scratch;
+    ol_arena_init(&scratch, &m->arena.allocator, (size_t)1 << 30);
+    summary s;
+    ol_out *out = ol_arena_alloc(&scratch, sizeof *out);
+    onnxlint_status st = ONNXLINT_OK;
+    if (!out || !summarize(m, &scratch, &s)) {
+        st = ONNXLINT_ENOMEM;
+        goto done;
+    }
+    ol_out_init(out, write, write_ctx);
+    if (format == ONNXLINT_FORMAT_JSON) {
+        json_t *root = build_json(m, &s);
+        if (!root) {
+            st = ONNXLINT_ENOMEM;
+            goto done;
+        }
+        json_dump_callback(root, json_sink, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        json_decref(root);
+        ol_out_bytes(out, "\n", 1);
+    } else {
+        write_text(m, &s, out);
+    }
+    if (!ol_out_flush(out))
+        st = ONNXLINT_EWRITE;
+done:
+    if (st && err) {
+        err->status = st;
+        snprintf(err->message, sizeof err->message, "inspect: %s", onnxlint_status_name(st));
+    }
+    ol_arena_destroy(&scratch);
+    return st;
+}

@@ -1,0 +1,200 @@
+/*
+ * writer.c - see writer.h.
+ */
+#include "report/writer.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/text.h"
+
+void ol_out_init(ol_out *out, onnxlint_write_fn write, void *ctx)
+{
+    out->write = write;
+    out->ctx = ctx;
+    out->failed = false;
+    out->len = 0;
+}
+
+static void drain(ol_out *out)
+{
+    if (out->len && !out->failed && out->write(out->ctx, out->buf, out->len) != 0)
+        out->failed = true;
+    out->len = 0;
+}
+
+void ol_out_bytes(ol_out *out, const char *data, size_t len)
+{
+    if (out->failed)
+        return;
+    if (len > sizeof out->buf - out->len) {
+        drain(out);
+        if (len > sizeof out->buf) {
+            if (!out->failed && out->write(out->ctx, data, len) != 0)
+                out->failed = true;
+            return;
+        }
+    }
+    memcpy(out->buf + out->len, data, len);
+    out->len += len;
+}
+
+void ol_out_printf(ol_out *out, const char *fmt, ...)
+{
+    char small[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof small) {
+        ol_out_bytes(out, small, (size_t)n);
+        return;
+    }
+    /* Rare: longer than the stack buffer; write it in two goes. */
+    char big[16384];
+    va_start(ap, fmt);
+    n = vsnprintf(big, sizeof big, fmt, ap);
+    va_end(ap);
+    ol_out_bytes(out, big, (size_t)n < sizeof big ? (size_t)n : sizeof big - 1);
+}
+
+void ol_out_name(ol_out *out, const char *s)
+{
+    size_t len = strlen(s);
+    if (ol_is_plain(s, len)) {
+        ol_out_bytes(out, s, len);
+        return;
+    }
+    char buf[1024];
+    size_t need = ol_escape(buf, sizeof buf, s, len, false);
+    ol_out_bytes(out, buf, need < sizeof buf ? need : strlen(buf));
+}
+
+void ol_out_pad(ol_out *out, size_t n)
+{
+    static const char spaces[] = "                                ";
+    while (n) {
+        size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+        ol_out_bytes(out, spaces, k);
+        n -= k;
+    }
+}
+
+bool ol_out_flush(ol_out *out)
+{
+    drain(out);
+    return !out->failed;
+}
+
+size_t ol_display_width(const char *s)
+{
+    size_t len = strlen(s);
+    if (!ol_is_plain(s, len))
+        return ol_escape(NULL, 0, s, len, false);
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        w += (*p & 0xc0) != 0x80;
+    return w;
+}
+
+/* Appends to buf at *pos without overrunning cap. */
+static void put(char *buf, size_t cap, size_t *pos, const char *s)
+{
+    size_t len = strlen(s);
+    if (*pos + 1 >= cap)
+        return;
+    size_t room = cap - 1 - *pos;
+    if (len > room)
+        len = room;
+    memcpy(buf + *pos, s, len);
+    *pos += len;
+    buf[*pos] = '\0';
+}
+
+static void type_text(const ol_type *t, char *buf, size_t cap, size_t *pos, int depth)
+{
+    char tmp[256];
+    if (!t || t->kind == OL_TYPE_NONE || depth > 16) {
+        put(buf, cap, pos, "?");
+        return;
+    }
+    switch (t->kind) {
+    case OL_TYPE_TENSOR:
+    case OL_TYPE_SPARSE_TENSOR: {
+        const char *name = ol_elem_type_name(t->elem_type);
+        if (t->kind == OL_TYPE_SPARSE_TENSOR)
+            put(buf, cap, pos, "sparse ");
+        put(buf, cap, pos, name ? name : "?");
+        if (t->shape.rank == OL_RANK_UNKNOWN) {
+            put(buf, cap, pos, "[...]");
+            return;
+        }
+        put(buf, cap, pos, "[");
+        for (int i = 0; i < t->shape.rank; i++) {
+            const ol_dim *d = &t->shape.dims[i];
+            if (i)
+                put(buf, cap, pos, ",");
+            if (d->kind == OL_DIM_VALUE) {
+                snprintf(tmp, sizeof tmp, "%lld", (long long)d->value);
+                put(buf, cap, pos, tmp);
+            } else if (d->kind == OL_DIM_SYMBOL) {
+                ol_escape(tmp, sizeof tmp, d->symbol, strlen(d->symbol), false);
+                put(buf, cap, pos, tmp);
+            } else {
+                put(buf, cap, pos, "?");
+            }
+        }
+        put(buf, cap, pos, "]");
+        return;
+    }
+    case OL_TYPE_SEQUENCE:
+        put(buf, cap, pos, "seq(");
+        type_text(t->elem, buf, cap, pos, depth + 1);
+        put(buf, cap, pos, ")");
+        return;
+    case OL_TYPE_OPTIONAL:
+        put(buf, cap, pos, "optional(");
+        type_text(t->elem, buf, cap, pos, depth + 1);
+        put(buf, cap, pos, ")");
+        return;
+    case OL_TYPE_MAP: {
+        const char *key = ol_elem_type_name(t->key_type);
+        put(buf, cap, pos, "map(");
+        put(buf, cap, pos, key ? key : "?");
+        put(buf, cap, pos, ",");
+        type_text(t->elem, buf, cap, pos, depth + 1);
+        put(buf, cap, pos, ")");
+        return;
+    }
+    default:
+        put(buf, cap, pos, "?");
+    }
+}
+
+char *ol_type_text(const ol_type *type, char *buf, size_t cap)
+{
+    size_t pos = 0;
+    if (cap)
+        buf[0] = '\0';
+    type_text(type, buf, cap, &pos, 0);
+    return buf;
+}
+
+char *ol_bytes_text(unsigned long long bytes, char *buf, size_t cap)
+{
+    static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double v = (double)bytes;
+    size_t u = 0;
+    while (v >= 1024 && u + 1 < sizeof units / sizeof *units) {
+        v /= 1024;
+        u++;
+    }
+    if (u == 0)
+        snprintf(buf, cap, "%llu B", bytes);
+    else
+        snprintf(buf, cap, "%.1f %s", v, units[u]);
+    return buf;
+}

@@ -1,0 +1,47 @@
+/*
+ * writer.h - buffered output through the caller's writer callback, and the
+ * display forms of types shared by every report.
+ *
+ * Invariants: nothing here touches stdout or a FILE; every string from the
+ * model goes out escaped (util/text.h); after the first failed write the
+ * writer stays failed and drops output, so callers check once at the end.
+ */
+#ifndef OL_WRITER_H
+#define OL_WRITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ir/ir.h"
+
+typedef struct ol_out {
+    onnxlint_write_fn write;
+    void *ctx;
+    bool failed;
+    size_t len;
+    char buf[8192];
+} ol_out;
+
+void ol_out_init(ol_out *out, onnxlint_write_fn write, void *ctx);
+void ol_out_bytes(ol_out *out, const char *data, size_t len);
+void ol_out_printf(ol_out *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Writes a string from the model, escaped for a terminal. */
+void ol_out_name(ol_out *out, const char *s);
+/* Writes n spaces. */
+void ol_out_pad(ol_out *out, size_t n);
+/* Flushes; returns false when any write failed. */
+bool ol_out_flush(ol_out *out);
+
+/* Columns an escaped string takes on a terminal (code points). */
+size_t ol_display_width(const char *s);
+
+/* Formats a type for people: "float[N,3,224,224]", "int64[?]" (unknown
+ * dim), "float[...]" (unknown rank), "seq(float[N])", "map(string,float)",
+ * "optional(int64[])", "?" (nothing declared).  Names are escaped.  Returns
+ * buf (truncated to cap). */
+char *ol_type_text(const ol_type *type, char *buf, size_t cap);
+
+/* Formats a byte count for people: "512 B", "4.8 KiB", "98.0 MiB". */
+char *ol_bytes_text(unsigned long long bytes, char *buf, size_t cap);
+
+#endif

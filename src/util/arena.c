@@ -1,0 +1,176 @@
+/*
+ * arena.c - chunked bump allocation over the one allocator hook.
+ *
+ * Small blocks are carved from the head chunk; a block larger than a
+ * quarter of the chunk size gets a chunk of its own, placed behind the head
+ * so the head's free tail is not lost.  Chunks grow geometrically up to
+ * OL_ARENA_CHUNK_MAX, so a model of a few thousand nodes costs a handful of
+ * hook calls and a 50,000-node graph a few dozen.
+ */
+#include "util/arena.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* First chunk size, and the largest size the geometric growth reaches. */
+#define OL_ARENA_CHUNK_MIN ((size_t)16 * 1024)
+#define OL_ARENA_CHUNK_MAX ((size_t)4 * 1024 * 1024)
+
+#define OL_ALIGN (_Alignof(max_align_t))
+
+struct ol_arena_chunk {
+    ol_arena_chunk *next;
+    size_t size; /* usable bytes after the header */
+    size_t used;
+    max_align_t data[]; /* aligned start of the usable bytes */
+};
+
+static void *default_alloc(void *ctx, size_t size)
+{
+    (void)ctx;
+    return malloc(size);
+}
+
+static void default_free(void *ctx, void *ptr)
+{
+    (void)ctx;
+    free(ptr);
+}
+
+const onnxlint_allocator ol_default_allocator = {default_alloc, default_free, NULL};
+
+void ol_arena_init(ol_arena *arena, const onnxlint_allocator *allocator, size_t budget)
+{
+    memset(arena, 0, sizeof *arena);
+    arena->allocator = allocator ? *allocator : ol_default_allocator;
+    arena->budget = budget;
+}
+
+static size_t align_up(size_t n)
+{
+    return (n + OL_ALIGN - 1) & ~(OL_ALIGN - 1);
+}
+
+static ol_arena_chunk *new_chunk(ol_arena *arena, size_t size)
+{
+    size_t total = sizeof(ol_arena_chunk) + size;
+    if (total < size || arena->used > arena->budget || total > arena->budget - arena->used) {
+        arena->failed = true;
+        return NULL;
+    }
+    ol_arena_chunk *chunk = arena->allocator.alloc(arena->allocator.ctx, total);
+    if (!chunk) {
+        arena->failed = true;
+        return NULL;
+    }
+    arena->used += total;
+    chunk->size = size;
+    chunk->used = 0;
+    return chunk;
+}
+
+void *ol_arena_alloc(ol_arena *arena, size_t size)
+{
+    if (arena->failed)
+        return NULL;
+    if (size == 0)
+        size = 1;
+    if (size > SIZE_MAX - OL_ALIGN) {
+        arena->failed = true;
+        return NULL;
+    }
+    size = align_up(size);
+    ol_arena_chunk *head = arena->chunks;
+    if (head && head->size - head->used >= size) {
+        void *p = (char *)head->data + head->used;
+        head->used += size;
+        return p;
+    }
+    size_t next_size = head ? head->size * 2 : OL_ARENA_CHUNK_MIN;
+    if (next_size > OL_ARENA_CHUNK_MAX)
+        next_size = OL_ARENA_CHUNK_MAX;
+    if (size > next_size / 4) {
+        /* A big block: its own chunk, kept behind the head. */
+        ol_arena_chunk *own = new_chunk(arena, size);
+        if (!own)
+            return NULL;
+        own->used = size;
+        if (head) {
+            own->next = head->next;
+            head->next = own;
+        } else {
+            own->next = NULL;
+            arena->chunks = own;
+        }
+        return own->data;
+    }
+    ol_arena_chunk *chunk = new_chunk(arena, next_size);
+    if (!chunk)
+        return NULL;
+    chunk->next = head;
+    arena->chunks = chunk;
+    chunk->used = size;
+    return chunk->data;
+}
+
+void *ol_arena_calloc(ol_arena *arena, size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size) {
+        arena->failed = true;
+        return NULL;
+    }
+    void *p = ol_arena_alloc(arena, count * size);
+    if (p)
+        memset(p, 0, count * size);
+    return p;
+}
+
+char *ol_arena_strndup(ol_arena *arena, const char *s, size_t len)
+{
+    if (len == SIZE_MAX) {
+        arena->failed = true;
+        return NULL;
+    }
+    char *p = ol_arena_alloc(arena, len + 1);
+    if (!p)
+        return NULL;
+    if (len)
+        memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+char *ol_arena_printf(ol_arena *arena, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        arena->failed = true;
+        return NULL;
+    }
+    char *p = ol_arena_alloc(arena, (size_t)n + 1);
+    if (!p)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void ol_arena_destroy(ol_arena *arena)
+{
+    ol_arena_chunk *chunk = arena->chunks;
+    while (chunk) {
+        ol_arena_chunk *next = chunk->next;
+        arena->allocator.free(arena->allocator.ctx, chunk);
+        chunk = next;
+    }
+    arena->chunks = NULL;
+    arena->used = 0;
+    arena->failed = false;
+}

@@ -1,0 +1,59 @@
+/*
+ * arena.h - region allocation on top of the one allocator hook.
+ *
+ * Everything a loaded model owns (protobuf-c's unpacked messages, the graph
+ * IR, interned names, hash tables) lives in one arena and dies with it: no
+ * object is freed on its own, so no free-chain can be forgotten.
+ *
+ * Invariants:
+ *   - Every chunk comes from the arena's onnxlint_allocator and goes back to
+ *     it in ol_arena_destroy; nothing else is ever allocated.
+ *   - Returned blocks are aligned for any object (alignof(max_align_t)).
+ *   - The arena refuses to grow past its byte budget (ol_arena_init), so a
+ *     crafted file cannot make a load take all memory.
+ *   - After a refusal the arena is "failed": later calls return NULL too,
+ *     so callers may check once at the end of a batch (SQLite's sticky OOM).
+ */
+#ifndef OL_ARENA_H
+#define OL_ARENA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "onnxlint/onnxlint.h"
+
+typedef struct ol_arena_chunk ol_arena_chunk;
+
+typedef struct ol_arena {
+    onnxlint_allocator allocator;
+    ol_arena_chunk *chunks; /* newest first; allocation happens in the head */
+    size_t used;            /* bytes requested from the hook so far */
+    size_t budget;          /* most bytes the arena may request */
+    bool failed;            /* sticky: the hook or the budget refused once */
+} ol_arena;
+
+/* The allocator used when a caller passes none: malloc and free. */
+extern const onnxlint_allocator ol_default_allocator;
+
+/* Prepares an empty arena that takes memory from allocator (NULL: the
+ * default) and refuses to hold more than budget bytes in all. */
+void ol_arena_init(ol_arena *arena, const onnxlint_allocator *allocator, size_t budget);
+
+/* Returns size bytes aligned for any object, or NULL when the hook or the
+ * budget refuses (and from then on). */
+void *ol_arena_alloc(ol_arena *arena, size_t size);
+
+/* As ol_arena_alloc, zero-filled; count * size overflow returns NULL. */
+void *ol_arena_calloc(ol_arena *arena, size_t count, size_t size);
+
+/* Copies len bytes and appends a NUL; NULL on refusal. */
+char *ol_arena_strndup(ol_arena *arena, const char *s, size_t len);
+
+/* Formats like snprintf into a new arena string; NULL on refusal. */
+char *ol_arena_printf(ol_arena *arena, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Returns every chunk to the hook.  The arena may be initialised again. */
+void ol_arena_destroy(ol_arena *arena);
+
+#endif

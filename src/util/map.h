@@ -1,0 +1,39 @@
+/*
+ * map.h - string-keyed hash table in an arena.
+ *
+ * Lookups of values, functions and node names by name go through this
+ * table, never through linear scans.  Keys are not copied: they must live
+ * as long as the map (they do: both sit in the model's arena).
+ *
+ * Invariants: open addressing with linear probing; the table is at most
+ * half full, so a probe always ends at an empty slot; growing doubles the
+ * table and leaves the old one to the arena.
+ */
+#ifndef OL_MAP_H
+#define OL_MAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/arena.h"
+
+typedef struct ol_map_slot {
+    const char *key;
+    void *value;
+} ol_map_slot;
+
+typedef struct ol_map {
+    ol_map_slot *slots;
+    size_t capacity; /* a power of two, or 0 before the first insert */
+    size_t count;
+} ol_map;
+
+/* Returns the value stored under key, or NULL. */
+void *ol_map_get(const ol_map *map, const char *key);
+
+/* Stores value under key unless the key is present.  Returns the value
+ * already stored (and changes nothing), value itself when it was inserted,
+ * or NULL when the arena refused memory. */
+void *ol_map_put(ol_map *map, ol_arena *arena, const char *key, void *value);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * text.h - making names from a model safe to show.
+ *
+ * Names in a model are arbitrary bytes.  Shown raw they can move a
+ * terminal's cursor, colour it, forge output lines, or break a JSON
+ * document.  Every name the library puts into text goes through here.
+ *
+ * Invariant: the output is valid UTF-8 with no C0 or C1 control character
+ * and no DEL; every other byte sequence that was valid UTF-8 is kept.
+ */
+#ifndef OL_TEXT_H
+#define OL_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Writes src (len bytes) into dst (cap bytes, NUL-terminated, truncated on
+ * a character boundary) with control characters and invalid UTF-8 bytes
+ * spelled \xNN.  When keep_controls is true, valid control characters are
+ * kept as they are (for JSON, whose encoder escapes them itself); invalid
+ * bytes are still spelled out.  Returns the length the full result needs
+ * (like snprintf), not counting the NUL. */
+size_t ol_escape(char *dst, size_t cap, const char *src, size_t len, bool keep_controls);
+
+/* True when src (len bytes) needs no escaping for a terminal. */
+bool ol_is_plain(const char *src, size_t len);
+
+#endif
