@@ -741,6 +741,9 @@ static onnxlint_status explain_not_model(onnxlint_model *m, onnxlint_error *err,
     if (ol_wire_is_message(m->map, m->map_len, &onnx__tensor_proto__descriptor))
         return set_error(err, ONNXLINT_EMALFORMED, m->path,
                          "a serialized TensorProto (test data such as input_0.pb), not a model");
+    if (strncmp(why, "truncated", 9) == 0)
+        return set_error(err, ONNXLINT_EMALFORMED, m->path,
+                         "the file is cut short (an interrupted download or copy?): %s", why);
     return set_error(err, ONNXLINT_EMALFORMED, m->path, "not an ONNX model: %s", why);
 }
 

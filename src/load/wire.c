@@ -38,6 +38,7 @@ typedef struct walker {
     char *why;
     size_t why_len;
     bool validate_only;
+    bool limit_hit; /* the failure is a limit, not malformed bytes */
 } walker;
 
 int ol_wire_varint(const uint8_t *data, size_t end, size_t *pos, uint64_t *value)
@@ -186,7 +187,7 @@ static bool packed_count(walker *w, ProtobufCType type, size_t begin, size_t end
 static bool count_entries(walker *w, uint64_t n, const ProtobufCMessageDescriptor *desc)
 {
     w->entries += n;
-    if (w->entries > OL_MAX_ENTRIES)
+    if (w->entries > OL_MAX_ENTRIES && (w->limit_hit = true))
         return fail(w, "too many entries: more than %llu messages and repeated elements (in %s); limit OL_MAX_ENTRIES",
                     (unsigned long long)OL_MAX_ENTRIES, short_name(desc));
     return true;
@@ -214,8 +215,12 @@ static bool walk(walker *w, const ProtobufCMessageDescriptor *desc, size_t begin
     }
     size_t kept = 0;
     size_t pos = begin;
+    uint64_t n_fields = 0;
     while (pos < end) {
         size_t field_start = pos;
+        if (++n_fields > OL_MAX_FIELDS_PER_MESSAGE && (w->limit_hit = true))
+            return fail(w, "too many entries: %s at offset %zu has more than %llu fields; limit OL_MAX_FIELDS_PER_MESSAGE",
+                        short_name(desc), begin, (unsigned long long)OL_MAX_FIELDS_PER_MESSAGE);
         uint64_t tag;
         if (!ol_wire_varint(w->data, end, &pos, &tag))
             return fail(w, "truncated or invalid field tag in %s at offset %zu", short_name(desc), field_start);
@@ -345,9 +350,7 @@ onnxlint_status ol_wire_strip(const uint8_t *data, size_t len, const ProtobufCMe
     size_t total = 0;
     memset(out, 0, sizeof *out);
     if (!walk(&w, root, 0, len, 1, &total))
-        return tmp->failed ? ONNXLINT_ENOMEM
-               : w.entries > OL_MAX_ENTRIES ? ONNXLINT_ELIMIT
-                                            : ONNXLINT_EMALFORMED;
+        return tmp->failed ? ONNXLINT_ENOMEM : w.limit_hit ? ONNXLINT_ELIMIT : ONNXLINT_EMALFORMED;
     size_t n_tensors = w.n_tensors;
     out->payloads = n_tensors ? ol_arena_calloc(keep, n_tensors, sizeof *out->payloads) : NULL;
     out->stripped = ol_arena_alloc(tmp, total ? total : 1);

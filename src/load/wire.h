@@ -34,8 +34,14 @@
  * subgraph costs 3 levels: attribute, graph, node). */
 #define OL_MAX_MESSAGE_DEPTH 96
 /* Most messages plus repeated elements (outside tensor payloads) a model
- * may hold: each costs protobuf-c an allocation of tens of bytes. */
-#define OL_MAX_ENTRIES ((uint64_t)16 * 1000 * 1000)
+ * may hold: each costs protobuf-c up to ~150 bytes, so 10 million empty
+ * entries (a 20 MB file) would cost 1.5 GB.  A 60,000-node graph holds
+ * about half a million. */
+#define OL_MAX_ENTRIES ((uint64_t)4 * 1000 * 1000)
+/* Most fields one message may hold: protobuf-c's unpack refuses a message
+ * of about two million fields (measured with 1.4.1), so the pre-pass stops
+ * well before and says why. */
+#define OL_MAX_FIELDS_PER_MESSAGE ((uint64_t)1000 * 1000)
 /* The field number that carries a stripped TensorProto's payload index. */
 #define OL_WIRE_PAYLOAD_FIELD 536870911u
 /* Marks an absent span in ol_payload. */

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# scripts/dev.sh - set up a Debian 12 machine, build, and run.
+#
+#   bash scripts/dev.sh example   install, build, inspect the bundled example model
+#   bash scripts/dev.sh test      install, build (release and ASan+UBSan), run every test
+#
+# Run as root on a fresh machine (it installs Debian packages with apt-get);
+# as another user it skips the install when every package is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+    build-essential cmake pkg-config clang
+    protobuf-c-compiler libprotobuf-c-dev
+    libjansson-dev libcmocka-dev
+    libonnx-testdata
+)
+
+install_packages() {
+    local missing=()
+    for p in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "dev.sh: missing Debian packages: ${missing[*]} (run as root to install them)" >&2
+        exit 2
+    fi
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+build() { # build DIR [cmake options...]
+    local dir=$1
+    shift
+    cmake -S . -B "$dir" -DONNXLINT_WERROR=ON "$@"
+    cmake --build "$dir" -j "$(nproc)"
+}
+
+case "${1:-}" in
+example)
+    install_packages
+    build build
+    ./build/onnxlint inspect models/example_cnn.onnx
+    ;;
+test)
+    install_packages
+    build build
+    (cd build && ctest --output-on-failure -j "$(nproc)")
+    # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+    build build-asan -DONNXLINT_SANITIZE=ON -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug
+    (cd build-asan && ctest --output-on-failure -j "$(nproc)")
+    ;;
+*)
+    echo "usage: bash scripts/dev.sh example|test" >&2
+    exit 2
+    ;;
+esac

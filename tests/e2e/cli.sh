@@ -1,0 +1,29 @@
+# The command line contract: help, version, usage errors and exit codes.
+set -u
+. "$(dirname "$0")/lib.sh"
+cd "$SRC"
+
+out=$("$ONNXLINT" --help); expect_eq $? 0 "--help exit"
+expect_contains "$out" "Exit codes" "--help lists exit codes"
+expect_contains "$out" "inspect" "--help lists inspect"
+out=$("$ONNXLINT" inspect --help); expect_eq $? 0 "inspect --help exit"
+expect_contains "$out" "Examples" "inspect --help has examples"
+expect_contains "$out" "--format" "inspect --help lists --format"
+out=$("$ONNXLINT" --version); expect_eq $? 0 "--version exit"
+expect_contains "$out" "onnxlint 0." "--version text"
+
+err=$("$ONNXLINT" 2>&1 >/dev/null); expect_eq $? 2 "no command"
+err=$("$ONNXLINT" frobnicate x 2>&1); expect_eq $? 2 "unknown command"
+expect_contains "$err" "unknown command 'frobnicate'" "unknown command message"
+err=$("$ONNXLINT" inspect --bogus models/example_cnn.onnx 2>&1); expect_eq $? 2 "unknown option"
+expect_contains "$err" "unknown option '--bogus'" "unknown option message"
+err=$("$ONNXLINT" inspect 2>&1); expect_eq $? 2 "inspect without a model"
+err=$("$ONNXLINT" inspect --format xml models/example_cnn.onnx 2>&1); expect_eq $? 2 "bad format"
+expect_contains "$err" "text or json" "bad format message"
+err=$("$ONNXLINT" inspect --format 2>&1); expect_eq $? 2 "option without value"
+"$ONNXLINT" inspect --format=json models/example_cnn.onnx | "$JSON_CHECK" model; expect_eq $? 0 "--format=json"
+"$ONNXLINT" inspect -f json models/example_cnn.onnx | "$JSON_CHECK" model; expect_eq $? 0 "-f json"
+# One failing model among good ones: exit 2, the good ones still reported.
+out=$("$ONNXLINT" inspect models/example_cnn.onnx missing.onnx models/reg_l1.onnx 2>/dev/null); expect_eq $? 2 "mixed exit"
+expect_contains "$out" "reg_l1.onnx" "later models still inspected"
+finish

@@ -1,0 +1,38 @@
+# The malformed-input suite: every case exits as expected with its
+# one-line message naming the file (tests/e2e/malformed.tsv).
+set -u
+. "$(dirname "$0")/lib.sh"
+cases="$SRC/tests/malformed/cases"
+table="$SRC/tests/e2e/malformed.tsv"
+big=$(mktemp -d)
+trap 'rm -rf "$big"' EXIT
+"$MAKE_MANY_ENTRIES" "$big/many_entries.onnx" || bad "make_many_entries"
+
+# Every generated case has an expectation.
+while IFS=$'\t' read -r file _; do
+    [ "$file" = file ] && continue
+    grep -q "^$file	" "$table" && ok || bad "case $file has no row in malformed.tsv"
+done < "$SRC/tests/malformed/cases.tsv"
+
+cd "$cases"
+while IFS=$'\t' read -r file want message; do
+    case "$file" in file|'#'*|'') continue ;; esac
+    path=${file/#@big/$big}
+    err=$(timeout 60 "$ONNXLINT" inspect "$path" 2>&1 >/dev/null); rc=$?
+    expect_eq "$rc" "$want" "exit of $file"
+    if [ -n "$message" ]; then
+        expect_contains "$err" "$message" "message of $file"
+        first=$(printf '%s\n' "$err" | head -n 1)
+        expect_contains "$first" "$path" "message of $file names the file"
+    fi
+    if [ "$want" = 2 ] && [ "$(printf '%s\n' "$err" | grep -c .)" -ne 1 ] && [ "$rc" = 2 ]; then
+        case "$file" in dangling*|cycle*|duplicate*|bad_attr*) ;; *) bad "$file: expected one line, got: $err" ;; esac
+    fi
+done < "$table"
+# Names with control characters come out escaped: no raw ESC, BEL or newline inside a line.
+out=$("$ONNXLINT" inspect control_chars.onnx)
+if printf '%s' "$out" | LC_ALL=C grep -q "$(printf '\033')\|$(printf '\a')"; then bad "raw control characters in text output"; else ok; fi
+expect_contains "$out" '\x1b]0;title\x07' "escaped OSC sequence"
+"$ONNXLINT" inspect --format json control_chars.onnx | "$JSON_CHECK" model
+expect_eq $? 0 "JSON stays valid with hostile names"
+finish

@@ -1,0 +1,207 @@
+/*
+ * builder.c - see builder.h.  Every object is malloc'd and freed by
+ * protobuf-c's free_unpacked with the default allocator.
+ */
+#define _GNU_SOURCE
+#include "builder.h"
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Aborts when a test fixture cannot be built (never compiled out, unlike
+ * assert under NDEBUG). */
+#define CHECK(cond)                                                                                                   \
+    do {                                                                                                              \
+        if (!(cond)) {                                                                                                \
+            fprintf(stderr, "%s:%d: fixture failed: %s\n", __FILE__, __LINE__, #cond);                                \
+            abort();                                                                                                  \
+        }                                                                                                             \
+    } while (0)
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    CHECK(p);
+    return p;
+}
+
+#define APPEND(array, count, item)                                                                                    \
+    do {                                                                                                              \
+        (array) = realloc((array), ((count) + 1) * sizeof *(array));                                                  \
+        CHECK(array);                                                                                                \
+        (array)[(count)++] = (item);                                                                                  \
+    } while (0)
+
+char *tb_tmpdir(void)
+{
+    char *dir = strdup("/tmp/onnxlint-test-XXXXXX");
+    CHECK(dir && mkdtemp(dir));
+    return dir;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+void tb_rmtree(const char *dir)
+{
+    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+char *tb_write(const char *dir, const char *name, const void *data, size_t len)
+{
+    char *path = xcalloc(strlen(dir) + strlen(name) + 2, 1);
+    sprintf(path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    CHECK(f);
+    CHECK(fwrite(data, 1, len, f) == len);
+    fclose(f);
+    return path;
+}
+
+Onnx__GraphProto *tb_graph(const char *name)
+{
+    Onnx__GraphProto *g = xcalloc(1, sizeof *g);
+    onnx__graph_proto__init(g);
+    g->name = strdup(name);
+    return g;
+}
+
+Onnx__ModelProto *tb_model(int64_t opset)
+{
+    Onnx__ModelProto *m = xcalloc(1, sizeof *m);
+    onnx__model_proto__init(m);
+    m->has_ir_version = 1;
+    m->ir_version = 8;
+    m->producer_name = strdup("unit-test");
+    Onnx__OperatorSetIdProto *o = xcalloc(1, sizeof *o);
+    onnx__operator_set_id_proto__init(o);
+    o->domain = strdup("");
+    o->has_version = 1;
+    o->version = opset;
+    APPEND(m->opset_import, m->n_opset_import, o);
+    m->graph = tb_graph("g");
+    return m;
+}
+
+void tb_model_free(Onnx__ModelProto *m)
+{
+    onnx__model_proto__free_unpacked(m, NULL);
+}
+
+static Onnx__ValueInfoProto *value_info(const char *name, int elem, size_t rank, const int64_t *dims)
+{
+    Onnx__ValueInfoProto *vi = xcalloc(1, sizeof *vi);
+    onnx__value_info_proto__init(vi);
+    vi->name = strdup(name);
+    Onnx__TypeProto *t = xcalloc(1, sizeof *t);
+    onnx__type_proto__init(t);
+    Onnx__TypeProto__Tensor *tt = xcalloc(1, sizeof *tt);
+    onnx__type_proto__tensor__init(tt);
+    tt->has_elem_type = 1;
+    tt->elem_type = elem;
+    Onnx__TensorShapeProto *s = xcalloc(1, sizeof *s);
+    onnx__tensor_shape_proto__init(s);
+    s->dim = xcalloc(rank, sizeof *s->dim);
+    s->n_dim = rank;
+    for (size_t i = 0; i < rank; i++) {
+        Onnx__TensorShapeProto__Dimension *d = xcalloc(1, sizeof *d);
+        onnx__tensor_shape_proto__dimension__init(d);
+        if (dims[i] < 0) {
+            d->value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM;
+            d->dim_param = strdup("N");
+        } else {
+            d->value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
+            d->dim_value = dims[i];
+        }
+        s->dim[i] = d;
+    }
+    tt->shape = s;
+    t->value_case = ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE;
+    t->tensor_type = tt;
+    vi->type = t;
+    return vi;
+}
+
+void tb_input(Onnx__GraphProto *g, const char *name, int elem, size_t rank, const int64_t *dims)
+{
+    APPEND(g->input, g->n_input, value_info(name, elem, rank, dims));
+}
+
+void tb_output(Onnx__GraphProto *g, const char *name, int elem, size_t rank, const int64_t *dims)
+{
+    APPEND(g->output, g->n_output, value_info(name, elem, rank, dims));
+}
+
+Onnx__NodeProto *tb_node(Onnx__GraphProto *g, const char *op, const char *name, const char *in0, const char *in1,
+                         const char *out0)
+{
+    Onnx__NodeProto *n = xcalloc(1, sizeof *n);
+    onnx__node_proto__init(n);
+    n->op_type = strdup(op);
+    n->name = strdup(name);
+    if (in0)
+        APPEND(n->input, n->n_input, strdup(in0));
+    if (in1)
+        APPEND(n->input, n->n_input, strdup(in1));
+    if (out0)
+        APPEND(n->output, n->n_output, strdup(out0));
+    APPEND(g->node, g->n_node, n);
+    return n;
+}
+
+Onnx__TensorProto *tb_initializer(Onnx__GraphProto *g, const char *name, int elem, size_t rank, const int64_t *dims,
+                                  const void *raw, size_t raw_len)
+{
+    Onnx__TensorProto *t = xcalloc(1, sizeof *t);
+    onnx__tensor_proto__init(t);
+    t->name = strdup(name);
+    t->has_data_type = 1;
+    t->data_type = elem;
+    t->dims = xcalloc(rank, sizeof *t->dims);
+    t->n_dims = rank;
+    memcpy(t->dims, dims, rank * sizeof *dims);
+    if (raw) {
+        t->has_raw_data = 1;
+        t->raw_data.data = xcalloc(raw_len, 1);
+        memcpy(t->raw_data.data, raw, raw_len);
+        t->raw_data.len = raw_len;
+    }
+    APPEND(g->initializer, g->n_initializer, t);
+    return t;
+}
+
+void tb_graph_attribute(Onnx__NodeProto *n, const char *name, Onnx__GraphProto *sub)
+{
+    Onnx__AttributeProto *a = xcalloc(1, sizeof *a);
+    onnx__attribute_proto__init(a);
+    a->name = strdup(name);
+    a->has_type = 1;
+    a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH;
+    a->g = sub;
+    APPEND(n->attribute, n->n_attribute, a);
+}
+
+uint8_t *tb_pack(const Onnx__ModelProto *m, size_t *len)
+{
+    *len = onnx__model_proto__get_packed_size(m);
+    uint8_t *buf = xcalloc(*len, 1);
+    CHECK(onnx__model_proto__pack(m, buf) == *len);
+    return buf;
+}
+
+char *tb_save(const Onnx__ModelProto *m, const char *dir, const char *name)
+{
+    size_t len;
+    uint8_t *buf = tb_pack(m, &len);
+    char *path = tb_write(dir, name, buf, len);
+    free(buf);
+    return path;
+}

@@ -1,0 +1,44 @@
+/*
+ * builder.h - builds small ONNX models in memory for unit tests and writes
+ * them to a temporary folder, so tests need neither Python nor fixtures.
+ */
+#ifndef OL_TEST_BUILDER_H
+#define OL_TEST_BUILDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "onnx.pb-c.h"
+
+/* A fresh temporary folder (mkdtemp); the caller removes it with
+ * tb_rmtree. */
+char *tb_tmpdir(void);
+void tb_rmtree(const char *dir);
+
+/* Writes len bytes to dir/name; returns the malloc'd path. */
+char *tb_write(const char *dir, const char *name, const void *data, size_t len);
+
+/* A ModelProto with one opset import (ai.onnx, version) and an empty graph
+ * called "g".  Free with tb_model_free. */
+Onnx__ModelProto *tb_model(int64_t opset);
+void tb_model_free(Onnx__ModelProto *m);
+
+/* Adds to graph g: an input/output of type elem[dims] (a negative dim is
+ * the symbol "N"), a node, an initializer with raw data. */
+void tb_input(Onnx__GraphProto *g, const char *name, int elem, size_t rank, const int64_t *dims);
+void tb_output(Onnx__GraphProto *g, const char *name, int elem, size_t rank, const int64_t *dims);
+Onnx__NodeProto *tb_node(Onnx__GraphProto *g, const char *op, const char *name, const char *in0, const char *in1,
+                         const char *out0);
+Onnx__TensorProto *tb_initializer(Onnx__GraphProto *g, const char *name, int elem, size_t rank, const int64_t *dims,
+                                  const void *raw, size_t raw_len);
+/* Adds a GRAPH attribute holding sub (which the node then owns). */
+void tb_graph_attribute(Onnx__NodeProto *n, const char *name, Onnx__GraphProto *sub);
+Onnx__GraphProto *tb_graph(const char *name);
+
+/* Packs m into a malloc'd buffer. */
+uint8_t *tb_pack(const Onnx__ModelProto *m, size_t *len);
+
+/* Packs m and writes it to dir/name; returns the malloc'd path. */
+char *tb_save(const Onnx__ModelProto *m, const char *dir, const char *name);
+
+#endif

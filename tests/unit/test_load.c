@@ -1,0 +1,409 @@
+/*
+ * test_load.c - the loader and the IR it builds: structure, laziness,
+ * external data rules, subgraphs, diagnostics, rejections.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "builder.h"
+#include "ir/ir.h"
+#include "load/load.h"
+
+static char *dir;
+
+static int setup(void **state)
+{
+    (void)state;
+    dir = tb_tmpdir();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tb_rmtree(dir);
+    free(dir);
+    return 0;
+}
+
+typedef struct seen {
+    int count[3];
+    char last_code[64];
+    char last_message[1024];
+    char last_node[256];
+} seen;
+
+static void collect(void *ctx, const onnxlint_diagnostic *d)
+{
+    seen *s = ctx;
+    s->count[d->severity]++;
+    snprintf(s->last_code, sizeof s->last_code, "%s", d->code);
+    snprintf(s->last_message, sizeof s->last_message, "%s", d->message);
+    snprintf(s->last_node, sizeof s->last_node, "%s", d->node ? d->node : "");
+}
+
+static onnxlint_model *load_ok(const char *path, seen *s)
+{
+    onnxlint_load_options o = {.on_diagnostic = collect, .diagnostic_ctx = s};
+    onnxlint_model *m = NULL;
+    onnxlint_error err;
+    onnxlint_status st = onnxlint_model_load(path, &o, &m, &err);
+    if (st != ONNXLINT_OK)
+        fail_msg("load failed: %s", err.message);
+    return m;
+}
+
+static onnxlint_status load_fail(const char *path, onnxlint_error *err)
+{
+    onnxlint_model *m = (onnxlint_model *)1;
+    onnxlint_status st = onnxlint_model_load(path, NULL, &m, err);
+    assert_int_not_equal(st, ONNXLINT_OK);
+    assert_null(m);
+    assert_int_equal(err->status, st);
+    assert_null(strchr(err->message, '\n'));
+    assert_true(strncmp(err->message, path, strlen(path)) == 0); /* names the file */
+    return st;
+}
+
+/* X[N,4] -> MatMul(W[4,3]) -> T -> Add(B[3]) -> Y */
+static Onnx__ModelProto *small_model(void)
+{
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t x[] = {-1, 4}, w[] = {4, 3}, b[] = {3}, y[] = {-1, 3};
+    float wd[12] = {0}, bd[3] = {1, 2, 3};
+    tb_input(m->graph, "X", 1, 2, x);
+    tb_initializer(m->graph, "W", 1, 2, w, wd, sizeof wd);
+    tb_initializer(m->graph, "B", 1, 1, b, bd, sizeof bd);
+    tb_node(m->graph, "MatMul", "mm", "X", "W", "T");
+    tb_node(m->graph, "Add", "add", "T", "B", "Y");
+    tb_output(m->graph, "Y", 1, 2, y);
+    return m;
+}
+
+static void builds_values_nodes_and_edges(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *mp = small_model();
+    char *path = tb_save(mp, dir, "small.onnx");
+    seen s = {0};
+    onnxlint_model *m = load_ok(path, &s);
+    assert_int_equal(s.count[ONNXLINT_ERROR] + s.count[ONNXLINT_WARNING], 0);
+    const ol_graph *g = m->graph;
+    assert_int_equal(g->n_nodes, 2);
+    assert_int_equal(g->n_inputs, 1);
+    assert_int_equal(g->n_initializers, 2);
+    assert_int_equal(m->n_opsets, 1);
+    assert_int_equal(g->nodes[0]->opset, 13);
+    ol_value *t = ol_graph_lookup(g, "T");
+    assert_non_null(t);
+    assert_ptr_equal(t->producer, g->nodes[0]);
+    assert_int_equal(t->n_consumers, 1);
+    assert_ptr_equal(t->consumers[0], g->nodes[1]);
+    ol_value *x = ol_graph_lookup(g, "X");
+    assert_true(x->flags & OL_VALUE_INPUT);
+    assert_int_equal(x->type.shape.rank, 2);
+    assert_int_equal(x->type.shape.dims[0].kind, OL_DIM_SYMBOL);
+    assert_string_equal(x->type.shape.dims[0].symbol, "N");
+    assert_int_equal(x->type.shape.dims[1].value, 4);
+    ol_value *w = ol_graph_lookup(g, "W");
+    assert_true(w->flags & OL_VALUE_INITIALIZER);
+    assert_int_equal(w->initializer->count, 12);
+    assert_int_equal(w->type.shape.dims[1].value, 3); /* type from the tensor */
+    ol_value *y = ol_graph_lookup(g, "Y");
+    assert_true(y->flags & OL_VALUE_OUTPUT);
+    assert_true(g->sorted);
+    assert_ptr_equal(g->order[0], g->nodes[0]);
+    onnxlint_model_free(m);
+    free(path);
+    tb_model_free(mp);
+}
+
+static void large_weights_are_not_read(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *mp = small_model();
+    size_t n = 4 << 20; /* 16 MB of floats */
+    float *big = calloc(n, sizeof *big);
+    for (size_t i = 0; i < n; i += 4096)
+        big[i] = (float)i;
+    int64_t dims[] = {(int64_t)n};
+    tb_initializer(mp->graph, "big", 1, 1, dims, big, n * sizeof *big);
+    char *path = tb_save(mp, dir, "big.onnx");
+    seen s = {0};
+    onnxlint_model *m = load_ok(path, &s);
+    /* The model's memory is its graph: far below the weight bytes. */
+    assert_true(m->arena.used < (size_t)1 << 20);
+    const ol_tensor *t = ol_graph_lookup(m->graph, "big")->initializer;
+    assert_non_null(t->payload);
+    assert_int_equal(t->payload->raw_length, n * sizeof *big);
+    /* The recorded span holds exactly the weights. */
+    assert_memory_equal(m->map + t->payload->raw_offset, big, n * sizeof *big);
+    onnxlint_model_free(m);
+    free(big);
+    free(path);
+    tb_model_free(mp);
+}
+
+static void subgraphs_see_outer_values(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *mp = tb_model(13);
+    int64_t d[] = {2};
+    tb_input(mp->graph, "cond", 9, 0, d);
+    tb_input(mp->graph, "X", 1, 1, d);
+    tb_node(mp->graph, "Relu", "pre", "X", NULL, "R");
+    Onnx__NodeProto *iff = tb_node(mp->graph, "If", "if", "cond", NULL, "Y");
+    Onnx__GraphProto *then_g = tb_graph("then");
+    tb_node(then_g, "Neg", "neg", "R", NULL, "A"); /* R is outer */
+    tb_output(then_g, "A", 1, 1, d);
+    Onnx__GraphProto *else_g = tb_graph("else");
+    tb_node(else_g, "Identity", "id", "X", NULL, "B");
+    tb_output(else_g, "B", 1, 1, d);
+    tb_graph_attribute(iff, "then_branch", then_g);
+    tb_graph_attribute(iff, "else_branch", else_g);
+    tb_output(mp->graph, "Y", 1, 1, d);
+    char *path = tb_save(mp, dir, "if.onnx");
+    seen s = {0};
+    onnxlint_model *m = load_ok(path, &s);
+    assert_int_equal(s.count[ONNXLINT_ERROR], 0);
+    const ol_node *node = m->graph->nodes[1];
+    assert_int_equal(node->n_subgraphs, 2);
+    const ol_graph *then_ir = node->subgraphs[0];
+    assert_string_equal(then_ir->owner_attribute, "then_branch");
+    assert_ptr_equal(then_ir->parent, m->graph);
+    assert_int_equal(then_ir->depth, 1);
+    assert_int_equal(then_ir->n_outer_refs, 1);
+    assert_string_equal(then_ir->outer_refs[0]->name, "R");
+    assert_ptr_equal(then_ir->outer_refs[0]->outer, ol_graph_lookup(m->graph, "R"));
+    assert_int_equal(m->n_graphs, 3);
+    assert_int_equal(m->n_nodes, 4);
+    onnxlint_model_free(m);
+    free(path);
+    tb_model_free(mp);
+}
+
+static void outer_reference_to_a_later_node_is_an_order_problem(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *mp = tb_model(13);
+    int64_t d[] = {2};
+    tb_input(mp->graph, "cond", 9, 0, d);
+    tb_input(mp->graph, "X", 1, 1, d);
+    Onnx__NodeProto *iff = tb_node(mp->graph, "If", "if", "cond", NULL, "Y");
+    Onnx__GraphProto *then_g = tb_graph("then");
+    tb_node(then_g, "Neg", "neg", "R", NULL, "A");
+    tb_output(then_g, "A", 1, 1, d);
+    tb_graph_attribute(iff, "then_branch", then_g);
+    tb_node(mp->graph, "Relu", "late", "X", NULL, "R"); /* after its user */
+    tb_output(mp->graph, "Y", 1, 1, d);
+    char *path = tb_save(mp, dir, "late.onnx");
+    seen s = {0};
+    onnxlint_model *m = load_ok(path, &s);
+    assert_false(m->graph->sorted);
+    assert_int_equal(m->graph->n_cyclic, 0);
+    assert_string_equal(m->graph->order[0]->name, "late");
+    assert_int_equal(s.count[ONNXLINT_WARNING], 1);
+    assert_string_equal(s.last_code, "not-topological");
+    onnxlint_model_free(m);
+    free(path);
+    tb_model_free(mp);
+}
+
+static void structural_defects_are_diagnostics(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *mp = small_model();
+    tb_node(mp->graph, "Relu", "dup", "ghost", NULL, "T"); /* undefined + duplicate */
+    char *path = tb_save(mp, dir, "defects.onnx");
+    seen s = {0};
+    onnxlint_model *m = load_ok(path, &s);
+    assert_int_equal(s.count[ONNXLINT_ERROR], 2);
+    assert_int_equal(onnxlint_model_diagnostic_count(m, ONNXLINT_ERROR), 2);
+    assert_int_equal(m->n_diagnostic_list, 2);
+    assert_string_equal(m->diagnostic_list[0].code, "duplicate-name");
+    assert_string_equal(m->diagnostic_list[1].code, "undefined-value");
+    assert_string_equal(m->diagnostic_list[1].node, "dup");
+    ol_value *ghost = ol_graph_lookup(m->graph, "ghost");
+    assert_true(ghost->flags & OL_VALUE_UNDEFINED);
+    /* The first producer keeps the name. */
+    assert_string_equal(ol_graph_lookup(m->graph, "T")->producer->name, "mm");
+    onnxlint_model_free(m);
+    free(path);
+    tb_model_free(mp);
+}
+
+static void newer_versions_warn(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *mp = small_model();
+    mp->ir_version = 99;
+    mp->opset_import[0]->version = 99;
+    char *path = tb_save(mp, dir, "newer.onnx");
+    seen s = {0};
+    onnxlint_model *m = load_ok(path, &s);
+    assert_int_equal(s.count[ONNXLINT_WARNING], 2);
+    assert_int_equal(s.count[ONNXLINT_ERROR], 0);
+    onnxlint_model_free(m);
+    free(path);
+    tb_model_free(mp);
+}
+
+static void not_a_model_is_explained(void **state)
+{
+    (void)state;
+    onnxlint_error err;
+    char *p = tb_write(dir, "empty.onnx", "", 0);
+    assert_int_equal(load_fail(p, &err), ONNXLINT_EMALFORMED);
+    assert_non_null(strstr(err.message, "empty file"));
+    free(p);
+    p = tb_write(dir, "text.onnx", "hello world\nthis is text\n", 25);
+    load_fail(p, &err);
+    assert_non_null(strstr(err.message, "text, not a binary ONNX model"));
+    free(p);
+    const char lfs[] = "version https://git-lfs.github.com/spec/v1\noid sha256:00\nsize 1\n";
+    p = tb_write(dir, "lfs.onnx", lfs, sizeof lfs - 1);
+    load_fail(p, &err);
+    assert_non_null(strstr(err.message, "git lfs pull"));
+    free(p);
+    const uint8_t tensor[] = {0x08, 0x03, 0x10, 0x01, 0x4a, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    p = tb_write(dir, "input_0.pb", tensor, sizeof tensor);
+    load_fail(p, &err);
+    assert_non_null(strstr(err.message, "TensorProto"));
+    free(p);
+    Onnx__ModelProto *mp = tb_model(13);
+    onnx__graph_proto__free_unpacked(mp->graph, NULL);
+    mp->graph = NULL;
+    p = tb_save(mp, dir, "nograph.onnx");
+    load_fail(p, &err);
+    assert_non_null(strstr(err.message, "no graph"));
+    free(p);
+    tb_model_free(mp);
+    load_fail("/nonexistent/dir/model.onnx", &err);
+    assert_non_null(strstr(err.message, "cannot open"));
+    load_fail(dir, &err);
+    assert_non_null(strstr(err.message, "directory"));
+}
+
+static void tensor_data_must_match_dims(void **state)
+{
+    (void)state;
+    onnxlint_error err;
+    Onnx__ModelProto *mp = small_model();
+    mp->graph->initializer[1]->raw_data.len = 8; /* B[3] float needs 12 */
+    char *p = tb_save(mp, dir, "short.onnx");
+    assert_int_equal(load_fail(p, &err), ONNXLINT_EMALFORMED);
+    assert_non_null(strstr(err.message, "tensor 'B'"));
+    assert_non_null(strstr(err.message, "need 12"));
+    free(p);
+    mp->graph->initializer[1]->raw_data.len = 12;
+    mp->graph->initializer[1]->dims[0] = -3;
+    p = tb_save(mp, dir, "neg.onnx");
+    load_fail(p, &err);
+    assert_non_null(strstr(err.message, "negative dim"));
+    free(p);
+    tb_model_free(mp);
+}
+
+/* A model whose initializer W lives in external data at location. */
+static char *external_model(const char *name, const char *location, const char *length)
+{
+    Onnx__ModelProto *mp = small_model();
+    Onnx__TensorProto *t = mp->graph->initializer[0];
+    t->has_raw_data = 0;
+    free(t->raw_data.data);
+    t->raw_data.data = NULL;
+    t->raw_data.len = 0;
+    t->has_data_location = 1;
+    t->data_location = ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL;
+    const char *keys[] = {"location", "length"};
+    const char *values[] = {location, length};
+    t->n_external_data = length ? 2 : 1;
+    t->external_data = calloc(2, sizeof *t->external_data);
+    for (size_t i = 0; i < t->n_external_data; i++) {
+        Onnx__StringStringEntryProto *e = calloc(1, sizeof *e);
+        onnx__string_string_entry_proto__init(e);
+        e->key = strdup(keys[i]);
+        e->value = strdup(values[i]);
+        t->external_data[i] = e;
+    }
+    char *p = tb_save(mp, dir, name);
+    tb_model_free(mp);
+    return p;
+}
+
+static void external_data_stays_inside_the_model_folder(void **state)
+{
+    (void)state;
+    onnxlint_error err;
+    char weights[48] = {0};
+    char *data = tb_write(dir, "w.data", weights, sizeof weights);
+    char *p = external_model("ext_ok.onnx", "w.data", "48");
+    seen s = {0};
+    onnxlint_model *m = load_ok(p, &s);
+    const ol_tensor *t = ol_graph_lookup(m->graph, "W")->initializer;
+    assert_non_null(t->external_path);
+    assert_int_equal(t->external_length, 48);
+    onnxlint_model_free(m);
+    free(p);
+
+    p = external_model("ext_abs.onnx", data, NULL); /* absolute path to a real file */
+    assert_int_equal(load_fail(p, &err), ONNXLINT_EUNSAFE);
+    assert_non_null(strstr(err.message, "absolute path"));
+    free(p);
+
+    char *outside_dir = tb_tmpdir();
+    char *outside = tb_write(outside_dir, "secret.data", weights, sizeof weights);
+    char rel[512];
+    snprintf(rel, sizeof rel, "../%s/secret.data", strrchr(outside_dir, '/') + 1);
+    p = external_model("ext_dotdot.onnx", rel, NULL);
+    assert_int_equal(load_fail(p, &err), ONNXLINT_EUNSAFE);
+    assert_non_null(strstr(err.message, "'..'"));
+    free(p);
+
+    char link[512];
+    snprintf(link, sizeof link, "%s/link.data", dir);
+    assert_int_equal(symlink(outside, link), 0);
+    p = external_model("ext_link.onnx", "link.data", NULL);
+    assert_int_equal(load_fail(p, &err), ONNXLINT_EUNSAFE);
+    assert_non_null(strstr(err.message, "symlink"));
+    free(p);
+
+    p = external_model("ext_missing.onnx", "nothing.data", NULL);
+    assert_int_equal(load_fail(p, &err), ONNXLINT_EIO);
+    assert_non_null(strstr(err.message, "nothing.data"));
+    free(p);
+
+    p = external_model("ext_long.onnx", "w.data", "4096");
+    assert_int_equal(load_fail(p, &err), ONNXLINT_EMALFORMED);
+    assert_non_null(strstr(err.message, "the file has 48"));
+    free(p);
+
+    tb_rmtree(outside_dir);
+    free(outside_dir);
+    free(outside);
+    free(data);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(builds_values_nodes_and_edges),
+        cmocka_unit_test(large_weights_are_not_read),
+        cmocka_unit_test(subgraphs_see_outer_values),
+        cmocka_unit_test(outer_reference_to_a_later_node_is_an_order_problem),
+        cmocka_unit_test(structural_defects_are_diagnostics),
+        cmocka_unit_test(newer_versions_warn),
+        cmocka_unit_test(not_a_model_is_explained),
+        cmocka_unit_test(tensor_data_must_match_dims),
+        cmocka_unit_test(external_data_stays_inside_the_model_folder),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,127 @@
+/*
+ * test_util.c - the arena, the name map and the escaping of names.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/arena.h"
+#include "util/map.h"
+#include "util/text.h"
+
+static void arena_aligns_and_keeps_blocks_apart(void **state)
+{
+    (void)state;
+    ol_arena a;
+    ol_arena_init(&a, NULL, (size_t)1 << 30);
+    char *p = ol_arena_alloc(&a, 3);
+    char *q = ol_arena_alloc(&a, 5);
+    assert_non_null(p);
+    assert_non_null(q);
+    assert_int_equal((uintptr_t)p % _Alignof(max_align_t), 0);
+    assert_int_equal((uintptr_t)q % _Alignof(max_align_t), 0);
+    assert_true(q >= p + 3);
+    memset(p, 0xaa, 3);
+    memset(q, 0x55, 5);
+    assert_int_equal((unsigned char)p[2], 0xaa);
+    /* A block larger than a chunk gets its own and the head stays usable. */
+    char *big = ol_arena_alloc(&a, 1 << 20);
+    assert_non_null(big);
+    memset(big, 1, 1 << 20);
+    char *after = ol_arena_alloc(&a, 16);
+    assert_non_null(after);
+    assert_true(after < big || after >= big + (1 << 20));
+    ol_arena_destroy(&a);
+}
+
+static void arena_budget_refusal_is_sticky(void **state)
+{
+    (void)state;
+    ol_arena a;
+    ol_arena_init(&a, NULL, 64 * 1024);
+    assert_non_null(ol_arena_alloc(&a, 100));
+    assert_null(ol_arena_alloc(&a, 1 << 20));
+    assert_true(a.failed);
+    assert_null(ol_arena_alloc(&a, 8)); /* sticky, even for a small block */
+    ol_arena_destroy(&a);
+    assert_null(ol_arena_calloc(&a, SIZE_MAX / 2, 4)); /* overflow */
+    ol_arena_destroy(&a);
+}
+
+static void arena_strings(void **state)
+{
+    (void)state;
+    ol_arena a;
+    ol_arena_init(&a, NULL, (size_t)1 << 20);
+    char *s = ol_arena_strndup(&a, "abcdef", 3);
+    assert_string_equal(s, "abc");
+    char *f = ol_arena_printf(&a, "%s-%d", "x", 42);
+    assert_string_equal(f, "x-42");
+    ol_arena_destroy(&a);
+}
+
+static void map_stores_finds_and_grows(void **state)
+{
+    (void)state;
+    ol_arena a;
+    ol_arena_init(&a, NULL, (size_t)1 << 28);
+    ol_map m = {0};
+    static char keys[20000][16];
+    for (int i = 0; i < 20000; i++) {
+        snprintf(keys[i], sizeof keys[i], "v%d", i);
+        assert_ptr_equal(ol_map_put(&m, &a, keys[i], &keys[i]), &keys[i]);
+    }
+    assert_int_equal(m.count, 20000);
+    for (int i = 0; i < 20000; i += 7)
+        assert_ptr_equal(ol_map_get(&m, keys[i]), &keys[i]);
+    assert_null(ol_map_get(&m, "missing"));
+    /* A second put keeps the first value. */
+    int other;
+    assert_ptr_equal(ol_map_put(&m, &a, "v5", &other), &keys[5]);
+    assert_true(m.count * 2 <= m.capacity);
+    ol_arena_destroy(&a);
+}
+
+static void escape_controls_and_invalid_utf8(void **state)
+{
+    (void)state;
+    char buf[128];
+    const char in[] = "a\x1b[31mb\nc\xff\xc3\xa9\xc2\x9b";
+    size_t need = ol_escape(buf, sizeof buf, in, sizeof in - 1, false);
+    assert_string_equal(buf, "a\\x1b[31mb\\x0ac\\xff\xc3\xa9\\xc2\\x9b");
+    assert_int_equal(need, strlen(buf));
+    assert_false(ol_is_plain(in, sizeof in - 1));
+    assert_true(ol_is_plain("caf\xc3\xa9 ok", 7));
+    /* For JSON, valid controls stay (the encoder escapes them). */
+    ol_escape(buf, sizeof buf, "a\nb\xfe", 4, true);
+    assert_string_equal(buf, "a\nb\\xfe");
+    /* Overlong encodings and surrogates are invalid. */
+    ol_escape(buf, sizeof buf, "\xc0\x80\xed\xa0\x80", 5, false);
+    assert_string_equal(buf, "\\xc0\\x80\\xed\\xa0\\x80");
+}
+
+static void escape_truncates_on_a_character_boundary(void **state)
+{
+    (void)state;
+    char buf[6];
+    size_t need = ol_escape(buf, sizeof buf, "ab\x01zz", 5, false);
+    assert_int_equal(need, 8);
+    assert_string_equal(buf, "ab"); /* "\x01" does not fit whole */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(arena_aligns_and_keeps_blocks_apart),
+        cmocka_unit_test(arena_budget_refusal_is_sticky),
+        cmocka_unit_test(arena_strings),
+        cmocka_unit_test(map_stores_finds_and_grows),
+        cmocka_unit_test(escape_controls_and_invalid_utf8),
+        cmocka_unit_test(escape_truncates_on_a_character_boundary),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

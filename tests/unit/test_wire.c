@@ -1,0 +1,249 @@
+/*
+ * test_wire.c - the wire pre-pass: validation, limits, payload stripping.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builder.h"
+#include "load/wire.h"
+
+static onnxlint_status strip(const uint8_t *data, size_t len, ol_arena *tmp, ol_arena *keep, ol_wire_result *r,
+                             char *why)
+{
+    ol_arena_init(tmp, NULL, (size_t)1 << 30);
+    ol_arena_init(keep, NULL, (size_t)1 << 30);
+    return ol_wire_strip(data, len, &onnx__model_proto__descriptor, tmp, keep, r, why, 256);
+}
+
+static void strips_raw_data_and_records_its_offset(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    float w[1024];
+    for (int i = 0; i < 1024; i++)
+        w[i] = (float)i;
+    int64_t dims[] = {32, 32};
+    tb_initializer(m->graph, "W", 1, 2, dims, w, sizeof w);
+    size_t len;
+    uint8_t *bytes = tb_pack(m, &len);
+    ol_arena tmp, keep;
+    ol_wire_result r;
+    char why[256];
+    assert_int_equal(strip(bytes, len, &tmp, &keep, &r, why), ONNXLINT_OK);
+    assert_int_equal(r.n_payloads, 1);
+    assert_true(r.stripped_len < len - sizeof w + 16);
+    const ol_payload *p = &r.payloads[0];
+    assert_int_equal(p->raw_length, sizeof w);
+    assert_true(p->raw_offset + p->raw_length <= len);
+    assert_memory_equal(bytes + p->raw_offset, w, sizeof w);
+    /* protobuf-c reads the stripped copy and sees the marker, not the data. */
+    Onnx__ModelProto *back = onnx__model_proto__unpack(NULL, r.stripped_len, r.stripped);
+    assert_non_null(back);
+    Onnx__TensorProto *t = back->graph->initializer[0];
+    assert_string_equal(t->name, "W");
+    assert_int_equal(t->n_dims, 2);
+    assert_false(t->has_raw_data);
+    assert_int_equal(t->base.n_unknown_fields, 1);
+    assert_int_equal(t->base.unknown_fields[0].tag, OL_WIRE_PAYLOAD_FIELD);
+    onnx__model_proto__free_unpacked(back, NULL);
+    ol_arena_destroy(&tmp);
+    ol_arena_destroy(&keep);
+    free(bytes);
+    tb_model_free(m);
+}
+
+static void counts_typed_payload_elements(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t dims[] = {5};
+    Onnx__TensorProto *t = tb_initializer(m->graph, "I", 7, 1, dims, NULL, 0);
+    t->int64_data = calloc(5, sizeof *t->int64_data);
+    t->n_int64_data = 5;
+    for (int i = 0; i < 5; i++)
+        t->int64_data[i] = 300 * i; /* multi-byte varints */
+    size_t len;
+    uint8_t *bytes = tb_pack(m, &len);
+    ol_arena tmp, keep;
+    ol_wire_result r;
+    char why[256];
+    assert_int_equal(strip(bytes, len, &tmp, &keep, &r, why), ONNXLINT_OK);
+    assert_int_equal(r.payloads[0].typed_count, 5);
+    assert_int_equal(r.payloads[0].typed_field, 7);
+    assert_int_equal(r.payloads[0].raw_offset, OL_NO_OFFSET);
+    ol_arena_destroy(&tmp);
+    ol_arena_destroy(&keep);
+    free(bytes);
+    tb_model_free(m);
+}
+
+static void rejects_truncation_at_every_length(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t dims[] = {-1, 4};
+    tb_input(m->graph, "X", 1, 2, dims);
+    tb_node(m->graph, "Relu", "r", "X", NULL, "Y");
+    tb_output(m->graph, "Y", 1, 2, dims);
+    size_t len;
+    uint8_t *bytes = tb_pack(m, &len);
+    /* Every proper prefix that cuts a field short must fail cleanly (some
+     * prefixes end between fields and are valid, smaller messages). */
+    size_t rejected = 0;
+    for (size_t cut = 1; cut < len; cut++) {
+        uint8_t *copy = malloc(cut); /* exact size: ASan sees any over-read */
+        memcpy(copy, bytes, cut);
+        ol_arena tmp, keep;
+        ol_wire_result r;
+        char why[256];
+        onnxlint_status st = strip(copy, cut, &tmp, &keep, &r, why);
+        if (st != ONNXLINT_OK) {
+            assert_int_equal(st, ONNXLINT_EMALFORMED);
+            assert_true(strlen(why) > 0);
+            rejected++;
+        }
+        ol_arena_destroy(&tmp);
+        ol_arena_destroy(&keep);
+        free(copy);
+    }
+    assert_true(rejected > len / 2);
+    free(bytes);
+    tb_model_free(m);
+}
+
+/* Appends a varint. */
+static size_t put_varint(uint8_t *out, uint64_t v)
+{
+    size_t n = 0;
+    while (v >= 0x80) {
+        out[n++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    out[n++] = (uint8_t)v;
+    return n;
+}
+
+static void enforces_the_depth_limit(void **state)
+{
+    (void)state;
+    /* TypeProto.sequence_type (field 4) -> Sequence.elem_type (field 1)
+     * nested `levels` times, built inside out, as a graph input's type. */
+    for (int levels = 20; levels <= 200; levels += 180) {
+        size_t cap = 64 + (size_t)levels * 32;
+        uint8_t *buf = calloc(cap, 1), *tmp = calloc(cap, 1);
+        size_t len = 0;
+        for (int i = 0; i < levels; i++) {
+            /* wrap current bytes: Sequence{elem_type: TypeProto{...}} then TypeProto{sequence_type: ...} */
+            size_t n = 0;
+            n += put_varint(tmp + n, (1 << 3) | 2);
+            n += put_varint(tmp + n, len);
+            memcpy(tmp + n, buf, len);
+            n += len;
+            size_t n2 = 0;
+            n2 += put_varint(buf + n2, (4 << 3) | 2);
+            n2 += put_varint(buf + n2, n);
+            memcpy(buf + n2, tmp, n);
+            len = n2 + n;
+        }
+        /* ValueInfoProto{type (field 2)}, GraphProto{input (field 11)}, ModelProto{graph (7)} */
+        uint8_t *model = calloc(cap + 64, 1);
+        size_t vi = 0;
+        vi += put_varint(tmp + vi, (2 << 3) | 2);
+        vi += put_varint(tmp + vi, len);
+        memcpy(tmp + vi, buf, len);
+        vi += len;
+        size_t g = 0;
+        g += put_varint(buf + g, (11 << 3) | 2);
+        g += put_varint(buf + g, vi);
+        memcpy(buf + g, tmp, vi);
+        g += vi;
+        size_t mlen = 0;
+        mlen += put_varint(model + mlen, (7 << 3) | 2);
+        mlen += put_varint(model + mlen, g);
+        memcpy(model + mlen, buf, g);
+        mlen += g;
+        ol_arena ta, ka;
+        ol_wire_result r;
+        char why[256] = "";
+        onnxlint_status st = strip(model, mlen, &ta, &ka, &r, why);
+        if (levels * 2 + 3 > OL_MAX_MESSAGE_DEPTH) {
+            assert_int_equal(st, ONNXLINT_EMALFORMED);
+            assert_non_null(strstr(why, "nested deeper"));
+        } else {
+            assert_int_equal(st, ONNXLINT_OK);
+        }
+        ol_arena_destroy(&ta);
+        ol_arena_destroy(&ka);
+        free(buf);
+        free(tmp);
+        free(model);
+    }
+}
+
+static void rejects_wrong_wire_types_and_groups(void **state)
+{
+    (void)state;
+    ol_arena tmp, keep;
+    ol_wire_result r;
+    char why[256];
+    const uint8_t graph_as_varint[] = {0x38, 0x01};
+    assert_int_equal(strip(graph_as_varint, sizeof graph_as_varint, &tmp, &keep, &r, why), ONNXLINT_EMALFORMED);
+    assert_non_null(strstr(why, "wire type 0, expected 2"));
+    ol_arena_destroy(&tmp);
+    ol_arena_destroy(&keep);
+    const uint8_t group[] = {0x3b, 0x3c};
+    assert_int_equal(strip(group, sizeof group, &tmp, &keep, &r, why), ONNXLINT_EMALFORMED);
+    assert_non_null(strstr(why, "group"));
+    ol_arena_destroy(&tmp);
+    ol_arena_destroy(&keep);
+    const uint8_t field_zero[] = {0x00, 0x01};
+    assert_int_equal(strip(field_zero, sizeof field_zero, &tmp, &keep, &r, why), ONNXLINT_EMALFORMED);
+    ol_arena_destroy(&tmp);
+    ol_arena_destroy(&keep);
+    const uint8_t long_varint[] = {0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
+    assert_int_equal(strip(long_varint, sizeof long_varint, &tmp, &keep, &r, why), ONNXLINT_EMALFORMED);
+    ol_arena_destroy(&tmp);
+    ol_arena_destroy(&keep);
+}
+
+static void drops_unknown_fields(void **state)
+{
+    (void)state;
+    /* ir_version 8, then unknown field 99 (length-delimited, 3 bytes). */
+    const uint8_t bytes[] = {0x08, 0x08, 0x9a, 0x06, 0x03, 'a', 'b', 'c'};
+    ol_arena tmp, keep;
+    ol_wire_result r;
+    char why[256];
+    assert_int_equal(strip(bytes, sizeof bytes, &tmp, &keep, &r, why), ONNXLINT_OK);
+    assert_int_equal(r.stripped_len, 2);
+    ol_arena_destroy(&tmp);
+    ol_arena_destroy(&keep);
+}
+
+static void recognises_a_tensor_proto(void **state)
+{
+    (void)state;
+    /* TensorProto{dims: 3, data_type: 1, raw_data: 12 bytes} */
+    uint8_t t[] = {0x08, 0x03, 0x10, 0x01, 0x4a, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    assert_true(ol_wire_is_message(t, sizeof t, &onnx__tensor_proto__descriptor));
+    assert_false(ol_wire_is_message(t, sizeof t, &onnx__model_proto__descriptor));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(strips_raw_data_and_records_its_offset),
+        cmocka_unit_test(counts_typed_payload_elements),
+        cmocka_unit_test(rejects_truncation_at_every_length),
+        cmocka_unit_test(enforces_the_depth_limit),
+        cmocka_unit_test(rejects_wrong_wire_types_and_groups),
+        cmocka_unit_test(drops_unknown_fields),
+        cmocka_unit_test(recognises_a_tensor_proto),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
