@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/text.h"
+
 int64_t ol_opset_version(const ol_opset *opsets, size_t n, const char *domain)
 {
     if (strcmp(domain, "ai.onnx") == 0)
@@ -95,3 +97,87 @@ bool ol_dims_count(const int64_t *dims, size_t rank, uint64_t *count)
     *count = n;
     return true;
 }
+
+/* Appends to buf at *pos without overrunning cap. */
+static void put(char *buf, size_t cap, size_t *pos, const char *s)
+{
+    size_t len = strlen(s);
+    if (*pos + 1 >= cap)
+        return;
+    size_t room = cap - 1 - *pos;
+    if (len > room)
+        len = room;
+    memcpy(buf + *pos, s, len);
+    *pos += len;
+    buf[*pos] = '\0';
+}
+
+static void type_text(const ol_type *t, char *buf, size_t cap, size_t *pos, int depth)
+{
+    char tmp[256];
+    if (!t || t->kind == OL_TYPE_NONE || depth > 16) {
+        put(buf, cap, pos, "?");
+        return;
+    }
+    switch (t->kind) {
+    case OL_TYPE_TENSOR:
+    case OL_TYPE_SPARSE_TENSOR: {
+        const char *name = ol_elem_type_name(t->elem_type);
+        if (t->kind == OL_TYPE_SPARSE_TENSOR)
+            put(buf, cap, pos, "sparse ");
+        put(buf, cap, pos, name ? name : "?");
+        if (t->shape.rank == OL_RANK_UNKNOWN) {
+            put(buf, cap, pos, "[...]");
+            return;
+        }
+        put(buf, cap, pos, "[");
+        for (int i = 0; i < t->shape.rank; i++) {
+            const ol_dim *d = &t->shape.dims[i];
+            if (i)
+                put(buf, cap, pos, ",");
+            if (d->kind == OL_DIM_VALUE) {
+                snprintf(tmp, sizeof tmp, "%lld", (long long)d->value);
+                put(buf, cap, pos, tmp);
+            } else if (d->kind == OL_DIM_SYMBOL) {
+                ol_escape(tmp, sizeof tmp, d->symbol, strlen(d->symbol), false);
+                put(buf, cap, pos, tmp);
+            } else {
+                put(buf, cap, pos, "?");
+            }
+        }
+        put(buf, cap, pos, "]");
+        return;
+    }
+    case OL_TYPE_SEQUENCE:
+        put(buf, cap, pos, "seq(");
+        type_text(t->elem, buf, cap, pos, depth + 1);
+        put(buf, cap, pos, ")");
+        return;
+    case OL_TYPE_OPTIONAL:
+        put(buf, cap, pos, "optional(");
+        type_text(t->elem, buf, cap, pos, depth + 1);
+        put(buf, cap, pos, ")");
+        return;
+    case OL_TYPE_MAP: {
+        const char *key = ol_elem_type_name(t->key_type);
+        put(buf, cap, pos, "map(");
+        put(buf, cap, pos, key ? key : "?");
+        put(buf, cap, pos, ",");
+        type_text(t->elem, buf, cap, pos, depth + 1);
+        put(buf, cap, pos, ")");
+        return;
+    }
+    default:
+        put(buf, cap, pos, "?");
+    }
+}
+
+char *ol_type_text(const ol_type *type, char *buf, size_t cap)
+{
+    size_t pos = 0;
+    if (cap)
+        buf[0] = '\0';
+    type_text(type, buf, cap, &pos, 0);
+    return buf;
+}
+

@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ir/expr.h"
 #include "load/wire.h"
 #include "onnx.pb-c.h"
 #include "onnxlint/onnxlint.h"
@@ -47,18 +48,6 @@
 #define OL_RANK_UNKNOWN (-1)
 /* Largest rank accepted from a file. */
 #define OL_MAX_RANK 64
-
-typedef enum ol_dim_kind {
-    OL_DIM_UNKNOWN = 0, /* no value and no name */
-    OL_DIM_VALUE,       /* a concrete size >= 0 */
-    OL_DIM_SYMBOL       /* a named size (dim_param) */
-} ol_dim_kind;
-
-typedef struct ol_dim {
-    ol_dim_kind kind;
-    int64_t value;      /* OL_DIM_VALUE */
-    const char *symbol; /* OL_DIM_SYMBOL */
-} ol_dim;
 
 typedef struct ol_shape {
     int rank; /* OL_RANK_UNKNOWN when the shape itself is unknown */
@@ -96,6 +85,21 @@ typedef struct ol_tensor {
     uint64_t external_length;
 } ol_tensor;
 
+/* Values of a small tensor known before run time (a Shape's output, a
+ * Constant, a small initializer), with symbolic elements where a dim is
+ * symbolic.  Integer and bool elements are dims; floating ones doubles. */
+typedef struct ol_data {
+    int32_t elem_type;
+    int rank;            /* rank of the tensor holding the values */
+    const int64_t *dims; /* its dims */
+    size_t count;        /* number of elements */
+    ol_dim *values;      /* integer and bool element types */
+    double *reals;       /* floating-point element types */
+} ol_data;
+
+/* Most elements a propagated tensor may have. */
+#define OL_MAX_PROPAGATED_ELEMENTS 4096
+
 enum {
     OL_VALUE_INPUT = 1u << 0,
     OL_VALUE_INITIALIZER = 1u << 1,
@@ -119,6 +123,8 @@ typedef struct ol_value {
     ol_graph *graph;
     ol_tensor *initializer;
     struct ol_value *outer; /* OL_VALUE_OUTER: the enclosing scope's value */
+    ol_type inferred;       /* set by inference; kind NONE until then */
+    ol_data *data;          /* propagated values, NULL when unknown */
 } ol_value;
 
 struct ol_node {
@@ -133,6 +139,7 @@ struct ol_node {
     ol_graph **subgraphs; /* from GRAPH / GRAPHS attributes, in order */
     size_t n_subgraphs;
     const ol_function *function; /* a model-local function it calls */
+    ol_tensor **attribute_tensors; /* per proto attribute: its TENSOR value, or NULL */
     const Onnx__NodeProto *proto;
     ol_graph *graph;
     size_t index; /* position in graph->nodes */
@@ -195,6 +202,7 @@ struct onnxlint_model {
     ol_function **functions;
     size_t n_functions;
     ol_map function_map; /* "domain\x1fname" -> ol_function */
+    ol_exprs exprs;      /* symbolic dims of every shape in the model */
     ol_opset *opsets;
     size_t n_opsets;
     size_t n_graphs; /* main graph, subgraphs and function bodies */
@@ -229,6 +237,28 @@ ol_value *ol_graph_lookup(const ol_graph *graph, const char *name);
  * cycle are left out and counted in n_cyclic) and graph->sorted.  Returns
  * false when the arena refuses memory. */
 bool ol_graph_sort(ol_arena *arena, ol_graph *graph);
+
+/* The type a value has now: inferred if inference set one, else declared;
+ * an outer reference answers for the value it refers to. */
+const ol_type *ol_value_type(const ol_value *v);
+
+/* True for element types whose values ol_data holds as dims (integers and
+ * bool), false for floating-point ones and strings. */
+bool ol_elem_is_integral(int32_t elem_type);
+bool ol_elem_is_floating(int32_t elem_type);
+
+/* Reads a tensor's values into a new ol_data (the model's arena) when it
+ * has at most OL_MAX_PROPAGATED_ELEMENTS numeric elements.  Reads from the
+ * mapped file or the external file: this is where weights are read, and
+ * only the small ones.  Returns NULL when too large, non-numeric or
+ * unreadable. */
+ol_data *ol_tensor_read(onnxlint_model *model, const ol_tensor *tensor);
+
+/* Formats a type for people: "float[N,3,224,224]", "int64[?]" (unknown
+ * dim), "float[...]" (unknown rank), "seq(float[N])", "map(string,float)",
+ * "optional(int64[])", "?" (nothing declared).  Names are escaped.  Returns
+ * buf (truncated to cap). */
+char *ol_type_text(const ol_type *type, char *buf, size_t cap);
 
 /* ONNX's lowercase name of an element type ("float", "int64"...), or NULL
  * when the code is not a known element type. */

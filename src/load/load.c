@@ -141,8 +141,7 @@ static onnxlint_status shape_from_proto(loader *l, const Onnx__TensorShapeProto 
             dim->value = d->dim_value;
         } else if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM && d->dim_param &&
                    d->dim_param[0]) {
-            dim->kind = OL_DIM_SYMBOL;
-            dim->symbol = d->dim_param;
+            *dim = ol_dim_named(&l->model->exprs, d->dim_param);
         } else {
             dim->kind = OL_DIM_UNKNOWN;
         }
@@ -373,6 +372,27 @@ static onnxlint_status node_subgraphs(loader *l, ol_graph *g, ol_node *node)
             if ((st = graph_build(l, a->graphs[k], NULL, g, node, a->name, &node->subgraphs[node->n_subgraphs++])))
                 return st;
         }
+    }
+    return ONNXLINT_OK;
+}
+
+/* Builds (and so validates) the tensors of TENSOR attributes (Constant's
+ * value...), kept per attribute for inference to read on demand. */
+static onnxlint_status node_tensors(loader *l, ol_node *node)
+{
+    const Onnx__NodeProto *np = node->proto;
+    for (size_t i = 0; i < np->n_attribute; i++) {
+        const Onnx__AttributeProto *a = np->attribute[i];
+        if (!a->t)
+            continue;
+        if (!node->attribute_tensors) {
+            node->attribute_tensors = ol_arena_calloc(&l->model->arena, np->n_attribute, sizeof(ol_tensor *));
+            if (!node->attribute_tensors)
+                return ONNXLINT_ENOMEM;
+        }
+        onnxlint_status st = tensor_build(l, a->t, a->name ? a->name : "", &node->attribute_tensors[i]);
+        if (st)
+            return st;
     }
     return ONNXLINT_OK;
 }
@@ -617,7 +637,7 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
             node->inputs[k] = v;
         }
         check_attribute_types(l, node);
-        if ((st = node_subgraphs(l, g, node)))
+        if ((st = node_tensors(l, node)) || (st = node_subgraphs(l, g, node)))
             return st;
     }
     for (size_t i = 0; i < n_out; i++) {
@@ -834,6 +854,7 @@ onnxlint_status onnxlint_model_load(const char *path, const onnxlint_load_option
         return set_error(err, ONNXLINT_ENOMEM, path, "out of memory");
     }
     m->arena = boot;
+    ol_exprs_init(&m->exprs, &m->arena);
     if (options) {
         m->on_diagnostic = options->on_diagnostic;
         m->diagnostic_ctx = options->diagnostic_ctx;

@@ -35,12 +35,6 @@ bool ol_out_flush(ol_out *out);
 /* Columns an escaped string takes on a terminal (code points). */
 size_t ol_display_width(const char *s);
 
-/* Formats a type for people: "float[N,3,224,224]", "int64[?]" (unknown
- * dim), "float[...]" (unknown rank), "seq(float[N])", "map(string,float)",
- * "optional(int64[])", "?" (nothing declared).  Names are escaped.  Returns
- * buf (truncated to cap). */
-char *ol_type_text(const ol_type *type, char *buf, size_t cap);
-
 /* Formats a byte count for people: "512 B", "4.8 KiB", "98.0 MiB". */
 char *ol_bytes_text(unsigned long long bytes, char *buf, size_t cap);
 

@@ -205,3 +205,101 @@ char *tb_save(const Onnx__ModelProto *m, const char *dir, const char *name)
     free(buf);
     return path;
 }
+
+static Onnx__AttributeProto *new_attr(Onnx__NodeProto *n, const char *name, int type)
+{
+    Onnx__AttributeProto *a = xcalloc(1, sizeof *a);
+    onnx__attribute_proto__init(a);
+    a->name = strdup(name);
+    a->has_type = 1;
+    a->type = type;
+    APPEND(n->attribute, n->n_attribute, a);
+    return a;
+}
+
+void tb_attr_int(Onnx__NodeProto *n, const char *name, int64_t v)
+{
+    Onnx__AttributeProto *a = new_attr(n, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT);
+    a->has_i = 1;
+    a->i = v;
+}
+
+void tb_attr_float(Onnx__NodeProto *n, const char *name, float v)
+{
+    Onnx__AttributeProto *a = new_attr(n, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT);
+    a->has_f = 1;
+    a->f = v;
+}
+
+void tb_attr_string(Onnx__NodeProto *n, const char *name, const char *v)
+{
+    Onnx__AttributeProto *a = new_attr(n, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING);
+    a->has_s = 1;
+    a->s.len = strlen(v);
+    a->s.data = (uint8_t *)strdup(v);
+}
+
+void tb_attr_ints(Onnx__NodeProto *n, const char *name, size_t count, const int64_t *v)
+{
+    Onnx__AttributeProto *a = new_attr(n, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS);
+    a->ints = xcalloc(count, sizeof *a->ints);
+    memcpy(a->ints, v, count * sizeof *v);
+    a->n_ints = count;
+}
+
+Onnx__NodeProto *tb_node_n(Onnx__GraphProto *g, const char *op, const char *name, const char *const *inputs,
+                           const char *const *outputs)
+{
+    Onnx__NodeProto *n = tb_node(g, op, name, NULL, NULL, NULL);
+    for (size_t i = 0; inputs && inputs[i]; i++)
+        APPEND(n->input, n->n_input, strdup(inputs[i]));
+    for (size_t i = 0; outputs && outputs[i]; i++)
+        APPEND(n->output, n->n_output, strdup(outputs[i]));
+    return n;
+}
+
+void tb_int64s(Onnx__GraphProto *g, const char *name, size_t count, const int64_t *values)
+{
+    int64_t dims[1] = {(int64_t)count};
+    tb_initializer(g, name, 7, 1, dims, values, count * sizeof *values);
+}
+
+static void collect_errors(void *ctx, const onnxlint_diagnostic *d)
+{
+    tb_result *r = ctx;
+    if (d->severity != ONNXLINT_ERROR)
+        return;
+    if (r->errors++ == 0)
+        snprintf(r->first_error, sizeof r->first_error, "%s: %s", d->code, d->message);
+    size_t used = strlen(r->all_errors);
+    snprintf(r->all_errors + used, sizeof r->all_errors - used, "%s: %s\n", d->code, d->message);
+}
+
+tb_result tb_infer(const Onnx__ModelProto *m, const char *const *values)
+{
+    tb_result r;
+    memset(&r, 0, sizeof r);
+    char *dir = tb_tmpdir();
+    char *path = tb_save(m, dir, "model.onnx");
+    onnxlint_load_options o = {.on_diagnostic = collect_errors, .diagnostic_ctx = &r};
+    onnxlint_model *model = NULL;
+    onnxlint_error err;
+    if (onnxlint_model_load(path, &o, &model, &err) != ONNXLINT_OK) {
+        snprintf(r.first_error, sizeof r.first_error, "load: %.900s", err.message);
+        r.errors++;
+    } else {
+        ol_infer_model(model, NULL, NULL);
+        for (size_t i = 0; values && values[i] && i < 8; i++) {
+            const ol_value *v = ol_graph_lookup(model->graph, values[i]);
+            if (!v)
+                snprintf(r.types[i], sizeof r.types[i], "(no value %s)", values[i]);
+            else
+                ol_type_text(&v->inferred, r.types[i], sizeof r.types[i]);
+        }
+        onnxlint_model_free(model);
+    }
+    tb_rmtree(dir);
+    free(dir);
+    free(path);
+    return r;
+}

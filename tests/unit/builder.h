@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "infer/infer.h"
+#include "ir/ir.h"
 #include "onnx.pb-c.h"
 
 /* A fresh temporary folder (mkdtemp); the caller removes it with
@@ -42,3 +44,28 @@ uint8_t *tb_pack(const Onnx__ModelProto *m, size_t *len);
 char *tb_save(const Onnx__ModelProto *m, const char *dir, const char *name);
 
 #endif
+
+/* Attributes. */
+void tb_attr_int(Onnx__NodeProto *n, const char *name, int64_t v);
+void tb_attr_float(Onnx__NodeProto *n, const char *name, float v);
+void tb_attr_string(Onnx__NodeProto *n, const char *name, const char *v);
+void tb_attr_ints(Onnx__NodeProto *n, const char *name, size_t count, const int64_t *v);
+/* A node with any number of inputs and outputs (NULL-terminated lists;
+ * "" for an omitted optional input). */
+Onnx__NodeProto *tb_node_n(Onnx__GraphProto *g, const char *op, const char *name, const char *const *inputs,
+                           const char *const *outputs);
+/* An int64 initializer with the given values (rank 1). */
+void tb_int64s(Onnx__GraphProto *g, const char *name, size_t count, const int64_t *values);
+
+/* Result of tb_infer: the inferred types of the values asked for, as text
+ * ("float[N,4]", "?" when unknown), and the error findings. */
+typedef struct tb_result {
+    char types[8][256];
+    int errors;
+    char first_error[1024];
+    char all_errors[4096];
+} tb_result;
+
+/* Saves m in a temporary folder, loads it, infers, and returns the types
+ * of the named values (NULL-terminated list, at most 8). */
+tb_result tb_infer(const Onnx__ModelProto *m, const char *const *values);

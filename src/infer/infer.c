@@ -1,0 +1,217 @@
+/*
+ * infer.c - the inference driver (see infer.h).
+ *
+ * Invariants:
+ *   - A node is visited after every node it depends on (graph->order);
+ *     nodes on a cycle are not visited and their outputs stay unknown.
+ *   - Before a node's function runs, its outputs are reset to unknown, so
+ *     a second run (a Loop body, a function called twice) never sees stale
+ *     results.
+ *   - What the file declares is information too: an unknown inferred dim
+ *     takes the declared one; a contradiction is a finding and inference
+ *     keeps its own answer.
+ */
+#include "infer/infer.h"
+
+#include <string.h>
+
+#include "infer/check.h"
+#include "load/load.h"
+#include "ops/op.h"
+
+static bool is_known_domain(const char *domain)
+{
+    return domain[0] == '\0' || strcmp(domain, "ai.onnx.ml") == 0 || strcmp(domain, "ai.onnx.preview.training") == 0;
+}
+
+/* Type and propagated values of an initializer. */
+static void init_initializer(ol_infer *inf, ol_value *v)
+{
+    v->inferred = v->type;
+    v->data = NULL;
+    /* An initializer that is also a graph input is only a default: the
+     * caller may feed another value, so its values are not constants. */
+    if (v->initializer && !(v->flags & OL_VALUE_INPUT))
+        v->data = ol_tensor_read(inf->model, v->initializer);
+}
+
+static bool dims_contradict(ol_exprs *exprs, const ol_type *a, const ol_type *b)
+{
+    if (a->shape.rank < 0 || b->shape.rank < 0)
+        return false;
+    if (a->shape.rank != b->shape.rank)
+        return true;
+    for (int i = 0; i < a->shape.rank; i++) {
+        if (ol_dim_differ(exprs, a->shape.dims[i], b->shape.dims[i]))
+            return true;
+    }
+    return false;
+}
+
+/* Reconciles what inference found for v with what the file declared. */
+static void merge_declared(ol_infer *inf, const ol_node *node, ol_value *v)
+{
+    onnxlint_model *m = inf->model;
+    ol_type *got = &v->inferred;
+    const ol_type *declared = &v->type;
+    if (declared->kind == OL_TYPE_NONE)
+        return;
+    if (got->kind == OL_TYPE_NONE) {
+        *got = *declared;
+        return;
+    }
+    if (got->kind != OL_TYPE_TENSOR || declared->kind != OL_TYPE_TENSOR)
+        return;
+    char a[512], b[512];
+    if ((got->elem_type && declared->elem_type && got->elem_type != declared->elem_type) ||
+        dims_contradict(&m->exprs, got, declared)) {
+        ol_model_diagnostic(m, ONNXLINT_ERROR, "declared-shape-mismatch", node,
+                            "'%s' is declared %s but %s produces %s", v->name, ol_type_text(declared, a, sizeof a),
+                            node->op_type, ol_type_text(got, b, sizeof b));
+        return;
+    }
+    if (!got->elem_type)
+        got->elem_type = declared->elem_type;
+    if (got->shape.rank < 0 && declared->shape.rank >= 0) {
+        got->shape = declared->shape;
+        return;
+    }
+    for (int i = 0; i < got->shape.rank && declared->shape.rank == got->shape.rank; i++) {
+        ol_dim *d = &got->shape.dims[i];
+        ol_dim want = declared->shape.dims[i];
+        if (d->kind == OL_DIM_UNKNOWN)
+            *d = want;
+        else if (want.kind != OL_DIM_UNKNOWN)
+            ol_exprs_unify(&m->exprs, want, *d, NULL);
+    }
+}
+
+static bool is_main_output(const ol_infer *inf, const ol_value *v)
+{
+    return v->graph == inf->model->graph && (v->flags & OL_VALUE_OUTPUT);
+}
+
+/* A call of a model-local function: its body inferred with the caller's
+ * input types, its outputs copied back. */
+static void infer_function_call(ol_infer *inf, ol_ctx *ctx)
+{
+    const ol_node *node = ctx->node;
+    const ol_graph *body = node->function->body;
+    if (inf->depth >= OL_MAX_INFER_DEPTH)
+        return;
+    const ol_type *inputs[256];
+    size_t n = body->n_inputs < 256 ? body->n_inputs : 256;
+    for (size_t i = 0; i < n; i++)
+        inputs[i] = ol_in_type(ctx, i);
+    ol_type outs[256];
+    size_t n_out = node->n_outputs < 256 ? node->n_outputs : 256;
+    if (!ol_infer_subgraph(ctx, body, inputs, n, outs, n_out))
+        return;
+    for (size_t i = 0; i < n_out && i < body->n_outputs; i++)
+        ol_out_set(ctx, i, &outs[i]);
+}
+
+static void infer_node(ol_infer *inf, ol_node *node)
+{
+    onnxlint_model *m = inf->model;
+    inf->stats.nodes++;
+    for (size_t i = 0; i < node->n_outputs; i++) {
+        if (node->outputs[i]) {
+            memset(&node->outputs[i]->inferred, 0, sizeof node->outputs[i]->inferred);
+            node->outputs[i]->inferred.shape.rank = OL_RANK_UNKNOWN;
+            node->outputs[i]->data = NULL;
+        }
+    }
+    ol_ctx ctx = {.infer = inf, .node = node, .exprs = &m->exprs, .arena = &m->arena};
+    if (node->function) {
+        infer_function_call(inf, &ctx);
+    } else {
+        const ol_schema *schema = ol_schema_find(node->domain, node->op_type, node->opset);
+        if (!schema) {
+            inf->stats.no_schema++;
+            const char *domain = node->domain[0] ? node->domain : "ai.onnx";
+            if (!node->opset && is_known_domain(node->domain))
+                ol_model_diagnostic(m, ONNXLINT_ERROR, "opset", node, "the model imports no opset of domain '%s' for %s",
+                                    domain, node->op_type);
+            else if (is_known_domain(node->domain))
+                ol_model_diagnostic(m, ONNXLINT_ERROR, "unknown-op", node, "%s is not an operator of %s opset %lld",
+                                    node->op_type, domain, (long long)node->opset);
+            else
+                ol_model_diagnostic(m, ONNXLINT_NOTE, "unknown-op", node,
+                                    "custom operator %s:%s: its outputs are not inferred", domain, node->op_type);
+        } else {
+            ctx.schema = schema;
+            ctx.version = schema->since_version;
+            ol_check_node(&ctx);
+            ol_infer_fn fn = ol_infer_find(node->domain, node->op_type);
+            if (fn)
+                fn(&ctx);
+            else
+                inf->stats.no_function++;
+        }
+    }
+    for (size_t i = 0; i < node->n_outputs; i++) {
+        ol_value *v = node->outputs[i];
+        if (v && !(inf->options.forget_output_types && is_main_output(inf, v)))
+            merge_declared(inf, node, v);
+    }
+}
+
+void ol_infer_graph(ol_infer *inf, const ol_graph *g)
+{
+    for (size_t i = 0; i < g->n_initializers; i++)
+        init_initializer(inf, g->initializers[i]);
+    size_t n = g->n_nodes - g->n_cyclic;
+    for (size_t i = 0; i < n; i++)
+        infer_node(inf, g->order[i]);
+}
+
+bool ol_infer_subgraph(ol_ctx *ctx, const ol_graph *graph, const ol_type *const *inputs, size_t n_inputs,
+                       ol_type *outs, size_t n_outs)
+{
+    ol_infer *inf = ctx->infer;
+    if (inf->depth >= OL_MAX_INFER_DEPTH)
+        return false;
+    for (size_t i = 0; i < graph->n_inputs; i++) {
+        ol_value *v = graph->inputs[i];
+        const ol_type *given = i < n_inputs ? inputs[i] : NULL;
+        v->data = NULL;
+        if (v->type.kind != OL_TYPE_NONE || !given)
+            v->inferred = v->type;
+        else
+            v->inferred = *given;
+        /* Declared but vaguer than what the caller knows: take the caller's. */
+        if (given && given->kind == v->type.kind && v->type.kind == OL_TYPE_TENSOR) {
+            if (!v->inferred.elem_type)
+                v->inferred.elem_type = given->elem_type;
+            if (v->inferred.shape.rank < 0)
+                v->inferred.shape = given->shape;
+        }
+    }
+    inf->depth++;
+    ol_infer_graph(inf, graph);
+    inf->depth--;
+    for (size_t i = 0; i < n_outs; i++) {
+        memset(&outs[i], 0, sizeof outs[i]);
+        outs[i].shape.rank = OL_RANK_UNKNOWN;
+        if (i < graph->n_outputs)
+            outs[i] = *ol_value_type(graph->outputs[i]);
+    }
+    return true;
+}
+
+onnxlint_status ol_infer_model(onnxlint_model *m, const ol_infer_options *options, ol_infer_stats *stats)
+{
+    ol_infer inf = {.model = m};
+    if (options)
+        inf.options = *options;
+    const ol_graph *g = m->graph;
+    for (size_t i = 0; i < g->n_inputs; i++) {
+        g->inputs[i]->inferred = g->inputs[i]->type;
+        g->inputs[i]->data = NULL;
+    }
+    ol_infer_graph(&inf, g);
+    if (stats)
+        *stats = inf.stats;
+    return m->arena.failed ? ONNXLINT_ENOMEM : ONNXLINT_OK;
+}

@@ -1,0 +1,52 @@
+/*
+ * infer.h - the inference driver: element types and shapes for every value.
+ *
+ * Walks each graph in dependency order (ol_graph_sort), looks up the
+ * operator version in force, checks the node against its schema (arity,
+ * attribute types, element types), calls the family's inference function,
+ * and reconciles the result with what the file declared.  Subgraphs are
+ * inferred when their owner's function asks (If, Loop, Scan...), with
+ * their inputs bound; model-local functions are inferred by running their
+ * body with the caller's input types.
+ *
+ * It special-cases no operator: everything operator-specific lives in
+ * src/ops.  Findings (shape-error, type-error, declared-shape-mismatch,
+ * unknown-op) go to the model's diagnostic sink.
+ */
+#ifndef OL_INFER_H
+#define OL_INFER_H
+
+#include "ir/ir.h"
+
+typedef struct ol_infer_options {
+    /* Ignore the declared types of the main graph's outputs (the
+     * conformance run compares inference against them). */
+    bool forget_output_types;
+} ol_infer_options;
+
+typedef struct ol_infer_stats {
+    size_t nodes;           /* nodes visited (subgraphs included) */
+    size_t no_schema;       /* nodes whose operator version is unknown */
+    size_t no_function;     /* operators with a schema but no inference */
+} ol_infer_stats;
+
+typedef struct ol_infer {
+    onnxlint_model *model;
+    ol_infer_options options;
+    ol_infer_stats stats;
+    int depth; /* subgraph nesting of the graph being inferred */
+} ol_infer;
+
+/* Most nested subgraph inference (If in Loop in Scan...). */
+#define OL_MAX_INFER_DEPTH 32
+
+/* Infers every value of the model (idempotent: a second call redoes it).
+ * Returns ONNXLINT_ENOMEM when the arena refused; findings are
+ * diagnostics, not failures. */
+onnxlint_status ol_infer_model(onnxlint_model *model, const ol_infer_options *options, ol_infer_stats *stats);
+
+/* Infers graph g (its inputs' types already set).  Used by the driver
+ * and by ol_infer_subgraph. */
+void ol_infer_graph(ol_infer *infer, const ol_graph *g);
+
+#endif

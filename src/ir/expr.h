@@ -1,0 +1,121 @@
+/*
+ * expr.h - symbolic dimension expressions: N, N+5, 2*S, floor((H-1)/2)+1.
+ *
+ * A dim is a concrete size, a symbolic expression, or unknown.  Expressions
+ * are kept in one canonical form, a constant plus integer multiples of
+ * products of atoms, where an atom is a named symbol or floor(e/k) for an
+ * expression e and a constant k > 1.  Like terms are combined and terms and
+ * atoms sorted, and the result is interned: two dims are equal exactly when
+ * their expressions are the same pointer.
+ *
+ * Symbols that must be equal (the inner dims of a MatMul, say) are unified:
+ * ol_exprs_unify binds one to the other (a constant always wins), and
+ * ol_dim_resolve rewrites a dim through the bindings made so far.
+ *
+ * Invariants: expressions are immutable once interned; an expression never
+ * has more than OL_EXPR_MAX_TERMS terms, nor a term more than
+ * OL_EXPR_MAX_DEGREE atoms, nor floor() nesting deeper than
+ * OL_EXPR_MAX_NESTING: an operation whose result would is unknown instead
+ * (never a wrong answer); integer overflow likewise gives unknown.
+ */
+#ifndef OL_EXPR_H
+#define OL_EXPR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/arena.h"
+#include "util/map.h"
+
+#define OL_EXPR_MAX_TERMS 8
+#define OL_EXPR_MAX_DEGREE 4
+#define OL_EXPR_MAX_NESTING 4
+
+typedef struct ol_expr ol_expr;
+typedef struct ol_atom ol_atom;
+
+typedef enum ol_dim_kind {
+    OL_DIM_UNKNOWN = 0, /* no value and no name */
+    OL_DIM_VALUE,       /* a concrete size */
+    OL_DIM_SYMBOL       /* a symbolic expression (a plain name the simplest) */
+} ol_dim_kind;
+
+typedef struct ol_dim {
+    ol_dim_kind kind;
+    int64_t value;        /* OL_DIM_VALUE */
+    const ol_expr *expr;  /* OL_DIM_SYMBOL */
+    const char *symbol;   /* OL_DIM_SYMBOL: the expression's display text */
+} ol_dim;
+
+typedef struct ol_unification {
+    const char *symbol; /* the name that was bound */
+    ol_dim value;       /* what it was bound to */
+    const char *where;  /* the node that required it (display name), or NULL */
+} ol_unification;
+
+/* The expression pool of one model. */
+typedef struct ol_exprs {
+    ol_arena *arena;
+    ol_map atoms;       /* key -> ol_atom */
+    ol_map exprs;       /* key -> ol_expr */
+    ol_map bindings;    /* symbol name -> ol_dim* (unification) */
+    ol_unification *unifications; /* in the order they were made */
+    size_t n_unifications, unifications_cap;
+} ol_exprs;
+
+void ol_exprs_init(ol_exprs *pool, ol_arena *arena);
+
+static inline ol_dim ol_dim_unknown(void)
+{
+    ol_dim d = {OL_DIM_UNKNOWN, 0, 0, 0};
+    return d;
+}
+
+static inline ol_dim ol_dim_value(int64_t v)
+{
+    ol_dim d = {OL_DIM_VALUE, v, 0, 0};
+    return d;
+}
+
+/* The dim named by a symbol (a dim_param).  Unknown if the pool is out of
+ * memory. */
+ol_dim ol_dim_named(ol_exprs *pool, const char *name);
+
+/* Arithmetic on dims.  Unknown in, unknown out; constants fold.  floordiv
+ * and ceildiv need a constant divisor > 0 for a symbolic dividend (else the
+ * result is unknown); mod likewise. */
+ol_dim ol_dim_add(ol_exprs *pool, ol_dim a, ol_dim b);
+ol_dim ol_dim_sub(ol_exprs *pool, ol_dim a, ol_dim b);
+ol_dim ol_dim_mul(ol_exprs *pool, ol_dim a, ol_dim b);
+ol_dim ol_dim_floordiv(ol_exprs *pool, ol_dim a, ol_dim b);
+ol_dim ol_dim_ceildiv(ol_exprs *pool, ol_dim a, ol_dim b);
+ol_dim ol_dim_mod(ol_exprs *pool, ol_dim a, ol_dim b);
+/* a / b when b divides a exactly (Reshape's -1: the element count over the
+ * product of the other dims): constants, a constant divisor of every
+ * coefficient, or a one-term divisor contained in every term of a.
+ * Unknown otherwise. */
+ol_dim ol_dim_div_exact(ol_exprs *pool, ol_dim a, ol_dim b);
+/* Adds a constant. */
+ol_dim ol_dim_add_const(ol_exprs *pool, ol_dim a, int64_t k);
+
+/* Rewrites d through the unifications made so far. */
+ol_dim ol_dim_resolve(ol_exprs *pool, ol_dim d);
+
+/* True when a and b are known and equal (after unification). */
+bool ol_dim_equal(ol_exprs *pool, ol_dim a, ol_dim b);
+
+/* True when a and b are known to differ: two different constants, or
+ * expressions whose difference is a non-zero constant. */
+bool ol_dim_differ(ol_exprs *pool, ol_dim a, ol_dim b);
+
+/* Makes a and b equal when nothing says they differ: binds a symbol to the
+ * other side (a constant wins; between two symbols, b is bound to a).
+ * Records the unification with `where` (a display name, may be NULL).
+ * Returns false when they are known to differ (the caller reports it);
+ * true when they were already equal, were unified, or one is unknown. */
+bool ol_exprs_unify(ol_exprs *pool, ol_dim a, ol_dim b, const char *where);
+
+/* Writes a dim for people ("3", "N+5", "?") into buf. */
+const char *ol_dim_text(ol_dim d, char *buf, size_t cap);
+
+#endif
