@@ -126,6 +126,26 @@ typedef int (*onnxlint_write_fn)(void *ctx, const char *data, size_t len);
 onnxlint_status onnxlint_inspect_write(const onnxlint_model *model, onnxlint_format format,
                                        onnxlint_write_fn write, void *write_ctx, onnxlint_error *err);
 
+/* Infers the element type and shape of every value of the model (ONNX's
+ * operator semantics, symbolic dims as exact expressions).  Findings
+ * (shape-error, type-error, declared-shape-mismatch, unknown-op) go to the
+ * diagnostic sink given at load time and are counted with the model's
+ * diagnostics.  Returns ONNXLINT_ENOMEM when memory ran out. */
+onnxlint_status onnxlint_model_infer(onnxlint_model *model, onnxlint_error *err);
+
+/* Writes every value of the main graph with its inferred element type and
+ * shape (call onnxlint_model_infer first): text for people, or the JSON
+ * contract {"model", "values": [{"name","dtype","shape","kind"}],
+ * "unified": [...]}. */
+onnxlint_status onnxlint_shapes_write(onnxlint_model *model, onnxlint_format format, onnxlint_write_fn write,
+                                      void *write_ctx, onnxlint_error *err);
+
+/* Writes the model file with the inferred shapes of its intermediate
+ * values added as graph.value_info (symbolic dims as dim_param); the
+ * original bytes, weights included, are kept as they are. */
+onnxlint_status onnxlint_model_write_with_shapes(onnxlint_model *model, onnxlint_write_fn write, void *write_ctx,
+                                                 onnxlint_error *err);
+
 #ifdef __cplusplus
 }
 #endif

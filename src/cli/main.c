@@ -10,6 +10,7 @@
  *   1  findings at or above --fail-on
  *   2  usage error, or a model that cannot be read or is malformed
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +28,14 @@ typedef enum exit_code {
 enum command {
     CMD_NONE = 0,
     CMD_INSPECT = 1u << 0,
+    CMD_SHAPES = 1u << 1,
     CMD_ALL = ~0u
 };
 
 enum option_id {
     OPT_FORMAT,
     OPT_HELP,
+    OPT_OUTPUT,
     OPT_VERSION,
     OPT_COUNT
 };
@@ -46,8 +49,9 @@ static const struct option_spec {
     unsigned commands;
     const char *help;
 } options[] = {
-    {OPT_FORMAT, "format", 'f', "text|json", CMD_INSPECT, "output format (default: text)"},
+    {OPT_FORMAT, "format", 'f', "text|json", CMD_INSPECT | CMD_SHAPES, "output format (default: text)"},
     {OPT_HELP, "help", 'h', NULL, CMD_ALL, "show help and exit"},
+    {OPT_OUTPUT, "output", 'o', "OUT.onnx", CMD_SHAPES, "also write the model with the inferred shapes as value_info"},
     {OPT_VERSION, "version", 'V', NULL, CMD_ALL, "show the version and exit"},
 };
 
@@ -64,6 +68,17 @@ static const struct command_spec {
      "count, subgraphs, functions and metadata.  Weights are not read.",
      "  onnxlint inspect model.onnx\n"
      "  onnxlint inspect --format json model.onnx | jq '.inputs'\n"},
+    {"shapes", CMD_SHAPES, "shapes MODEL [--format text|json] [-o OUT.onnx]",
+     "Infer the element type and shape of every value: symbolic dims stay exact\n"
+     "expressions (N+5, 2*S, floor((H+1)/2)), small integer tensors computed in the\n"
+     "graph (Shape, Gather, Concat...) are evaluated so Reshape and friends get exact\n"
+     "shapes, and symbols proved equal are unified and listed.  Contradictions are\n"
+     "reported on stderr as shape-error, type-error or declared-shape-mismatch\n"
+     "findings naming the node (exit 1).  -o writes the model with the shapes added\n"
+     "as value_info (weights copied unchanged).",
+     "  onnxlint shapes model.onnx\n"
+     "  onnxlint shapes --format json model.onnx | jq '.values[] | select(.kind == \"output\")'\n"
+     "  onnxlint shapes model.onnx -o model.shaped.onnx\n"},
 };
 
 #define N_OPTIONS (sizeof options / sizeof *options)
@@ -103,7 +118,7 @@ static void print_help(FILE *f, const struct command_spec *c)
         fprintf(f, "  %-10s %.*s\n", commands[i].name, (int)strcspn(commands[i].summary, ".\n"),
                 commands[i].summary);
     fprintf(f, "\n");
-    print_options(f, CMD_NONE | (CMD_ALL & ~CMD_INSPECT));
+    print_options(f, CMD_NONE | (CMD_ALL & ~(CMD_INSPECT | CMD_SHAPES)));
     fprintf(f, "\nRun 'onnxlint COMMAND --help' for a command's options and examples.\n\n%s", exit_codes_help);
 }
 
@@ -247,6 +262,57 @@ static int cmd_inspect(const parsed *p)
     return code;
 }
 
+static int cmd_shapes(const parsed *p)
+{
+    onnxlint_format format = ONNXLINT_FORMAT_TEXT;
+    const char *f = p->values[OPT_FORMAT];
+    if (f && strcmp(f, "json") == 0)
+        format = ONNXLINT_FORMAT_JSON;
+    else if (f && strcmp(f, "text") != 0)
+        return usage_error("--format takes text or json, not '%s'", f);
+    if (p->n_operands != 1)
+        return usage_error("%s", "shapes needs exactly one MODEL (see 'onnxlint shapes --help')");
+    const char *path = p->operands[0];
+    onnxlint_error err;
+    onnxlint_model *model = NULL;
+    onnxlint_load_options lo = {.on_diagnostic = print_diagnostic, .diagnostic_ctx = (void *)path};
+    if (onnxlint_model_load(path, &lo, &model, &err) != ONNXLINT_OK) {
+        fprintf(stderr, "%s\n", err.message);
+        return EXIT_ERROR;
+    }
+    int code = EXIT_CLEAN;
+    size_t load_errors = onnxlint_model_diagnostic_count(model, ONNXLINT_ERROR);
+    if (onnxlint_model_infer(model, &err) != ONNXLINT_OK ||
+        onnxlint_shapes_write(model, format, write_stdout, stdout, &err) != ONNXLINT_OK) {
+        fprintf(stderr, "onnxlint: %s\n", err.message);
+        code = EXIT_ERROR;
+    } else if (load_errors) {
+        code = EXIT_ERROR; /* structurally broken, as for inspect */
+    } else if (onnxlint_model_diagnostic_count(model, ONNXLINT_ERROR)) {
+        code = EXIT_FINDINGS;
+    }
+    const char *out_path = p->values[OPT_OUTPUT];
+    if (out_path && code != EXIT_ERROR) {
+        FILE *out = fopen(out_path, "wb");
+        if (!out) {
+            fprintf(stderr, "%s: cannot create: %s\n", out_path, strerror(errno));
+            code = EXIT_ERROR;
+        } else {
+            bool ok = onnxlint_model_write_with_shapes(model, write_stdout, out, &err) == ONNXLINT_OK;
+            if (fclose(out) != 0 || !ok) {
+                fprintf(stderr, "%s: cannot write the model\n", out_path);
+                code = EXIT_ERROR;
+            }
+        }
+    }
+    onnxlint_model_free(model);
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "onnxlint: cannot write the report\n");
+        code = EXIT_ERROR;
+    }
+    return code;
+}
+
 int main(int argc, char **argv)
 {
     parsed p;
@@ -261,6 +327,8 @@ int main(int argc, char **argv)
         code = p.set[OPT_HELP] ? EXIT_CLEAN : EXIT_ERROR;
     } else if (p.command->id == CMD_INSPECT) {
         code = cmd_inspect(&p);
+    } else if (p.command->id == CMD_SHAPES) {
+        code = cmd_shapes(&p);
     }
 out:
     free(p.operands);

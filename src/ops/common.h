@@ -18,4 +18,11 @@ ol_type *ol_infer_broadcast(ol_ctx *ctx, int32_t elem);
  * output i when every element is known; helper for shape-only ops. */
 void ol_pass_data(ol_ctx *ctx, size_t out, size_t in);
 
+/* Output 0 of a convolution-like operator (Conv, ConvInteger, QLinearConv):
+ * input x is (N, C, D1...), input w is (M, C/group, k1...); attributes
+ * auto_pad, dilations, group, kernel_shape, pads, strides as in Conv.
+ * Output element type out_elem.  Checks channels against the weight.
+ * Implemented with Conv in nn.c. */
+void ol_infer_conv_like(ol_ctx *ctx, size_t x, size_t w, int32_t out_elem);
+
 #endif

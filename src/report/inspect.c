@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/json.h"
 #include "report/writer.h"
 #include "util/text.h"
 
@@ -264,42 +265,6 @@ static void write_text(const onnxlint_model *m, const summary *s, ol_out *out)
 
 /* ---- JSON ---- */
 
-/* A JSON string from model bytes: valid UTF-8 kept (jansson escapes
- * control characters), invalid bytes spelled \xNN. */
-static json_t *jstr(const char *s)
-{
-    if (!s)
-        return json_null();
-    size_t len = strlen(s);
-    json_t *j = json_stringn_nocheck(s, len);
-    if (j && json_string_length(j) == len && ol_is_plain(s, len))
-        return j;
-    json_decref(j);
-    size_t need = ol_escape(NULL, 0, s, len, true);
-    char *buf = malloc(need + 1);
-    if (!buf)
-        return NULL;
-    ol_escape(buf, need + 1, s, len, true);
-    j = json_stringn(buf, need);
-    free(buf);
-    return j;
-}
-
-
-static json_t *ol_json_type_shape(const ol_type *t)
-{
-    if (!t || (t->kind != OL_TYPE_TENSOR && t->kind != OL_TYPE_SPARSE_TENSOR) || t->shape.rank == OL_RANK_UNKNOWN)
-        return json_null();
-    json_t *a = json_array();
-    for (int i = 0; a && i < t->shape.rank; i++) {
-        const ol_dim *d = &t->shape.dims[i];
-        json_array_append_new(a, d->kind == OL_DIM_VALUE    ? json_integer(d->value)
-                                 : d->kind == OL_DIM_SYMBOL ? jstr(d->symbol)
-                                                            : json_null());
-    }
-    return a;
-}
-
 static json_t *json_values(ol_value *const *values, size_t n, bool skip_initializers)
 {
     json_t *a = json_array();
@@ -308,12 +273,8 @@ static json_t *json_values(ol_value *const *values, size_t n, bool skip_initiali
         if (skip_initializers && (v->flags & OL_VALUE_INITIALIZER))
             continue;
         char type[512];
-        const char *dtype = v->type.kind == OL_TYPE_TENSOR || v->type.kind == OL_TYPE_SPARSE_TENSOR
-                                ? ol_elem_type_name(v->type.elem_type)
-                                : NULL;
-        json_array_append_new(a, json_pack("{s:o, s:o, s:o, s:s}", "name", jstr(v->name), "dtype",
-                                           dtype ? json_string(dtype) : json_null(), "shape",
-                                           ol_json_type_shape(&v->type), "type",
+        json_array_append_new(a, json_pack("{s:o, s:o, s:o, s:s}", "name", ol_json_string(v->name), "dtype",
+                                           ol_json_dtype(&v->type), "shape", ol_json_shape(NULL, &v->type), "type",
                                            ol_type_text(&v->type, type, sizeof type)));
     }
     return a;
@@ -325,22 +286,22 @@ static json_t *build_json(const onnxlint_model *m, const summary *s)
     json_t *root = json_object();
     if (!root)
         return NULL;
-    json_object_set_new(root, "model", jstr(m->path));
+    json_object_set_new(root, "model", ol_json_string(m->path));
     json_object_set_new(root, "ir_version", mp->has_ir_version ? json_integer(mp->ir_version) : json_null());
     json_object_set_new(root, "producer",
-                        json_pack("{s:o, s:o}", "name", jstr(mp->producer_name), "version",
-                                  jstr(mp->producer_version)));
-    json_object_set_new(root, "domain", jstr(mp->domain));
+                        json_pack("{s:o, s:o}", "name", ol_json_string(mp->producer_name), "version",
+                                  ol_json_string(mp->producer_version)));
+    json_object_set_new(root, "domain", ol_json_string(mp->domain));
     json_object_set_new(root, "model_version",
                         mp->has_model_version ? json_integer(mp->model_version) : json_null());
-    json_object_set_new(root, "doc_string", jstr(mp->doc_string));
+    json_object_set_new(root, "doc_string", ol_json_string(mp->doc_string));
     json_t *opsets = json_array();
     for (size_t i = 0; opsets && i < m->n_opsets; i++)
-        json_array_append_new(opsets, json_pack("{s:o, s:I}", "domain", jstr(opset_domain(m->opsets[i].domain)),
+        json_array_append_new(opsets, json_pack("{s:o, s:I}", "domain", ol_json_string(opset_domain(m->opsets[i].domain)),
                                                 "version", (json_int_t)m->opsets[i].version));
     json_object_set_new(root, "opsets", opsets);
     json_object_set_new(root, "graph",
-                        json_pack("{s:o, s:I, s:I, s:I, s:I}", "name", jstr(m->graph->name), "nodes",
+                        json_pack("{s:o, s:I, s:I, s:I, s:I}", "name", ol_json_string(m->graph->name), "nodes",
                                   (json_int_t)m->graph->n_nodes, "nodes_total", (json_int_t)m->n_nodes, "subgraphs",
                                   (json_int_t)s->n_subgraphs, "functions", (json_int_t)m->n_functions));
     json_object_set_new(root, "inputs", json_values(m->graph->inputs, m->graph->n_inputs, true));
@@ -351,19 +312,19 @@ static json_t *build_json(const onnxlint_model *m, const summary *s)
                                   (json_int_t)s->external_count, "external_bytes", (json_int_t)s->external_bytes));
     json_t *ops = json_array();
     for (size_t i = 0; ops && i < s->n_ops; i++)
-        json_array_append_new(ops, json_pack("{s:o, s:o, s:I}", "domain", jstr(opset_domain(s->ops[i]->domain)),
-                                             "op", jstr(s->ops[i]->op), "count", (json_int_t)s->ops[i]->count));
+        json_array_append_new(ops, json_pack("{s:o, s:o, s:I}", "domain", ol_json_string(opset_domain(s->ops[i]->domain)),
+                                             "op", ol_json_string(s->ops[i]->op), "count", (json_int_t)s->ops[i]->count));
     json_object_set_new(root, "operators", ops);
     json_t *functions = json_array();
     for (size_t i = 0; functions && i < m->n_functions; i++) {
         const ol_function *f = m->functions[i];
         json_t *in = json_array(), *outs = json_array();
         for (size_t k = 0; in && k < f->body->n_inputs; k++)
-            json_array_append_new(in, jstr(f->body->inputs[k]->name));
+            json_array_append_new(in, ol_json_string(f->body->inputs[k]->name));
         for (size_t k = 0; outs && k < f->body->n_outputs; k++)
-            json_array_append_new(outs, jstr(f->body->outputs[k]->name));
+            json_array_append_new(outs, ol_json_string(f->body->outputs[k]->name));
         json_array_append_new(functions,
-                              json_pack("{s:o, s:o, s:I, s:o, s:o}", "domain", jstr(f->domain), "name", jstr(f->name),
+                              json_pack("{s:o, s:o, s:I, s:o, s:o}", "domain", ol_json_string(f->domain), "name", ol_json_string(f->name),
                                         "nodes", (json_int_t)f->body->n_nodes, "inputs", in, "outputs", outs));
     }
     json_object_set_new(root, "functions", functions);
@@ -372,7 +333,7 @@ static json_t *build_json(const onnxlint_model *m, const summary *s)
         const Onnx__StringStringEntryProto *e = mp->metadata_props[i];
         char key[512];
         ol_escape(key, sizeof key, e->key ? e->key : "", e->key ? strlen(e->key) : 0, true);
-        json_object_set_new(meta, key, jstr(e->value ? e->value : ""));
+        json_object_set_new(meta, key, ol_json_string(e->value ? e->value : ""));
     }
     json_object_set_new(root, "metadata", meta);
     static const char *severities[] = {"note", "warning", "error"};
@@ -380,16 +341,10 @@ static json_t *build_json(const onnxlint_model *m, const summary *s)
     for (size_t i = 0; diags && i < m->n_diagnostic_list; i++) {
         const ol_diagnostic *d = &m->diagnostic_list[i];
         json_array_append_new(diags, json_pack("{s:s, s:s, s:o, s:o}", "severity", severities[d->severity], "code",
-                                               d->code, "node", jstr(d->node), "message", jstr(d->message)));
+                                               d->code, "node", ol_json_string(d->node), "message", ol_json_string(d->message)));
     }
     json_object_set_new(root, "diagnostics", diags);
     return root;
-}
-
-static int json_sink(const char *buffer, size_t size, void *data)
-{
-    ol_out_bytes(data, buffer, size);
-    return ((ol_out *)data)->failed ? -1 : 0;
 }
 
 onnxlint_status onnxlint_inspect_write(const onnxlint_model *m, onnxlint_format format, onnxlint_write_fn write,
@@ -413,7 +368,7 @@ onnxlint_status onnxlint_inspect_write(const onnxlint_model *m, onnxlint_format 
             st = ONNXLINT_ENOMEM;
             goto done;
         }
-        json_dump_callback(root, json_sink, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        json_dump_callback(root, ol_json_sink, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         json_decref(root);
         ol_out_bytes(out, "\n", 1);
     } else {

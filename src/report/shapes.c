@@ -1,0 +1,327 @@
+/*
+ * shapes.c - every value with its inferred element type and shape, and the
+ * model rewritten with those shapes as value_info.
+ *
+ * JSON (the contract in DESIGN.md):
+ *   {"model": PATH, "values": [{"name", "dtype", "shape", "kind"}],
+ *    "unified": [{"symbol", "value", "node"}]}
+ * kind is "input", "initializer", "intermediate" or "output"; a dim is an
+ * integer, a string (a symbol or an expression such as "N+5") or null.
+ * Dims are shown after unification: when inference proved two symbols
+ * equal, the bound one is replaced and the binding listed in "unified".
+ *
+ * The rewritten model is the original file's bytes followed by one more
+ * serialized ModelProto holding only graph.value_info: protobuf merges
+ * concatenated messages (repeated fields append), so every reader sees the
+ * original model plus the new value_info, and weights are copied as bytes
+ * without being decoded.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "infer/infer.h"
+#include "report/json.h"
+#include "report/writer.h"
+#include "util/text.h"
+
+static const char *value_kind(const ol_value *v)
+{
+    if (v->flags & OL_VALUE_INPUT)
+        return "input";
+    if (v->flags & OL_VALUE_INITIALIZER)
+        return "initializer";
+    if (v->flags & OL_VALUE_OUTPUT)
+        return "output";
+    return "intermediate";
+}
+
+/* Calls fn for every value of the main graph: inputs, initializers, then
+ * node outputs in dependency order. */
+typedef void (*value_fn)(void *ctx, const ol_value *v);
+
+static void each_value(const onnxlint_model *m, value_fn fn, void *ctx)
+{
+    const ol_graph *g = m->graph;
+    for (size_t i = 0; i < g->n_inputs; i++)
+        fn(ctx, g->inputs[i]);
+    for (size_t i = 0; i < g->n_initializers; i++) {
+        if (!(g->initializers[i]->flags & OL_VALUE_INPUT))
+            fn(ctx, g->initializers[i]);
+    }
+    size_t n = g->order ? g->n_nodes - g->n_cyclic : 0;
+    for (size_t i = 0; i < n; i++) {
+        const ol_node *node = g->order[i];
+        for (size_t k = 0; k < node->n_outputs; k++) {
+            if (node->outputs[k])
+                fn(ctx, node->outputs[k]);
+        }
+    }
+}
+
+/* A type with its dims resolved through the unifications, for display. */
+static ol_type resolved(ol_exprs *exprs, const ol_type *t, ol_dim *dims)
+{
+    ol_type r = *t;
+    if ((t->kind == OL_TYPE_TENSOR || t->kind == OL_TYPE_SPARSE_TENSOR) && t->shape.rank > 0 &&
+        t->shape.rank <= OL_MAX_RANK) {
+        for (int i = 0; i < t->shape.rank; i++)
+            dims[i] = ol_dim_resolve(exprs, t->shape.dims[i]);
+        r.shape.dims = dims;
+    }
+    return r;
+}
+
+typedef struct text_ctx {
+    onnxlint_model *m;
+    ol_out *out;
+    size_t name_width, type_width;
+    bool measuring;
+    size_t initializers;
+} text_ctx;
+
+static void text_value(void *p, const ol_value *v)
+{
+    text_ctx *c = p;
+    if ((v->flags & OL_VALUE_INITIALIZER) && !(v->flags & OL_VALUE_INPUT)) {
+        c->initializers += c->measuring;
+        return;
+    }
+    ol_dim dims[OL_MAX_RANK];
+    ol_type t = resolved(&c->m->exprs, ol_value_type(v), dims);
+    char type[512];
+    ol_type_text(&t, type, sizeof type);
+    size_t nw = ol_display_width(v->name), tw = ol_display_width(type);
+    if (c->measuring) {
+        c->name_width = nw > c->name_width ? nw : c->name_width;
+        c->type_width = tw > c->type_width ? tw : c->type_width;
+        return;
+    }
+    ol_out_bytes(c->out, "  ", 2);
+    ol_out_name(c->out, v->name);
+    ol_out_pad(c->out, c->name_width - nw + 2);
+    ol_out_bytes(c->out, type, strlen(type));
+    ol_out_pad(c->out, c->type_width - tw + 2);
+    ol_out_printf(c->out, "%s", value_kind(v));
+    if (v->producer) {
+        char idx[32];
+        ol_out_printf(c->out, " (%s '", v->producer->op_type);
+        ol_out_name(c->out, ol_node_display_name(v->producer, idx, sizeof idx));
+        ol_out_bytes(c->out, "')", 2);
+    }
+    ol_out_bytes(c->out, "\n", 1);
+}
+
+static void write_text(onnxlint_model *m, ol_out *out)
+{
+    text_ctx c = {.m = m, .out = out, .measuring = true};
+    each_value(m, text_value, &c);
+    ol_out_printf(out, "%-10s", "model");
+    ol_out_name(out, m->path);
+    ol_out_bytes(out, "\n\n", 2);
+    c.measuring = false;
+    each_value(m, text_value, &c);
+    if (c.initializers)
+        ol_out_printf(out, "  (+ %zu initializers; --format json lists them)\n", c.initializers);
+    if (m->exprs.n_unifications) {
+        ol_out_printf(out, "\nunified (symbols inference proved equal)\n");
+        for (size_t i = 0; i < m->exprs.n_unifications; i++) {
+            const ol_unification *u = &m->exprs.unifications[i];
+            char value[256];
+            ol_out_bytes(out, "  ", 2);
+            ol_out_name(out, u->symbol);
+            ol_out_bytes(out, " = ", 3);
+            ol_out_name(out, ol_dim_text(ol_dim_resolve(&m->exprs, u->value), value, sizeof value));
+            if (u->where) {
+                ol_out_bytes(out, "  (at node '", 12);
+                ol_out_name(out, u->where);
+                ol_out_bytes(out, "')", 2);
+            }
+            ol_out_bytes(out, "\n", 1);
+        }
+    }
+}
+
+typedef struct json_ctx {
+    onnxlint_model *m;
+    json_t *values;
+} json_ctx;
+
+static void json_value(void *p, const ol_value *v)
+{
+    json_ctx *c = p;
+    const ol_type *t = ol_value_type(v);
+    json_array_append_new(c->values, json_pack("{s:o, s:o, s:o, s:s}", "name", ol_json_string(v->name), "dtype",
+                                               ol_json_dtype(t), "shape", ol_json_shape(&c->m->exprs, t), "kind",
+                                               value_kind(v)));
+}
+
+static json_t *build_json(onnxlint_model *m)
+{
+    json_ctx c = {.m = m, .values = json_array()};
+    json_t *root = json_object();
+    if (!root || !c.values) {
+        json_decref(root);
+        json_decref(c.values);
+        return NULL;
+    }
+    json_object_set_new(root, "model", ol_json_string(m->path));
+    each_value(m, json_value, &c);
+    json_object_set_new(root, "values", c.values);
+    json_t *unified = json_array();
+    for (size_t i = 0; unified && i < m->exprs.n_unifications; i++) {
+        const ol_unification *u = &m->exprs.unifications[i];
+        ol_dim d = ol_dim_resolve(&m->exprs, u->value);
+        json_array_append_new(unified, json_pack("{s:o, s:o, s:o}", "symbol", ol_json_string(u->symbol), "value",
+                                                 d.kind == OL_DIM_VALUE ? json_integer(d.value)
+                                                                        : ol_json_string(d.symbol),
+                                                 "node", ol_json_string(u->where)));
+    }
+    json_object_set_new(root, "unified", unified);
+    return root;
+}
+
+static onnxlint_status fail(onnxlint_error *err, onnxlint_status st, const char *what)
+{
+    if (err) {
+        err->status = st;
+        snprintf(err->message, sizeof err->message, "%s: %s", what, onnxlint_status_name(st));
+    }
+    return st;
+}
+
+onnxlint_status onnxlint_model_infer(onnxlint_model *model, onnxlint_error *err)
+{
+    if (!model)
+        return ONNXLINT_EINVAL;
+    onnxlint_status st = ol_infer_model(model, NULL, NULL);
+    return st ? fail(err, st, "shape inference") : ONNXLINT_OK;
+}
+
+onnxlint_status onnxlint_shapes_write(onnxlint_model *model, onnxlint_format format, onnxlint_write_fn write,
+                                      void *write_ctx, onnxlint_error *err)
+{
+    if (!model || !write)
+        return ONNXLINT_EINVAL;
+    ol_out out;
+    ol_out_init(&out, write, write_ctx);
+    if (format == ONNXLINT_FORMAT_JSON) {
+        json_t *root = build_json(model);
+        if (!root)
+            return fail(err, ONNXLINT_ENOMEM, "shapes");
+        json_dump_callback(root, ol_json_sink, &out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        json_decref(root);
+        ol_out_bytes(&out, "\n", 1);
+    } else {
+        write_text(model, &out);
+    }
+    return ol_out_flush(&out) ? ONNXLINT_OK : fail(err, ONNXLINT_EWRITE, "shapes");
+}
+
+/* ---- the model with value_info ---- */
+
+typedef struct vi_ctx {
+    onnxlint_model *m;
+    Onnx__ValueInfoProto **list;
+    size_t n, cap;
+    bool failed;
+} vi_ctx;
+
+static bool declared_in_file(const onnxlint_model *m, const char *name)
+{
+    const Onnx__GraphProto *g = m->proto->graph;
+    for (size_t i = 0; i < g->n_value_info; i++) {
+        if (g->value_info[i]->name && strcmp(g->value_info[i]->name, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void add_value_info(void *p, const ol_value *v)
+{
+    vi_ctx *c = p;
+    ol_arena *a = &c->m->arena;
+    const ol_type *t = ol_value_type(v);
+    if (c->failed || v->flags & (OL_VALUE_INPUT | OL_VALUE_INITIALIZER | OL_VALUE_OUTPUT) ||
+        t->kind != OL_TYPE_TENSOR || !t->elem_type || declared_in_file(c->m, v->name))
+        return;
+    Onnx__ValueInfoProto *vi = ol_arena_alloc(a, sizeof *vi);
+    Onnx__TypeProto *tp = ol_arena_alloc(a, sizeof *tp);
+    Onnx__TypeProto__Tensor *tt = ol_arena_alloc(a, sizeof *tt);
+    if (!vi || !tp || !tt || c->n == c->cap) {
+        c->failed = true;
+        return;
+    }
+    onnx__value_info_proto__init(vi);
+    onnx__type_proto__init(tp);
+    onnx__type_proto__tensor__init(tt);
+    vi->name = (char *)v->name;
+    vi->type = tp;
+    tp->value_case = ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE;
+    tp->tensor_type = tt;
+    tt->has_elem_type = 1;
+    tt->elem_type = t->elem_type;
+    if (t->shape.rank >= 0) {
+        Onnx__TensorShapeProto *sp = ol_arena_alloc(a, sizeof *sp);
+        Onnx__TensorShapeProto__Dimension **dims =
+            ol_arena_calloc(a, (size_t)t->shape.rank + 1, sizeof *dims);
+        if (!sp || !dims) {
+            c->failed = true;
+            return;
+        }
+        onnx__tensor_shape_proto__init(sp);
+        sp->n_dim = (size_t)t->shape.rank;
+        sp->dim = dims;
+        for (int i = 0; i < t->shape.rank; i++) {
+            Onnx__TensorShapeProto__Dimension *d = ol_arena_alloc(a, sizeof *d);
+            if (!d) {
+                c->failed = true;
+                return;
+            }
+            onnx__tensor_shape_proto__dimension__init(d);
+            ol_dim dim = ol_dim_resolve(&c->m->exprs, t->shape.dims[i]);
+            if (dim.kind == OL_DIM_VALUE) {
+                d->value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
+                d->dim_value = dim.value;
+            } else if (dim.kind == OL_DIM_SYMBOL) {
+                d->value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM;
+                d->dim_param = (char *)dim.symbol;
+            }
+            dims[i] = d;
+        }
+        tt->shape = sp;
+    }
+    c->list[c->n++] = vi;
+}
+
+onnxlint_status onnxlint_model_write_with_shapes(onnxlint_model *model, onnxlint_write_fn write, void *write_ctx,
+                                                 onnxlint_error *err)
+{
+    if (!model || !write)
+        return ONNXLINT_EINVAL;
+    ol_arena *a = &model->arena;
+    size_t cap = 0;
+    for (size_t i = 0; i < model->graph->n_nodes; i++)
+        cap += model->graph->nodes[i]->n_outputs;
+    vi_ctx c = {.m = model, .cap = cap, .list = ol_arena_calloc(a, cap + 1, sizeof(Onnx__ValueInfoProto *))};
+    if (!c.list)
+        return fail(err, ONNXLINT_ENOMEM, "writing the model");
+    each_value(model, add_value_info, &c);
+    if (c.failed)
+        return fail(err, ONNXLINT_ENOMEM, "writing the model");
+    Onnx__GraphProto g;
+    Onnx__ModelProto mp;
+    onnx__graph_proto__init(&g);
+    onnx__model_proto__init(&mp);
+    g.n_value_info = c.n;
+    g.value_info = c.list;
+    mp.graph = &g;
+    size_t len = onnx__model_proto__get_packed_size(&mp);
+    uint8_t *buf = ol_arena_alloc(a, len + 1);
+    if (!buf)
+        return fail(err, ONNXLINT_ENOMEM, "writing the model");
+    onnx__model_proto__pack(&mp, buf);
+    if (write(write_ctx, (const char *)model->map, model->map_len) != 0 ||
+        write(write_ctx, (const char *)buf, len) != 0)
+        return fail(err, ONNXLINT_EWRITE, "writing the model");
+    return ONNXLINT_OK;
+}
