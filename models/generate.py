@@ -363,9 +363,9 @@ def classifier_models():
 
     probs = torch.softmax(torch.randn(B, C, generator=torch.Generator().manual_seed(4)), dim=1)
     m = train_export(seeded(Classifier, "ce"), feats(), probs)
-    save(m, "cls_ce_prob_labels.onnx", "clean", "", "",
-         "User trained with F.cross_entropy on float class-probability targets of the logits' shape (N,5), which PyTorch accepts "
-         "(the exporter emits SoftmaxCrossEntropyLoss with float labels).")
+    save(m, "cls_ce_prob_labels.onnx", "bug", "label-dtype", "",
+         "User trained with F.cross_entropy on float class-probability targets of the logits' shape (N,5): PyTorch accepts "
+         "them, but the exporter emits SoftmaxCrossEntropyLoss with float labels, which the ONNX spec and its runtimes reject.")
 
     m = train_export(seeded(Classifier, "ce"), feats(), int_labels((B,)))
     set_input_type(m, "labels", TensorProto.INT64, ["N", 1])

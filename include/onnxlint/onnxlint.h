@@ -112,7 +112,8 @@ size_t onnxlint_model_diagnostic_count(const onnxlint_model *model, onnxlint_sev
 
 typedef enum onnxlint_format {
     ONNXLINT_FORMAT_TEXT = 0,
-    ONNXLINT_FORMAT_JSON = 1
+    ONNXLINT_FORMAT_JSON = 1,
+    ONNXLINT_FORMAT_SARIF = 2 /* findings only */
 } onnxlint_format;
 
 /* Receives report bytes; returns 0 on success, non-zero to abort. */
@@ -145,6 +146,35 @@ onnxlint_status onnxlint_shapes_write(onnxlint_model *model, onnxlint_format for
  * original bytes, weights included, are kept as they are. */
 onnxlint_status onnxlint_model_write_with_shapes(onnxlint_model *model, onnxlint_write_fn write, void *write_ctx,
                                                  onnxlint_error *err);
+
+/* What `check` should know about an inference-only export (all may be
+ * NULL/0: then only the losses inside the graph are checked). */
+typedef struct onnxlint_check_options {
+    const char *loss;   /* cross_entropy, nll, bce_with_logits, bce, mse, l1, or the Keras names
+                           sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy */
+    const char *labels; /* "NAME:DTYPE[DIMS]", e.g. "labels:int64[N]" */
+    const char *logits; /* the value the loss reads; default: the single output or the classifier head's */
+    int from_logits;    /* Keras losses: the model outputs raw logits */
+} onnxlint_check_options;
+
+/* Infers shapes (if not done yet) and runs every rule: the loss rules on
+ * the losses in the graph and on the declared one, and the graph rules.
+ * Findings are kept with the model.  Returns ONNXLINT_EINVAL with a
+ * message for a bad option value. */
+onnxlint_status onnxlint_check(onnxlint_model *model, const onnxlint_check_options *options, onnxlint_error *err);
+
+/* Number of findings of at least the given severity (after onnxlint_check). */
+size_t onnxlint_finding_count(const onnxlint_model *model, onnxlint_severity at_least);
+
+/* Writes the findings of n checked models: text (compiler-style, with
+ * colour when color is non-zero), JSON (one object per model as in the
+ * documented contract; an array when n > 1) or SARIF 2.1.0 (one run). */
+onnxlint_status onnxlint_findings_write(onnxlint_model *const *models, size_t n, onnxlint_format format, int color,
+                                        onnxlint_write_fn write, void *write_ctx, onnxlint_error *err);
+
+/* Writes the explanation of a rule (what, why, framework error, bad and
+ * good examples); ONNXLINT_EINVAL when no rule has that id. */
+onnxlint_status onnxlint_explain_write(const char *rule, onnxlint_write_fn write, void *write_ctx);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "onnxlint/onnxlint.h"
@@ -29,12 +31,19 @@ enum command {
     CMD_NONE = 0,
     CMD_INSPECT = 1u << 0,
     CMD_SHAPES = 1u << 1,
+    CMD_CHECK = 1u << 2,
+    CMD_EXPLAIN = 1u << 3,
     CMD_ALL = ~0u
 };
 
 enum option_id {
+    OPT_FAIL_ON,
     OPT_FORMAT,
+    OPT_FROM_LOGITS,
     OPT_HELP,
+    OPT_LABELS,
+    OPT_LOGITS,
+    OPT_LOSS,
     OPT_OUTPUT,
     OPT_VERSION,
     OPT_COUNT
@@ -49,8 +58,18 @@ static const struct option_spec {
     unsigned commands;
     const char *help;
 } options[] = {
-    {OPT_FORMAT, "format", 'f', "text|json", CMD_INSPECT | CMD_SHAPES, "output format (default: text)"},
+    {OPT_FAIL_ON, "fail-on", 0, "error|warning|note|never", CMD_CHECK,
+     "exit 1 when a finding is at least this severe (default: error)"},
+    {OPT_FORMAT, "format", 'f', "text|json|sarif", CMD_INSPECT | CMD_SHAPES | CMD_CHECK,
+     "output format (default: text; sarif for check only)"},
+    {OPT_FROM_LOGITS, "from-logits", 0, NULL, CMD_CHECK, "Keras losses: the model outputs raw logits"},
     {OPT_HELP, "help", 'h', NULL, CMD_ALL, "show help and exit"},
+    {OPT_LABELS, "labels", 0, "NAME:DTYPE[DIMS]", CMD_CHECK,
+     "the labels of an inference-only export, e.g. labels:int64[N]"},
+    {OPT_LOGITS, "logits", 0, "NAME", CMD_CHECK, "the value the loss reads (default: the model's output)"},
+    {OPT_LOSS, "loss", 0, "KIND", CMD_CHECK,
+     "the loss for an inference-only export: cross_entropy, nll, bce_with_logits, bce, mse, l1, "
+     "sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy"},
     {OPT_OUTPUT, "output", 'o', "OUT.onnx", CMD_SHAPES, "also write the model with the inferred shapes as value_info"},
     {OPT_VERSION, "version", 'V', NULL, CMD_ALL, "show the version and exit"},
 };
@@ -68,6 +87,26 @@ static const struct command_spec {
      "count, subgraphs, functions and metadata.  Weights are not read.",
      "  onnxlint inspect model.onnx\n"
      "  onnxlint inspect --format json model.onnx | jq '.inputs'\n"},
+    {"check", CMD_CHECK,
+     "check MODEL|DIR... [--loss KIND --labels NAME:DTYPE[DIMS] [--logits NAME] [--from-logits]]\n"
+     "                       [--format text|json|sarif] [--fail-on error|warning|note|never]",
+     "Find the logits/labels mistakes that otherwise surface at training time: labels of the\n"
+     "wrong type or rank for the loss, class counts that differ between the head, the labels\n"
+     "and the class weights, batch dims that disagree, classes on the wrong axis, softmax\n"
+     "applied twice, raw scores where probabilities are expected, silent broadcasting in\n"
+     "element-wise losses; plus the graph rules (shape errors, undefined values...).\n"
+     "Losses inside the graph are found by themselves (SoftmaxCrossEntropyLoss,\n"
+     "NegativeLogLikelihoodLoss, exported BCE/MSE/L1 patterns); for inference-only exports\n"
+     "declare the loss and the labels.  Folders are searched for *.onnx recursively.",
+     "  onnxlint check train.onnx\n"
+     "  onnxlint check model.onnx --loss cross_entropy --labels labels:int64[N]\n"
+     "  onnxlint check model.onnx --loss categorical_crossentropy --labels y:float[N,10] --from-logits\n"
+     "  onnxlint check models/ --format sarif > onnxlint.sarif\n"
+     "  onnxlint explain class-count\n"},
+    {"explain", CMD_EXPLAIN, "explain RULE",
+     "Explain a rule: what it means, the error PyTorch or Keras would give at training time,\n"
+     "and a bad and a good example.",
+     "  onnxlint explain label-rank\n"},
     {"shapes", CMD_SHAPES, "shapes MODEL [--format text|json] [-o OUT.onnx]",
      "Infer the element type and shape of every value: symbolic dims stay exact\n"
      "expressions (N+5, 2*S, floor((H+1)/2)), small integer tensors computed in the\n"
@@ -96,10 +135,13 @@ static void print_options(FILE *f, unsigned command)
         const struct option_spec *o = &options[i];
         if (!(o->commands & command))
             continue;
-        char left[64];
-        snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name, o->metavar ? " " : "",
-                 o->metavar ? o->metavar : "");
-        fprintf(f, "  %-28s %s\n", left, o->help);
+        char left[96];
+        if (o->short_name)
+            snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name, o->metavar ? " " : "",
+                     o->metavar ? o->metavar : "");
+        else
+            snprintf(left, sizeof left, "    --%s%s%s", o->name, o->metavar ? " " : "", o->metavar ? o->metavar : "");
+        fprintf(f, "  %-36s %s\n", left, o->help);
     }
 }
 
@@ -118,7 +160,7 @@ static void print_help(FILE *f, const struct command_spec *c)
         fprintf(f, "  %-10s %.*s\n", commands[i].name, (int)strcspn(commands[i].summary, ".\n"),
                 commands[i].summary);
     fprintf(f, "\n");
-    print_options(f, CMD_NONE | (CMD_ALL & ~(CMD_INSPECT | CMD_SHAPES)));
+    print_options(f, CMD_NONE | (CMD_ALL & ~(CMD_INSPECT | CMD_SHAPES | CMD_CHECK | CMD_EXPLAIN)));
     fprintf(f, "\nRun 'onnxlint COMMAND --help' for a command's options and examples.\n\n%s", exit_codes_help);
 }
 
@@ -143,7 +185,7 @@ static const struct option_spec *find_option(const char *arg, const char **value
     *value = NULL;
     if (arg[1] != '-') {
         for (size_t i = 0; i < N_OPTIONS; i++) {
-            if (options[i].short_name == arg[1]) {
+            if (options[i].short_name && options[i].short_name == arg[1]) {
                 if (arg[2])
                     *value = arg + 2;
                 return &options[i];
@@ -313,6 +355,159 @@ static int cmd_shapes(const parsed *p)
     return code;
 }
 
+/* Appends every *.onnx file below dir (sorted, recursive) to a list. */
+typedef struct path_list {
+    char **paths;
+    size_t n, cap;
+} path_list;
+
+static void path_add(path_list *l, const char *path)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        char **p = realloc(l->paths, cap * sizeof *p);
+        if (!p)
+            return;
+        l->paths = p;
+        l->cap = cap;
+    }
+    char *copy = strdup(path);
+    if (copy)
+        l->paths[l->n++] = copy;
+}
+
+static int by_path(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Most folder levels a check descends. */
+#define MAX_FOLDER_DEPTH 32
+
+static void find_models(path_list *l, const char *dir, int depth)
+{
+    DIR *d = depth < MAX_FOLDER_DEPTH ? opendir(dir) : NULL;
+    if (!d)
+        return;
+    size_t first = l->n;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[4096];
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path)
+            continue;
+        struct stat st;
+        if (lstat(path, &st) != 0)
+            continue;
+        size_t len = strlen(e->d_name);
+        if (S_ISDIR(st.st_mode))
+            find_models(l, path, depth + 1);
+        else if (S_ISREG(st.st_mode) && len > 5 && strcmp(e->d_name + len - 5, ".onnx") == 0)
+            path_add(l, path);
+    }
+    closedir(d);
+    qsort(l->paths + first, l->n - first, sizeof *l->paths, by_path);
+}
+
+static int cmd_check(const parsed *p)
+{
+    onnxlint_format format = ONNXLINT_FORMAT_TEXT;
+    const char *f = p->values[OPT_FORMAT];
+    if (f && strcmp(f, "json") == 0)
+        format = ONNXLINT_FORMAT_JSON;
+    else if (f && strcmp(f, "sarif") == 0)
+        format = ONNXLINT_FORMAT_SARIF;
+    else if (f && strcmp(f, "text") != 0)
+        return usage_error("--format takes text, json or sarif, not '%s'", f);
+    int fail_on = ONNXLINT_ERROR; /* -1: never */
+    const char *fo = p->values[OPT_FAIL_ON];
+    if (fo) {
+        if (strcmp(fo, "error") == 0)
+            fail_on = ONNXLINT_ERROR;
+        else if (strcmp(fo, "warning") == 0)
+            fail_on = ONNXLINT_WARNING;
+        else if (strcmp(fo, "note") == 0)
+            fail_on = ONNXLINT_NOTE;
+        else if (strcmp(fo, "never") == 0)
+            fail_on = -1;
+        else
+            return usage_error("--fail-on takes error, warning, note or never, not '%s'", fo);
+    }
+    if (p->n_operands == 0)
+        return usage_error("%s", "check needs a MODEL or a folder (see 'onnxlint check --help')");
+    if ((p->values[OPT_LABELS] || p->values[OPT_LOGITS]) && !p->values[OPT_LOSS])
+        return usage_error("%s", "--labels and --logits need --loss KIND (which loss reads them?)");
+    path_list list = {0};
+    for (int i = 0; i < p->n_operands; i++) {
+        struct stat st;
+        if (stat(p->operands[i], &st) == 0 && S_ISDIR(st.st_mode))
+            find_models(&list, p->operands[i], 0);
+        else
+            path_add(&list, p->operands[i]);
+    }
+    onnxlint_model **models = calloc(list.n + 1, sizeof *models);
+    size_t n = 0;
+    int code = EXIT_CLEAN;
+    onnxlint_check_options co = {.loss = p->values[OPT_LOSS], .labels = p->values[OPT_LABELS],
+                                 .logits = p->values[OPT_LOGITS], .from_logits = p->set[OPT_FROM_LOGITS]};
+    for (size_t i = 0; models && i < list.n; i++) {
+        onnxlint_error err;
+        onnxlint_model *model = NULL;
+        /* Load diagnostics become findings: no sink needed. */
+        if (onnxlint_model_load(list.paths[i], NULL, &model, &err) != ONNXLINT_OK) {
+            fprintf(stderr, "%s\n", err.message);
+            code = EXIT_ERROR;
+            continue;
+        }
+        onnxlint_status st = onnxlint_check(model, &co, &err);
+        if (st == ONNXLINT_EINVAL) {
+            onnxlint_model_free(model);
+            code = usage_error("%s", err.message);
+            goto out;
+        } else if (st != ONNXLINT_OK) {
+            fprintf(stderr, "%s: %s\n", list.paths[i], err.message);
+            onnxlint_model_free(model);
+            code = EXIT_ERROR;
+            continue;
+        }
+        models[n++] = model;
+        if (fail_on >= 0 && code == EXIT_CLEAN && onnxlint_finding_count(model, (onnxlint_severity)fail_on))
+            code = EXIT_FINDINGS;
+    }
+    if (list.n == 0) {
+        fprintf(stderr, "onnxlint: no .onnx model found\n");
+        code = EXIT_ERROR;
+    }
+    int color = format == ONNXLINT_FORMAT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    onnxlint_error werr;
+    if (models && onnxlint_findings_write(models, n, format, color, write_stdout, stdout, &werr) != ONNXLINT_OK) {
+        fprintf(stderr, "onnxlint: %s\n", werr.message);
+        code = EXIT_ERROR;
+    }
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "onnxlint: cannot write the report\n");
+        code = EXIT_ERROR;
+    }
+out:
+    for (size_t i = 0; models && i < n; i++)
+        onnxlint_model_free(models[i]);
+    free(models);
+    for (size_t i = 0; i < list.n; i++)
+        free(list.paths[i]);
+    free(list.paths);
+    return code;
+}
+
+static int cmd_explain(const parsed *p)
+{
+    if (p->n_operands != 1)
+        return usage_error("%s", "explain needs one RULE, e.g. 'onnxlint explain class-count'");
+    if (onnxlint_explain_write(p->operands[0], write_stdout, stdout) != ONNXLINT_OK)
+        return usage_error("no rule '%s' (see 'onnxlint check --help' for the catalog)", p->operands[0]);
+    return EXIT_CLEAN;
+}
+
 int main(int argc, char **argv)
 {
     parsed p;
@@ -329,6 +524,10 @@ int main(int argc, char **argv)
         code = cmd_inspect(&p);
     } else if (p.command->id == CMD_SHAPES) {
         code = cmd_shapes(&p);
+    } else if (p.command->id == CMD_CHECK) {
+        code = cmd_check(&p);
+    } else if (p.command->id == CMD_EXPLAIN) {
+        code = cmd_explain(&p);
     }
 out:
     free(p.operands);

@@ -81,8 +81,9 @@ static const char *kind_text(const ol_type *t, char *buf, size_t cap)
     return ol_type_text(t, buf, cap);
 }
 
-void ol_check_node(ol_ctx *ctx)
+uint64_t ol_check_node(ol_ctx *ctx)
 {
+    uint64_t conflicts = 0;
     const ol_node *node = ctx->node;
     const ol_schema *s = ctx->schema;
     size_t n_in = actual_count(node->inputs, node->n_inputs);
@@ -153,9 +154,12 @@ void ol_check_node(ol_ctx *ctx)
             first_input[f->constraint] = i;
         } else if (*seen != t->elem_type) {
             const ol_type *t0 = ol_value_type(node->inputs[first_input[f->constraint]]);
+            if (f->constraint < 64)
+                conflicts |= (uint64_t)1 << f->constraint;
             ol_error(ctx, "type-error", "inputs '%s' (%s) and '%s' (%s) must have the same element type",
                      ol_in_name(ctx, first_input[f->constraint]), kind_text(t0, buf, sizeof buf), ol_in_name(ctx, i),
                      kind_text(t, buf2, sizeof buf2));
         }
     }
+    return conflicts;
 }

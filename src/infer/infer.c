@@ -142,12 +142,20 @@ static void infer_node(ol_infer *inf, ol_node *node)
         } else {
             ctx.schema = schema;
             ctx.version = schema->since_version;
-            ol_check_node(&ctx);
+            uint64_t conflicts = ol_check_node(&ctx);
             ol_infer_fn fn = ol_infer_find(node->domain, node->op_type);
             if (fn)
                 fn(&ctx);
             else
                 inf->stats.no_function++;
+            /* Inputs that disagree on a type: the outputs bound to the same
+             * constraint have no element type one can trust (an int64 label
+             * times a float probability is neither). */
+            for (size_t i = 0; conflicts && i < node->n_outputs && i < schema->n_outputs; i++) {
+                uint8_t c = schema->outputs[i].constraint;
+                if (c < 64 && (conflicts & ((uint64_t)1 << c)) && node->outputs[i])
+                    node->outputs[i]->inferred.elem_type = 0;
+            }
         }
     }
     for (size_t i = 0; i < node->n_outputs; i++) {

@@ -1,0 +1,92 @@
+/*
+ * analysis.h - findings, the rule catalog, and the loss/logits/labels
+ * analysis behind `onnxlint check`.
+ *
+ * Pipeline of a check: inference has run (its findings are diagnostics);
+ * ol_analyze locates every loss (loss nodes, the op patterns exporters
+ * emit for the losses ONNX has no operator for, and the loss the user
+ * declared for an inference-only export), traces each loss's logits back
+ * to the layer that produced them and its labels back to a graph input,
+ * runs the loss rules, and turns the graph diagnostics into findings.
+ *
+ * Invariant: a loss rule that fires at a node supersedes the generic
+ * shape-error/type-error findings inference raised at the same loss nodes
+ * (one mistake, one finding, in the user's terms).
+ */
+#ifndef OL_ANALYSIS_H
+#define OL_ANALYSIS_H
+
+#include "ir/ir.h"
+
+typedef struct ol_rule {
+    const char *id;
+    onnxlint_severity severity;
+    const char *summary;     /* one line */
+    const char *explanation; /* paragraphs: what, why, the framework error, bad and good examples */
+} ol_rule;
+
+/* The catalog, terminated by a NULL id. */
+extern const ol_rule ol_rules[];
+
+/* The rule with this id, or NULL. */
+const ol_rule *ol_rule_find(const char *id);
+
+/* One value a finding is about. */
+typedef struct ol_finding_value {
+    const char *role;  /* "logits", "labels", "weight", "prediction", "target"... */
+    const char *name;  /* the value's name (raw; escaped when shown) */
+    ol_type type;      /* as the loss sees it */
+    const char *note;  /* e.g. "from Gemm '/fc/Gemm' (fc.weight [5,16]: 5 classes)" */
+} ol_finding_value;
+
+#define OL_MAX_FINDING_VALUES 4
+
+typedef struct ol_finding {
+    const char *rule;
+    onnxlint_severity severity;
+    const char *node;    /* display name, or NULL */
+    const char *op_type; /* the node's op, or NULL */
+    const char *message; /* one line */
+    const char *why;     /* in PyTorch/Keras terms, or NULL */
+    const char *fix;     /* the concrete fix, or NULL */
+    ol_finding_value values[OL_MAX_FINDING_VALUES];
+    int n_values;
+    int confirmed; /* -1 not run, 0 no, 1 yes */
+    const char *evidence;
+    bool dropped; /* superseded by a loss rule */
+} ol_finding;
+
+/* Loss kinds (PyTorch names; Keras names map onto them). */
+typedef enum ol_loss_kind {
+    OL_LOSS_NONE = 0,
+    OL_LOSS_CROSS_ENTROPY,
+    OL_LOSS_NLL,
+    OL_LOSS_BCE_WITH_LOGITS,
+    OL_LOSS_BCE,
+    OL_LOSS_MSE,
+    OL_LOSS_L1,
+    OL_LOSS_SPARSE_CATEGORICAL, /* Keras */
+    OL_LOSS_CATEGORICAL         /* Keras */
+} ol_loss_kind;
+
+typedef struct ol_check_options {
+    ol_loss_kind loss;          /* declared loss for inference-only models */
+    bool from_logits;           /* Keras: the declared loss gets raw logits */
+    const char *labels_name;    /* declared labels */
+    ol_type labels_type;
+    bool has_labels;
+    const char *logits_name;    /* NULL: the single output or the classifier head's */
+} ol_check_options;
+
+/* Parses a loss kind name (PyTorch or Keras spelling). */
+bool ol_loss_kind_parse(const char *name, ol_loss_kind *kind, bool *keras);
+
+/* Parses "NAME:DTYPE[DIMS]" (dims integers or symbols, "?" unknown) into
+ * the options; false with a reason in why otherwise. */
+bool ol_labels_parse(onnxlint_model *m, const char *spec, ol_check_options *o, char *why, size_t why_len);
+
+/* Runs the analysis; findings are stored with the model (model->findings).
+ * Returns ONNXLINT_ENOMEM on memory failure. */
+onnxlint_status ol_analyze(onnxlint_model *m, const ol_check_options *options);
+
+#endif

@@ -1,0 +1,1242 @@
+/*
+ * loss.c - find the losses, their logits and labels, and run the loss rules.
+ *
+ * A loss is found three ways:
+ *   - a loss node: SoftmaxCrossEntropyLoss or NegativeLogLikelihoodLoss
+ *     (scores = input 0, labels = input 1, weight = input 2);
+ *   - a loss pattern: the element-wise region exporters emit for losses
+ *     ONNX has no operator for (BCE and BCE-with-logits as
+ *     Sigmoid/Log/Sub/Mul/Neg/ReduceMean, Keras' max(x,0) - x*z +
+ *     log(1+exp(-|x|)), MSE as Sub then Pow or Mul, L1 as Sub then Abs):
+ *     the region is grown backwards from a graph output through
+ *     element-wise and reduction ops; its leaves are the labels (graph
+ *     inputs) and the prediction (a value produced outside the region);
+ *   - a declared loss (--loss, --labels, --logits) for inference-only
+ *     exports.
+ * The logits are traced back through shape-only ops and activations to the
+ * layer that produced them (Gemm/MatMul/Conv), whose weight explains the
+ * class count; the labels are traced back to the graph input they come
+ * from.
+ *
+ * Rules follow what the frameworks and the ONNX spec really accept:
+ * PyTorch's cross_entropy takes int64 class indices (N, d1...) or float
+ * probabilities of the logits' shape, ONNX's SoftmaxCrossEntropyLoss only
+ * indices; BCE-with-logits wants float targets of exactly the logits'
+ * shape; Keras' sparse categorical cross-entropy takes (N,) or (N,1).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/findings.h"
+#include "infer/infer.h"
+#include "util/text.h"
+
+/* Most nodes a loss pattern's region may hold (a loss is a handful). */
+#define OL_MAX_LOSS_REGION 64
+/* How far back logits and labels are traced (shape-only ops, bias...). */
+#define OL_MAX_TRACE 32
+
+typedef enum activation {
+    ACT_RAW = 0,     /* unbounded scores (or unknown producer) */
+    ACT_SOFTMAX,     /* probabilities over classes */
+    ACT_LOG_SOFTMAX, /* log-probabilities */
+    ACT_SIGMOID      /* per-element probabilities */
+} activation;
+
+typedef struct loss {
+    ol_loss_kind kind;
+    bool keras, from_logits, pattern;
+    const char *origin;         /* for messages: "SoftmaxCrossEntropyLoss", "the BCE pattern"... */
+    const ol_node *node;        /* loss node, the pattern's combining node, or NULL */
+    const ol_node *region[OL_MAX_LOSS_REGION];
+    size_t n_region;
+    const ol_value *logits;     /* as the loss reads them */
+    ol_type logits_type;
+    const ol_value *labels;     /* as the loss reads them; NULL when declared */
+    ol_type labels_type;
+    const char *labels_name;    /* the graph input they come from, or the declared name */
+    const ol_value *weight;
+    bool has_ignore_index;
+    int64_t ignore_index;
+    bool fired;                 /* a loss rule reported something */
+} loss;
+
+typedef struct analysis {
+    onnxlint_model *m;
+    ol_exprs *exprs;
+    const ol_check_options *options;
+} analysis;
+
+/* ---- tracing ---- */
+
+static bool op_is(const ol_node *n, const char *op)
+{
+    return n && n->domain[0] == '\0' && strcmp(n->op_type, op) == 0;
+}
+
+static bool is_shape_only(const ol_node *n)
+{
+    static const char *ops[] = {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Cast", "Transpose", "Dropout"};
+    for (size_t i = 0; n && i < sizeof ops / sizeof *ops; i++) {
+        if (op_is(n, ops[i]))
+            return true;
+    }
+    return false;
+}
+
+/* The value v is computed from, past shape-only ops. */
+static const ol_value *source(const ol_value *v)
+{
+    for (int i = 0; v && i < OL_MAX_TRACE && v->producer && is_shape_only(v->producer) && v->producer->n_inputs &&
+                    v->producer->inputs[0];
+         i++)
+        v = v->producer->inputs[0];
+    return v;
+}
+
+/* What kind of values v holds, judged by the op that made them. */
+static activation activation_of(const ol_value *v)
+{
+    v = source(v);
+    const ol_node *p = v ? v->producer : NULL;
+    if (op_is(p, "Softmax"))
+        return ACT_SOFTMAX;
+    if (op_is(p, "LogSoftmax"))
+        return ACT_LOG_SOFTMAX;
+    if (op_is(p, "Sigmoid"))
+        return ACT_SIGMOID;
+    if (op_is(p, "Log") && p->n_inputs && p->inputs[0] && activation_of(p->inputs[0]) == ACT_SOFTMAX)
+        return ACT_LOG_SOFTMAX;
+    return ACT_RAW;
+}
+
+/* The activation node's input, for "Sigmoid of what". */
+static const ol_value *activation_input(const ol_value *v)
+{
+    v = source(v);
+    return v && v->producer && v->producer->n_inputs ? v->producer->inputs[0] : NULL;
+}
+
+static bool is_layer(const ol_node *n)
+{
+    return op_is(n, "Gemm") || op_is(n, "MatMul") || op_is(n, "Conv") || op_is(n, "ConvTranspose") ||
+           op_is(n, "Einsum");
+}
+
+/* The layer that produced the logits (past shape-only ops, activations and
+ * a bias Add), or NULL. */
+static const ol_node *head_of(const ol_value *v)
+{
+    for (int i = 0; v && i < OL_MAX_TRACE; i++) {
+        v = source(v);
+        const ol_node *p = v ? v->producer : NULL;
+        if (!p)
+            return NULL;
+        if (is_layer(p))
+            return p;
+        if (op_is(p, "Softmax") || op_is(p, "LogSoftmax") || op_is(p, "Sigmoid") || op_is(p, "Log")) {
+            v = p->n_inputs ? p->inputs[0] : NULL;
+        } else if (op_is(p, "Add") && p->n_inputs == 2) {
+            /* bias: follow the input that is not a constant */
+            const ol_value *a = p->inputs[0], *b = p->inputs[1];
+            v = a && !(a->flags & OL_VALUE_INITIALIZER) && !(a->producer && op_is(a->producer, "Constant")) ? a : b;
+        } else {
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+/* The head's weight initializer (Gemm/MatMul/Conv input 1, past a
+ * Transpose), or NULL. */
+static const ol_value *head_weight(const ol_node *head)
+{
+    if (!head || head->n_inputs < 2)
+        return NULL;
+    const ol_value *w = head->inputs[1];
+    if (w && w->producer && op_is(w->producer, "Transpose") && w->producer->n_inputs)
+        w = w->producer->inputs[0];
+    return w && (w->flags & OL_VALUE_INITIALIZER) ? w : NULL;
+}
+
+/* The graph input the labels come from (past Cast/Reshape/Squeeze/OneHot). */
+static const ol_value *label_input(const ol_value *v)
+{
+    for (int i = 0; v && i < OL_MAX_TRACE; i++) {
+        if (v->flags & OL_VALUE_INPUT)
+            return v;
+        const ol_node *p = v->producer;
+        if (!p || !(is_shape_only(p) || op_is(p, "OneHot")) || !p->n_inputs)
+            return v;
+        v = p->inputs[0];
+    }
+    return v;
+}
+
+/* ---- text ---- */
+
+static const char *type_text(analysis *a, const ol_type *t)
+{
+    ol_dim dims[OL_MAX_RANK];
+    ol_type r = *t;
+    if (t->kind == OL_TYPE_TENSOR && t->shape.rank > 0 && t->shape.rank <= OL_MAX_RANK) {
+        for (int i = 0; i < t->shape.rank; i++)
+            dims[i] = ol_dim_resolve(a->exprs, t->shape.dims[i]);
+        r.shape.dims = dims;
+    }
+    char buf[512];
+    ol_type_text(&r, buf, sizeof buf);
+    const char *s = ol_finding_printf(a->m, "%s", buf);
+    return s ? s : "?";
+}
+
+static const char *dim_text(analysis *a, ol_dim d)
+{
+    char buf[256], shown[256];
+    ol_dim_text(ol_dim_resolve(a->exprs, d), buf, sizeof buf);
+    ol_escape(shown, sizeof shown, buf, strlen(buf), false);
+    const char *s = ol_finding_printf(a->m, "%s", shown);
+    return s ? s : "?";
+}
+
+static const char *name_text(analysis *a, const char *name)
+{
+    char shown[256];
+    if (!name)
+        return "?";
+    ol_escape(shown, sizeof shown, name, strlen(name), false);
+    const char *s = ol_finding_printf(a->m, "%s", shown);
+    return s ? s : "?";
+}
+
+/* "from Gemm '/fc/Gemm' (fc.weight [5,16]: 5 classes)" */
+static const char *logits_note(analysis *a, const loss *l)
+{
+    const ol_node *head = head_of(l->logits);
+    if (!head)
+        return NULL;
+    char idx[32];
+    const ol_value *w = head_weight(head);
+    const char *act = "";
+    switch (activation_of(l->logits)) {
+    case ACT_SOFTMAX: act = ", then Softmax"; break;
+    case ACT_LOG_SOFTMAX: act = ", then LogSoftmax"; break;
+    case ACT_SIGMOID: act = ", then Sigmoid"; break;
+    default: break;
+    }
+    if (!w)
+        return ol_finding_printf(a->m, "from %s '%s'%s", head->op_type,
+                                 name_text(a, ol_node_display_name(head, idx, sizeof idx)), act);
+    const ol_type *wt = ol_value_type(w);
+    /* The class count: Gemm with transB has the weight (C, K); MatMul (K, C); Conv (C, ...). */
+    ol_dim classes = ol_dim_unknown();
+    if (wt->kind == OL_TYPE_TENSOR && wt->shape.rank >= 2) {
+        bool transposed = op_is(head, "Gemm") ? ol_node_attribute_int(head, "transB", 0) != 0
+                          : op_is(head, "Conv") || (head->inputs[1] && head->inputs[1]->producer)
+                              ? true
+                              : false;
+        classes = transposed ? wt->shape.dims[0] : wt->shape.dims[wt->shape.rank - 1];
+    }
+    if (classes.kind == OL_DIM_VALUE)
+        return ol_finding_printf(a->m, "from %s '%s' (%s %s: %lld classes)%s", head->op_type,
+                                 name_text(a, ol_node_display_name(head, idx, sizeof idx)), name_text(a, w->name),
+                                 type_text(a, wt) + strcspn(type_text(a, wt), "["), (long long)classes.value, act);
+    return ol_finding_printf(a->m, "from %s '%s' (%s %s)%s", head->op_type,
+                             name_text(a, ol_node_display_name(head, idx, sizeof idx)), name_text(a, w->name),
+                             type_text(a, wt) + strcspn(type_text(a, wt), "["), act);
+}
+
+static const char *kind_name(const loss *l)
+{
+    switch (l->kind) {
+    case OL_LOSS_CROSS_ENTROPY: return "cross_entropy";
+    case OL_LOSS_NLL: return "nll_loss";
+    case OL_LOSS_BCE_WITH_LOGITS: return "binary_cross_entropy_with_logits";
+    case OL_LOSS_BCE: return "binary_cross_entropy";
+    case OL_LOSS_MSE: return "mse_loss";
+    case OL_LOSS_L1: return "l1_loss";
+    case OL_LOSS_SPARSE_CATEGORICAL: return "sparse_categorical_crossentropy";
+    case OL_LOSS_CATEGORICAL: return "categorical_crossentropy";
+    default: return "loss";
+    }
+}
+
+/* Starts a finding about loss l with the logits and labels attached. */
+static ol_finding *report(analysis *a, loss *l, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static ol_finding *report(analysis *a, loss *l, const char *rule, const char *fmt, ...)
+{
+    char msg[1536];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ol_finding *f = ol_finding_add(a->m, rule, l->node, "%s", msg);
+    if (!f)
+        return NULL;
+    l->fired = true;
+    ol_finding_value_add(f, "logits", l->logits, &l->logits_type, logits_note(a, l));
+    if (l->labels_name) {
+        const char *note = l->labels ? (l->labels->flags & OL_VALUE_INPUT ? "graph input" : NULL) : "declared with --labels";
+        ol_finding_value_add(f, "labels", l->labels, &l->labels_type, note);
+        f->values[f->n_values - 1].name = l->labels_name;
+    }
+    if (l->weight)
+        ol_finding_value_add(f, "weight", l->weight, NULL, NULL);
+    return f;
+}
+
+/* ---- dims ---- */
+
+typedef enum dim_relation { DIM_UNKNOWN, DIM_EQUAL, DIM_DIFFER, DIM_UNRELATED } dim_relation;
+
+/* How two dims relate: equal, provably different (different sizes, or
+ * expressions a constant apart or a constant factor apart such as 2*N vs
+ * N), or different symbols nothing equates. */
+static dim_relation relate(analysis *a, ol_dim x, ol_dim y)
+{
+    x = ol_dim_resolve(a->exprs, x);
+    y = ol_dim_resolve(a->exprs, y);
+    if (x.kind == OL_DIM_UNKNOWN || y.kind == OL_DIM_UNKNOWN)
+        return DIM_UNKNOWN;
+    if (ol_dim_equal(a->exprs, x, y))
+        return DIM_EQUAL;
+    if (ol_dim_differ(a->exprs, x, y))
+        return DIM_DIFFER;
+    if (x.kind == OL_DIM_SYMBOL && y.kind == OL_DIM_SYMBOL) {
+        ol_dim q = ol_dim_div_exact(a->exprs, x, y), r = ol_dim_div_exact(a->exprs, y, x);
+        if ((q.kind == OL_DIM_VALUE && q.value != 1) || (r.kind == OL_DIM_VALUE && r.value != 1))
+            return DIM_DIFFER;
+    }
+    return DIM_UNRELATED;
+}
+
+static bool is_tensor_with_rank(const ol_type *t)
+{
+    return t->kind == OL_TYPE_TENSOR && t->shape.rank >= 0;
+}
+
+static bool is_float(int32_t e)
+{
+    return ol_elem_is_floating(e);
+}
+
+static bool is_int(int32_t e)
+{
+    return e && ol_elem_is_integral(e) && e != 9;
+}
+
+static bool known_one(analysis *a, ol_dim d)
+{
+    d = ol_dim_resolve(a->exprs, d);
+    return d.kind == OL_DIM_VALUE && d.value == 1;
+}
+
+/* Compares the batch and spatial dims of labels against the logits' dims
+ * at the given axes; reports batch-mismatch. */
+static void check_batch(analysis *a, loss *l, const int *label_axes, const int *logit_axes, int n)
+{
+    for (int k = 0; k < n; k++) {
+        ol_dim ld = l->labels_type.shape.dims[label_axes[k]], xd = l->logits_type.shape.dims[logit_axes[k]];
+        dim_relation r = relate(a, ld, xd);
+        if (r != DIM_DIFFER && r != DIM_UNRELATED)
+            continue;
+        const char *what = label_axes[k] == 0 ? "batch" : "spatial";
+        ol_finding *f =
+            report(a, l, "batch-mismatch", "%s dim of labels %s is %s but the logits' %s is %s", what,
+                   type_text(a, &l->labels_type), dim_text(a, ld), type_text(a, &l->logits_type), dim_text(a, xd));
+        if (!f)
+            return;
+        if (r == DIM_UNRELATED) {
+            f->severity = ONNXLINT_WARNING;
+            f->why = ol_finding_printf(a->m, "nothing in the model makes %s equal to %s: the loss only works for inputs "
+                                             "where they happen to agree",
+                                       dim_text(a, ld), dim_text(a, xd));
+        } else {
+            f->why = ol_finding_printf(a->m, "PyTorch: ValueError: Expected input batch_size (%s) to match target "
+                                             "batch_size (%s).",
+                                       dim_text(a, xd), dim_text(a, ld));
+        }
+        f->fix = ol_finding_printf(
+            a->m, "%s", label_axes[k] == 0 ? "keep the batch dim through the network: flatten with x.flatten(1) (or "
+                                             "x.view(x.size(0), -1)) instead of x.view(-1, K)"
+                                           : "produce labels at the logits' resolution (resize the masks, or "
+                                             "upsample the logits to the labels' size)");
+        return; /* one batch finding per loss */
+    }
+}
+
+/* ---- the rules ---- */
+
+/* Class-index losses: SoftmaxCrossEntropyLoss, NLL, cross_entropy with
+ * integer labels, Keras' sparse categorical cross-entropy. */
+static void check_index_labels(analysis *a, loss *l)
+{
+    const ol_type *X = &l->logits_type, *L = &l->labels_type;
+    int rx = X->shape.rank, rl = L->shape.rank;
+    const char *loss_name = l->node ? l->node->op_type : kind_name(l);
+    if (rx >= 2 && rl == rx - 1) {
+        /* class-axis: labels fit the logits without their LAST axis, not axis 1 */
+        if (rx >= 3) {
+            bool fits_last = true, fits_axis1 = true;
+            for (int i = 0; i < rl; i++) {
+                fits_last &= relate(a, L->shape.dims[i], X->shape.dims[i]) == DIM_EQUAL;
+                fits_axis1 &= relate(a, L->shape.dims[i], X->shape.dims[i == 0 ? 0 : i + 1]) == DIM_EQUAL;
+            }
+            if (fits_last && !fits_axis1) {
+                ol_finding *f = report(a, l, "class-axis",
+                                       "logits %s have the classes on the last axis, but %s reads them from axis 1 "
+                                       "(labels %s match the logits without their last axis)",
+                                       type_text(a, X), loss_name, type_text(a, L));
+                if (f) {
+                    f->why = ol_finding_printf(a->m, "PyTorch: RuntimeError: Expected target size [%s, %s], got %s",
+                                               dim_text(a, X->shape.dims[0]), dim_text(a, X->shape.dims[rx - 1]),
+                                               type_text(a, L) + strcspn(type_text(a, L), "["));
+                    f->fix = ol_finding_printf(a->m, "move the classes to axis 1 before the loss: "
+                                                     "F.cross_entropy(logits.transpose(1, 2), labels) (a Transpose "
+                                                     "with perm [0,2,1] in the graph)");
+                }
+                return;
+            }
+        }
+        int label_axes[OL_MAX_RANK], logit_axes[OL_MAX_RANK];
+        for (int i = 0; i < rl && i < OL_MAX_RANK; i++) {
+            label_axes[i] = i;
+            logit_axes[i] = i == 0 ? 0 : i + 1;
+        }
+        check_batch(a, l, label_axes, logit_axes, rl);
+        return;
+    }
+    if (rx >= 2 && rl == rx) {
+        ol_finding *f;
+        if (known_one(a, L->shape.dims[1]) && !known_one(a, X->shape.dims[1])) {
+            f = report(a, l, "label-rank",
+                       "labels %s have a size-1 axis 1: %s takes class indices shaped like the logits %s without "
+                       "the class axis",
+                       type_text(a, L), loss_name, type_text(a, X));
+            if (f) {
+                f->why = ol_finding_printf(a->m, "%s", rx == 2 ? "PyTorch: RuntimeError: 0D or 1D target tensor "
+                                                                 "expected, multi-target not supported"
+                                                               : "PyTorch: RuntimeError: only batches of spatial "
+                                                                 "targets supported (3D tensors) but got targets of "
+                                                                 "size: [N, 1, H, W]");
+                f->fix = ol_finding_printf(a->m, "squeeze the label axis: labels.squeeze(1) (a %s of int64 labels)",
+                                           rx == 2 ? "(N,) vector" : "(N,H,W) mask");
+            }
+        } else if (l->keras && l->kind == OL_LOSS_SPARSE_CATEGORICAL) {
+            f = report(a, l, "label-rank",
+                       "labels %s are per-class (one-hot) targets, but sparse_categorical_crossentropy takes integer "
+                       "class indices (N,) or (N,1) for logits %s",
+                       type_text(a, L), type_text(a, X));
+            if (f) {
+                f->why = ol_finding_printf(a->m, "Keras: ValueError: Shape mismatch: The shape of labels (received "
+                                                 "%s) should equal the shape of logits except for the last "
+                                                 "dimension (received %s).",
+                                           type_text(a, L) + strcspn(type_text(a, L), "["),
+                                           type_text(a, X) + strcspn(type_text(a, X), "["));
+                f->fix = ol_finding_printf(a->m, "use categorical_crossentropy for one-hot labels, or pass "
+                                                 "np.argmax(labels, axis=-1) to sparse_categorical_crossentropy");
+            }
+        } else if (is_int(L->elem_type)) {
+            f = report(a, l, "label-rank",
+                       "labels %s have the logits' rank: one-hot labels where %s expects class indices shaped like "
+                       "%s without the class axis",
+                       type_text(a, L), loss_name, type_text(a, X));
+            if (f) {
+                f->why = ol_finding_printf(a->m, "PyTorch: RuntimeError: 0D or 1D target tensor expected, "
+                                                 "multi-target not supported");
+                f->fix = ol_finding_printf(a->m, "pass class indices: labels.argmax(1) (int64), or train with float "
+                                                 "one-hot targets (F.cross_entropy accepts class probabilities; "
+                                                 "BCEWithLogitsLoss for multi-label)");
+            }
+        }
+        return;
+    }
+    if (rl >= 0 && rx >= 0) {
+        ol_finding *f = report(a, l, "label-rank",
+                               "labels %s have rank %d; %s takes class indices of rank %d (the logits %s without the "
+                               "class axis)",
+                               type_text(a, L), rl, loss_name, rx - 1, type_text(a, X));
+        if (f)
+            f->fix = ol_finding_printf(a->m, "reshape the labels to the logits' shape without axis 1");
+    }
+}
+
+/* Targets of the logits' shape: probabilities / one-hot for cross_entropy
+ * and categorical cross-entropy, BCE targets, regression targets. */
+static void check_same_shape_targets(analysis *a, loss *l, bool elementwise)
+{
+    const ol_type *X = &l->logits_type, *L = &l->labels_type;
+    int rx = X->shape.rank, rl = L->shape.rank;
+    if (rl != rx) {
+        /* An element-wise loss of (N,1) and (N,) broadcasts to (N,N). */
+        bool broadcasts = elementwise && rx >= 1 && rl >= 1 && abs(rx - rl) == 1;
+        if (broadcasts) {
+            const ol_type *longer = rx > rl ? X : L, *shorter = rx > rl ? L : X;
+            broadcasts = known_one(a, longer->shape.dims[longer->shape.rank - 1]) &&
+                         !known_one(a, shorter->shape.dims[shorter->shape.rank - 1]);
+        }
+        if (broadcasts) {
+            ol_finding *f = report(a, l, "broadcast-loss",
+                                   "prediction %s and target %s of %s have different shapes that broadcast to a "
+                                   "matrix: every prediction is compared with every target",
+                                   type_text(a, X), type_text(a, L), kind_name(l));
+            if (f) {
+                f->why = ol_finding_printf(a->m, "PyTorch: UserWarning: Using a target size that is different to the "
+                                                 "input size. This will likely lead to incorrect results due to "
+                                                 "broadcasting.");
+                f->fix = ol_finding_printf(a->m, "give both the same shape: %s",
+                                           rx > rl ? "pred.squeeze(1) (or labels.unsqueeze(1))"
+                                                   : "labels.squeeze(1) (or pred.unsqueeze(1))");
+            }
+            return;
+        }
+        if (rx < 0 || rl < 0)
+            return;
+        ol_finding *f = report(a, l, "label-rank",
+                               "labels %s do not have the logits' shape %s, which %s needs (%s)", type_text(a, L),
+                               type_text(a, X), kind_name(l),
+                               is_int(L->elem_type) ? "integer class indices were given where per-class targets are "
+                                                      "expected"
+                                                    : "one target per logit");
+        if (f) {
+            if (l->keras)
+                f->why = ol_finding_printf(a->m, "Keras: ValueError: `logits` and `labels` must have the same shape, "
+                                                 "received (%s vs %s).",
+                                           type_text(a, X) + strcspn(type_text(a, X), "["),
+                                           type_text(a, L) + strcspn(type_text(a, L), "["));
+            else
+                f->why = ol_finding_printf(a->m, "PyTorch: ValueError: Target size (%s) must be the same as input "
+                                                 "size (%s)",
+                                           type_text(a, L) + strcspn(type_text(a, L), "["),
+                                           type_text(a, X) + strcspn(type_text(a, X), "["));
+            if (is_int(L->elem_type) && rl == rx - 1)
+                f->fix = ol_finding_printf(a->m, "%s", l->keras ? "use sparse_categorical_crossentropy for integer "
+                                                                  "labels, or one-hot encode them "
+                                                                  "(keras.utils.to_categorical)"
+                                                                : "use F.cross_entropy with the int64 class indices, or "
+                                                                  "one-hot encode them: F.one_hot(labels, C).float()");
+            else
+                f->fix = ol_finding_printf(a->m, "give the targets the logits' shape %s",
+                                           type_text(a, X) + strcspn(type_text(a, X), "["));
+        }
+        return;
+    }
+    if (rx < 1)
+        return;
+    /* Same rank: the class axis (1 for rank >= 2, the only axis for rank 1 is the batch). */
+    if (rx >= 2) {
+        ol_dim lc = L->shape.dims[1], xc = X->shape.dims[1];
+        dim_relation r = relate(a, lc, xc);
+        if (r == DIM_DIFFER && elementwise && (known_one(a, lc) || known_one(a, xc)) && rx == 2) {
+            ol_finding *f = report(a, l, "broadcast-loss",
+                                   "prediction %s and target %s of %s broadcast along the class axis", type_text(a, X),
+                                   type_text(a, L), kind_name(l));
+            if (f)
+                f->fix = ol_finding_printf(a->m, "give both the same shape");
+            return;
+        }
+        if (r == DIM_DIFFER) {
+            ol_finding *f = report(a, l, "class-count",
+                                   "labels %s encode %s classes but the logits %s have %s", type_text(a, L),
+                                   dim_text(a, lc), type_text(a, X), dim_text(a, xc));
+            if (f) {
+                f->why = ol_finding_printf(a->m, "PyTorch: ValueError: Target size (%s) must be the same as input "
+                                                 "size (%s)",
+                                           type_text(a, L) + strcspn(type_text(a, L), "["),
+                                           type_text(a, X) + strcspn(type_text(a, X), "["));
+                f->fix = ol_finding_printf(a->m, "one-hot encode with num_classes=%s (F.one_hot(y, %s).float()), or "
+                                                 "give the head %s outputs",
+                                           dim_text(a, xc), dim_text(a, xc), dim_text(a, lc));
+            }
+            return;
+        }
+    }
+    int label_axes[OL_MAX_RANK], logit_axes[OL_MAX_RANK], n = 0;
+    for (int i = 0; i < rx && i < OL_MAX_RANK; i++) {
+        if (i == 1)
+            continue;
+        label_axes[n] = i;
+        logit_axes[n++] = i;
+    }
+    check_batch(a, l, label_axes, logit_axes, n);
+}
+
+static void check_dtype(analysis *a, loss *l, bool want_int)
+{
+    int32_t e = l->labels_type.elem_type;
+    if (!e || (want_int ? is_int(e) : is_float(e)))
+        return;
+    const char *loss_name = l->node && !l->pattern ? l->node->op_type : kind_name(l);
+    ol_finding *f;
+    if (want_int) {
+        f = report(a, l, "label-dtype", "labels %s are %s, but %s takes integer class indices",
+                   type_text(a, &l->labels_type), is_float(e) ? "floats" : ol_elem_type_name(e), loss_name);
+        if (f) {
+            f->why = ol_finding_printf(a->m, "%s", l->node && !l->pattern
+                                                       ? "ONNX: SoftmaxCrossEntropyLoss and NegativeLogLikelihoodLoss "
+                                                         "take int32/int64 labels; runtimes reject float ones "
+                                                         "(PyTorch exports class-probability targets this way, but no "
+                                                         "ONNX runtime can train on them)"
+                                                       : "PyTorch: RuntimeError: expected scalar type Long but found "
+                                                         "Float");
+            f->fix = ol_finding_printf(a->m, "pass int64 class indices (labels.argmax(1) for one-hot targets), or use "
+                                             "BCEWithLogitsLoss for per-class float targets");
+        }
+    } else {
+        f = report(a, l, "label-dtype", "labels %s are %s, but %s takes float targets", type_text(a, &l->labels_type),
+                   e == 9 ? "booleans" : "integers", loss_name);
+        if (f) {
+            f->why = ol_finding_printf(a->m, "PyTorch: RuntimeError: result type Float can't be cast to the desired "
+                                             "output type Long");
+            f->fix = ol_finding_printf(a->m, "%s",
+                                       l->kind == OL_LOSS_BCE_WITH_LOGITS || l->kind == OL_LOSS_BCE
+                                           ? "one-hot encode the class indices as floats: F.one_hot(labels, C).float() "
+                                             "(or use F.cross_entropy with the int64 indices)"
+                                           : "convert the targets to float: labels.float()");
+        }
+    }
+}
+
+/* Activations: what the loss expects its input to be. */
+static void check_activation(analysis *a, loss *l)
+{
+    activation act = activation_of(l->logits);
+    bool wants_raw = l->kind == OL_LOSS_CROSS_ENTROPY || l->kind == OL_LOSS_BCE_WITH_LOGITS ||
+                     ((l->kind == OL_LOSS_SPARSE_CATEGORICAL || l->kind == OL_LOSS_CATEGORICAL) && l->from_logits);
+    bool wants_probabilities = l->kind == OL_LOSS_BCE ||
+                               ((l->kind == OL_LOSS_SPARSE_CATEGORICAL || l->kind == OL_LOSS_CATEGORICAL) &&
+                                !l->from_logits);
+    const char *loss_name = l->node && !l->pattern ? l->node->op_type : kind_name(l);
+    ol_finding *f = NULL;
+    if (wants_raw && (act == ACT_SOFTMAX || act == ACT_SIGMOID)) {
+        f = report(a, l, "probabilities-as-logits",
+                   "%s applies its own %s, but its input already comes from a %s: the scores are squashed twice",
+                   loss_name, l->kind == OL_LOSS_BCE_WITH_LOGITS ? "sigmoid" : "softmax",
+                   act == ACT_SOFTMAX ? "Softmax" : "Sigmoid");
+        if (f) {
+            f->why = ol_finding_printf(a->m, "double %s: the loss cannot approach 0 even for perfect predictions, and "
+                                             "gradients vanish",
+                                       act == ACT_SOFTMAX ? "softmax" : "sigmoid");
+            f->fix = ol_finding_printf(a->m, "%s", l->keras ? "pass from_logits=False (the model outputs "
+                                                              "probabilities), or drop the final activation"
+                                                            : "return the raw scores from forward() and apply "
+                                                              "softmax/sigmoid only at inference time");
+        }
+    } else if (l->pattern && l->kind == OL_LOSS_BCE && act == ACT_SIGMOID) {
+        /* BCE on Sigmoid(p): fine unless p itself was already a probability. */
+        activation inner = activation_of(activation_input(l->logits));
+        if (inner == ACT_SIGMOID || inner == ACT_SOFTMAX) {
+            f = report(a, l, "probabilities-as-logits",
+                       "binary cross-entropy takes Sigmoid of a value that is already a probability (from a %s)",
+                       inner == ACT_SOFTMAX ? "Softmax" : "Sigmoid");
+            if (f)
+                f->fix = ol_finding_printf(a->m, "apply the sigmoid once: drop the final activation from forward() and "
+                                                 "use BCEWithLogitsLoss");
+        }
+    } else if (wants_probabilities && act == ACT_RAW && !(l->pattern && l->kind != OL_LOSS_BCE)) {
+        f = report(a, l, "logits-as-probabilities",
+                   "%s expects probabilities in (0,1), but its input comes straight from %s (unbounded scores)",
+                   loss_name, head_of(l->logits) ? head_of(l->logits)->op_type : "a layer");
+        if (f) {
+            f->why = ol_finding_printf(a->m, "%s", l->keras ? "Keras: from_logits defaults to False: the loss treats "
+                                                              "the raw scores as probabilities"
+                                                            : "PyTorch: RuntimeError: all elements of input should be "
+                                                              "between 0 and 1 (in the graph: log of a negative score is "
+                                                              "NaN)");
+            f->fix = ol_finding_printf(a->m, "%s", l->keras ? "pass from_logits=True"
+                                                            : "use F.binary_cross_entropy_with_logits on the raw "
+                                                              "scores, or apply torch.sigmoid first");
+        }
+    } else if (l->kind == OL_LOSS_NLL && act != ACT_LOG_SOFTMAX) {
+        f = report(a, l, "logits-as-probabilities",
+                   "%s expects log-probabilities, but its input %s", loss_name,
+                   act == ACT_SOFTMAX ? "is Softmax probabilities (the log is missing)"
+                                      : "comes straight from a layer (unbounded scores)");
+        if (f) {
+            f->why = ol_finding_printf(a->m, "NLL of %s is unbounded below: the loss goes to -inf instead of learning",
+                                       act == ACT_SOFTMAX ? "probabilities trains on -p instead of -log p;"
+                                                          : "raw scores");
+            f->fix = ol_finding_printf(a->m, "F.nll_loss(F.log_softmax(logits, dim=1), y), or simply "
+                                             "F.cross_entropy(logits, y)");
+        }
+    }
+}
+
+static void check_weight(analysis *a, loss *l)
+{
+    if (!l->weight || l->logits_type.shape.rank < 2)
+        return;
+    const ol_type *w = ol_value_type(l->weight);
+    if (!is_tensor_with_rank(w) || w->shape.rank != 1)
+        return;
+    ol_dim c = l->logits_type.shape.dims[1];
+    if (relate(a, w->shape.dims[0], c) != DIM_DIFFER)
+        return;
+    ol_finding *f = report(a, l, "class-count", "the class weights %s have %s entries but the logits %s have %s classes",
+                           type_text(a, w), dim_text(a, w->shape.dims[0]), type_text(a, &l->logits_type),
+                           dim_text(a, c));
+    if (f) {
+        f->why = ol_finding_printf(a->m, "PyTorch: RuntimeError: weight tensor should be defined either for all %s "
+                                         "classes or no classes but got weight tensor of shape: [%s]",
+                                   dim_text(a, c), dim_text(a, w->shape.dims[0]));
+        f->fix = ol_finding_printf(a->m, "give one weight per class: %s entries", dim_text(a, c));
+    }
+}
+
+static void check_ignore_index(analysis *a, loss *l)
+{
+    if (!l->has_ignore_index || l->ignore_index < 0 || l->logits_type.shape.rank < 2)
+        return;
+    ol_dim c = ol_dim_resolve(a->exprs, l->logits_type.shape.dims[1]);
+    if (c.kind == OL_DIM_VALUE && l->ignore_index >= c.value)
+        return;
+    ol_finding *f = report(a, l, "ignore-index", "ignore_index=%lld is a real class (the logits %s have classes 0..%s-1)",
+                           (long long)l->ignore_index, type_text(a, &l->logits_type), dim_text(a, c));
+    if (f)
+        f->fix = ol_finding_printf(a->m, "use a value outside [0, C) such as -100 (PyTorch's default), unless class "
+                                         "%lld really must never be learned",
+                                   (long long)l->ignore_index);
+}
+
+static void run_rules(analysis *a, loss *l)
+{
+    if (!is_tensor_with_rank(&l->logits_type) || !is_tensor_with_rank(&l->labels_type)) {
+        ol_finding *f = ol_finding_add(a->m, "unknown-shape", l->node,
+                                       "the shapes reaching %s could not be inferred (logits %s, labels %s)",
+                                       l->origin, type_text(a, &l->logits_type), type_text(a, &l->labels_type));
+        if (f)
+            f->fix = ol_finding_printf(a->m, "declare the labels' shape (--labels NAME:DTYPE[DIMS]) or the inputs' "
+                                             "shapes in the model");
+        check_activation(a, l);
+        return;
+    }
+    switch (l->kind) {
+    case OL_LOSS_CROSS_ENTROPY:
+        if (l->node && !l->pattern) { /* ONNX SoftmaxCrossEntropyLoss: indices only */
+            check_dtype(a, l, true);
+            check_index_labels(a, l);
+        } else if (is_float(l->labels_type.elem_type) && l->labels_type.shape.rank == l->logits_type.shape.rank &&
+                   l->logits_type.shape.rank >= 2 && known_one(a, l->labels_type.shape.dims[1]) &&
+                   !known_one(a, l->logits_type.shape.dims[1])) {
+            /* A (N,1) float column: class indices stored as floats, not probabilities. */
+            ol_finding *f = report(a, l, "label-rank",
+                                   "labels %s are a single column: cross_entropy takes int64 class indices %s or "
+                                   "float probabilities of the logits' shape %s",
+                                   type_text(a, &l->labels_type), "(N,)", type_text(a, &l->logits_type));
+            if (f) {
+                f->why = ol_finding_printf(a->m, "PyTorch: RuntimeError: Expected floating point type for target with "
+                                                 "class probabilities (or a size mismatch for (N,1) float targets)");
+                f->fix = ol_finding_printf(a->m, "pass labels.squeeze(1).long() (class indices), or one-hot encode "
+                                                 "them to %s",
+                                           type_text(a, &l->logits_type));
+            }
+        } else if (is_float(l->labels_type.elem_type)) {
+            check_same_shape_targets(a, l, false);
+        } else {
+            check_index_labels(a, l);
+        }
+        check_weight(a, l);
+        check_ignore_index(a, l);
+        break;
+    case OL_LOSS_NLL:
+        check_dtype(a, l, true);
+        check_index_labels(a, l);
+        check_weight(a, l);
+        check_ignore_index(a, l);
+        break;
+    case OL_LOSS_SPARSE_CATEGORICAL:
+        /* Keras also takes (N,1) indices. */
+        if (l->labels_type.shape.rank == l->logits_type.shape.rank &&
+            known_one(a, l->labels_type.shape.dims[l->labels_type.shape.rank - 1]))
+            break;
+        check_index_labels(a, l);
+        break;
+    case OL_LOSS_CATEGORICAL:
+    case OL_LOSS_BCE_WITH_LOGITS:
+    case OL_LOSS_BCE:
+    case OL_LOSS_MSE:
+    case OL_LOSS_L1:
+        check_dtype(a, l, false);
+        check_same_shape_targets(a, l, l->kind != OL_LOSS_CATEGORICAL);
+        break;
+    default:
+        break;
+    }
+    check_activation(a, l);
+}
+
+/* ---- finding the losses ---- */
+
+static void loss_node(analysis *a, const ol_node *n)
+{
+    loss l = {0};
+    l.kind = op_is(n, "NegativeLogLikelihoodLoss") ? OL_LOSS_NLL : OL_LOSS_CROSS_ENTROPY;
+    l.origin = n->op_type;
+    l.node = n;
+    l.region[l.n_region++] = n;
+    l.logits = n->n_inputs > 0 ? n->inputs[0] : NULL;
+    l.labels = n->n_inputs > 1 ? n->inputs[1] : NULL;
+    l.weight = n->n_inputs > 2 ? n->inputs[2] : NULL;
+    if (!l.logits || !l.labels)
+        return;
+    l.logits_type = *ol_value_type(l.logits);
+    l.labels_type = *ol_value_type(l.labels);
+    const ol_value *li = label_input(l.labels);
+    l.labels_name = li ? li->name : l.labels->name;
+    const Onnx__AttributeProto *ii = ol_node_attribute(n, "ignore_index");
+    if (ii && ii->has_i) {
+        l.has_ignore_index = true;
+        l.ignore_index = ii->i;
+    }
+    run_rules(a, &l);
+    if (l.fired) {
+        for (size_t i = 0; i < a->m->n_findings; i++) {
+            ol_finding *f = &a->m->findings[i];
+            char idx[32];
+            if ((strcmp(f->rule, "shape-error") == 0 || strcmp(f->rule, "type-error") == 0) && f->node &&
+                strcmp(f->node, ol_node_display_name(n, idx, sizeof idx)) == 0)
+                f->dropped = true;
+        }
+    }
+}
+
+static bool is_region_op(const ol_node *n)
+{
+    static const char *ops[] = {"Abs",  "Add",        "Cast",      "Clip",    "Constant", "Div",  "Exp",
+                                "Log",  "Max",        "Mean",      "Min",     "Mul",      "Neg",  "Pow",
+                                "ReduceMean", "ReduceSum", "Relu", "Reshape", "Softplus", "Sqrt", "Squeeze",
+                                "Sub",  "Sum",        "Unsqueeze", "Flatten", "Identity"};
+    for (size_t i = 0; n && i < sizeof ops / sizeof *ops; i++) {
+        if (op_is(n, ops[i]))
+            return true;
+    }
+    return false;
+}
+
+static bool in_region(const loss *l, const ol_node *n)
+{
+    for (size_t i = 0; i < l->n_region; i++) {
+        if (l->region[i] == n)
+            return true;
+    }
+    return false;
+}
+
+static bool region_has(const loss *l, const char *op)
+{
+    for (size_t i = 0; i < l->n_region; i++) {
+        if (op_is(l->region[i], op))
+            return true;
+    }
+    return false;
+}
+
+/* Grows the region backwards from v; collects label inputs and the
+ * prediction boundary. */
+typedef struct region_scan {
+    const ol_value *labels[4];
+    size_t n_labels;
+    const ol_value *boundary[4];
+    size_t n_boundary;
+    bool overflow;
+} region_scan;
+
+static void add_unique(const ol_value **list, size_t *n, const ol_value *v)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (list[i] == v)
+            return;
+    }
+    if (*n < 4)
+        list[(*n)++] = v;
+}
+
+static void grow(loss *l, region_scan *s, const ol_value *v, int depth)
+{
+    if (!v || depth > OL_MAX_TRACE)
+        return;
+    const ol_node *p = v->producer;
+    if (!p) {
+        if ((v->flags & OL_VALUE_INPUT) && !(v->flags & OL_VALUE_INITIALIZER))
+            add_unique(s->labels, &s->n_labels, v);
+        return;
+    }
+    if (!is_region_op(p)) {
+        add_unique(s->boundary, &s->n_boundary, v);
+        return;
+    }
+    if (in_region(l, p))
+        return;
+    if (l->n_region >= OL_MAX_LOSS_REGION) {
+        s->overflow = true;
+        return;
+    }
+    l->region[l->n_region++] = p;
+    for (size_t i = 0; i < p->n_inputs; i++)
+        grow(l, s, p->inputs[i], depth + 1);
+}
+
+/* True when v depends on `from` within the region. */
+static bool derives(const loss *l, const ol_value *v, const ol_value *from, int depth)
+{
+    if (!v || depth > OL_MAX_TRACE)
+        return false;
+    if (v == from)
+        return true;
+    const ol_node *p = v->producer;
+    if (!p || !in_region(l, p))
+        return false;
+    for (size_t i = 0; i < p->n_inputs; i++) {
+        if (derives(l, p->inputs[i], from, depth + 1))
+            return true;
+    }
+    return false;
+}
+
+/* A graph output computed by an element-wise loss pattern. */
+static void loss_pattern(analysis *a, const ol_value *out)
+{
+    const ol_node *p = out->producer;
+    if (!p || !is_region_op(p))
+        return;
+    loss l = {0};
+    region_scan s = {0};
+    l.pattern = true;
+    grow(&l, &s, out, 0);
+    if (s.overflow || s.n_labels != 1 || s.n_boundary != 1)
+        return;
+    bool has_log = region_has(&l, "Log") || region_has(&l, "Softplus");
+    bool has_exp = region_has(&l, "Exp");
+    bool has_abs = region_has(&l, "Abs");
+    bool reduces = region_has(&l, "ReduceMean") || region_has(&l, "ReduceSum") || region_has(&l, "Mean");
+    if (!reduces)
+        return;
+    if (has_log && has_exp && has_abs) {
+        l.kind = OL_LOSS_BCE_WITH_LOGITS; /* max(x,0) - x*z + log(1+exp(-|x|)) */
+        l.origin = "the sigmoid cross-entropy formula";
+    } else if (has_log) {
+        l.kind = OL_LOSS_BCE;
+        l.origin = "the binary cross-entropy pattern";
+    } else if (has_abs) {
+        l.kind = OL_LOSS_L1;
+        l.origin = "the L1 loss pattern";
+    } else if (region_has(&l, "Pow") || region_has(&l, "Mul")) {
+        l.kind = OL_LOSS_MSE;
+        l.origin = "the MSE loss pattern";
+    } else {
+        return;
+    }
+    const ol_value *labels = s.labels[0], *pred = s.boundary[0];
+    /* The node where prediction and target meet: its inputs are what the
+     * element-wise loss really compares. */
+    const ol_node *meet = NULL;
+    const ol_value *pred_side = pred, *label_side = labels;
+    for (size_t i = l.n_region; i-- > 0 && !meet;) {
+        const ol_node *n = l.region[i];
+        if (n->n_inputs != 2 || !(op_is(n, "Sub") || op_is(n, "Mul") || op_is(n, "Add")))
+            continue;
+        const ol_value *x = n->inputs[0], *y = n->inputs[1];
+        bool x_label = derives(&l, x, labels, 0), y_label = derives(&l, y, labels, 0);
+        bool x_pred = derives(&l, x, pred, 0), y_pred = derives(&l, y, pred, 0);
+        if (x_label && !x_pred && y_pred && !y_label) {
+            meet = n;
+            label_side = x;
+            pred_side = y;
+        } else if (y_label && !y_pred && x_pred && !x_label) {
+            meet = n;
+            label_side = y;
+            pred_side = x;
+        }
+    }
+    if (!meet)
+        return;
+    l.node = meet;
+    l.logits = pred;
+    l.labels = labels;
+    l.labels_name = labels->name;
+    l.labels_type = *ol_value_type(labels);
+    /* Compare the shapes as the combining node sees them, so a squeeze in the
+     * loss is taken into account; keep the labels' own element type. */
+    l.logits_type = *ol_value_type(pred_side);
+    ol_type seen = *ol_value_type(label_side);
+    if (seen.kind == OL_TYPE_TENSOR && seen.shape.rank >= 0) {
+        int32_t elem = l.labels_type.elem_type;
+        l.labels_type = seen;
+        l.labels_type.elem_type = elem;
+    }
+    if (l.logits_type.elem_type == 0)
+        l.logits_type.elem_type = ol_value_type(pred)->elem_type;
+    run_rules(a, &l);
+    if (l.fired) {
+        for (size_t i = 0; i < a->m->n_findings; i++) {
+            ol_finding *f = &a->m->findings[i];
+            if (strcmp(f->rule, "shape-error") != 0 && strcmp(f->rule, "type-error") != 0)
+                continue;
+            for (size_t k = 0; f->node && k < l.n_region; k++) {
+                char idx[32];
+                if (strcmp(f->node, ol_node_display_name(l.region[k], idx, sizeof idx)) == 0)
+                    f->dropped = true;
+            }
+        }
+    }
+}
+
+/* The declared loss of an inference-only model. */
+static void declared_loss(analysis *a)
+{
+    const ol_check_options *o = a->options;
+    const ol_graph *g = a->m->graph;
+    loss l = {0};
+    l.kind = o->loss;
+    l.keras = o->loss == OL_LOSS_SPARSE_CATEGORICAL || o->loss == OL_LOSS_CATEGORICAL;
+    l.from_logits = o->from_logits;
+    l.origin = "the declared loss";
+    const ol_value *logits = NULL;
+    if (o->logits_name) {
+        logits = ol_graph_lookup(g, o->logits_name);
+        if (!logits) {
+            ol_finding *f = ol_finding_add(a->m, "undefined-value", NULL, "--logits names '%s', which is not a value of "
+                                                                         "the model",
+                                           name_text(a, o->logits_name));
+            (void)f;
+            return;
+        }
+    } else if (g->n_outputs == 1) {
+        logits = g->outputs[0];
+    } else {
+        for (size_t i = 0; i < g->n_outputs && !logits; i++) {
+            if (head_of(g->outputs[i]))
+                logits = g->outputs[i];
+        }
+        if (!logits && g->n_outputs)
+            logits = g->outputs[0];
+    }
+    if (!logits)
+        return;
+    l.logits = logits;
+    l.logits_type = *ol_value_type(logits);
+    if (o->has_labels) {
+        l.labels_name = o->labels_name;
+        l.labels_type = o->labels_type;
+        /* Declared dims with the same symbols as the model's mean the same sizes. */
+    } else {
+        l.labels_type.shape.rank = OL_RANK_UNKNOWN;
+    }
+    run_rules(a, &l);
+}
+
+/* ---- graph rules ---- */
+
+static void graph_rules(analysis *a)
+{
+    onnxlint_model *m = a->m;
+    const ol_graph *g = m->graph;
+    for (size_t i = 0; i < g->n_inputs; i++) {
+        const ol_value *v = g->inputs[i];
+        if (v->n_consumers == 0 && !(v->flags & (OL_VALUE_OUTPUT | OL_VALUE_INITIALIZER))) {
+            bool used_inside = false; /* read by a subgraph only */
+            for (size_t k = 0; k < g->n_nodes && !used_inside; k++) {
+                for (size_t s = 0; s < g->nodes[k]->n_subgraphs; s++) {
+                    if (ol_map_get(&g->nodes[k]->subgraphs[s]->values, v->name))
+                        used_inside = true;
+                }
+            }
+            if (!used_inside) {
+                ol_finding *f = ol_finding_add(m, "unused-input", NULL, "graph input '%s' %s is never read",
+                                               name_text(a, v->name), type_text(a, &v->type));
+                if (f)
+                    f->fix = ol_finding_printf(m, "remove the input, or wire it to the node that should read it");
+            }
+        }
+    }
+    /* Dead nodes: no path to a graph output. */
+    bool *live = ol_arena_calloc(&m->arena, g->n_nodes + 1, sizeof *live);
+    const ol_node **stack = ol_arena_calloc(&m->arena, g->n_nodes + 1, sizeof *stack);
+    if (!live || !stack)
+        return;
+    size_t top = 0;
+    for (size_t i = 0; i < g->n_outputs; i++) {
+        const ol_node *p = g->outputs[i]->producer;
+        if (p && p->graph == g && !live[p->index]) {
+            live[p->index] = true;
+            stack[top++] = p;
+        }
+    }
+    while (top) {
+        const ol_node *n = stack[--top];
+        for (size_t k = 0; k < n->n_inputs; k++) {
+            const ol_node *p = n->inputs[k] ? n->inputs[k]->producer : NULL;
+            if (p && p->graph == g && !live[p->index]) {
+                live[p->index] = true;
+                stack[top++] = p;
+            }
+        }
+        for (size_t s = 0; s < n->n_subgraphs; s++) {
+            const ol_graph *sub = n->subgraphs[s];
+            for (size_t r = 0; r < sub->n_outer_refs; r++) {
+                const ol_value *v = sub->outer_refs[r];
+                while (v && (v->flags & OL_VALUE_OUTER) && v->outer)
+                    v = v->outer;
+                const ol_node *p = v ? v->producer : NULL;
+                if (p && p->graph == g && !live[p->index]) {
+                    live[p->index] = true;
+                    stack[top++] = p;
+                }
+            }
+        }
+    }
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        if (!live[i] && !op_is(g->nodes[i], "Constant"))
+            ol_finding_add(m, "dead-node", g->nodes[i], "no output of this %s reaches a graph output",
+                           g->nodes[i]->op_type);
+    }
+}
+
+static void diagnostics_to_findings(analysis *a)
+{
+    onnxlint_model *m = a->m;
+    for (size_t i = 0; i < m->n_diagnostic_list; i++) {
+        const ol_diagnostic *d = &m->diagnostic_list[i];
+        ol_finding *f = ol_finding_add(m, d->code, NULL, "%s", d->message);
+        if (!f)
+            return;
+        f->severity = d->severity;
+        f->node = d->node;
+    }
+}
+
+onnxlint_status ol_analyze(onnxlint_model *m, const ol_check_options *options)
+{
+    ol_check_options none = {0};
+    analysis a = {.m = m, .exprs = &m->exprs, .options = options ? options : &none};
+    m->n_findings = 0;
+    diagnostics_to_findings(&a);
+    const ol_graph *g = m->graph;
+    size_t losses_before = m->n_findings;
+    bool found = false;
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        if (op_is(g->nodes[i], "SoftmaxCrossEntropyLoss") || op_is(g->nodes[i], "NegativeLogLikelihoodLoss")) {
+            loss_node(&a, g->nodes[i]);
+            found = true;
+        }
+    }
+    for (size_t i = 0; i < g->n_outputs; i++)
+        loss_pattern(&a, g->outputs[i]);
+    (void)losses_before;
+    (void)found;
+    if (a.options->loss != OL_LOSS_NONE)
+        declared_loss(&a);
+    graph_rules(&a);
+    m->analyzed = true;
+    return m->arena.failed ? ONNXLINT_ENOMEM : ONNXLINT_OK;
+}
+
+/* ---- options ---- */
+
+bool ol_loss_kind_parse(const char *name, ol_loss_kind *kind, bool *keras)
+{
+    static const struct {
+        const char *name;
+        ol_loss_kind kind;
+        bool keras;
+    } names[] = {
+        {"cross_entropy", OL_LOSS_CROSS_ENTROPY, false},
+        {"nll", OL_LOSS_NLL, false},
+        {"nll_loss", OL_LOSS_NLL, false},
+        {"bce_with_logits", OL_LOSS_BCE_WITH_LOGITS, false},
+        {"bce", OL_LOSS_BCE, false},
+        {"mse", OL_LOSS_MSE, false},
+        {"l1", OL_LOSS_L1, false},
+        {"sparse_categorical_crossentropy", OL_LOSS_SPARSE_CATEGORICAL, true},
+        {"categorical_crossentropy", OL_LOSS_CATEGORICAL, true},
+        {"binary_crossentropy", OL_LOSS_BCE, true},
+        {"mean_squared_error", OL_LOSS_MSE, true},
+        {"mean_absolute_error", OL_LOSS_L1, true},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        if (strcmp(names[i].name, name) == 0) {
+            *kind = names[i].kind;
+            *keras = names[i].keras;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool ol_labels_parse(onnxlint_model *m, const char *spec, ol_check_options *o, char *why, size_t why_len)
+{
+    const char *colon = strrchr(spec, ':');
+    const char *bracket = colon ? strchr(colon, '[') : NULL;
+    if (!colon || colon == spec) {
+        snprintf(why, why_len, "--labels takes NAME:DTYPE[DIMS], e.g. labels:int64[N] or target:float[N,4]");
+        return false;
+    }
+    o->labels_name = ol_arena_strndup(&m->arena, spec, (size_t)(colon - spec));
+    size_t dtype_len = bracket ? (size_t)(bracket - colon - 1) : strlen(colon + 1);
+    int32_t elem = 0;
+    for (int32_t t = 1; t <= OL_ELEM_MAX; t++) {
+        const char *n = ol_elem_type_name(t);
+        if (n && strlen(n) == dtype_len && strncmp(n, colon + 1, dtype_len) == 0)
+            elem = t;
+    }
+    if (!elem && dtype_len == 5 && strncmp(colon + 1, "int64", 5) == 0)
+        elem = 7;
+    if (!elem) {
+        snprintf(why, why_len, "--labels: unknown element type '%.*s' (float, int64, int32, bool...)", (int)dtype_len,
+                 colon + 1);
+        return false;
+    }
+    memset(&o->labels_type, 0, sizeof o->labels_type);
+    o->labels_type.kind = OL_TYPE_TENSOR;
+    o->labels_type.elem_type = elem;
+    o->labels_type.shape.rank = OL_RANK_UNKNOWN;
+    if (bracket) {
+        const char *end = strchr(bracket, ']');
+        if (!end || end[1]) {
+            snprintf(why, why_len, "--labels: the dims must be in brackets at the end: %s", spec);
+            return false;
+        }
+        ol_dim *dims = ol_arena_calloc(&m->arena, OL_MAX_RANK, sizeof *dims);
+        int rank = 0;
+        const char *p = bracket + 1;
+        while (p < end && dims) {
+            const char *q = p;
+            while (q < end && *q != ',')
+                q++;
+            while (p < q && *p == ' ')
+                p++;
+            size_t len = (size_t)(q - p);
+            while (len && p[len - 1] == ' ')
+                len--;
+            if (rank >= OL_MAX_RANK) {
+                snprintf(why, why_len, "--labels: rank above %d", OL_MAX_RANK);
+                return false;
+            }
+            if (len == 0 && q == end && rank == 0)
+                break; /* "[]": a scalar */
+            char tok[128];
+            if (len == 0 || len >= sizeof tok) {
+                snprintf(why, why_len, "--labels: empty or overlong dim in %s", spec);
+                return false;
+            }
+            memcpy(tok, p, len);
+            tok[len] = '\0';
+            char *num_end;
+            long long v = strtoll(tok, &num_end, 10);
+            if (*num_end == '\0' && v >= 0)
+                dims[rank++] = ol_dim_value(v);
+            else if (strcmp(tok, "?") == 0)
+                dims[rank++] = ol_dim_unknown();
+            else
+                dims[rank++] = ol_dim_named(&m->exprs, tok);
+            p = q < end ? q + 1 : q;
+        }
+        o->labels_type.shape.rank = rank;
+        o->labels_type.shape.dims = dims;
+    }
+    o->has_labels = true;
+    return true;
+}
