@@ -211,6 +211,20 @@ static const char *name_text(analysis *a, const char *name)
     return s ? s : "?";
 }
 
+/* A shape as a framework prints it: Keras "(N, 10)" / "(N,)", PyTorch
+ * "torch.Size([N, 10])". */
+static const char *framework_shape(analysis *a, const ol_type *t, bool keras)
+{
+    char buf[512];
+    size_t n = 0;
+    n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", keras ? "(" : "torch.Size([");
+    for (int i = 0; t->shape.rank > 0 && i < t->shape.rank && n < sizeof buf - 64; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? ", " : "", dim_text(a, t->shape.dims[i]));
+    snprintf(buf + n, sizeof buf - n, "%s", keras ? (t->shape.rank == 1 ? ",)" : ")") : "])");
+    const char *s = ol_finding_printf(a->m, "%s", buf);
+    return s ? s : "?";
+}
+
 /* "from Gemm '/fc/Gemm' (fc.weight [5,16]: 5 classes)" */
 static const char *logits_note(analysis *a, const loss *l)
 {
@@ -505,13 +519,11 @@ static void check_same_shape_targets(analysis *a, loss *l, bool elementwise)
             if (l->keras)
                 f->why = ol_finding_printf(a->m, "Keras: ValueError: `logits` and `labels` must have the same shape, "
                                                  "received (%s vs %s).",
-                                           type_text(a, X) + strcspn(type_text(a, X), "["),
-                                           type_text(a, L) + strcspn(type_text(a, L), "["));
+                                           framework_shape(a, X, true), framework_shape(a, L, true));
             else
                 f->why = ol_finding_printf(a->m, "PyTorch: ValueError: Target size (%s) must be the same as input "
                                                  "size (%s)",
-                                           type_text(a, L) + strcspn(type_text(a, L), "["),
-                                           type_text(a, X) + strcspn(type_text(a, X), "["));
+                                           framework_shape(a, L, false), framework_shape(a, X, false));
             if (is_int(L->elem_type) && rl == rx - 1)
                 f->fix = ol_finding_printf(a->m, "%s", l->keras ? "use sparse_categorical_crossentropy for integer "
                                                                   "labels, or one-hot encode them "
@@ -545,8 +557,7 @@ static void check_same_shape_targets(analysis *a, loss *l, bool elementwise)
             if (f) {
                 f->why = ol_finding_printf(a->m, "PyTorch: ValueError: Target size (%s) must be the same as input "
                                                  "size (%s)",
-                                           type_text(a, L) + strcspn(type_text(a, L), "["),
-                                           type_text(a, X) + strcspn(type_text(a, X), "["));
+                                           framework_shape(a, L, false), framework_shape(a, X, false));
                 f->fix = ol_finding_printf(a->m, "one-hot encode with num_classes=%s (F.one_hot(y, %s).float()), or "
                                                  "give the head %s outputs",
                                            dim_text(a, xc), dim_text(a, xc), dim_text(a, lc));
@@ -567,7 +578,8 @@ static void check_same_shape_targets(analysis *a, loss *l, bool elementwise)
 static void check_dtype(analysis *a, loss *l, bool want_int)
 {
     int32_t e = l->labels_type.elem_type;
-    if (!e || (want_int ? is_int(e) : is_float(e)))
+    /* Keras casts the targets itself: only their shape matters there. */
+    if (!e || (want_int ? is_int(e) : is_float(e)) || l->keras)
         return;
     const char *loss_name = l->node && !l->pattern ? l->node->op_type : kind_name(l);
     ol_finding *f;

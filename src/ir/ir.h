@@ -212,6 +212,9 @@ struct onnxlint_model {
     size_t n_diagnostic_list;
     onnxlint_diagnostic_fn on_diagnostic;
     void *diagnostic_ctx;
+    struct ol_finding *findings; /* set by the analysis (src/analysis) */
+    size_t n_findings, findings_cap;
+    bool analyzed;
 };
 
 /* The opset version of domain ("" and "ai.onnx" are the same) in the given

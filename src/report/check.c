@@ -189,12 +189,14 @@ static json_t *json_model(const onnxlint_model *m)
 
 /* ---- SARIF ---- */
 
-/* A relative URI reference for a path: unreserved bytes and '/' kept,
- * everything else percent-encoded. */
+/* A URI for a path: a relative reference, or a file:// URI for an
+ * absolute path; unreserved bytes and '/' kept, the rest percent-encoded. */
 static json_t *uri_of(const char *path)
 {
     char buf[4096];
     size_t n = 0;
+    if (path[0] == '/')
+        n += (size_t)snprintf(buf, sizeof buf, "file://");
     for (const unsigned char *p = (const unsigned char *)path; *p && n + 4 < sizeof buf; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
             buf[n++] = (char)*p;
@@ -217,7 +219,8 @@ static json_t *sarif_log(onnxlint_model *const *models, size_t n)
     json_t *artifacts = json_array(), *results = json_array();
     for (size_t k = 0; k < n && artifacts && results; k++) {
         const onnxlint_model *m = models[k];
-        json_array_append_new(artifacts, json_pack("{s:{s:o}}", "location", "uri", uri_of(m->path)));
+        json_array_append_new(artifacts, json_pack("{s:{s:o}, s:I, s:s}", "location", "uri", uri_of(m->path), "length",
+                                                   (json_int_t)m->map_len, "mimeType", "application/octet-stream"));
         for (size_t i = 0; i < m->n_findings; i++) {
             const ol_finding *f = &m->findings[i];
             if (f->dropped)
@@ -227,8 +230,10 @@ static json_t *sarif_log(onnxlint_model *const *models, size_t n)
                 rule_index++;
             char text[4096];
             snprintf(text, sizeof text, "%s%s%s", f->message, f->fix ? " Fix: " : "", f->fix ? f->fix : "");
-            json_t *location = json_pack("{s:{s:{s:o, s:I}}}", "physicalLocation", "artifactLocation", "uri",
-                                         uri_of(m->path), "index", (json_int_t)k);
+            /* The model is binary: the finding's region is the whole file. */
+            json_t *location = json_pack("{s:{s:{s:o, s:I}, s:{s:I, s:I}}}", "physicalLocation", "artifactLocation",
+                                         "uri", uri_of(m->path), "index", (json_int_t)k, "region", "byteOffset",
+                                         (json_int_t)0, "byteLength", (json_int_t)m->map_len);
             if (location && f->node)
                 json_object_set_new(location, "logicalLocations",
                                     json_pack("[{s:o, s:s}]", "name", ol_json_string(f->node), "kind", "object"));

@@ -1,10 +1,15 @@
 /*
- * json_check.c - reads JSON on stdin; exits 0 when it parses as one JSON
- * document whose top level is an object holding every key named on the
- * command line, else prints why and exits 1.
+ * json_check.c - reads JSON on stdin and checks it for the end-to-end
+ * scripts (which must not need Python).
+ *
+ *   json_check KEY...     exit 0 when stdin is one JSON object holding
+ *                         every KEY, else print why and exit 1
+ *   json_check --findings print "RULE SEVERITY" for each finding of a
+ *                         `check --format json` report (one model)
  */
 #include <jansson.h>
 #include <stdio.h>
+#include <string.h>
 
 int main(int argc, char **argv)
 {
@@ -15,10 +20,24 @@ int main(int argc, char **argv)
         return 1;
     }
     int rc = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!json_is_object(root) || !json_object_get(root, argv[i])) {
-            fprintf(stderr, "json_check: missing key '%s'\n", argv[i]);
+    if (argc == 2 && strcmp(argv[1], "--findings") == 0) {
+        json_t *findings = json_object_get(root, "findings");
+        size_t i;
+        json_t *f;
+        if (!json_is_array(findings)) {
+            fprintf(stderr, "json_check: no findings array\n");
             rc = 1;
+        }
+        json_array_foreach(findings, i, f) {
+            printf("%s %s\n", json_string_value(json_object_get(f, "rule")),
+                   json_string_value(json_object_get(f, "severity")));
+        }
+    } else {
+        for (int i = 1; i < argc; i++) {
+            if (!json_is_object(root) || !json_object_get(root, argv[i])) {
+                fprintf(stderr, "json_check: missing key '%s'\n", argv[i]);
+                rc = 1;
+            }
         }
     }
     json_decref(root);
