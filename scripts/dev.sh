@@ -30,6 +30,20 @@ install_packages() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
+# Microsoft's SARIF validator, for the SARIF test: an npm package with a
+# self-contained binary, kept in .tools/ (ignored by git).
+install_tools() {
+    local tool=.tools/node_modules/.bin/sarif-multitool
+    [ -x "$tool" ] && return 0
+    if ! command -v npm >/dev/null 2>&1; then
+        echo "dev.sh: npm not found: the SARIF validation test will be skipped" >&2
+        return 0
+    fi
+    npm install --prefix .tools --no-audit --no-fund --loglevel=error @microsoft/sarif-multitool@5 ||
+        { echo "dev.sh: could not install sarif-multitool: the SARIF test will be skipped" >&2; return 0; }
+    chmod u+x .tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool 2>/dev/null || true
+}
+
 build() { # build DIR [cmake options...]
     local dir=$1
     shift
@@ -45,6 +59,7 @@ example)
     ;;
 test)
     install_packages
+    install_tools
     build build
     (cd build && ctest --output-on-failure -j "$(nproc)")
     # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
