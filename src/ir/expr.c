@@ -369,6 +369,15 @@ ol_dim ol_dim_floordiv(ol_exprs *pool, ol_dim a, ol_dim b)
     ol_dim whole_dim = finish(pool, &whole);
     if (rest.n == 0) /* rest is a constant in [0, k): floor is 0 */
         return whole_dim;
+    /* floor((floor(e/m) + c) / k) = floor((e + c*m) / (m*k)) for integer e. */
+    if (rest.n == 1 && rest.terms[0].coeff == 1 && rest.terms[0].n == 1 && rest.terms[0].atoms[0]->num) {
+        const ol_atom *inner = rest.terms[0].atoms[0];
+        int64_t mk, cm;
+        ol_dim num = {OL_DIM_SYMBOL, 0, inner->num, inner->num->text};
+        if (!mul_overflows(inner->den, k, &mk) && !mul_overflows(rest.constant, inner->den, &cm))
+            return ol_dim_add(pool, whole_dim,
+                              ol_dim_floordiv(pool, ol_dim_add_const(pool, num, cm), ol_dim_value(mk)));
+    }
     ol_dim rest_dim = finish(pool, &rest);
     if (rest_dim.kind != OL_DIM_SYMBOL || rest_dim.expr->nesting >= OL_EXPR_MAX_NESTING)
         return ol_dim_unknown();

@@ -576,9 +576,11 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
         if (strcmp(node->domain, "ai.onnx") == 0)
             node->domain = "";
         node->opset = ol_opset_version(l->opsets, l->n_opsets, node->domain);
-        char key[NAME_BUF * 2];
-        snprintf(key, sizeof key, "%s\x1f%s", node->domain, node->op_type);
-        node->function = ol_map_get(&m->function_map, key);
+        if (m->n_functions) { /* a call of a model-local function? */
+            char key[NAME_BUF * 2];
+            snprintf(key, sizeof key, "%s\x1f%s", node->domain, node->op_type);
+            node->function = ol_map_get(&m->function_map, key);
+        }
         node->outputs = ol_arena_calloc(arena, np->n_output + 1, sizeof *node->outputs);
         node->inputs = ol_arena_calloc(arena, np->n_input + 1, sizeof *node->inputs);
         if (!node->outputs || !node->inputs)

@@ -76,6 +76,9 @@ static void floor_division_like_conv(void **state)
     assert_int_equal(ol_dim_floordiv(&pool, ol_dim_value(-7), ol_dim_value(2)).value, -4);
     assert_int_equal(ol_dim_mod(&pool, ol_dim_value(-7), ol_dim_value(3)).value, 2);
     assert_int_equal(ol_dim_floordiv(&pool, h, ol_dim_named(&pool, "W")).kind, OL_DIM_UNKNOWN);
+    /* Nested floors fold: a stride-2 conv then a 2x2 pool is floor((H+1)/4). */
+    ol_dim pooled = ol_dim_floordiv(&pool, out, ol_dim_value(2));
+    assert_string_equal(text(pooled), "floor((H+1)/4)");
 }
 
 static void exact_division_for_reshape(void **state)

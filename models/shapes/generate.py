@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+"""Generates the shape-inference showcase models in models/shapes/ and their
+expected inferred types in models/shapes/EXPECTED.tsv (file, value, type).
+
+These are the cases where onnxlint's inference must be exact where ONNX's
+own reference degrades: symbolic arithmetic through Concat, a Reshape fed by
+Shape->Gather->Unsqueeze->Concat with a dynamic batch, conv arithmetic on
+symbolic spatial dims, If branches that agree, and unification of two
+symbols that must be equal.
+
+Run with Debian's python3-torch and python3-onnx:
+    /usr/bin/python3 models/shapes/generate.py
+"""
+import os
+
+import onnx
+import torch
+from onnx import TensorProto, helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EXPECTED = []
+
+
+def save(model, name, expected, check=True):
+    if check:  # outputs left without a shape on purpose fail the 1.12 checker
+        onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(HERE, name))
+    for value, type_text in expected:
+        EXPECTED.append((name, value, type_text))
+
+
+def torch_export(module, args, name, input_names, dynamic_axes, expected):
+    path = os.path.join(HERE, name)
+    torch.onnx.export(module, args, path, input_names=input_names, output_names=["y"], opset_version=13,
+                      dynamic_axes=dynamic_axes, do_constant_folding=False)
+    model = onnx.load(path)
+    # Keep the graph minimal: drop what the exporter inferred, onnxlint infers it.
+    del model.graph.value_info[:]
+    save(model, name, expected)
+
+
+class Flatten(torch.nn.Module):
+    def forward(self, x):
+        return x.view(x.size(0), -1)
+
+
+class ConvStack(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(0)
+        self.conv = torch.nn.Conv2d(3, 8, 3, stride=2, padding=1)
+        self.pool = torch.nn.MaxPool2d(2)
+
+    def forward(self, x):
+        return self.pool(self.conv(x))
+
+
+def main():
+    torch_export(Flatten(), (torch.randn(2, 3, 224, 224),), "flatten_dynamic_batch.onnx", ["x"],
+                 {"x": {0: "N"}, "y": {0: "N"}}, [("y", "float[N,150528]")])
+    torch_export(ConvStack(), (torch.randn(2, 3, 32, 32),), "conv_symbolic.onnx", ["x"],
+                 {"x": {0: "N", 2: "H", 3: "W"}, "y": {0: "N", 2: "H2", 3: "W2"}},
+                 [("y", "float[N,8,floor((H+1)/4),floor((W+1)/4)]")])
+
+    # (N,10) concat (5,10) on axis 0: N+5, not an anonymous dim.
+    g = helper.make_graph(
+        [helper.make_node("Concat", ["a", "b"], ["c"], axis=0), helper.make_node("Relu", ["c"], ["y"])],
+        "concat_symbolic",
+        [helper.make_tensor_value_info("a", TensorProto.FLOAT, ["N", 10]),
+         helper.make_tensor_value_info("b", TensorProto.FLOAT, [5, 10])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+    save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), "concat_symbolic.onnx",
+         [("c", "float[N+5,10]"), ("y", "float[N+5,10]")], check=False)
+
+    # Add of (batch,4) and (N,4): the two symbols must be equal and are unified.
+    g = helper.make_graph(
+        [helper.make_node("Add", ["a", "b"], ["y"])], "unify",
+        [helper.make_tensor_value_info("a", TensorProto.FLOAT, ["batch", 4]),
+         helper.make_tensor_value_info("b", TensorProto.FLOAT, ["N", 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+    save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), "unify_symbols.onnx",
+         [("y", "float[batch,4]")], check=False)
+
+    # If whose branches agree on (N,4): the merged output keeps it.
+    then_g = helper.make_graph([helper.make_node("Relu", ["x"], ["t"])], "then", [],
+                               [helper.make_tensor_value_info("t", TensorProto.FLOAT, None)])
+    else_g = helper.make_graph([helper.make_node("Neg", ["x"], ["e"])], "else", [],
+                               [helper.make_tensor_value_info("e", TensorProto.FLOAT, None)])
+    g = helper.make_graph(
+        [helper.make_node("If", ["cond"], ["y"], then_branch=then_g, else_branch=else_g)], "if_merge",
+        [helper.make_tensor_value_info("cond", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+    save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), "if_merge.onnx", [("y", "float[N,4]")],
+         check=False)
+
+    with open(os.path.join(HERE, "EXPECTED.tsv"), "w") as f:
+        f.write("file\tvalue\ttype\n")
+        for row in EXPECTED:
+            f.write("\t".join(row) + "\n")
+    print("wrote %d models" % len(set(r[0] for r in EXPECTED)))
+
+
+if __name__ == "__main__":
+    main()

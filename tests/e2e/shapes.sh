@@ -1,0 +1,30 @@
+# Shape inference end to end: the showcase models (models/shapes) infer the
+# exact types in EXPECTED.tsv, JSON follows the contract, -o writes a model
+# that loads again with the shapes as value_info.
+set -u
+. "$(dirname "$0")/lib.sh"
+cd "$SRC"
+while IFS=$'\037' read -r file value type; do
+    [ "$file" = file ] && continue
+    out=$("$ONNXLINT" shapes "models/shapes/$file" 2>&1)
+    line=$(printf '%s\n' "$out" | grep -E "^  $value +" | head -n 1)
+    got=$(printf '%s' "$line" | awk '{print $2}')
+    expect_eq "$got" "$type" "$file: $value"
+done < <(tr '\t' '\037' < models/shapes/EXPECTED.tsv)
+
+out=$("$ONNXLINT" shapes models/shapes/unify_symbols.onnx)
+expect_contains "$out" "N = batch" "unification is shown"
+json=$("$ONNXLINT" shapes --format json models/shapes/concat_symbolic.onnx)
+printf '%s' "$json" | "$JSON_CHECK" model values unified; expect_eq $? 0 "shapes JSON keys"
+expect_contains "$json" '"N+5"' "symbolic dims are strings in JSON"
+expect_contains "$json" '"kind": "intermediate"' "value kinds in JSON"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$ONNXLINT" shapes models/example_cnn.onnx -o "$tmp/shaped.onnx" >/dev/null; expect_eq $? 0 "shapes -o"
+[ "$(stat -c %s "$tmp/shaped.onnx")" -gt "$(stat -c %s models/example_cnn.onnx)" ] && ok || bad "-o added nothing"
+"$ONNXLINT" inspect "$tmp/shaped.onnx" >/dev/null; expect_eq $? 0 "the -o model loads"
+# The written value_info is read back as declared types: a second run finds no contradiction.
+"$ONNXLINT" shapes "$tmp/shaped.onnx" >/dev/null; expect_eq $? 0 "the -o model's shapes agree with inference"
+"$ONNXLINT" shapes models/example_cnn.onnx models/reg_l1.onnx >/dev/null 2>&1; expect_eq $? 2 "shapes takes one model"
+finish
