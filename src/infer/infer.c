@@ -174,6 +174,62 @@ void ol_infer_graph(ol_infer *inf, const ol_graph *g)
         infer_node(inf, g->order[i]);
 }
 
+/* The type a subgraph input gets: what the caller passes, refined by what
+ * the subgraph declares (a declared dim the caller does not know is kept,
+ * a declared symbol is unified with the caller's dim: the body sees the
+ * caller's values).  Sequences and optionals are merged element-wise. */
+static void bind_input(ol_infer *inf, ol_type *out, const ol_type *declared, const ol_type *given, int depth)
+{
+    onnxlint_model *m = inf->model;
+    if (!given || given->kind == OL_TYPE_NONE || depth > 16) {
+        *out = *declared;
+        return;
+    }
+    if (declared->kind == OL_TYPE_NONE) {
+        *out = *given;
+        return;
+    }
+    if (declared->kind != given->kind) { /* e.g. a sequence passed to an optional input: the body's view */
+        *out = *declared;
+        return;
+    }
+    *out = *given;
+    if (given->kind == OL_TYPE_SEQUENCE || given->kind == OL_TYPE_OPTIONAL) {
+        if (declared->elem && given->elem) {
+            ol_type *e = ol_arena_alloc(&m->arena, sizeof *e);
+            if (e) {
+                bind_input(inf, e, declared->elem, given->elem, depth + 1);
+                out->elem = e;
+            }
+        } else if (!given->elem) {
+            out->elem = declared->elem;
+        }
+        return;
+    }
+    if (given->kind != OL_TYPE_TENSOR)
+        return;
+    if (!out->elem_type)
+        out->elem_type = declared->elem_type;
+    if (given->shape.rank < 0) {
+        out->shape = declared->shape;
+        return;
+    }
+    if (declared->shape.rank != given->shape.rank)
+        return;
+    ol_dim *dims = ol_arena_alloc(&m->arena, ((size_t)given->shape.rank + 1) * sizeof *dims);
+    if (!dims)
+        return;
+    for (int k = 0; k < given->shape.rank; k++) {
+        ol_dim g = given->shape.dims[k], d = declared->shape.dims[k];
+        if (g.kind == OL_DIM_UNKNOWN)
+            g = d;
+        else if (d.kind != OL_DIM_UNKNOWN)
+            ol_exprs_unify(&m->exprs, g, d, NULL);
+        dims[k] = g;
+    }
+    out->shape.dims = dims;
+}
+
 bool ol_infer_subgraph(ol_ctx *ctx, const ol_graph *graph, const ol_type *const *inputs, size_t n_inputs,
                        ol_type *outs, size_t n_outs)
 {
@@ -184,17 +240,7 @@ bool ol_infer_subgraph(ol_ctx *ctx, const ol_graph *graph, const ol_type *const 
         ol_value *v = graph->inputs[i];
         const ol_type *given = i < n_inputs ? inputs[i] : NULL;
         v->data = NULL;
-        if (v->type.kind != OL_TYPE_NONE || !given)
-            v->inferred = v->type;
-        else
-            v->inferred = *given;
-        /* Declared but vaguer than what the caller knows: take the caller's. */
-        if (given && given->kind == v->type.kind && v->type.kind == OL_TYPE_TENSOR) {
-            if (!v->inferred.elem_type)
-                v->inferred.elem_type = given->elem_type;
-            if (v->inferred.shape.rank < 0)
-                v->inferred.shape = given->shape;
-        }
+        bind_input(inf, &v->inferred, &v->type, given, 0);
     }
     inf->depth++;
     ol_infer_graph(inf, graph);

@@ -420,6 +420,8 @@ ol_dim ol_dim_div_exact(ol_exprs *pool, ol_dim a, ol_dim b)
     if (b.kind == OL_DIM_VALUE) {
         if (b.value == 0 || a.kind == OL_DIM_UNKNOWN)
             return ol_dim_unknown();
+        if (b.value == -1 && ((a.kind == OL_DIM_VALUE && a.value == INT64_MIN) || a.kind == OL_DIM_SYMBOL))
+            return a.kind == OL_DIM_VALUE ? ol_dim_unknown() : ol_dim_mul(pool, a, b); /* INT64_MIN / -1 overflows */
         if (a.kind == OL_DIM_VALUE)
             return a.value % b.value == 0 ? ol_dim_value(a.value / b.value) : ol_dim_unknown();
     }

@@ -87,7 +87,9 @@ typedef struct ol_tensor {
 
 /* Values of a small tensor known before run time (a Shape's output, a
  * Constant, a small initializer), with symbolic elements where a dim is
- * symbolic.  Integer and bool elements are dims; floating ones doubles. */
+ * symbolic.  Integer and bool elements are dims, and may be symbolic or
+ * unknown (the Shape of an (N,?,3) tensor is [N,?,3]): read .value only of
+ * OL_DIM_VALUE elements.  Floating elements are doubles. */
 typedef struct ol_data {
     int32_t elem_type;
     int rank;            /* rank of the tensor holding the values */
@@ -209,6 +211,7 @@ struct onnxlint_model {
     size_t n_nodes;  /* in all of them */
     size_t diagnostics[3]; /* by onnxlint_severity */
     ol_diagnostic *diagnostic_list; /* the first OL_MAX_KEPT_DIAGNOSTICS */
+    ol_map diagnostic_seen;         /* code, node and message of each one reported */
     size_t n_diagnostic_list;
     onnxlint_diagnostic_fn on_diagnostic;
     void *diagnostic_ctx;

@@ -73,13 +73,20 @@ static onnxlint_status set_error(onnxlint_error *err, onnxlint_status status, co
 void ol_model_diagnostic(onnxlint_model *model, onnxlint_severity severity, const char *code, const ol_node *node,
                          const char *fmt, ...)
 {
-    model->diagnostics[severity]++;
     char message[1024], node_name[NAME_BUF];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
     char index_name[32];
+    /* The same finding twice (a Loop body inferred again until its types
+     * settle) is reported once. */
+    char *key = ol_arena_printf(&model->arena, "%s\x1f%p\x1f%s", code, (const void *)node, message);
+    if (key && ol_map_get(&model->diagnostic_seen, key))
+        return;
+    if (key)
+        ol_map_put(&model->diagnostic_seen, &model->arena, key, key);
+    model->diagnostics[severity]++;
     onnxlint_diagnostic d = {
         .severity = severity,
         .code = code,

@@ -167,7 +167,8 @@ Onnx__TensorProto *tb_initializer(Onnx__GraphProto *g, const char *name, int ele
     t->data_type = elem;
     t->dims = xcalloc(rank, sizeof *t->dims);
     t->n_dims = rank;
-    memcpy(t->dims, dims, rank * sizeof *dims);
+    if (rank)
+        memcpy(t->dims, dims, rank * sizeof *dims);
     if (raw) {
         t->has_raw_data = 1;
         t->raw_data.data = xcalloc(raw_len, 1);

@@ -1,15 +1,108 @@
 /*
  * test_ops_tensor.c - inference of the tensor family on hand-built graphs,
  * including error and symbolic cases.
+ *
+ * Per operator: a symbolic case (a dim_param N flowing through), a case
+ * where propagated values (a Shape's output, initializers) decide the
+ * shape, and a contradiction that must be a shape-error.  Values are
+ * checked through the shapes they produce downstream (ConstantOfShape and
+ * Reshape turn values into dims).
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "builder.h"
+
+/* TensorProto.DataType codes. */
+enum { T_FLOAT = 1, T_INT32 = 6, T_INT64 = 7, T_BOOL = 9 };
+
+#define IN(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define OUT(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define VALUES(...) ((const char *[]){__VA_ARGS__, NULL})
+
+/* A scalar int64 initializer. */
+static void int64_scalar(Onnx__GraphProto *g, const char *name, int64_t v)
+{
+    int64_t no_dims[1] = {0};
+    tb_initializer(g, name, T_INT64, 0, no_dims, &v, sizeof v);
+}
+
+/* A scalar float initializer. */
+static void float_scalar(Onnx__GraphProto *g, const char *name, float v)
+{
+    int64_t no_dims[1] = {0};
+    tb_initializer(g, name, T_FLOAT, 0, no_dims, &v, sizeof v);
+}
+
+/* A float initializer of rank 1. */
+static void floats(Onnx__GraphProto *g, const char *name, size_t count, const float *v)
+{
+    int64_t dims[1] = {(int64_t)count};
+    tb_initializer(g, name, T_FLOAT, 1, dims, v, count * sizeof *v);
+}
+
+/* Adds a TENSOR attribute holding one value of element type elem (int32
+ * or int64), as Constant and ConstantOfShape take it. */
+static void attr_int_tensor(Onnx__NodeProto *n, const char *name, int elem, int64_t v)
+{
+    Onnx__TensorProto *t = calloc(1, sizeof *t);
+    Onnx__AttributeProto *a = calloc(1, sizeof *a);
+    assert_non_null(t);
+    assert_non_null(a);
+    onnx__tensor_proto__init(t);
+    t->has_data_type = 1;
+    t->data_type = elem;
+    t->dims = calloc(1, sizeof *t->dims);
+    t->dims[0] = 1;
+    t->n_dims = 1;
+    if (elem == T_INT32) {
+        t->int32_data = calloc(1, sizeof *t->int32_data);
+        t->int32_data[0] = (int32_t)v;
+        t->n_int32_data = 1;
+    } else {
+        t->int64_data = calloc(1, sizeof *t->int64_data);
+        t->int64_data[0] = v;
+        t->n_int64_data = 1;
+    }
+    onnx__attribute_proto__init(a);
+    a->name = strdup(name);
+    a->has_type = 1;
+    a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR;
+    a->t = t;
+    Onnx__AttributeProto **grown = realloc(n->attribute, (n->n_attribute + 1) * sizeof *grown);
+    assert_non_null(grown);
+    n->attribute = grown;
+    n->attribute[n->n_attribute++] = a;
+}
+
+/* Infers m, checks the type of `value` and the number of errors, frees m. */
+static void expect(Onnx__ModelProto *m, const char *value, const char *type, int errors)
+{
+    tb_result r = tb_infer(m, VALUES(value));
+    if (strcmp(r.types[0], type) != 0 || r.errors != errors)
+        print_error("%s: got %s with %d errors (%s)\n", value, r.types[0], r.errors, r.all_errors);
+    assert_string_equal(r.types[0], type);
+    assert_int_equal(r.errors, errors);
+    tb_model_free(m);
+}
+
+/* Like expect, with exactly one error whose text contains `needle`. */
+static void expect_error(Onnx__ModelProto *m, const char *value, const char *type, const char *needle)
+{
+    tb_result r = tb_infer(m, VALUES(value));
+    if (strcmp(r.types[0], type) != 0 || r.errors != 1 || !strstr(r.first_error, needle))
+        print_error("%s: got %s with %d errors (%s)\n", value, r.types[0], r.errors, r.all_errors);
+    assert_string_equal(r.types[0], type);
+    assert_int_equal(r.errors, 1);
+    assert_non_null(strstr(r.first_error, "shape-error"));
+    assert_non_null(strstr(r.first_error, needle));
+    tb_model_free(m);
+}
 
 /* Relu of X[N,4] has X's type: the smallest end-to-end check of the path
  * (load, schema lookup, inference) this file's tests build on. */
@@ -27,10 +120,707 @@ static void pipeline_smoke(void **state)
     tb_model_free(m);
 }
 
+/* ---- Shape, Gather, Unsqueeze, Concat, Reshape: the flatten idiom ---- */
+
+/* Shape->Gather(0)->Unsqueeze->Concat(with `rest`)->Reshape of an image
+ * batch: the batch dim stays N and the rest is computed (-1) or checked. */
+static Onnx__ModelProto *flatten_idiom(int64_t opset, int64_t rest)
+{
+    Onnx__ModelProto *m = tb_model(opset);
+    Onnx__GraphProto *g = m->graph;
+    int64_t x[] = {-1, 3, 224, 224};
+    tb_input(g, "X", T_FLOAT, 4, x);
+    int64_scalar(g, "zero", 0);
+    tb_int64s(g, "rest", 1, &rest);
+    tb_node(g, "Shape", "shape", "X", NULL, "s");
+    tb_node(g, "Gather", "gather", "s", "zero", "n");
+    if (opset >= 13) {
+        int64_t axes[] = {0};
+        tb_int64s(g, "axes", 1, axes);
+        tb_node(g, "Unsqueeze", "unsqueeze", "n", "axes", "n1");
+    } else {
+        int64_t axes[] = {0};
+        tb_attr_ints(tb_node(g, "Unsqueeze", "unsqueeze", "n", NULL, "n1"), "axes", 1, axes);
+    }
+    tb_attr_int(tb_node(g, "Concat", "concat", "n1", "rest", "target"), "axis", 0);
+    tb_node(g, "Reshape", "reshape", "X", "target", "Y");
+    return m;
+}
+
+static void reshape_flatten_idiom(void **state)
+{
+    (void)state;
+    expect(flatten_idiom(13, -1), "Y", "float[N,150528]", 0);
+    expect(flatten_idiom(11, -1), "Y", "float[N,150528]", 0);
+    expect(flatten_idiom(13, 150528), "Y", "float[N,150528]", 0);
+    expect(flatten_idiom(21, -1), "Y", "float[N,150528]", 0); /* the opset 18-21 rows */
+    expect(flatten_idiom(17, -1), "n", "int64[]", 0);
+    expect(flatten_idiom(17, -1), "target", "int64[2]", 0);
+    /* 150000 elements per row cannot hold 3*224*224 */
+    expect_error(flatten_idiom(13, 150000), "Y", "float[N,150000]", "150528*N");
+}
+
+static void reshape_symbolic_and_copy(void **state)
+{
+    (void)state;
+    /* 0 copies the input's dim, -1 takes the rest */
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t x[] = {-1, 4, 6}, shape[] = {0, -1};
+    tb_input(m->graph, "X", T_FLOAT, 3, x);
+    tb_int64s(m->graph, "shape", 2, shape);
+    tb_node(m->graph, "Reshape", "r", "X", "shape", "Y");
+    expect(m, "Y", "float[N,24]", 0);
+
+    /* allowzero=1: 0 is a zero-sized dim */
+    m = tb_model(14);
+    int64_t z[] = {0, 4}, shape2[] = {4, 0};
+    tb_input(m->graph, "X", T_FLOAT, 2, z);
+    tb_int64s(m->graph, "shape", 2, shape2);
+    tb_attr_int(tb_node(m->graph, "Reshape", "r", "X", "shape", "Y"), "allowzero", 1);
+    expect(m, "Y", "float[4,0]", 0);
+
+    /* opset 1-4: the target is an attribute */
+    m = tb_model(4);
+    int64_t y[] = {2, 3, 4}, shape3[] = {-1, 4};
+    tb_input(m->graph, "X", T_FLOAT, 3, y);
+    tb_attr_ints(tb_node(m->graph, "Reshape", "r", "X", NULL, "Y"), "shape", 2, shape3);
+    expect(m, "Y", "float[6,4]", 0);
+
+    /* one dim of the target not known: the element count gives it */
+    m = tb_model(13);
+    int64_t q[] = {-1, 6, 4};
+    tb_input(m->graph, "X", T_FLOAT, 3, q);
+    tb_int64s(m->graph, "i", 1, (int64_t[]){0});
+    tb_int64s(m->graph, "tail", 1, (int64_t[]){8});
+    tb_node(m->graph, "Shape", "shape", "X", NULL, "s");
+    tb_node(m->graph, "Gather", "g", "s", "i", "n");
+    tb_input(m->graph, "U", T_INT64, 1, (int64_t[]){1});
+    tb_node_n(m->graph, "Concat", "c", IN("n", "U", "tail"), OUT("t"));
+    tb_attr_int(m->graph->node[m->graph->n_node - 1], "axis", 0);
+    tb_node(m->graph, "Reshape", "r", "X", "t", "Y");
+    expect(m, "Y", "float[N,3,8]", 0);
+
+    /* unknown values, known length: the rank */
+    m = tb_model(13);
+    int64_t len[] = {3};
+    tb_input(m->graph, "X", T_FLOAT, 3, y);
+    tb_input(m->graph, "shape", T_INT64, 1, len);
+    tb_node(m->graph, "Reshape", "r", "X", "shape", "Y");
+    expect(m, "Y", "float[?,?,?]", 0);
+}
+
+static void reshape_errors(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t x[] = {2, 3}, shape[] = {4, 2};
+    tb_input(m->graph, "X", T_FLOAT, 2, x);
+    tb_int64s(m->graph, "shape", 2, shape);
+    tb_node(m->graph, "Reshape", "r", "X", "shape", "Y");
+    expect_error(m, "Y", "float[4,2]", "float[2,3]");
+
+    m = tb_model(13);
+    int64_t twice[] = {-1, -1};
+    tb_input(m->graph, "X", T_FLOAT, 2, x);
+    tb_int64s(m->graph, "shape", 2, twice);
+    tb_node(m->graph, "Reshape", "r", "X", "shape", "Y");
+    expect_error(m, "Y", "float[?,?]", "more than one -1");
+
+    m = tb_model(13);
+    int64_t odd[] = {4, -1};
+    tb_input(m->graph, "X", T_FLOAT, 2, x);
+    tb_int64s(m->graph, "shape", 2, odd);
+    tb_node(m->graph, "Reshape", "r", "X", "shape", "Y");
+    expect_error(m, "Y", "float[4,?]", "cannot reshape");
+}
+
+/* ---- Shape, Size ---- */
+
+static void shape_and_size(void **state)
+{
+    (void)state;
+    /* opset 15 start/end: the dims [1:-1] of X, turned back into a shape */
+    Onnx__ModelProto *m = tb_model(15);
+    int64_t x[] = {-1, 3, 5, 7};
+    tb_input(m->graph, "X", T_FLOAT, 4, x);
+    Onnx__NodeProto *n = tb_node(m->graph, "Shape", "shape", "X", NULL, "s");
+    tb_attr_int(n, "start", 1);
+    tb_attr_int(n, "end", -1);
+    tb_node(m->graph, "ConstantOfShape", "fill", "s", NULL, "Y");
+    expect(m, "Y", "float[3,5]", 0);
+
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 4, x);
+    tb_node(m->graph, "Shape", "shape", "X", NULL, "s");
+    tb_node(m->graph, "ConstantOfShape", "fill", "s", NULL, "Y");
+    expect(m, "Y", "float[N,3,5,7]", 0);
+
+    /* Size is N*105; a Range up to it has that many elements */
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 4, x);
+    int64_scalar(m->graph, "zero", 0);
+    int64_scalar(m->graph, "one", 1);
+    tb_node(m->graph, "Size", "size", "X", NULL, "n");
+    tb_node_n(m->graph, "Range", "range", IN("zero", "n", "one"), OUT("Y"));
+    expect(m, "Y", "int64[105*N]", 0);
+
+    /* from N*105 down to 3: 105*N-3 elements */
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 4, x);
+    int64_scalar(m->graph, "three", 3);
+    int64_scalar(m->graph, "minus", -1);
+    tb_node(m->graph, "Size", "size", "X", NULL, "n");
+    tb_node_n(m->graph, "Range", "range", IN("n", "three", "minus"), OUT("Y"));
+    expect(m, "Y", "int64[105*N-3]", 0);
+
+    /* from 3 down to N*105: none, unless N is 0; not known */
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 4, x);
+    int64_scalar(m->graph, "three", 3);
+    int64_scalar(m->graph, "minus", -1);
+    tb_node(m->graph, "Size", "size", "X", NULL, "n");
+    tb_node_n(m->graph, "Range", "range", IN("three", "n", "minus"), OUT("Y"));
+    expect(m, "Y", "int64[?]", 0);
+
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 4, x);
+    tb_node(m->graph, "Size", "size", "X", NULL, "n");
+    expect(m, "n", "int64[]", 0);
+}
+
+/* ---- Concat ---- */
+
+static void concat_symbolic(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t a[] = {-1, 10}, b[] = {5, 10};
+    tb_input(m->graph, "A", T_FLOAT, 2, a);
+    tb_input(m->graph, "B", T_FLOAT, 2, b);
+    tb_attr_int(tb_node(m->graph, "Concat", "c", "A", "B", "Y"), "axis", 0);
+    expect(m, "Y", "float[N+5,10]", 0);
+
+    /* negative axis, and the values of 1-D data */
+    m = tb_model(13);
+    int64_t x[] = {-1, 7}, two[] = {2, 3};
+    tb_input(m->graph, "X", T_FLOAT, 2, x);
+    tb_int64s(m->graph, "two", 2, two);
+    tb_node(m->graph, "Shape", "shape", "X", NULL, "s");
+    tb_attr_int(tb_node(m->graph, "Concat", "c", "two", "s", "t"), "axis", -1);
+    tb_node(m->graph, "ConstantOfShape", "fill", "t", NULL, "Y");
+    expect(m, "Y", "float[2,3,N,7]", 0);
+}
+
+static void concat_errors(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t a[] = {2, 10}, b[] = {2, 11};
+    tb_input(m->graph, "A", T_FLOAT, 2, a);
+    tb_input(m->graph, "B", T_FLOAT, 2, b);
+    tb_attr_int(tb_node(m->graph, "Concat", "c", "A", "B", "Y"), "axis", 0);
+    expect_error(m, "Y", "float[4,10]", "float[2,11]");
+
+    m = tb_model(13);
+    int64_t c[] = {2, 10, 1};
+    tb_input(m->graph, "A", T_FLOAT, 2, a);
+    tb_input(m->graph, "B", T_FLOAT, 3, c);
+    tb_attr_int(tb_node(m->graph, "Concat", "c", "A", "B", "Y"), "axis", 0);
+    expect_error(m, "Y", "float[...]", "different ranks");
+
+    m = tb_model(13);
+    tb_input(m->graph, "A", T_FLOAT, 2, a);
+    tb_attr_int(tb_node(m->graph, "Concat", "c", "A", NULL, "Y"), "axis", 2);
+    expect_error(m, "Y", "float[?,?]", "out of range");
+}
+
+/* ---- Slice ---- */
+
+/* Slice of X (dims x, rank n) with int64 starts/ends/axes/steps
+ * initializers (steps omitted when NULL). */
+static Onnx__ModelProto *slice_model(size_t rank, const int64_t *x, size_t k, const int64_t *starts,
+                                     const int64_t *ends, const int64_t *axes, const int64_t *steps)
+{
+    Onnx__ModelProto *m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, rank, x);
+    tb_int64s(m->graph, "starts", k, starts);
+    tb_int64s(m->graph, "ends", k, ends);
+    tb_int64s(m->graph, "axes", k, axes);
+    if (steps)
+        tb_int64s(m->graph, "steps", k, steps);
+    if (steps)
+        tb_node_n(m->graph, "Slice", "slice", IN("X", "starts", "ends", "axes", "steps"), OUT("Y"));
+    else
+        tb_node_n(m->graph, "Slice", "slice", IN("X", "starts", "ends", "axes"), OUT("Y"));
+    return m;
+}
+
+static void slice_symbolic(void **state)
+{
+    (void)state;
+    int64_t x[] = {-1, 10};
+    /* x[1:] and x[:-1] of N are N-1; x[-3:] is 3 */
+    expect(slice_model(2, x, 1, (int64_t[]){1}, (int64_t[]){INT64_MAX}, (int64_t[]){0}, NULL), "Y", "float[N-1,10]",
+           0);
+    expect(slice_model(2, x, 1, (int64_t[]){0}, (int64_t[]){-1}, (int64_t[]){0}, NULL), "Y", "float[N-1,10]", 0);
+    expect(slice_model(2, x, 1, (int64_t[]){-3}, (int64_t[]){INT64_MAX}, (int64_t[]){-2}, NULL), "Y",
+           "float[3,10]", 0);
+    /* x[5:-7:-1] of N is max(0, 12-N): its sign is not known */
+    expect(slice_model(2, x, 1, (int64_t[]){5}, (int64_t[]){-7}, (int64_t[]){0}, (int64_t[]){-1}), "Y",
+           "float[?,10]", 0);
+    /* x[::-1] of N is N */
+    expect(slice_model(2, x, 1, (int64_t[]){-1}, (int64_t[]){INT64_MIN}, (int64_t[]){0}, (int64_t[]){-1}), "Y",
+           "float[N,10]", 0);
+    /* x[:5] of N is min(5, N): not known */
+    expect(slice_model(2, x, 1, (int64_t[]){0}, (int64_t[]){5}, (int64_t[]){0}, NULL), "Y", "float[?,10]", 0);
+    /* concrete: clamping, steps, backward */
+    expect(slice_model(2, x, 1, (int64_t[]){2}, (int64_t[]){1000}, (int64_t[]){1}, (int64_t[]){3}), "Y",
+           "float[N,3]", 0);
+    expect(slice_model(2, x, 1, (int64_t[]){-1}, (int64_t[]){INT64_MIN}, (int64_t[]){1}, (int64_t[]){-1}), "Y",
+           "float[N,10]", 0);
+    expect(slice_model(2, x, 1, (int64_t[]){20}, (int64_t[]){30}, (int64_t[]){1}, NULL), "Y", "float[N,0]", 0);
+
+    /* opset 1-9: attributes */
+    Onnx__ModelProto *m = tb_model(9);
+    int64_t y[] = {20, 10, 5};
+    tb_input(m->graph, "X", T_FLOAT, 3, y);
+    Onnx__NodeProto *n = tb_node(m->graph, "Slice", "slice", "X", NULL, "Y");
+    tb_attr_ints(n, "starts", 2, (int64_t[]){0, 1});
+    tb_attr_ints(n, "ends", 2, (int64_t[]){3, -1});
+    tb_attr_ints(n, "axes", 2, (int64_t[]){0, 1});
+    expect(m, "Y", "float[3,8,5]", 0);
+}
+
+static void slice_data(void **state)
+{
+    (void)state;
+    /* Shape(X)[2:] is [224,224] */
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t x[] = {-1, 3, 224, 224};
+    tb_input(m->graph, "X", T_FLOAT, 4, x);
+    tb_int64s(m->graph, "starts", 1, (int64_t[]){2});
+    tb_int64s(m->graph, "ends", 1, (int64_t[]){INT64_MAX});
+    tb_node(m->graph, "Shape", "shape", "X", NULL, "s");
+    tb_node_n(m->graph, "Slice", "slice", IN("s", "starts", "ends"), OUT("hw"));
+    tb_node(m->graph, "ConstantOfShape", "fill", "hw", NULL, "Y");
+    expect(m, "Y", "float[224,224]", 0);
+
+    /* reversed with a step of -2: [224, 3] */
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 4, x);
+    tb_int64s(m->graph, "starts", 1, (int64_t[]){-1});
+    tb_int64s(m->graph, "ends", 1, (int64_t[]){INT64_MIN});
+    tb_int64s(m->graph, "axes", 1, (int64_t[]){0});
+    tb_int64s(m->graph, "steps", 1, (int64_t[]){-2});
+    tb_node(m->graph, "Shape", "shape", "X", NULL, "s");
+    tb_node_n(m->graph, "Slice", "slice", IN("s", "starts", "ends", "axes", "steps"), OUT("t"));
+    tb_node(m->graph, "ConstantOfShape", "fill", "t", NULL, "Y");
+    expect(m, "Y", "float[224,3]", 0);
+
+    /* starts not known: the sliced axis is unknown, the others kept */
+    m = tb_model(13);
+    int64_t one[] = {1};
+    tb_input(m->graph, "X", T_FLOAT, 4, x);
+    tb_input(m->graph, "starts", T_INT64, 1, one);
+    tb_int64s(m->graph, "ends", 1, (int64_t[]){INT64_MAX});
+    tb_int64s(m->graph, "axes", 1, (int64_t[]){1});
+    tb_node_n(m->graph, "Slice", "slice", IN("X", "starts", "ends", "axes"), OUT("Y"));
+    expect(m, "Y", "float[N,?,224,224]", 0);
+}
+
+static void slice_errors(void **state)
+{
+    (void)state;
+    int64_t x[] = {-1, 10};
+    expect_error(slice_model(2, x, 1, (int64_t[]){0}, (int64_t[]){5}, (int64_t[]){1}, (int64_t[]){0}), "Y",
+                 "float[N,?]", "step 0");
+    expect_error(slice_model(2, x, 1, (int64_t[]){0}, (int64_t[]){5}, (int64_t[]){2}, NULL), "Y", "float[?,?]",
+                 "out of range");
+    Onnx__ModelProto *m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 2, x);
+    tb_int64s(m->graph, "starts", 2, (int64_t[]){0, 0});
+    tb_int64s(m->graph, "ends", 1, (int64_t[]){1});
+    tb_node_n(m->graph, "Slice", "slice", IN("X", "starts", "ends"), OUT("Y"));
+    expect_error(m, "Y", "float[?,?]", "elements");
+}
+
+/* ---- Squeeze, Unsqueeze, Flatten ---- */
+
+static void squeeze_unsqueeze(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t x[] = {1, -1, 1};
+    tb_input(m->graph, "X", T_FLOAT, 3, x);
+    tb_int64s(m->graph, "axes", 1, (int64_t[]){0});
+    tb_node(m->graph, "Squeeze", "sq", "X", "axes", "Y");
+    expect(m, "Y", "float[N,1]", 0);
+
+    /* opset 11 attribute, negative axis */
+    m = tb_model(11);
+    tb_input(m->graph, "X", T_FLOAT, 3, x);
+    tb_attr_ints(tb_node(m->graph, "Squeeze", "sq", "X", NULL, "Y"), "axes", 1, (int64_t[]){-1});
+    expect(m, "Y", "float[1,N]", 0);
+
+    m = tb_model(21);
+    tb_input(m->graph, "X", T_FLOAT, 3, x);
+    tb_int64s(m->graph, "axes", 2, (int64_t[]){0, 2});
+    tb_node(m->graph, "Squeeze", "sq", "X", "axes", "Y");
+    expect(m, "Y", "float[N]", 0);
+
+    /* axes not known, but as many as the dims that may be 1: all of them */
+    m = tb_model(13);
+    int64_t c4[] = {1, 3, 1, 5}, one[] = {2};
+    tb_input(m->graph, "X", T_FLOAT, 4, c4);
+    tb_input(m->graph, "axes", T_INT64, 1, one);
+    tb_node(m->graph, "Squeeze", "sq", "X", "axes", "Y");
+    expect(m, "Y", "float[3,5]", 0);
+
+    /* no axes: N might be 1, so the rank is not known */
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 3, x);
+    tb_node(m->graph, "Squeeze", "sq", "X", NULL, "Y");
+    expect(m, "Y", "float[...]", 0);
+
+    m = tb_model(13);
+    int64_t c[] = {1, 3, 1, 5};
+    tb_input(m->graph, "X", T_FLOAT, 4, c);
+    tb_node(m->graph, "Squeeze", "sq", "X", NULL, "Y");
+    expect(m, "Y", "float[3,5]", 0);
+
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 3, x);
+    tb_int64s(m->graph, "axes", 2, (int64_t[]){0, -1});
+    tb_node(m->graph, "Unsqueeze", "un", "X", "axes", "Y");
+    expect(m, "Y", "float[1,1,N,1,1]", 0);
+
+    m = tb_model(1);
+    tb_input(m->graph, "X", T_FLOAT, 3, x);
+    tb_attr_ints(tb_node(m->graph, "Unsqueeze", "un", "X", NULL, "Y"), "axes", 2, (int64_t[]){4, 1});
+    expect(m, "Y", "float[1,1,N,1,1]", 0);
+}
+
+static void squeeze_unsqueeze_errors(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t x[] = {2, 3};
+    tb_input(m->graph, "X", T_FLOAT, 2, x);
+    tb_int64s(m->graph, "axes", 1, (int64_t[]){1});
+    tb_node(m->graph, "Squeeze", "sq", "X", "axes", "Y");
+    expect_error(m, "Y", "float[2]", "not 1");
+
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 2, x);
+    tb_int64s(m->graph, "axes", 2, (int64_t[]){1, 1});
+    tb_node(m->graph, "Unsqueeze", "un", "X", "axes", "Y");
+    expect_error(m, "Y", "float[...]", "repeated");
+
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 2, x);
+    tb_int64s(m->graph, "axes", 1, (int64_t[]){3});
+    tb_node(m->graph, "Unsqueeze", "un", "X", "axes", "Y");
+    expect_error(m, "Y", "float[...]", "out of range");
+}
+
+static void flatten(void **state)
+{
+    (void)state;
+    int64_t x[] = {-1, 3, 4};
+    Onnx__ModelProto *m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 3, x);
+    tb_node(m->graph, "Flatten", "f", "X", NULL, "Y");
+    expect(m, "Y", "float[N,12]", 0);
+
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 3, x);
+    tb_attr_int(tb_node(m->graph, "Flatten", "f", "X", NULL, "Y"), "axis", -1);
+    expect(m, "Y", "float[3*N,4]", 0);
+
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 3, x);
+    tb_attr_int(tb_node(m->graph, "Flatten", "f", "X", NULL, "Y"), "axis", 3);
+    expect(m, "Y", "float[12*N,1]", 0);
+
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 3, x);
+    tb_attr_int(tb_node(m->graph, "Flatten", "f", "X", NULL, "Y"), "axis", 4);
+    expect_error(m, "Y", "float[?,?]", "out of range");
+}
+
+/* ---- Cast, CastLike, Identity, Constant, ConstantOfShape ---- */
+
+static void cast_keeps_values(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t x[] = {-1, 3};
+    tb_input(m->graph, "X", T_FLOAT, 2, x);
+    tb_node(m->graph, "Shape", "shape", "X", NULL, "s");
+    tb_attr_int(tb_node(m->graph, "Cast", "cast", "s", NULL, "s32"), "to", T_INT32);
+    tb_node(m->graph, "Identity", "id", "s32", NULL, "s2");
+    tb_attr_int(tb_node(m->graph, "Cast", "back", "s2", NULL, "s64"), "to", T_INT64);
+    tb_node(m->graph, "ConstantOfShape", "fill", "s64", NULL, "Y");
+    expect(m, "Y", "float[N,3]", 0);
+
+    /* floats holding integers become integers; CastLike takes the type of its second input */
+    m = tb_model(15);
+    floats(m->graph, "f", 2, (const float[]){4.0f, 2.0f});
+    tb_int64s(m->graph, "like", 1, (int64_t[]){0});
+    tb_node(m->graph, "CastLike", "cast", "f", "like", "i");
+    tb_node(m->graph, "ConstantOfShape", "fill", "i", NULL, "Y");
+    expect(m, "Y", "float[4,2]", 0);
+
+    /* opset 1: `to` names the type */
+    m = tb_model(1);
+    tb_input(m->graph, "X", T_FLOAT, 2, x);
+    tb_attr_string(tb_node(m->graph, "Cast", "cast", "X", NULL, "Y"), "to", "DOUBLE");
+    expect(m, "Y", "double[N,3]", 0);
+
+    /* a non-integral float gives no value: that dim is not known */
+    m = tb_model(13);
+    floats(m->graph, "f", 2, (const float[]){4.5f, 2.0f});
+    tb_attr_int(tb_node(m->graph, "Cast", "cast", "f", NULL, "i"), "to", T_INT64);
+    tb_node(m->graph, "ConstantOfShape", "fill", "i", NULL, "Y");
+    expect(m, "Y", "float[?,2]", 0);
+}
+
+static void constants(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    tb_attr_ints(tb_node(m->graph, "Constant", "k", NULL, NULL, "c"), "value_ints", 3, (int64_t[]){2, 3, 4});
+    tb_node(m->graph, "ConstantOfShape", "fill", "c", NULL, "Y");
+    expect(m, "Y", "float[2,3,4]", 0);
+
+    m = tb_model(13);
+    tb_attr_int(tb_node(m->graph, "Constant", "k", NULL, NULL, "c"), "value_int", 7);
+    expect(m, "c", "int64[]", 0);
+
+    m = tb_model(13);
+    tb_attr_float(tb_node(m->graph, "Constant", "k", NULL, NULL, "c"), "value_float", 0.5f);
+    expect(m, "c", "float[]", 0);
+
+    m = tb_model(13);
+    tb_attr_string(tb_node(m->graph, "Constant", "k", NULL, NULL, "c"), "value_string", "hello");
+    expect(m, "c", "string[]", 0);
+
+    /* the value's type is the output's; its value fills the data */
+    m = tb_model(13);
+    tb_int64s(m->graph, "shape", 2, (int64_t[]){2, 3});
+    attr_int_tensor(tb_node(m->graph, "ConstantOfShape", "fill", "shape", NULL, "Y"), "value", T_INT32, 7);
+    expect(m, "Y", "int32[2,3]", 0);
+
+    m = tb_model(13);
+    tb_int64s(m->graph, "shape", 1, (int64_t[]){2});
+    attr_int_tensor(tb_node(m->graph, "ConstantOfShape", "fill", "shape", NULL, "s"), "value", T_INT64, 5);
+    tb_node(m->graph, "ConstantOfShape", "fill2", "s", NULL, "Y");
+    expect(m, "Y", "float[5,5]", 0);
+
+    /* Constant's value tensor */
+    m = tb_model(13);
+    attr_int_tensor(tb_node(m->graph, "Constant", "k", NULL, NULL, "c"), "value", T_INT64, 9);
+    tb_node(m->graph, "ConstantOfShape", "fill", "c", NULL, "Y");
+    expect(m, "Y", "float[9]", 0);
+
+    /* a negative dim cannot be a shape */
+    m = tb_model(13);
+    tb_int64s(m->graph, "shape", 2, (int64_t[]){2, -3});
+    tb_node(m->graph, "ConstantOfShape", "fill", "shape", NULL, "Y");
+    expect_error(m, "Y", "float[2,?]", "negative");
+}
+
+/* ---- Range ---- */
+
+static void range(void **state)
+{
+    (void)state;
+    /* floats: ceil((10 - 1) / 2) = 5 */
+    Onnx__ModelProto *m = tb_model(11);
+    float_scalar(m->graph, "a", 1.0f);
+    float_scalar(m->graph, "b", 10.0f);
+    float_scalar(m->graph, "d", 2.0f);
+    tb_node_n(m->graph, "Range", "range", IN("a", "b", "d"), OUT("Y"));
+    expect(m, "Y", "float[5]", 0);
+
+    /* ints, negative delta: the values are [10, 7, 4], a shape */
+    m = tb_model(11);
+    int64_scalar(m->graph, "a", 10);
+    int64_scalar(m->graph, "b", 1);
+    int64_scalar(m->graph, "d", -3);
+    tb_node_n(m->graph, "Range", "range", IN("a", "b", "d"), OUT("r"));
+    tb_node(m->graph, "ConstantOfShape", "fill", "r", NULL, "Y");
+    expect(m, "Y", "float[10,7,4]", 0);
+
+    m = tb_model(11);
+    int64_scalar(m->graph, "a", 0);
+    int64_scalar(m->graph, "b", 4);
+    int64_scalar(m->graph, "d", 0);
+    tb_node_n(m->graph, "Range", "range", IN("a", "b", "d"), OUT("Y"));
+    expect_error(m, "Y", "int64[?]", "delta");
+}
+
+/* ---- Expand, Tile ---- */
+
+static void expand(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t x[] = {-1, 1};
+    tb_input(m->graph, "X", T_FLOAT, 2, x);
+    tb_int64s(m->graph, "shape", 3, (int64_t[]){2, 1, 6});
+    tb_node(m->graph, "Expand", "e", "X", "shape", "Y");
+    expect(m, "Y", "float[2,N,6]", 0);
+
+    /* the target from a Shape: symbolic */
+    m = tb_model(13);
+    int64_t s[] = {3, 1}, big[] = {-1, 5};
+    tb_input(m->graph, "X", T_FLOAT, 2, s);
+    tb_input(m->graph, "B", T_FLOAT, 2, big);
+    tb_node(m->graph, "Shape", "shape", "B", NULL, "t");
+    tb_node(m->graph, "Expand", "e", "X", "t", "Y");
+    expect(m, "Y", "float[3,5]", 0);
+
+    m = tb_model(13);
+    int64_t three[] = {3};
+    tb_input(m->graph, "X", T_FLOAT, 1, three);
+    tb_int64s(m->graph, "shape", 2, (int64_t[]){2, 4});
+    tb_node(m->graph, "Expand", "e", "X", "shape", "Y");
+    expect_error(m, "Y", "float[2,3]", "broadcast");
+}
+
+static void tile(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t x[] = {-1, 2};
+    tb_input(m->graph, "X", T_FLOAT, 2, x);
+    tb_int64s(m->graph, "repeats", 2, (int64_t[]){2, 3});
+    tb_node(m->graph, "Tile", "t", "X", "repeats", "Y");
+    expect(m, "Y", "float[2*N,6]", 0);
+
+    /* values tiled: [2,3] twice is [2,3,2,3] */
+    m = tb_model(13);
+    tb_int64s(m->graph, "v", 2, (int64_t[]){2, 3});
+    tb_int64s(m->graph, "repeats", 1, (int64_t[]){2});
+    tb_node(m->graph, "Tile", "t", "v", "repeats", "s");
+    tb_node(m->graph, "ConstantOfShape", "fill", "s", NULL, "Y");
+    expect(m, "Y", "float[2,3,2,3]", 0);
+
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 2, x);
+    tb_int64s(m->graph, "repeats", 1, (int64_t[]){2});
+    tb_node(m->graph, "Tile", "t", "X", "repeats", "Y");
+    expect_error(m, "Y", "float[?,?]", "repeats");
+}
+
+/* ---- Transpose ---- */
+
+static void transpose(void **state)
+{
+    (void)state;
+    int64_t x[] = {-1, 3, 4};
+    Onnx__ModelProto *m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 3, x);
+    tb_attr_ints(tb_node(m->graph, "Transpose", "t", "X", NULL, "Y"), "perm", 3, (int64_t[]){2, 0, 1});
+    expect(m, "Y", "float[4,N,3]", 0);
+
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 3, x);
+    tb_node(m->graph, "Transpose", "t", "X", NULL, "Y");
+    expect(m, "Y", "float[4,3,N]", 0);
+
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 3, x);
+    tb_attr_ints(tb_node(m->graph, "Transpose", "t", "X", NULL, "Y"), "perm", 3, (int64_t[]){0, 0, 1});
+    expect_error(m, "Y", "float[?,?,?]", "permutation");
+}
+
+/* ---- Gather ---- */
+
+static void gather(void **state)
+{
+    (void)state;
+    int64_t x[] = {-1, 5, 6}, idx[] = {2, 3};
+    Onnx__ModelProto *m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 3, x);
+    tb_input(m->graph, "I", T_INT64, 2, idx);
+    tb_attr_int(tb_node(m->graph, "Gather", "g", "X", "I", "Y"), "axis", 1);
+    expect(m, "Y", "float[N,2,3,6]", 0);
+
+    /* negative indices into a Shape's values: [6, N] */
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 3, x);
+    tb_int64s(m->graph, "I", 2, (int64_t[]){-1, 0});
+    tb_node(m->graph, "Shape", "shape", "X", NULL, "s");
+    tb_node(m->graph, "Gather", "g", "s", "I", "t");
+    tb_node(m->graph, "ConstantOfShape", "fill", "t", NULL, "Y");
+    expect(m, "Y", "float[6,N]", 0);
+
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 3, x);
+    tb_int64s(m->graph, "I", 1, (int64_t[]){5});
+    tb_attr_int(tb_node(m->graph, "Gather", "g", "X", "I", "Y"), "axis", 1);
+    expect_error(m, "Y", "float[N,1,6]", "index 5");
+}
+
+/* ---- Where ---- */
+
+static void where(void **state)
+{
+    (void)state;
+    int64_t c[] = {-1, 1}, x[] = {1, 4}, y[] = {1};
+    Onnx__ModelProto *m = tb_model(16);
+    tb_input(m->graph, "C", T_BOOL, 2, c);
+    tb_input(m->graph, "X", T_FLOAT, 2, x);
+    tb_input(m->graph, "Y", T_FLOAT, 1, y);
+    tb_node_n(m->graph, "Where", "w", IN("C", "X", "Y"), OUT("Z"));
+    expect(m, "Z", "float[N,4]", 0);
+
+    /* values: choose from two shapes by a constant condition */
+    m = tb_model(16);
+    uint8_t cond[] = {1, 0};
+    int64_t two[] = {2};
+    tb_initializer(m->graph, "C", T_BOOL, 1, two, cond, sizeof cond);
+    tb_int64s(m->graph, "A", 2, (int64_t[]){7, 8});
+    tb_int64s(m->graph, "B", 2, (int64_t[]){5, 6});
+    tb_node_n(m->graph, "Where", "w", IN("C", "A", "B"), OUT("s"));
+    tb_node(m->graph, "ConstantOfShape", "fill", "s", NULL, "Z");
+    expect(m, "Z", "float[7,6]", 0);
+
+    m = tb_model(16);
+    int64_t a[] = {3}, b[] = {4};
+    tb_input(m->graph, "C", T_BOOL, 1, a);
+    tb_input(m->graph, "X", T_FLOAT, 1, a);
+    tb_input(m->graph, "Y", T_FLOAT, 1, b);
+    tb_node_n(m->graph, "Where", "w", IN("C", "X", "Y"), OUT("Z"));
+    expect_error(m, "Z", "float[3]", "broadcast");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pipeline_smoke),
+        cmocka_unit_test(reshape_flatten_idiom),
+        cmocka_unit_test(reshape_symbolic_and_copy),
+        cmocka_unit_test(reshape_errors),
+        cmocka_unit_test(shape_and_size),
+        cmocka_unit_test(concat_symbolic),
+        cmocka_unit_test(concat_errors),
+        cmocka_unit_test(slice_symbolic),
+        cmocka_unit_test(slice_data),
+        cmocka_unit_test(slice_errors),
+        cmocka_unit_test(squeeze_unsqueeze),
+        cmocka_unit_test(squeeze_unsqueeze_errors),
+        cmocka_unit_test(flatten),
+        cmocka_unit_test(cast_keeps_values),
+        cmocka_unit_test(constants),
+        cmocka_unit_test(range),
+        cmocka_unit_test(expand),
+        cmocka_unit_test(tile),
+        cmocka_unit_test(transpose),
+        cmocka_unit_test(gather),
+        cmocka_unit_test(where),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
