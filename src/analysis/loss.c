@@ -226,6 +226,11 @@ static const char *framework_shape(analysis *a, const ol_type *t, bool keras)
 }
 
 /* "from Gemm '/fc/Gemm' (fc.weight [5,16]: 5 classes)" */
+static bool is_regression(const loss *l)
+{
+    return l->kind == OL_LOSS_MSE || l->kind == OL_LOSS_L1;
+}
+
 static const char *logits_note(analysis *a, const loss *l)
 {
     const ol_node *head = head_of(l->logits);
@@ -254,9 +259,12 @@ static const char *logits_note(analysis *a, const loss *l)
         classes = transposed ? wt->shape.dims[0] : wt->shape.dims[wt->shape.rank - 1];
     }
     if (classes.kind == OL_DIM_VALUE)
-        return ol_finding_printf(a->m, "from %s '%s' (%s %s: %lld classes)%s", head->op_type,
+        return ol_finding_printf(a->m, "from %s '%s' (%s %s: %lld %s)%s", head->op_type,
                                  name_text(a, ol_node_display_name(head, idx, sizeof idx)), name_text(a, w->name),
-                                 type_text(a, wt) + strcspn(type_text(a, wt), "["), (long long)classes.value, act);
+                                 type_text(a, wt) + strcspn(type_text(a, wt), "["), (long long)classes.value,
+                                 is_regression(l) ? (classes.value == 1 ? "output" : "outputs")
+                                                  : (classes.value == 1 ? "class" : "classes"),
+                                 act);
     return ol_finding_printf(a->m, "from %s '%s' (%s %s)%s", head->op_type,
                              name_text(a, ol_node_display_name(head, idx, sizeof idx)), name_text(a, w->name),
                              type_text(a, wt) + strcspn(type_text(a, wt), "["), act);
@@ -291,10 +299,11 @@ static ol_finding *report(analysis *a, loss *l, const char *rule, const char *fm
     if (!f)
         return NULL;
     l->fired = true;
-    ol_finding_value_add(f, "logits", l->logits, &l->logits_type, logits_note(a, l));
+    ol_finding_value_add(f, is_regression(l) ? "prediction" : "logits", l->logits, &l->logits_type,
+                         logits_note(a, l));
     if (l->labels_name) {
         const char *note = l->labels ? (l->labels->flags & OL_VALUE_INPUT ? "graph input" : NULL) : "declared with --labels";
-        ol_finding_value_add(f, "labels", l->labels, &l->labels_type, note);
+        ol_finding_value_add(f, is_regression(l) ? "target" : "labels", l->labels, &l->labels_type, note);
         f->values[f->n_values - 1].name = l->labels_name;
     }
     if (l->weight)
@@ -616,6 +625,9 @@ static void check_dtype(analysis *a, loss *l, bool want_int)
 static void check_activation(analysis *a, loss *l)
 {
     activation act = activation_of(l->logits);
+    /* "Raw scores" only when a layer is seen making them: a graph input or a
+     * value of unknown origin may well hold probabilities already. */
+    bool from_layer = head_of(l->logits) != NULL && act == ACT_RAW;
     bool wants_raw = l->kind == OL_LOSS_CROSS_ENTROPY || l->kind == OL_LOSS_BCE_WITH_LOGITS ||
                      ((l->kind == OL_LOSS_SPARSE_CATEGORICAL || l->kind == OL_LOSS_CATEGORICAL) && l->from_logits);
     bool wants_probabilities = l->kind == OL_LOSS_BCE ||
@@ -648,7 +660,7 @@ static void check_activation(analysis *a, loss *l)
                 f->fix = ol_finding_printf(a->m, "apply the sigmoid once: drop the final activation from forward() and "
                                                  "use BCEWithLogitsLoss");
         }
-    } else if (wants_probabilities && act == ACT_RAW && !(l->pattern && l->kind != OL_LOSS_BCE)) {
+    } else if (wants_probabilities && act == ACT_RAW && from_layer && !(l->pattern && l->kind != OL_LOSS_BCE)) {
         f = report(a, l, "logits-as-probabilities",
                    "%s expects probabilities in (0,1), but its input comes straight from %s (unbounded scores)",
                    loss_name, head_of(l->logits) ? head_of(l->logits)->op_type : "a layer");
@@ -662,7 +674,7 @@ static void check_activation(analysis *a, loss *l)
                                                             : "use F.binary_cross_entropy_with_logits on the raw "
                                                               "scores, or apply torch.sigmoid first");
         }
-    } else if (l->kind == OL_LOSS_NLL && act != ACT_LOG_SOFTMAX) {
+    } else if (l->kind == OL_LOSS_NLL && (act == ACT_SOFTMAX || (act == ACT_RAW && from_layer))) {
         f = report(a, l, "logits-as-probabilities",
                    "%s expects log-probabilities, but its input %s", loss_name,
                    act == ACT_SOFTMAX ? "is Softmax probabilities (the log is missing)"
@@ -705,8 +717,10 @@ static void check_ignore_index(analysis *a, loss *l)
     ol_dim c = ol_dim_resolve(a->exprs, l->logits_type.shape.dims[1]);
     if (c.kind == OL_DIM_VALUE && l->ignore_index >= c.value)
         return;
-    ol_finding *f = report(a, l, "ignore-index", "ignore_index=%lld is a real class (the logits %s have classes 0..%s-1)",
-                           (long long)l->ignore_index, type_text(a, &l->logits_type), dim_text(a, c));
+    ol_finding *f = report(a, l, "ignore-index", "ignore_index=%lld is a real class (the logits %s have classes 0..%s)",
+                           (long long)l->ignore_index, type_text(a, &l->logits_type),
+                           c.kind == OL_DIM_VALUE ? ol_finding_printf(a->m, "%lld", (long long)c.value - 1)
+                                                  : ol_finding_printf(a->m, "%s-1", dim_text(a, c)));
     if (f)
         f->fix = ol_finding_printf(a->m, "use a value outside [0, C) such as -100 (PyTorch's default), unless class "
                                          "%lld really must never be learned",
@@ -920,6 +934,13 @@ static void loss_pattern(analysis *a, const ol_value *out)
     grow(&l, &s, out, 0);
     if (s.overflow || s.n_labels != 1 || s.n_boundary != 1)
         return;
+    /* Labels feed only the loss, and the prediction does not come from them
+     * (a log-softmax written out of Exp/ReduceSum/Log reads its one input on
+     * both sides: it is no loss). */
+    for (size_t i = 0; i < s.labels[0]->n_consumers; i++) {
+        if (!in_region(&l, s.labels[0]->consumers[i]))
+            return;
+    }
     bool has_log = region_has(&l, "Log") || region_has(&l, "Softplus");
     bool has_exp = region_has(&l, "Exp");
     bool has_abs = region_has(&l, "Abs");

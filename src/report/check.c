@@ -119,7 +119,7 @@ static void text_finding(ol_out *out, const onnxlint_model *m, const ol_finding 
                 dims[k] = ol_dim_resolve((ol_exprs *)&m->exprs, t.shape.dims[k]);
             t.shape.dims = dims;
         }
-        ol_out_printf(out, "  %-7s ", v->role);
+        ol_out_printf(out, "  %-10s ", v->role);
         if (v->name) {
             ol_out_bytes(out, "'", 1);
             ol_out_name(out, v->name);
@@ -133,17 +133,17 @@ static void text_finding(ol_out *out, const onnxlint_model *m, const ol_finding 
         ol_out_bytes(out, "\n", 1);
     }
     if (f->why) {
-        ol_out_printf(out, "  %-7s ", "why");
+        ol_out_printf(out, "  %-10s ", "why");
         ol_out_name(out, f->why);
         ol_out_bytes(out, "\n", 1);
     }
     if (f->fix) {
-        ol_out_printf(out, "  %-7s ", "fix");
+        ol_out_printf(out, "  %-10s ", "fix");
         ol_out_name(out, f->fix);
         ol_out_bytes(out, "\n", 1);
     }
     if (f->evidence) {
-        ol_out_printf(out, "  %-7s ", "runs");
+        ol_out_printf(out, "  %-10s ", "runs");
         ol_out_name(out, f->evidence);
         ol_out_bytes(out, "\n", 1);
     }

@@ -45,4 +45,21 @@ expect_contains "$out" "fc.weight [5,16]: 5 classes" "class count traced to the 
 expect_contains "$out" "F.one_hot(y, 5).float()" "class count fix"
 out=$("$ONNXLINT" check models/infer_classifier.onnx --loss categorical_crossentropy --labels labels:int64[N])
 expect_contains "$out" "must have the same shape, received ((N, 10) vs (N,))" "Keras error text"
+# Golden reports: the JSON contract and the text layout, byte for byte.
+for m in seed_class_count seed_int_labels_bce seq_ce_class_axis cls_batch_fold seed_double_softmax; do
+    diff -u "tests/e2e/golden/check_$m.json" <("$ONNXLINT" check --fail-on never --format json "models/$m.onnx")
+    expect_eq $? 0 "golden check_$m.json"
+done
+diff -u tests/e2e/golden/check_text.txt <("$ONNXLINT" check --fail-on never models/seed_class_count.onnx \
+    models/reg_mse_broadcast.onnx models/cls_ce_ignore_index.onnx)
+expect_eq $? 0 "golden check_text.txt"
+# Colour only on a terminal, and never with NO_COLOR.
+out=$("$ONNXLINT" check models/seed_class_count.onnx)
+case "$out" in *$'\033'*) bad "colour codes in piped output" ;; *) ok ;; esac
+if command -v script >/dev/null; then
+    tty_out=$(script -qec "$ONNXLINT check models/seed_class_count.onnx" /dev/null)
+    case "$tty_out" in *$'\033[1;31m'*) ok ;; *) bad "no colour on a terminal" ;; esac
+    tty_out=$(NO_COLOR=1 script -qec "$ONNXLINT check models/seed_class_count.onnx" /dev/null)
+    case "$tty_out" in *$'\033'*) bad "colour despite NO_COLOR" ;; *) ok ;; esac
+fi
 finish
