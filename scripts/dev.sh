@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 packages=(
     build-essential cmake pkg-config clang
     protobuf-c-compiler libprotobuf-c-dev
-    libjansson-dev libcmocka-dev
+    libjansson-dev libcmocka-dev libopenblas-dev
     libonnx-testdata
 )
 

@@ -127,6 +127,7 @@ typedef struct ol_value {
     struct ol_value *outer; /* OL_VALUE_OUTER: the enclosing scope's value */
     ol_type inferred;       /* set by inference; kind NONE until then */
     ol_data *data;          /* propagated values, NULL when unknown */
+    struct ol_rvalue *runtime; /* the value in the current evaluator run */
 } ol_value;
 
 struct ol_node {

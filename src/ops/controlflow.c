@@ -676,9 +676,9 @@ static void infer_Scan(ol_ctx *ctx)
 }
 
 static const ol_op_entry controlflow_ops[] = {
-    {"", "If", infer_If},
-    {"", "Loop", infer_Loop},
-    {"", "Scan", infer_Scan},
+    {"", "If", infer_If, NULL},
+    {"", "Loop", infer_Loop, NULL},
+    {"", "Scan", infer_Scan, NULL},
 };
 
 OL_FAMILY_DEFINE(controlflow, controlflow_ops);

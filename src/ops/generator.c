@@ -359,18 +359,18 @@ static void infer_STFT(ol_ctx *ctx)
 }
 
 static const ol_op_entry generator_ops[] = {
-    {"", "Bernoulli", infer_Bernoulli},
-    {"", "BlackmanWindow", infer_BlackmanWindow},
-    {"", "DFT", infer_DFT},
-    {"", "HammingWindow", infer_HammingWindow},
-    {"", "HannWindow", infer_HannWindow},
-    {"", "MelWeightMatrix", infer_MelWeightMatrix},
-    {"", "Multinomial", infer_Multinomial},
-    {"", "RandomNormal", infer_RandomNormal},
-    {"", "RandomNormalLike", infer_RandomNormalLike},
-    {"", "RandomUniform", infer_RandomUniform},
-    {"", "RandomUniformLike", infer_RandomUniformLike},
-    {"", "STFT", infer_STFT},
+    {"", "Bernoulli", infer_Bernoulli, NULL},
+    {"", "BlackmanWindow", infer_BlackmanWindow, NULL},
+    {"", "DFT", infer_DFT, NULL},
+    {"", "HammingWindow", infer_HammingWindow, NULL},
+    {"", "HannWindow", infer_HannWindow, NULL},
+    {"", "MelWeightMatrix", infer_MelWeightMatrix, NULL},
+    {"", "Multinomial", infer_Multinomial, NULL},
+    {"", "RandomNormal", infer_RandomNormal, NULL},
+    {"", "RandomNormalLike", infer_RandomNormalLike, NULL},
+    {"", "RandomUniform", infer_RandomUniform, NULL},
+    {"", "RandomUniformLike", infer_RandomUniformLike, NULL},
+    {"", "STFT", infer_STFT, NULL},
 };
 
 OL_FAMILY_DEFINE(generator, generator_ops);

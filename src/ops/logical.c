@@ -387,22 +387,22 @@ static void infer_IsNaN(ol_ctx *ctx)
 }
 
 static const ol_op_entry logical_ops[] = {
-    {"", "And", infer_And},
-    {"", "BitShift", infer_BitShift},
-    {"", "BitwiseAnd", infer_BitwiseAnd},
-    {"", "BitwiseNot", infer_BitwiseNot},
-    {"", "BitwiseOr", infer_BitwiseOr},
-    {"", "BitwiseXor", infer_BitwiseXor},
-    {"", "Equal", infer_Equal},
-    {"", "Greater", infer_Greater},
-    {"", "GreaterOrEqual", infer_GreaterOrEqual},
-    {"", "IsInf", infer_IsInf},
-    {"", "IsNaN", infer_IsNaN},
-    {"", "Less", infer_Less},
-    {"", "LessOrEqual", infer_LessOrEqual},
-    {"", "Not", infer_Not},
-    {"", "Or", infer_Or},
-    {"", "Xor", infer_Xor},
+    {"", "And", infer_And, NULL},
+    {"", "BitShift", infer_BitShift, NULL},
+    {"", "BitwiseAnd", infer_BitwiseAnd, NULL},
+    {"", "BitwiseNot", infer_BitwiseNot, NULL},
+    {"", "BitwiseOr", infer_BitwiseOr, NULL},
+    {"", "BitwiseXor", infer_BitwiseXor, NULL},
+    {"", "Equal", infer_Equal, NULL},
+    {"", "Greater", infer_Greater, NULL},
+    {"", "GreaterOrEqual", infer_GreaterOrEqual, NULL},
+    {"", "IsInf", infer_IsInf, NULL},
+    {"", "IsNaN", infer_IsNaN, NULL},
+    {"", "Less", infer_Less, NULL},
+    {"", "LessOrEqual", infer_LessOrEqual, NULL},
+    {"", "Not", infer_Not, NULL},
+    {"", "Or", infer_Or, NULL},
+    {"", "Xor", infer_Xor, NULL},
 };
 
 OL_FAMILY_DEFINE(logical, logical_ops);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "eval/kernels.h"
 #include "ops/common.h"
 #include "ops/families.h"
 
@@ -1223,67 +1224,97 @@ static void infer_NegativeLogLikelihoodLoss(ol_ctx *ctx)
     infer_loss(ctx, "input", "target", "weight");
 }
 
+/* ---------------------------------------------------------------------- */
+/* kernels                                                                 */
+/* ---------------------------------------------------------------------- */
+
+static double add_f(double a, double b)
+{
+    return a + b;
+}
+
+static int64_t add_i(int64_t a, int64_t b)
+{
+    return (int64_t)((uint64_t)a + (uint64_t)b); /* wraps like the runtimes */
+}
+
+static bool kernel_Add(ol_kctx *k)
+{
+    return ol_k_binary(k, add_f, add_i, 0);
+}
+
+static double relu_f(double x, const void *ctx)
+{
+    (void)ctx;
+    return x < 0 ? 0 : x; /* NaN stays NaN */
+}
+
+static bool kernel_Relu(ol_kctx *k)
+{
+    return ol_k_unary(k, relu_f, NULL, 0);
+}
+
 static const ol_op_entry math_ops[] = {
-    {"", "Abs", infer_Abs},
-    {"", "Acos", infer_unary},
-    {"", "Acosh", infer_unary},
-    {"", "Add", infer_Add},
-    {"", "Asin", infer_unary},
-    {"", "Asinh", infer_unary},
-    {"", "Atan", infer_unary},
-    {"", "Atanh", infer_unary},
-    {"", "Ceil", infer_Ceil},
-    {"", "Celu", infer_unary},
-    {"", "Clip", infer_Clip},
-    {"", "Cos", infer_unary},
-    {"", "Cosh", infer_unary},
-    {"", "CumSum", infer_CumSum},
-    {"", "Det", infer_Det},
-    {"", "Div", infer_Div},
-    {"", "Einsum", infer_Einsum},
-    {"", "Elu", infer_unary},
-    {"", "Erf", infer_unary},
-    {"", "Exp", infer_unary},
-    {"", "Floor", infer_Floor},
-    {"", "Gelu", infer_unary},
-    {"", "Gemm", infer_Gemm},
-    {"", "HardSigmoid", infer_unary},
-    {"", "HardSwish", infer_unary},
-    {"", "Hardmax", infer_softmax_like},
-    {"", "LeakyRelu", infer_unary},
-    {"", "Log", infer_unary},
-    {"", "LogSoftmax", infer_softmax_like},
-    {"", "MatMul", infer_MatMul},
-    {"", "Max", infer_Max},
-    {"", "Mean", infer_Mean},
-    {"", "Min", infer_Min},
-    {"", "Mish", infer_unary},
-    {"", "Mod", infer_Mod},
-    {"", "Mul", infer_Mul},
-    {"", "Neg", infer_Neg},
-    {"", "NegativeLogLikelihoodLoss", infer_NegativeLogLikelihoodLoss},
-    {"", "PRelu", infer_PRelu},
-    {"", "Pow", infer_Pow},
-    {"", "Reciprocal", infer_unary},
-    {"", "Relu", infer_unary},
-    {"", "Round", infer_Round},
-    {"", "Selu", infer_unary},
-    {"", "Shrink", infer_unary},
-    {"", "Sigmoid", infer_unary},
-    {"", "Sign", infer_unary},
-    {"", "Sin", infer_unary},
-    {"", "Sinh", infer_unary},
-    {"", "Softmax", infer_softmax_like},
-    {"", "SoftmaxCrossEntropyLoss", infer_SoftmaxCrossEntropyLoss},
-    {"", "Softplus", infer_unary},
-    {"", "Softsign", infer_unary},
-    {"", "Sqrt", infer_unary},
-    {"", "Sub", infer_Sub},
-    {"", "Sum", infer_Sum},
-    {"", "Tan", infer_unary},
-    {"", "Tanh", infer_unary},
-    {"", "ThresholdedRelu", infer_unary},
-    {"", "TopK", infer_TopK},
+    {"", "Abs", infer_Abs, NULL},
+    {"", "Acos", infer_unary, NULL},
+    {"", "Acosh", infer_unary, NULL},
+    {"", "Add", infer_Add, kernel_Add},
+    {"", "Asin", infer_unary, NULL},
+    {"", "Asinh", infer_unary, NULL},
+    {"", "Atan", infer_unary, NULL},
+    {"", "Atanh", infer_unary, NULL},
+    {"", "Ceil", infer_Ceil, NULL},
+    {"", "Celu", infer_unary, NULL},
+    {"", "Clip", infer_Clip, NULL},
+    {"", "Cos", infer_unary, NULL},
+    {"", "Cosh", infer_unary, NULL},
+    {"", "CumSum", infer_CumSum, NULL},
+    {"", "Det", infer_Det, NULL},
+    {"", "Div", infer_Div, NULL},
+    {"", "Einsum", infer_Einsum, NULL},
+    {"", "Elu", infer_unary, NULL},
+    {"", "Erf", infer_unary, NULL},
+    {"", "Exp", infer_unary, NULL},
+    {"", "Floor", infer_Floor, NULL},
+    {"", "Gelu", infer_unary, NULL},
+    {"", "Gemm", infer_Gemm, NULL},
+    {"", "HardSigmoid", infer_unary, NULL},
+    {"", "HardSwish", infer_unary, NULL},
+    {"", "Hardmax", infer_softmax_like, NULL},
+    {"", "LeakyRelu", infer_unary, NULL},
+    {"", "Log", infer_unary, NULL},
+    {"", "LogSoftmax", infer_softmax_like, NULL},
+    {"", "MatMul", infer_MatMul, NULL},
+    {"", "Max", infer_Max, NULL},
+    {"", "Mean", infer_Mean, NULL},
+    {"", "Min", infer_Min, NULL},
+    {"", "Mish", infer_unary, NULL},
+    {"", "Mod", infer_Mod, NULL},
+    {"", "Mul", infer_Mul, NULL},
+    {"", "Neg", infer_Neg, NULL},
+    {"", "NegativeLogLikelihoodLoss", infer_NegativeLogLikelihoodLoss, NULL},
+    {"", "PRelu", infer_PRelu, NULL},
+    {"", "Pow", infer_Pow, NULL},
+    {"", "Reciprocal", infer_unary, NULL},
+    {"", "Relu", infer_unary, kernel_Relu},
+    {"", "Round", infer_Round, NULL},
+    {"", "Selu", infer_unary, NULL},
+    {"", "Shrink", infer_unary, NULL},
+    {"", "Sigmoid", infer_unary, NULL},
+    {"", "Sign", infer_unary, NULL},
+    {"", "Sin", infer_unary, NULL},
+    {"", "Sinh", infer_unary, NULL},
+    {"", "Softmax", infer_softmax_like, NULL},
+    {"", "SoftmaxCrossEntropyLoss", infer_SoftmaxCrossEntropyLoss, NULL},
+    {"", "Softplus", infer_unary, NULL},
+    {"", "Softsign", infer_unary, NULL},
+    {"", "Sqrt", infer_unary, NULL},
+    {"", "Sub", infer_Sub, NULL},
+    {"", "Sum", infer_Sum, NULL},
+    {"", "Tan", infer_unary, NULL},
+    {"", "Tanh", infer_unary, NULL},
+    {"", "ThresholdedRelu", infer_unary, NULL},
+    {"", "TopK", infer_TopK, NULL},
 };
 
 OL_FAMILY_DEFINE(math, math_ops);

@@ -73,6 +73,9 @@ typedef struct ol_formal {
 
 typedef struct ol_ctx ol_ctx;
 typedef void (*ol_infer_fn)(ol_ctx *ctx);
+/* A numeric kernel (src/eval/eval.h): false when the node cannot run. */
+struct ol_kctx;
+typedef bool (*ol_kernel_fn)(struct ol_kctx *k);
 
 typedef struct ol_schema {
     const char *domain; /* "" for ai.onnx */
@@ -100,6 +103,7 @@ typedef struct ol_op_entry {
     const char *domain;
     const char *name;
     ol_infer_fn infer;
+    ol_kernel_fn kernel; /* NULL: the evaluator cannot run this operator */
 } ol_op_entry;
 
 /* ---- what an inference function sees ---- */

@@ -236,13 +236,13 @@ static void infer_QLinearConv(ol_ctx *ctx)
 }
 
 static const ol_op_entry quantization_ops[] = {
-    {"", "ConvInteger", infer_ConvInteger},
-    {"", "DequantizeLinear", infer_DequantizeLinear},
-    {"", "DynamicQuantizeLinear", infer_DynamicQuantizeLinear},
-    {"", "MatMulInteger", infer_MatMulInteger},
-    {"", "QLinearConv", infer_QLinearConv},
-    {"", "QLinearMatMul", infer_QLinearMatMul},
-    {"", "QuantizeLinear", infer_QuantizeLinear},
+    {"", "ConvInteger", infer_ConvInteger, NULL},
+    {"", "DequantizeLinear", infer_DequantizeLinear, NULL},
+    {"", "DynamicQuantizeLinear", infer_DynamicQuantizeLinear, NULL},
+    {"", "MatMulInteger", infer_MatMulInteger, NULL},
+    {"", "QLinearConv", infer_QLinearConv, NULL},
+    {"", "QLinearMatMul", infer_QLinearMatMul, NULL},
+    {"", "QuantizeLinear", infer_QuantizeLinear, NULL},
 };
 
 OL_FAMILY_DEFINE(quantization, quantization_ops);

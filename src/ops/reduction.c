@@ -269,18 +269,18 @@ static void infer_ArgMin(ol_ctx *ctx)
 }
 
 static const ol_op_entry reduction_ops[] = {
-    {"", "ArgMax", infer_ArgMax},
-    {"", "ArgMin", infer_ArgMin},
-    {"", "ReduceL1", infer_ReduceL1},
-    {"", "ReduceL2", infer_ReduceL2},
-    {"", "ReduceLogSum", infer_ReduceLogSum},
-    {"", "ReduceLogSumExp", infer_ReduceLogSumExp},
-    {"", "ReduceMax", infer_ReduceMax},
-    {"", "ReduceMean", infer_ReduceMean},
-    {"", "ReduceMin", infer_ReduceMin},
-    {"", "ReduceProd", infer_ReduceProd},
-    {"", "ReduceSum", infer_ReduceSum},
-    {"", "ReduceSumSquare", infer_ReduceSumSquare},
+    {"", "ArgMax", infer_ArgMax, NULL},
+    {"", "ArgMin", infer_ArgMin, NULL},
+    {"", "ReduceL1", infer_ReduceL1, NULL},
+    {"", "ReduceL2", infer_ReduceL2, NULL},
+    {"", "ReduceLogSum", infer_ReduceLogSum, NULL},
+    {"", "ReduceLogSumExp", infer_ReduceLogSumExp, NULL},
+    {"", "ReduceMax", infer_ReduceMax, NULL},
+    {"", "ReduceMean", infer_ReduceMean, NULL},
+    {"", "ReduceMin", infer_ReduceMin, NULL},
+    {"", "ReduceProd", infer_ReduceProd, NULL},
+    {"", "ReduceSum", infer_ReduceSum, NULL},
+    {"", "ReduceSumSquare", infer_ReduceSumSquare, NULL},
 };
 
 OL_FAMILY_DEFINE(reduction, reduction_ops);

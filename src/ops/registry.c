@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ops/families.h"
+#include "eval/eval.h"
 #include "ops/op.h"
 
 #include "ops/schemas.inc"
@@ -62,15 +63,27 @@ static int cmp_entry(const void *key, const void *elem)
     return c ? c : strcmp(k->name, e->name);
 }
 
-ol_infer_fn ol_infer_find(const char *domain, const char *name)
+static const ol_op_entry *entry_find(const char *domain, const char *name)
 {
     if (strcmp(domain, "ai.onnx") == 0)
         domain = "";
-    ol_op_entry key = {domain, name, NULL};
+    ol_op_entry key = {domain, name, NULL, NULL};
     for (size_t f = 0; ol_families[f]; f++) {
         const ol_op_entry *e = bsearch(&key, ol_families[f]->entries, ol_families[f]->count, sizeof *e, cmp_entry);
         if (e)
-            return e->infer;
+            return e;
     }
     return NULL;
+}
+
+ol_kernel_fn ol_kernel_find(const char *domain, const char *name)
+{
+    const ol_op_entry *e = entry_find(domain, name);
+    return e ? e->kernel : NULL;
+}
+
+ol_infer_fn ol_infer_find(const char *domain, const char *name)
+{
+    const ol_op_entry *e = entry_find(domain, name);
+    return e ? e->infer : NULL;
 }

@@ -179,9 +179,9 @@ static void infer_RNN(ol_ctx *ctx)
 }
 
 static const ol_op_entry rnn_ops[] = {
-    {"", "GRU", infer_GRU},
-    {"", "LSTM", infer_LSTM},
-    {"", "RNN", infer_RNN},
+    {"", "GRU", infer_GRU, NULL},
+    {"", "LSTM", infer_LSTM, NULL},
+    {"", "RNN", infer_RNN, NULL},
 };
 
 OL_FAMILY_DEFINE(rnn, rnn_ops);

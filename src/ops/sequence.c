@@ -504,18 +504,18 @@ static void infer_OptionalHasElement(ol_ctx *ctx)
 }
 
 static const ol_op_entry sequence_ops[] = {
-    {"", "ConcatFromSequence", infer_ConcatFromSequence},
-    {"", "Optional", infer_Optional},
-    {"", "OptionalGetElement", infer_OptionalGetElement},
-    {"", "OptionalHasElement", infer_OptionalHasElement},
-    {"", "SequenceAt", infer_SequenceAt},
-    {"", "SequenceConstruct", infer_SequenceConstruct},
-    {"", "SequenceEmpty", infer_SequenceEmpty},
-    {"", "SequenceErase", infer_SequenceErase},
-    {"", "SequenceInsert", infer_SequenceInsert},
-    {"", "SequenceLength", infer_SequenceLength},
-    {"", "SequenceMap", infer_SequenceMap},
-    {"", "SplitToSequence", infer_SplitToSequence},
+    {"", "ConcatFromSequence", infer_ConcatFromSequence, NULL},
+    {"", "Optional", infer_Optional, NULL},
+    {"", "OptionalGetElement", infer_OptionalGetElement, NULL},
+    {"", "OptionalHasElement", infer_OptionalHasElement, NULL},
+    {"", "SequenceAt", infer_SequenceAt, NULL},
+    {"", "SequenceConstruct", infer_SequenceConstruct, NULL},
+    {"", "SequenceEmpty", infer_SequenceEmpty, NULL},
+    {"", "SequenceErase", infer_SequenceErase, NULL},
+    {"", "SequenceInsert", infer_SequenceInsert, NULL},
+    {"", "SequenceLength", infer_SequenceLength, NULL},
+    {"", "SequenceMap", infer_SequenceMap, NULL},
+    {"", "SplitToSequence", infer_SplitToSequence, NULL},
 };
 
 OL_FAMILY_DEFINE(sequence, sequence_ops);

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "eval/kernels.h"
 #include "ops/common.h"
 #include "ops/families.h"
 
@@ -1511,26 +1512,33 @@ static void infer_Range(ol_ctx *ctx)
 }
 
 /* Sorted by (domain, name) with strcmp: the registry searches it. */
+/* ---- kernels ---- */
+
+static bool kernel_Identity(ol_kctx *k)
+{
+    return ol_k_copy(k, 0, 0);
+}
+
 static const ol_op_entry tensor_ops[] = {
-    {"", "Cast", infer_Cast},
-    {"", "CastLike", infer_CastLike},
-    {"", "Concat", infer_Concat},
-    {"", "Constant", infer_Constant},
-    {"", "ConstantOfShape", infer_ConstantOfShape},
-    {"", "Expand", infer_Expand},
-    {"", "Flatten", infer_Flatten},
-    {"", "Gather", infer_Gather},
-    {"", "Identity", infer_Identity},
-    {"", "Range", infer_Range},
-    {"", "Reshape", infer_Reshape},
-    {"", "Shape", infer_Shape},
-    {"", "Size", infer_Size},
-    {"", "Slice", infer_Slice},
-    {"", "Squeeze", infer_Squeeze},
-    {"", "Tile", infer_Tile},
-    {"", "Transpose", infer_Transpose},
-    {"", "Unsqueeze", infer_Unsqueeze},
-    {"", "Where", infer_Where},
+    {"", "Cast", infer_Cast, NULL},
+    {"", "CastLike", infer_CastLike, NULL},
+    {"", "Concat", infer_Concat, NULL},
+    {"", "Constant", infer_Constant, NULL},
+    {"", "ConstantOfShape", infer_ConstantOfShape, NULL},
+    {"", "Expand", infer_Expand, NULL},
+    {"", "Flatten", infer_Flatten, NULL},
+    {"", "Gather", infer_Gather, NULL},
+    {"", "Identity", infer_Identity, kernel_Identity},
+    {"", "Range", infer_Range, NULL},
+    {"", "Reshape", infer_Reshape, NULL},
+    {"", "Shape", infer_Shape, NULL},
+    {"", "Size", infer_Size, NULL},
+    {"", "Slice", infer_Slice, NULL},
+    {"", "Squeeze", infer_Squeeze, NULL},
+    {"", "Tile", infer_Tile, NULL},
+    {"", "Transpose", infer_Transpose, NULL},
+    {"", "Unsqueeze", infer_Unsqueeze, NULL},
+    {"", "Where", infer_Where, NULL},
 };
 
 OL_FAMILY_DEFINE(tensor, tensor_ops);

@@ -1,0 +1,507 @@
+/*
+ * eval.c - the evaluator's driver and the kernel context (see eval.h).
+ *
+ * A run walks each graph in its dependency order (graph->order), binds
+ * every value's runtime slot (ol_value.runtime), and calls the node's
+ * kernel.  Initializers are read in full from the file when the run first
+ * needs them (this is where large weights are read, and only then).
+ * Subgraphs (If, Loop, Scan) are run by their kernels through
+ * ol_k_run_subgraph.
+ */
+#include "eval/eval.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "load/wire.h"
+#include "util/text.h"
+
+/* Most nested subgraph runs (a Loop in an If in a Scan...). */
+#define OL_MAX_EVAL_DEPTH 32
+
+void ol_eval_init(ol_eval *e, onnxlint_model *model, const ol_eval_options *options)
+{
+    memset(e, 0, sizeof *e);
+    e->model = model;
+    size_t budget = options && options->memory_budget ? options->memory_budget : OL_MAX_EVAL_MEMORY;
+    ol_arena_init(&e->arena, &model->arena.allocator, budget);
+}
+
+void ol_eval_destroy(ol_eval *e)
+{
+    ol_arena_destroy(&e->arena);
+}
+
+/* ---- kernel context ---- */
+
+bool ol_k_fail(ol_kctx *k, const char *fmt, ...)
+{
+    if (k->error && k->error_len && !k->error[0]) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(k->error, k->error_len, fmt, ap);
+        va_end(ap);
+    }
+    return false;
+}
+
+void *ol_k_alloc(ol_kctx *k, size_t size)
+{
+    void *p = ol_arena_alloc(k->arena, size);
+    if (!p)
+        ol_k_fail(k, "needs more than the evaluator's memory budget");
+    return p;
+}
+
+ol_array *ol_k_array(ol_kctx *k, int32_t elem_type, int rank, const int64_t *dims)
+{
+    size_t size = ol_elem_size(elem_type);
+    if (!size) {
+        ol_k_fail(k, "element type %s is not supported by the evaluator",
+                  ol_elem_type_name(elem_type) ? ol_elem_type_name(elem_type) : "?");
+        return NULL;
+    }
+    if (rank < 0 || rank > OL_MAX_RANK) {
+        ol_k_fail(k, "rank %d is out of range", rank);
+        return NULL;
+    }
+    uint64_t count = 1;
+    for (int i = 0; i < rank; i++) {
+        if (dims[i] < 0 || (dims[i] && count > OL_MAX_EVAL_ELEMENTS / (uint64_t)dims[i])) {
+            ol_k_fail(k, "a tensor of dim %lld is too large for the evaluator", (long long)dims[i]);
+            return NULL;
+        }
+        count *= (uint64_t)dims[i];
+    }
+    ol_array *a = ol_k_alloc(k, sizeof *a);
+    int64_t *d = a ? ol_k_alloc(k, (size_t)(rank ? rank : 1) * sizeof *d) : NULL;
+    if (!d)
+        return NULL;
+    if (rank)
+        memcpy(d, dims, (size_t)rank * sizeof *d);
+    a->elem_type = elem_type;
+    a->rank = rank;
+    a->dims = d;
+    a->count = (size_t)count;
+    a->data = NULL;
+    if (count) {
+        a->data = ol_k_alloc(k, (size_t)count * size);
+        if (!a->data)
+            return NULL;
+        memset(a->data, 0, (size_t)count * size);
+    }
+    return a;
+}
+
+ol_rvalue *ol_k_tensor_value(ol_kctx *k, ol_array *a)
+{
+    ol_rvalue *v = ol_k_alloc(k, sizeof *v);
+    if (!v)
+        return NULL;
+    memset(v, 0, sizeof *v);
+    v->kind = OL_RV_TENSOR;
+    v->tensor = a;
+    v->elem_type = a ? a->elem_type : 0;
+    return v;
+}
+
+ol_array *ol_k_out(ol_kctx *k, size_t i, int32_t elem_type, int rank, const int64_t *dims)
+{
+    ol_array *a = ol_k_array(k, elem_type, rank, dims);
+    if (!a)
+        return NULL;
+    ol_rvalue *v = ol_k_tensor_value(k, a);
+    if (!v)
+        return NULL;
+    ol_k_out_value(k, i, v);
+    return a;
+}
+
+void ol_k_out_value(ol_kctx *k, size_t i, ol_rvalue *value)
+{
+    if (i < k->n_outputs)
+        k->outputs[i] = value;
+}
+
+const ol_rvalue *ol_k_in_value(const ol_kctx *k, size_t i)
+{
+    return i < k->n_inputs ? k->inputs[i] : NULL;
+}
+
+const ol_array *ol_k_in(const ol_kctx *k, size_t i)
+{
+    const ol_rvalue *v = ol_k_in_value(k, i);
+    return v && v->kind == OL_RV_TENSOR ? v->tensor : NULL;
+}
+
+const char *ol_k_shape(ol_kctx *k, const ol_array *a)
+{
+    char buf[512];
+    size_t n = 0;
+    if (!a)
+        return "(none)";
+    n += (size_t)snprintf(buf, sizeof buf, "(");
+    for (int i = 0; i < a->rank && n < sizeof buf - 32; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%lld", i ? "," : "", (long long)a->dims[i]);
+    snprintf(buf + n, sizeof buf - n, ")");
+    char *s = ol_arena_strndup(k->arena, buf, strlen(buf));
+    return s ? s : "(?)";
+}
+
+/* ---- reading initializers ---- */
+
+/* Decodes typed field `field` of a TensorProto's bytes into a (count
+ * elements of a->elem_type). */
+static bool read_typed(const uint8_t *msg, size_t len, uint32_t field, ol_array *a)
+{
+    size_t pos = 0, i = 0;
+    bool complex = a->elem_type == 14 || a->elem_type == 15;
+    size_t want = complex ? a->count * 2 : a->count;
+    while (pos < len) {
+        uint64_t tag, v;
+        if (!ol_wire_varint(msg, len, &pos, &tag))
+            return false;
+        unsigned wt = tag & 7;
+        bool ours = (tag >> 3) == field;
+        size_t end;
+        if (wt == 2) {
+            if (!ol_wire_varint(msg, len, &pos, &v) || v > len - pos)
+                return false;
+            end = pos + (size_t)v;
+            if (!ours) {
+                pos = end;
+                continue;
+            }
+            if (field == 6) { /* string_data: one element per field */
+                if (i < a->count)
+                    ((ol_string *)a->data)[i++] = (ol_string){(const char *)msg + pos, (size_t)v};
+                pos = end;
+                continue;
+            }
+        } else if (wt == 0 || wt == 1 || wt == 5) {
+            end = pos + (wt == 1 ? 8 : wt == 5 ? 4 : 0);
+            if (!ours) {
+                if (wt == 0 && !ol_wire_varint(msg, len, &pos, &v))
+                    return false;
+                if (wt != 0)
+                    pos = end;
+                continue;
+            }
+            if (wt != 0 && end > len)
+                return false;
+        } else {
+            return false;
+        }
+        /* packed (wt 2) or a single element (wt 0/1/5) of our field */
+        size_t stop = wt == 2 ? end : len;
+        do {
+            uint64_t bits = 0;
+            if (field == 4) { /* float_data: fixed32 */
+                uint32_t b;
+                if (stop - pos < 4)
+                    return false;
+                memcpy(&b, msg + pos, 4);
+                bits = b;
+                pos += 4;
+            } else if (field == 10) { /* double_data: fixed64 */
+                if (stop - pos < 8)
+                    return false;
+                memcpy(&bits, msg + pos, 8);
+                pos += 8;
+            } else if (!ol_wire_varint(msg, stop, &pos, &bits)) { /* int32/int64/uint64_data */
+                return false;
+            }
+            if (i < want) {
+                size_t idx = i++;
+                if (field == 4) { /* float, complex64 parts */
+                    float f;
+                    uint32_t b = (uint32_t)bits;
+                    memcpy(&f, &b, 4);
+                    ((float *)a->data)[idx] = f;
+                } else if (field == 10) { /* double, complex128 parts */
+                    double d;
+                    memcpy(&d, &bits, 8);
+                    ((double *)a->data)[idx] = d;
+                } else if (field == 5 && (a->elem_type == 10 || a->elem_type == 16)) {
+                    ((uint16_t *)a->data)[idx] = (uint16_t)bits; /* half kinds: their bits */
+                } else if (field == 5 && a->elem_type >= 17) {
+                    ((uint8_t *)a->data)[idx] = (uint8_t)bits; /* float8 kinds: their bits */
+                } else if (field == 5) {
+                    ol_array_set_i64(a, idx, (int32_t)(uint32_t)bits);
+                } else {
+                    ol_array_set_i64(a, idx, (int64_t)bits);
+                }
+            }
+        } while (wt == 2 && pos < stop);
+        if (wt == 2)
+            pos = end;
+    }
+    return i == want;
+}
+
+ol_array *ol_eval_read_tensor(ol_eval *e, const ol_tensor *t)
+{
+    char err[256] = "";
+    ol_kctx k = {.eval = e, .arena = &e->arena, .error = err, .error_len = sizeof err};
+    onnxlint_model *m = e->model;
+    ol_array *a = ol_k_array(&k, t->elem_type, t->rank, t->dims);
+    if (!a) {
+        snprintf(e->error, sizeof e->error, "initializer '%.100s': %s", t->name, err);
+        return NULL;
+    }
+    size_t size = ol_elem_size(t->elem_type);
+    size_t bytes = a->count * size;
+    if (t->external_path) {
+        if (t->elem_type == 8 || t->external_length < bytes)
+            return NULL;
+        int fd = open(t->external_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0) {
+            snprintf(e->error, sizeof e->error, "cannot open the external data of '%.100s'", t->name);
+            return NULL;
+        }
+        size_t done = 0;
+        while (done < bytes) {
+            ssize_t got = pread(fd, (char *)a->data + done, bytes - done, (off_t)(t->external_offset + done));
+            if (got <= 0)
+                break;
+            done += (size_t)got;
+        }
+        close(fd);
+        return done == bytes ? a : NULL;
+    }
+    const ol_payload *p = t->payload;
+    if (a->count == 0)
+        return a;
+    if (!p)
+        return NULL;
+    if (p->raw_offset != OL_NO_OFFSET) {
+        if (t->elem_type == 8 || p->raw_length < bytes)
+            return NULL;
+        memcpy(a->data, m->map + p->raw_offset, bytes);
+        return a;
+    }
+    if (!p->typed_field || !read_typed(m->map + p->message_offset, p->message_length, p->typed_field, a))
+        return NULL;
+    return a;
+}
+
+/* ---- running graphs ---- */
+
+static bool run_graph(ol_eval *e, const ol_graph *g);
+
+static ol_rvalue *value_of(const ol_value *v)
+{
+    while (v && !v->runtime && (v->flags & OL_VALUE_OUTER) && v->outer)
+        v = v->outer;
+    return v ? v->runtime : NULL;
+}
+
+ol_rvalue *ol_eval_value(const ol_eval *e, const ol_value *v)
+{
+    (void)e;
+    return value_of(v);
+}
+
+static bool bind_initializers(ol_eval *e, const ol_graph *g)
+{
+    for (size_t i = 0; i < g->n_initializers; i++) {
+        ol_value *v = g->initializers[i];
+        if (v->runtime || !v->initializer)
+            continue; /* fed as an input, or already read */
+        char err[256] = "";
+        ol_kctx k = {.eval = e, .arena = &e->arena, .error = err, .error_len = sizeof err};
+        ol_array *a = ol_eval_read_tensor(e, v->initializer);
+        ol_rvalue *rv = a ? ol_k_tensor_value(&k, a) : NULL;
+        if (!rv) {
+            if (!e->error[0])
+                snprintf(e->error, sizeof e->error, "cannot read initializer '%.100s'", v->name);
+            return false;
+        }
+        v->runtime = rv;
+    }
+    return true;
+}
+
+static bool run_node(ol_eval *e, const ol_node *node)
+{
+    ol_kernel_fn kernel = node->function ? NULL : ol_kernel_find(node->domain, node->op_type);
+    char idx[32];
+    if (!kernel) {
+        snprintf(e->error, sizeof e->error, "no kernel for %s (node '%.100s')", node->op_type,
+                 ol_node_display_name(node, idx, sizeof idx));
+        e->failed = node;
+        return false;
+    }
+    ol_rvalue **inputs = ol_arena_calloc(&e->arena, node->n_inputs + 1, sizeof *inputs);
+    ol_rvalue **outputs = ol_arena_calloc(&e->arena, node->n_outputs + 1, sizeof *outputs);
+    if (!inputs || !outputs) {
+        snprintf(e->error, sizeof e->error, "out of the evaluator's memory budget at node '%.100s'",
+                 ol_node_display_name(node, idx, sizeof idx));
+        e->failed = node;
+        return false;
+    }
+    for (size_t i = 0; i < node->n_inputs; i++) {
+        if (!node->inputs[i])
+            continue;
+        inputs[i] = value_of(node->inputs[i]);
+        if (!inputs[i]) {
+            snprintf(e->error, sizeof e->error, "input '%.100s' of node '%.100s' has no value", node->inputs[i]->name,
+                     ol_node_display_name(node, idx, sizeof idx));
+            e->failed = node;
+            return false;
+        }
+    }
+    char err[384] = "";
+    ol_kctx k = {
+        .eval = e,
+        .node = node,
+        .arena = &e->arena,
+        .inputs = inputs,
+        .n_inputs = node->n_inputs,
+        .outputs = outputs,
+        .n_outputs = node->n_outputs,
+        .error = err,
+        .error_len = sizeof err,
+    };
+    k.infer.node = node;
+    k.infer.exprs = &e->model->exprs;
+    k.infer.arena = &e->arena;
+    k.infer.schema = ol_schema_find(node->domain, node->op_type, node->opset);
+    k.infer.version = k.infer.schema ? k.infer.schema->since_version : node->opset;
+    bool ok = kernel(&k);
+    for (size_t i = 0; ok && i < node->n_outputs; i++) {
+        if (node->outputs[i] && !outputs[i])
+            ok = ol_k_fail(&k, "produced no value for output %zu", i);
+    }
+    if (!ok) {
+        char shown[128];
+        ol_escape(shown, sizeof shown, ol_node_display_name(node, idx, sizeof idx),
+                  strlen(ol_node_display_name(node, idx, sizeof idx)), false);
+        snprintf(e->error, sizeof e->error, "%s '%s' fails: %s", node->op_type, shown,
+                 err[0] ? err : "the kernel failed");
+        if (!e->failed)
+            e->failed = node;
+        return false;
+    }
+    for (size_t i = 0; i < node->n_outputs; i++) {
+        if (node->outputs[i])
+            node->outputs[i]->runtime = outputs[i];
+    }
+    return true;
+}
+
+static bool run_graph(ol_eval *e, const ol_graph *g)
+{
+    if (g->n_cyclic) {
+        snprintf(e->error, sizeof e->error, "graph '%.100s' has a cycle", g->name);
+        return false;
+    }
+    if (!bind_initializers(e, g))
+        return false;
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        if (!run_node(e, g->order[i]))
+            return false;
+    }
+    return true;
+}
+
+bool ol_k_run_subgraph(ol_kctx *k, const ol_graph *g, ol_rvalue *const *inputs, size_t n_inputs, ol_rvalue **outs,
+                       size_t n_outs)
+{
+    ol_eval *e = k->eval;
+    if (e->depth >= OL_MAX_EVAL_DEPTH)
+        return ol_k_fail(k, "subgraphs nested deeper than %d", OL_MAX_EVAL_DEPTH);
+    for (size_t i = 0; i < g->n_inputs; i++)
+        g->inputs[i]->runtime = i < n_inputs ? inputs[i] : NULL;
+    /* Values of the body from a previous iteration must not leak in. */
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        for (size_t o = 0; o < g->nodes[i]->n_outputs; o++) {
+            if (g->nodes[i]->outputs[o])
+                g->nodes[i]->outputs[o]->runtime = NULL;
+        }
+    }
+    e->depth++;
+    const ol_node *failed_before = e->failed;
+    bool ok = run_graph(e, g);
+    e->depth--;
+    if (!ok) {
+        e->failed = failed_before; /* the owner node is the one that failed */
+        return ol_k_fail(k, "in its subgraph '%.100s': %s", g->name, e->error);
+    }
+    for (size_t i = 0; i < n_outs; i++) {
+        outs[i] = i < g->n_outputs ? value_of(g->outputs[i]) : NULL;
+        if (!outs[i])
+            return ol_k_fail(k, "subgraph '%.100s' output %zu has no value", g->name, i);
+    }
+    return true;
+}
+
+static bool supported(ol_eval *e, const ol_graph *g, int depth)
+{
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        const ol_node *n = g->nodes[i];
+        if (!ol_kernel_find(n->domain, n->op_type) || n->function) {
+            snprintf(e->error, sizeof e->error, "no kernel for %s%s%s", n->domain[0] ? n->domain : "",
+                     n->domain[0] ? ":" : "", n->op_type);
+            e->unsupported++;
+            return false;
+        }
+        for (size_t s = 0; s < n->n_subgraphs && depth < OL_MAX_EVAL_DEPTH; s++) {
+            if (!supported(e, n->subgraphs[s], depth + 1))
+                return false;
+        }
+    }
+    return true;
+}
+
+bool ol_eval_supported(ol_eval *e, const ol_graph *g)
+{
+    return supported(e, g, 0);
+}
+
+/* Clears every runtime slot of a graph and its subgraphs. */
+static void clear_graph(const ol_graph *g, int depth)
+{
+    for (size_t i = 0; i < g->n_inputs; i++)
+        g->inputs[i]->runtime = NULL;
+    for (size_t i = 0; i < g->n_initializers; i++)
+        g->initializers[i]->runtime = NULL;
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        const ol_node *n = g->nodes[i];
+        for (size_t o = 0; o < n->n_outputs; o++) {
+            if (n->outputs[o])
+                n->outputs[o]->runtime = NULL;
+        }
+        for (size_t s = 0; s < n->n_subgraphs && depth < OL_MAX_EVAL_DEPTH; s++)
+            clear_graph(n->subgraphs[s], depth + 1);
+    }
+}
+
+bool ol_eval_run(ol_eval *e, ol_rvalue *const *inputs, size_t n_inputs, ol_rvalue **outputs, size_t n_outputs)
+{
+    const ol_graph *g = e->model->graph;
+    e->error[0] = '\0';
+    e->failed = NULL;
+    clear_graph(g, 0);
+    size_t k = 0;
+    for (size_t i = 0; i < g->n_inputs; i++) {
+        ol_value *v = g->inputs[i];
+        if (v->flags & OL_VALUE_INITIALIZER)
+            continue; /* an initializer listed as input: its default, unless fed */
+        if (k < n_inputs)
+            v->runtime = inputs[k];
+        k++;
+        if (!v->runtime) {
+            snprintf(e->error, sizeof e->error, "graph input '%.100s' has no value", v->name);
+            return false;
+        }
+    }
+    if (!run_graph(e, g))
+        return false;
+    for (size_t i = 0; i < n_outputs; i++)
+        outputs[i] = i < g->n_outputs ? value_of(g->outputs[i]) : NULL;
+    return true;
+}
