@@ -48,7 +48,8 @@ typedef enum onnxlint_status {
     ONNXLINT_EUNSAFE,    /* external data points outside the model's folder */
     ONNXLINT_ELIMIT,     /* a documented limit (depth, count, size) was hit */
     ONNXLINT_EINVAL,     /* the caller passed an invalid argument */
-    ONNXLINT_EWRITE      /* the writer callback failed */
+    ONNXLINT_EWRITE,     /* the writer callback failed */
+    ONNXLINT_EEVAL       /* the model could not be evaluated (a node failed, no kernel) */
 } onnxlint_status;
 
 /* Returns a static lowercase name for a status ("ok", "out of memory"...). */
@@ -175,6 +176,22 @@ onnxlint_status onnxlint_findings_write(onnxlint_model *const *models, size_t n,
 /* Writes the explanation of a rule (what, why, framework error, bad and
  * good examples); ONNXLINT_EINVAL when no rule has that id. */
 onnxlint_status onnxlint_explain_write(const char *rule, onnxlint_write_fn write, void *write_ctx);
+
+/* What `run` feeds the model and where its outputs go. */
+typedef struct onnxlint_run_options {
+    const char *inputs_dir;          /* input_K.pb for the K-th graph input that is no initializer */
+    const char *const *input_files;  /* "NAME=FILE" (.pb or .npy), overriding inputs_dir */
+    size_t n_input_files;
+    const char *outputs_dir;         /* NULL: no files; else output_K.pb written there */
+    size_t memory_budget;            /* 0: the default */
+} onnxlint_run_options;
+
+/* Runs the model on the given inputs and writes a text summary of every
+ * output (type, shape, min/max/mean, first values) through write.
+ * ONNXLINT_EEVAL with the failing node and shapes when the model cannot
+ * run (a kernel fails, an operator has no kernel). */
+onnxlint_status onnxlint_run(onnxlint_model *model, const onnxlint_run_options *options, onnxlint_write_fn write,
+                             void *write_ctx, onnxlint_error *err);
 
 #ifdef __cplusplus
 }

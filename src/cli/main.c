@@ -33,6 +33,7 @@ enum command {
     CMD_SHAPES = 1u << 1,
     CMD_CHECK = 1u << 2,
     CMD_EXPLAIN = 1u << 3,
+    CMD_RUN = 1u << 4,
     CMD_ALL = ~0u
 };
 
@@ -41,10 +42,13 @@ enum option_id {
     OPT_FORMAT,
     OPT_FROM_LOGITS,
     OPT_HELP,
+    OPT_INPUT,
+    OPT_INPUTS,
     OPT_LABELS,
     OPT_LOGITS,
     OPT_LOSS,
     OPT_OUTPUT,
+    OPT_OUTPUTS,
     OPT_VERSION,
     OPT_COUNT
 };
@@ -64,6 +68,8 @@ static const struct option_spec {
      "output format (default: text; sarif for check only)"},
     {OPT_FROM_LOGITS, "from-logits", 0, NULL, CMD_CHECK, "Keras losses: the model outputs raw logits"},
     {OPT_HELP, "help", 'h', NULL, CMD_ALL, "show help and exit"},
+    {OPT_INPUT, "input", 0, "NAME=FILE", CMD_RUN, "the value of a graph input (.pb TensorProto or .npy); repeatable"},
+    {OPT_INPUTS, "inputs", 0, "DIR", CMD_RUN, "a folder of input_K.pb files (ONNX's backend-test layout)"},
     {OPT_LABELS, "labels", 0, "NAME:DTYPE[DIMS]", CMD_CHECK,
      "the labels of an inference-only export, e.g. labels:int64[N]"},
     {OPT_LOGITS, "logits", 0, "NAME", CMD_CHECK, "the value the loss reads (default: the model's output)"},
@@ -71,6 +77,7 @@ static const struct option_spec {
      "the loss for an inference-only export: cross_entropy, nll, bce_with_logits, bce, mse, l1, "
      "sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy"},
     {OPT_OUTPUT, "output", 'o', "OUT.onnx", CMD_SHAPES, "also write the model with the inferred shapes as value_info"},
+    {OPT_OUTPUTS, "outputs", 0, "DIR", CMD_RUN, "write the outputs there as output_K.pb"},
     {OPT_VERSION, "version", 'V', NULL, CMD_ALL, "show the version and exit"},
 };
 
@@ -107,6 +114,14 @@ static const struct command_spec {
      "Explain a rule: what it means, the error PyTorch or Keras would give at training time,\n"
      "and a bad and a good example.",
      "  onnxlint explain label-rank\n"},
+    {"run", CMD_RUN, "run MODEL [--inputs DIR] [--input NAME=FILE]... [--outputs DIR]",
+     "Run the model on given inputs with onnxlint's own evaluator (ONNX's operator\n"
+     "semantics; MatMul, Gemm and Conv through OpenBLAS) and summarise each output, or\n"
+     "write it as output_K.pb.  Inputs come from a folder in ONNX's backend-test layout\n"
+     "(input_K.pb is the K-th graph input that is not an initializer) or one by one.\n"
+     "Exits 1 when a node fails (the message names it and the shapes).",
+     "  onnxlint run model.onnx --inputs test_data_set_0\n"
+     "  onnxlint run model.onnx --input x=x.npy --outputs out/\n"},
     {"shapes", CMD_SHAPES, "shapes MODEL [--format text|json] [-o OUT.onnx]",
      "Infer the element type and shape of every value: symbolic dims stay exact\n"
      "expressions (N+5, 2*S, floor((H+1)/2)), small integer tensors computed in the\n"
@@ -160,7 +175,7 @@ static void print_help(FILE *f, const struct command_spec *c)
         fprintf(f, "  %-10s %.*s\n", commands[i].name, (int)strcspn(commands[i].summary, ".\n"),
                 commands[i].summary);
     fprintf(f, "\n");
-    print_options(f, CMD_NONE | (CMD_ALL & ~(CMD_INSPECT | CMD_SHAPES | CMD_CHECK | CMD_EXPLAIN)));
+    print_options(f, CMD_NONE | (CMD_ALL & ~(CMD_INSPECT | CMD_SHAPES | CMD_CHECK | CMD_EXPLAIN | CMD_RUN)));
     fprintf(f, "\nRun 'onnxlint COMMAND --help' for a command's options and examples.\n\n%s", exit_codes_help);
 }
 
@@ -499,6 +514,52 @@ out:
     return code;
 }
 
+static int cmd_run(const parsed *p, char **argv, int argc)
+{
+    if (p->n_operands != 1)
+        return usage_error("%s", "run needs exactly one MODEL (see 'onnxlint run --help')");
+    /* --input may repeat: collect every occurrence from argv. */
+    const char **files = calloc((size_t)argc + 1, sizeof *files);
+    size_t n_files = 0;
+    for (int i = 1; files && i < argc; i++) {
+        if (strcmp(argv[i], "--input") == 0 && i + 1 < argc)
+            files[n_files++] = argv[++i];
+        else if (strncmp(argv[i], "--input=", 8) == 0)
+            files[n_files++] = argv[i] + 8;
+    }
+    for (size_t i = 0; i < n_files; i++) {
+        if (!strchr(files[i], '=')) {
+            int code = usage_error("--input takes NAME=FILE, not '%s'", files[i]);
+            free(files);
+            return code;
+        }
+    }
+    const char *path = p->operands[0];
+    onnxlint_error err;
+    onnxlint_model *model = NULL;
+    if (onnxlint_model_load(path, NULL, &model, &err) != ONNXLINT_OK) {
+        fprintf(stderr, "%s\n", err.message);
+        free(files);
+        return EXIT_ERROR;
+    }
+    onnxlint_run_options ro = {.inputs_dir = p->values[OPT_INPUTS], .input_files = files, .n_input_files = n_files,
+                               .outputs_dir = p->values[OPT_OUTPUTS]};
+    onnxlint_status st = onnxlint_run(model, &ro, write_stdout, stdout, &err);
+    int code = EXIT_CLEAN;
+    if (st == ONNXLINT_EEVAL) {
+        fprintf(stderr, "%s\n", err.message);
+        code = EXIT_FINDINGS;
+    } else if (st != ONNXLINT_OK) {
+        fprintf(stderr, "%s\n", err.message);
+        code = EXIT_ERROR;
+    }
+    onnxlint_model_free(model);
+    free(files);
+    if (fflush(stdout) != 0)
+        code = EXIT_ERROR;
+    return code;
+}
+
 static int cmd_explain(const parsed *p)
 {
     if (p->n_operands != 1)
@@ -528,6 +589,8 @@ int main(int argc, char **argv)
         code = cmd_check(&p);
     } else if (p.command->id == CMD_EXPLAIN) {
         code = cmd_explain(&p);
+    } else if (p.command->id == CMD_RUN) {
+        code = cmd_run(&p, argv, argc);
     }
 out:
     free(p.operands);

@@ -963,6 +963,7 @@ const char *onnxlint_status_name(onnxlint_status status)
     case ONNXLINT_ELIMIT: return "limit exceeded";
     case ONNXLINT_EINVAL: return "invalid argument";
     case ONNXLINT_EWRITE: return "write error";
+    case ONNXLINT_EEVAL: return "evaluation failed";
     }
     return "unknown status";
 }

@@ -90,7 +90,7 @@ static const char *colour(int color, onnxlint_severity s)
     return s == ONNXLINT_ERROR ? "\033[1;31m" : s == ONNXLINT_WARNING ? "\033[1;33m" : "\033[1;36m";
 }
 
-static void text_finding(ol_out *out, const onnxlint_model *m, const ol_finding *f, int color)
+static void text_finding(ol_sink *out, const onnxlint_model *m, const ol_finding *f, int color)
 {
     const char *reset = color ? "\033[0m" : "", *bold = color ? "\033[1m" : "";
     ol_out_printf(out, "%s", bold);
@@ -253,7 +253,7 @@ onnxlint_status onnxlint_findings_write(onnxlint_model *const *models, size_t n,
 {
     if (!write || (n && !models))
         return ONNXLINT_EINVAL;
-    ol_out out;
+    ol_sink out;
     ol_out_init(&out, write, write_ctx);
     if (format == ONNXLINT_FORMAT_TEXT) {
         size_t counts[3] = {0};
@@ -306,7 +306,7 @@ onnxlint_status onnxlint_explain_write(const char *rule, onnxlint_write_fn write
     const ol_rule *r = rule ? ol_rule_find(rule) : NULL;
     if (!r || !write)
         return ONNXLINT_EINVAL;
-    ol_out out;
+    ol_sink out;
     ol_out_init(&out, write, write_ctx);
     ol_out_printf(&out, "%s (%s): %s\n\n%s", r->id, severity_names[r->severity], r->summary, r->explanation);
     return ol_out_flush(&out) ? ONNXLINT_OK : ONNXLINT_EWRITE;

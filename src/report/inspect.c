@@ -131,7 +131,7 @@ static const char *opset_domain(const char *domain)
 
 /* ---- text ---- */
 
-static void text_values(ol_out *out, const char *title, ol_value *const *values, size_t n, bool skip_initializers)
+static void text_values(ol_sink *out, const char *title, ol_value *const *values, size_t n, bool skip_initializers)
 {
     size_t width = 0, shown = 0;
     for (size_t i = 0; i < n; i++) {
@@ -154,14 +154,14 @@ static void text_values(ol_out *out, const char *title, ol_value *const *values,
     }
 }
 
-static void text_field(ol_out *out, const char *label, const char *value)
+static void text_field(ol_sink *out, const char *label, const char *value)
 {
     ol_out_printf(out, "%-14s", label);
     ol_out_name(out, value);
     ol_out_bytes(out, "\n", 1);
 }
 
-static void write_text(const onnxlint_model *m, const summary *s, ol_out *out)
+static void write_text(const onnxlint_model *m, const summary *s, ol_sink *out)
 {
     const Onnx__ModelProto *mp = m->proto;
     char buf[128];
@@ -355,7 +355,7 @@ onnxlint_status onnxlint_inspect_write(const onnxlint_model *m, onnxlint_format 
     ol_arena scratch;
     ol_arena_init(&scratch, &m->arena.allocator, (size_t)1 << 30);
     summary s;
-    ol_out *out = ol_arena_alloc(&scratch, sizeof *out);
+    ol_sink *out = ol_arena_alloc(&scratch, sizeof *out);
     onnxlint_status st = ONNXLINT_OK;
     if (!out || !summarize(m, &scratch, &s)) {
         st = ONNXLINT_ENOMEM;

@@ -54,5 +54,5 @@ json_t *ol_json_dtype(const ol_type *t)
 int ol_json_sink(const char *buffer, size_t size, void *out)
 {
     ol_out_bytes(out, buffer, size);
-    return ((ol_out *)out)->failed ? -1 : 0;
+    return ((ol_sink *)out)->failed ? -1 : 0;
 }

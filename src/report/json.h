@@ -24,7 +24,7 @@ json_t *ol_json_shape(ol_exprs *exprs, const ol_type *t);
 /* ONNX's lowercase element type name of a tensor type, or null. */
 json_t *ol_json_dtype(const ol_type *t);
 
-/* jansson dump callback writing into an ol_out (report/writer.h). */
+/* jansson dump callback writing into an ol_sink (report/writer.h). */
 int ol_json_sink(const char *buffer, size_t size, void *out);
 
 #endif

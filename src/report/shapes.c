@@ -73,7 +73,7 @@ static ol_type resolved(ol_exprs *exprs, const ol_type *t, ol_dim *dims)
 
 typedef struct text_ctx {
     onnxlint_model *m;
-    ol_out *out;
+    ol_sink *out;
     size_t name_width, type_width;
     bool measuring;
     size_t initializers;
@@ -111,7 +111,7 @@ static void text_value(void *p, const ol_value *v)
     ol_out_bytes(c->out, "\n", 1);
 }
 
-static void write_text(onnxlint_model *m, ol_out *out)
+static void write_text(onnxlint_model *m, ol_sink *out)
 {
     text_ctx c = {.m = m, .out = out, .measuring = true};
     each_value(m, text_value, &c);
@@ -202,7 +202,7 @@ onnxlint_status onnxlint_shapes_write(onnxlint_model *model, onnxlint_format for
 {
     if (!model || !write)
         return ONNXLINT_EINVAL;
-    ol_out out;
+    ol_sink out;
     ol_out_init(&out, write, write_ctx);
     if (format == ONNXLINT_FORMAT_JSON) {
         json_t *root = build_json(model);

@@ -9,7 +9,7 @@
 
 #include "util/text.h"
 
-void ol_out_init(ol_out *out, onnxlint_write_fn write, void *ctx)
+void ol_out_init(ol_sink *out, onnxlint_write_fn write, void *ctx)
 {
     out->write = write;
     out->ctx = ctx;
@@ -17,14 +17,14 @@ void ol_out_init(ol_out *out, onnxlint_write_fn write, void *ctx)
     out->len = 0;
 }
 
-static void drain(ol_out *out)
+static void drain(ol_sink *out)
 {
     if (out->len && !out->failed && out->write(out->ctx, out->buf, out->len) != 0)
         out->failed = true;
     out->len = 0;
 }
 
-void ol_out_bytes(ol_out *out, const char *data, size_t len)
+void ol_out_bytes(ol_sink *out, const char *data, size_t len)
 {
     if (out->failed)
         return;
@@ -40,7 +40,7 @@ void ol_out_bytes(ol_out *out, const char *data, size_t len)
     out->len += len;
 }
 
-void ol_out_printf(ol_out *out, const char *fmt, ...)
+void ol_out_printf(ol_sink *out, const char *fmt, ...)
 {
     char small[1024];
     va_list ap;
@@ -61,7 +61,7 @@ void ol_out_printf(ol_out *out, const char *fmt, ...)
     ol_out_bytes(out, big, (size_t)n < sizeof big ? (size_t)n : sizeof big - 1);
 }
 
-void ol_out_name(ol_out *out, const char *s)
+void ol_out_name(ol_sink *out, const char *s)
 {
     size_t len = strlen(s);
     if (ol_is_plain(s, len)) {
@@ -73,7 +73,7 @@ void ol_out_name(ol_out *out, const char *s)
     ol_out_bytes(out, buf, need < sizeof buf ? need : strlen(buf));
 }
 
-void ol_out_pad(ol_out *out, size_t n)
+void ol_out_pad(ol_sink *out, size_t n)
 {
     static const char spaces[] = "                                ";
     while (n) {
@@ -83,7 +83,7 @@ void ol_out_pad(ol_out *out, size_t n)
     }
 }
 
-bool ol_out_flush(ol_out *out)
+bool ol_out_flush(ol_sink *out)
 {
     drain(out);
     return !out->failed;

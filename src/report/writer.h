@@ -14,23 +14,23 @@
 
 #include "ir/ir.h"
 
-typedef struct ol_out {
+typedef struct ol_sink {
     onnxlint_write_fn write;
     void *ctx;
     bool failed;
     size_t len;
     char buf[8192];
-} ol_out;
+} ol_sink;
 
-void ol_out_init(ol_out *out, onnxlint_write_fn write, void *ctx);
-void ol_out_bytes(ol_out *out, const char *data, size_t len);
-void ol_out_printf(ol_out *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ol_out_init(ol_sink *out, onnxlint_write_fn write, void *ctx);
+void ol_out_bytes(ol_sink *out, const char *data, size_t len);
+void ol_out_printf(ol_sink *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Writes a string from the model, escaped for a terminal. */
-void ol_out_name(ol_out *out, const char *s);
+void ol_out_name(ol_sink *out, const char *s);
 /* Writes n spaces. */
-void ol_out_pad(ol_out *out, size_t n);
+void ol_out_pad(ol_sink *out, size_t n);
 /* Flushes; returns false when any write failed. */
-bool ol_out_flush(ol_out *out);
+bool ol_out_flush(ol_sink *out);
 
 /* Columns an escaped string takes on a terminal (code points). */
 size_t ol_display_width(const char *s);
