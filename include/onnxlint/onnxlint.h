@@ -156,10 +156,16 @@ typedef struct onnxlint_check_options {
     const char *labels; /* "NAME:DTYPE[DIMS]", e.g. "labels:int64[N]" */
     const char *logits; /* the value the loss reads; default: the single output or the classifier head's */
     int from_logits;    /* Keras losses: the model outputs raw logits */
+    int no_confirm;     /* skip running the loss on sample data */
+    uint64_t seed;      /* sample data seed (0: a fixed default) */
+    const char *const *dims; /* "NAME=VALUE" bindings of symbolic dims for sample data */
+    size_t n_dims;
 } onnxlint_check_options;
 
 /* Infers shapes (if not done yet) and runs every rule: the loss rules on
- * the losses in the graph and on the declared one, and the graph rules.
+ * the losses in the graph and on the declared one, and the graph rules;
+ * then (unless no_confirm) runs the model on seeded sample data and
+ * attaches the evidence to the loss findings.
  * Findings are kept with the model.  Returns ONNXLINT_EINVAL with a
  * message for a bad option value. */
 onnxlint_status onnxlint_check(onnxlint_model *model, const onnxlint_check_options *options, onnxlint_error *err);

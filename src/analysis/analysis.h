@@ -69,6 +69,24 @@ typedef enum ol_loss_kind {
     OL_LOSS_CATEGORICAL         /* Keras */
 } ol_loss_kind;
 
+/* A loss the analysis found, kept for confirmation and the report. */
+typedef struct ol_loss_record {
+    ol_loss_kind kind;
+    bool pattern, declared, keras, from_logits;
+    const ol_node *node;          /* the loss node, the pattern's meeting node, or NULL (declared) */
+    const ol_value *output;       /* the value holding the loss, NULL when declared */
+    const ol_value *logits;
+    const ol_value *labels_input; /* the graph input the labels come from, NULL when declared */
+    ol_type logits_type, labels_type;
+    const ol_node **region;       /* the pattern's nodes (or the loss node) */
+    size_t n_region;
+    size_t first_finding, n_findings; /* its findings in model->findings */
+    /* Set by confirmation: */
+    bool ran;                     /* the loss was computed */
+    double value;                 /* its value at random init */
+    const char *summary;          /* e.g. "1.609 at random init (ln 5 = 1.609)" */
+} ol_loss_record;
+
 typedef struct ol_check_options {
     ol_loss_kind loss;          /* declared loss for inference-only models */
     bool from_logits;           /* Keras: the declared loss gets raw logits */
@@ -84,6 +102,12 @@ bool ol_loss_kind_parse(const char *name, ol_loss_kind *kind, bool *keras);
 /* Parses "NAME:DTYPE[DIMS]" (dims integers or symbols, "?" unknown) into
  * the options; false with a reason in why otherwise. */
 bool ol_labels_parse(onnxlint_model *m, const char *spec, ol_check_options *o, char *why, size_t why_len);
+
+/* Confirmation: run the model on seeded sample data (symbolic dims bound by
+ * dims, "NAME=VALUE", or OL_DEFAULT_SAMPLE_DIM) and attach evidence to the
+ * loss findings (confirmed, evidence) and a value to each loss record. */
+#define OL_DEFAULT_SAMPLE_DIM 4
+onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *dims, size_t n_dims);
 
 /* Runs the analysis; findings are stored with the model (model->findings).
  * Returns ONNXLINT_ENOMEM on memory failure. */

@@ -796,6 +796,42 @@ static void run_rules(analysis *a, loss *l)
 
 /* ---- finding the losses ---- */
 
+/* Keeps what confirmation and the report need of a loss. */
+static void record_loss(analysis *a, const loss *l, const ol_value *output, size_t first_finding)
+{
+    onnxlint_model *m = a->m;
+    if (m->n_losses == m->losses_cap) {
+        size_t cap = m->losses_cap ? m->losses_cap * 2 : 4;
+        ol_loss_record *r = ol_arena_calloc(&m->arena, cap, sizeof *r);
+        if (!r)
+            return;
+        if (m->n_losses)
+            memcpy(r, m->losses, m->n_losses * sizeof *r);
+        m->losses = r;
+        m->losses_cap = cap;
+    }
+    ol_loss_record *r = &m->losses[m->n_losses++];
+    memset(r, 0, sizeof *r);
+    r->kind = l->kind;
+    r->pattern = l->pattern;
+    r->declared = l->node == NULL;
+    r->keras = l->keras;
+    r->from_logits = l->from_logits;
+    r->node = l->node;
+    r->output = output;
+    r->logits = l->logits;
+    r->labels_input = l->labels ? label_input(l->labels) : NULL;
+    r->logits_type = l->logits_type;
+    r->labels_type = l->labels_type;
+    r->region = ol_arena_calloc(&m->arena, l->n_region + 1, sizeof *r->region);
+    if (r->region) {
+        memcpy(r->region, l->region, l->n_region * sizeof *r->region);
+        r->n_region = l->n_region;
+    }
+    r->first_finding = first_finding;
+    r->n_findings = m->n_findings - first_finding;
+}
+
 static void loss_node(analysis *a, const ol_node *n)
 {
     loss l = {0};
@@ -817,7 +853,9 @@ static void loss_node(analysis *a, const ol_node *n)
         l.has_ignore_index = true;
         l.ignore_index = ii->i;
     }
+    size_t first = a->m->n_findings;
     run_rules(a, &l);
+    record_loss(a, &l, n->n_outputs ? n->outputs[0] : NULL, first);
     if (l.fired) {
         for (size_t i = 0; i < a->m->n_findings; i++) {
             ol_finding *f = &a->m->findings[i];
@@ -1002,7 +1040,9 @@ static void loss_pattern(analysis *a, const ol_value *out)
     }
     if (l.logits_type.elem_type == 0)
         l.logits_type.elem_type = ol_value_type(pred)->elem_type;
+    size_t first = a->m->n_findings;
     run_rules(a, &l);
+    record_loss(a, &l, out, first);
     if (l.fired) {
         for (size_t i = 0; i < a->m->n_findings; i++) {
             ol_finding *f = &a->m->findings[i];
@@ -1058,7 +1098,9 @@ static void declared_loss(analysis *a)
     } else {
         l.labels_type.shape.rank = OL_RANK_UNKNOWN;
     }
+    size_t first = a->m->n_findings;
     run_rules(a, &l);
+    record_loss(a, &l, NULL, first);
 }
 
 /* ---- graph rules ---- */
@@ -1146,6 +1188,7 @@ onnxlint_status ol_analyze(onnxlint_model *m, const ol_check_options *options)
     ol_check_options none = {0};
     analysis a = {.m = m, .exprs = &m->exprs, .options = options ? options : &none};
     m->n_findings = 0;
+    m->n_losses = 0;
     diagnostics_to_findings(&a);
     const ol_graph *g = m->graph;
     size_t losses_before = m->n_findings;

@@ -38,6 +38,7 @@ enum command {
 };
 
 enum option_id {
+    OPT_DIM,
     OPT_FAIL_ON,
     OPT_FORMAT,
     OPT_FROM_LOGITS,
@@ -47,8 +48,10 @@ enum option_id {
     OPT_LABELS,
     OPT_LOGITS,
     OPT_LOSS,
+    OPT_NO_CONFIRM,
     OPT_OUTPUT,
     OPT_OUTPUTS,
+    OPT_SEED,
     OPT_VERSION,
     OPT_COUNT
 };
@@ -62,6 +65,7 @@ static const struct option_spec {
     unsigned commands;
     const char *help;
 } options[] = {
+    {OPT_DIM, "dim", 0, "NAME=VALUE", CMD_CHECK, "bind a symbolic dim for the sample data (default 4); repeatable"},
     {OPT_FAIL_ON, "fail-on", 0, "error|warning|note|never", CMD_CHECK,
      "exit 1 when a finding is at least this severe (default: error)"},
     {OPT_FORMAT, "format", 'f', "text|json|sarif", CMD_INSPECT | CMD_SHAPES | CMD_CHECK,
@@ -76,8 +80,10 @@ static const struct option_spec {
     {OPT_LOSS, "loss", 0, "KIND", CMD_CHECK,
      "the loss for an inference-only export: cross_entropy, nll, bce_with_logits, bce, mse, l1, "
      "sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy"},
+    {OPT_NO_CONFIRM, "no-confirm", 0, NULL, CMD_CHECK, "do not run the loss on sample data"},
     {OPT_OUTPUT, "output", 'o', "OUT.onnx", CMD_SHAPES, "also write the model with the inferred shapes as value_info"},
     {OPT_OUTPUTS, "outputs", 0, "DIR", CMD_RUN, "write the outputs there as output_K.pb"},
+    {OPT_SEED, "seed", 0, "N", CMD_CHECK, "seed of the sample data (default: fixed)"},
     {OPT_VERSION, "version", 'V', NULL, CMD_ALL, "show the version and exit"},
 };
 
@@ -180,6 +186,8 @@ static void print_help(FILE *f, const struct command_spec *c)
 }
 
 typedef struct parsed {
+    int argc;
+    char **argv; /* for options that repeat (--dim, --input) */
     const struct command_spec *command;
     const char *values[OPT_COUNT];
     bool set[OPT_COUNT];
@@ -224,6 +232,8 @@ static const struct option_spec *find_option(const char *arg, const char **value
 static int parse_args(int argc, char **argv, parsed *p)
 {
     memset(p, 0, sizeof *p);
+    p->argc = argc;
+    p->argv = argv;
     p->operands = calloc((size_t)argc + 1, sizeof *p->operands);
     if (!p->operands)
         return usage_error("%s", "out of memory");
@@ -465,7 +475,32 @@ static int cmd_check(const parsed *p)
     size_t n = 0;
     int code = EXIT_CLEAN;
     onnxlint_check_options co = {.loss = p->values[OPT_LOSS], .labels = p->values[OPT_LABELS],
-                                 .logits = p->values[OPT_LOGITS], .from_logits = p->set[OPT_FROM_LOGITS]};
+                                 .logits = p->values[OPT_LOGITS], .from_logits = p->set[OPT_FROM_LOGITS],
+                                 .no_confirm = p->set[OPT_NO_CONFIRM]};
+    if (p->values[OPT_SEED]) {
+        char *end;
+        co.seed = strtoull(p->values[OPT_SEED], &end, 10);
+        if (*end || !*p->values[OPT_SEED])
+            return usage_error("--seed takes a number, not '%s'", p->values[OPT_SEED]);
+    }
+    /* --dim may repeat: collect every occurrence. */
+    const char **dims = calloc((size_t)p->argc + 1, sizeof *dims);
+    size_t n_dims = 0;
+    for (int i = 1; dims && i < p->argc; i++) {
+        const char *d = NULL;
+        if (strcmp(p->argv[i], "--dim") == 0 && i + 1 < p->argc)
+            d = p->argv[++i];
+        else if (strncmp(p->argv[i], "--dim=", 6) == 0)
+            d = p->argv[i] + 6;
+        if (d && !strchr(d, '=')) {
+            free(dims);
+            return usage_error("--dim takes NAME=VALUE, e.g. --dim N=8, not '%s'", d);
+        }
+        if (d)
+            dims[n_dims++] = d;
+    }
+    co.dims = dims;
+    co.n_dims = n_dims;
     for (size_t i = 0; models && i < list.n; i++) {
         onnxlint_error err;
         onnxlint_model *model = NULL;
@@ -511,6 +546,7 @@ out:
     for (size_t i = 0; i < list.n; i++)
         free(list.paths[i]);
     free(list.paths);
+    free(dims);
     return code;
 }
 

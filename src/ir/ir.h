@@ -218,6 +218,8 @@ struct onnxlint_model {
     void *diagnostic_ctx;
     struct ol_finding *findings; /* set by the analysis (src/analysis) */
     size_t n_findings, findings_cap;
+    struct ol_loss_record *losses; /* the losses it found */
+    size_t n_losses, losses_cap;
     bool analyzed;
 };
 

@@ -66,6 +66,8 @@ onnxlint_status onnxlint_check(onnxlint_model *m, const onnxlint_check_options *
     onnxlint_status st = ol_infer_model(m, NULL, NULL);
     if (!st)
         st = ol_analyze(m, &o);
+    if (!st && !(options && options->no_confirm))
+        st = ol_confirm(m, options ? options->seed : 0, options ? options->dims : NULL, options ? options->n_dims : 0);
     if (st && err) {
         err->status = st;
         snprintf(err->message, sizeof err->message, "check: %s", onnxlint_status_name(st));
@@ -79,6 +81,13 @@ size_t onnxlint_finding_count(const onnxlint_model *m, onnxlint_severity at_leas
     for (size_t i = 0; m && i < m->n_findings; i++)
         n += !m->findings[i].dropped && m->findings[i].severity >= at_least;
     return n;
+}
+
+static const char *loss_kind_name(const ol_loss_record *r)
+{
+    static const char *names[] = {"?", "cross_entropy", "nll", "bce_with_logits", "bce", "mse", "l1",
+                                  "sparse_categorical_crossentropy", "categorical_crossentropy"};
+    return r->kind < sizeof names / sizeof *names ? names[r->kind] : "?";
 }
 
 /* ---- text ---- */
@@ -143,7 +152,7 @@ static void text_finding(ol_sink *out, const onnxlint_model *m, const ol_finding
         ol_out_bytes(out, "\n", 1);
     }
     if (f->evidence) {
-        ol_out_printf(out, "  %-10s ", "runs");
+        ol_out_printf(out, "  %-10s ", "evidence");
         ol_out_name(out, f->evidence);
         ol_out_bytes(out, "\n", 1);
     }
@@ -182,9 +191,21 @@ static json_t *json_model(const onnxlint_model *m)
         counts[f->severity]++;
         json_array_append_new(findings, json_finding(m, f));
     }
-    return json_pack("{s:o, s:o, s:{s:I, s:I, s:I}}", "model", ol_json_string(m->path), "findings",
+    json_t *losses = json_array();
+    for (size_t l = 0; losses && l < m->n_losses; l++) {
+        const ol_loss_record *r = &m->losses[l];
+        char idx[32];
+        json_array_append_new(losses, json_pack("{s:s, s:o, s:o, s:o, s:o}", "kind", loss_kind_name(r), "node",
+                                                r->node ? ol_json_string(ol_node_display_name(r->node, idx, sizeof idx))
+                                                        : json_null(),
+                                                "logits", ol_json_string(r->logits ? r->logits->name : NULL), "value",
+                                                r->ran && r->value == r->value ? json_real(r->value) : json_null(),
+                                                "evidence", ol_json_string(r->summary)));
+    }
+    return json_pack("{s:o, s:o, s:{s:I, s:I, s:I}, s:o}", "model", ol_json_string(m->path), "findings",
                      findings ? findings : json_array(), "summary", "errors", (json_int_t)counts[ONNXLINT_ERROR],
-                     "warnings", (json_int_t)counts[ONNXLINT_WARNING], "notes", (json_int_t)counts[ONNXLINT_NOTE]);
+                     "warnings", (json_int_t)counts[ONNXLINT_WARNING], "notes", (json_int_t)counts[ONNXLINT_NOTE],
+                     "losses", losses ? losses : json_array());
 }
 
 /* ---- SARIF ---- */
@@ -264,6 +285,20 @@ onnxlint_status onnxlint_findings_write(onnxlint_model *const *models, size_t n,
                     continue;
                 counts[f->severity]++;
                 text_finding(&out, models[k], f, color);
+            }
+            for (size_t l = 0; l < models[k]->n_losses; l++) {
+                const ol_loss_record *r = &models[k]->losses[l];
+                if (!r->summary || r->n_findings)
+                    continue;
+                ol_out_name(&out, models[k]->path);
+                ol_out_printf(&out, ": loss %s", loss_kind_name(r));
+                if (r->node) {
+                    char idx[32];
+                    ol_out_bytes(&out, " at node '", 10);
+                    ol_out_name(&out, ol_node_display_name(r->node, idx, sizeof idx));
+                    ol_out_bytes(&out, "'", 1);
+                }
+                ol_out_printf(&out, ": %s\n", r->summary);
             }
         }
         ol_out_printf(&out, "%zu error%s, %zu warning%s, %zu note%s in %zu model%s\n", counts[2],

@@ -1,0 +1,384 @@
+/*
+ * confirm.c - run the model on seeded sample data and attach the evidence
+ * to each loss finding.
+ *
+ * Sample data: every graph input gets a value of its declared type with
+ * symbolic dims bound (--dim NAME=VALUE, else OL_DEFAULT_SAMPLE_DIM):
+ * class indices in [0, C) for the labels of a class-index loss, 0/1 floats
+ * for BCE targets, standard normal floats elsewhere, small integers for
+ * other integer inputs (token ids stay inside any embedding).  The
+ * generator is xorshift64* seeded by --seed: the same seed, the same data.
+ *
+ * Evidence, by what happens:
+ *   - the run fails at a node of the loss (or feeding it): that failure,
+ *     in the evaluator's words ("Mul '/Mul_1' fails: cannot broadcast
+ *     (4,5) with (4,4)"), confirms every error finding of that loss;
+ *   - the run succeeds: the loss value, and per rule what it shows (NaN
+ *     from the log of raw scores, a negative NLL, the floor a double
+ *     softmax cannot go below, the (N,N) matrix of a silent broadcast).
+ * Declared losses (inference-only exports) are computed here from the
+ * model's logits and sample labels of the declared type.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/findings.h"
+#include "eval/eval.h"
+#include "eval/testdata.h"
+
+typedef struct sampler {
+    uint64_t state;
+} sampler;
+
+static uint64_t next_u64(sampler *s)
+{
+    uint64_t x = s->state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    s->state = x;
+    return x * 0x2545F4914F6CDD1Dull;
+}
+
+static double uniform(sampler *s)
+{
+    return (double)(next_u64(s) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static double normal(sampler *s)
+{
+    double u = uniform(s), v = uniform(s);
+    if (u < 1e-300)
+        u = 1e-300;
+    return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
+}
+
+/* The concrete size of a dim: a value, a bound symbol, or the default. */
+static int64_t bind_dim(onnxlint_model *m, ol_dim d, const char *const *dims, size_t n_dims)
+{
+    d = ol_dim_resolve(&m->exprs, d);
+    if (d.kind == OL_DIM_VALUE)
+        return d.value;
+    if (d.kind == OL_DIM_SYMBOL) {
+        for (size_t i = 0; i < n_dims; i++) {
+            const char *eq = strchr(dims[i], '=');
+            if (eq && strlen(d.symbol) == (size_t)(eq - dims[i]) && strncmp(dims[i], d.symbol, strlen(d.symbol)) == 0)
+                return strtoll(eq + 1, NULL, 10);
+        }
+    }
+    return OL_DEFAULT_SAMPLE_DIM;
+}
+
+/* What a loss wants its labels to hold. */
+typedef enum label_kind { LABEL_NONE, LABEL_INDICES, LABEL_BINARY, LABEL_REAL } label_kind;
+
+static label_kind label_kind_of(const ol_loss_record *r)
+{
+    switch (r->kind) {
+    case OL_LOSS_CROSS_ENTROPY:
+    case OL_LOSS_NLL:
+    case OL_LOSS_SPARSE_CATEGORICAL:
+        return ol_elem_is_floating(r->labels_type.elem_type) ? LABEL_BINARY : LABEL_INDICES;
+    case OL_LOSS_BCE:
+    case OL_LOSS_BCE_WITH_LOGITS:
+    case OL_LOSS_CATEGORICAL:
+        return LABEL_BINARY;
+    default:
+        return LABEL_REAL;
+    }
+}
+
+/* Fills a with sample values of the given kind. */
+static void fill(ol_array *a, label_kind kind, int64_t classes, sampler *s)
+{
+    for (size_t i = 0; i < a->count; i++) {
+        if (a->elem_type == 8)
+            continue;
+        if (kind == LABEL_INDICES || (kind == LABEL_NONE && ol_elem_is_integral(a->elem_type)))
+            ol_array_set_i64(a, i, (int64_t)(next_u64(s) % (uint64_t)(classes > 0 ? classes : 2)));
+        else if (kind == LABEL_BINARY)
+            ol_array_set_f64(a, i, (double)(next_u64(s) & 1));
+        else
+            ol_array_set_f64(a, i, normal(s));
+    }
+}
+
+static ol_array *sample_array(ol_eval *e, onnxlint_model *m, const ol_type *t, const char *const *dims, size_t n_dims,
+                              label_kind kind, int64_t classes, sampler *s)
+{
+    char err[256] = "";
+    ol_kctx k = {.eval = e, .arena = &e->arena, .error = err, .error_len = sizeof err};
+    int64_t shape[OL_MAX_RANK];
+    int rank = t->shape.rank < 0 ? 0 : t->shape.rank;
+    for (int i = 0; i < rank && i < OL_MAX_RANK; i++)
+        shape[i] = bind_dim(m, t->shape.dims[i], dims, n_dims);
+    ol_array *a = ol_k_array(&k, t->elem_type ? t->elem_type : 1, rank, shape);
+    if (a)
+        fill(a, kind, classes, s);
+    return a;
+}
+
+static int64_t class_count(onnxlint_model *m, const ol_loss_record *r, const char *const *dims, size_t n_dims)
+{
+    const ol_type *x = &r->logits_type;
+    if (x->shape.rank < 1)
+        return 2;
+    int axis = x->shape.rank >= 2 && r->kind != OL_LOSS_CATEGORICAL && r->kind != OL_LOSS_SPARSE_CATEGORICAL
+                   ? 1
+                   : x->shape.rank - 1;
+    return bind_dim(m, x->shape.dims[axis], dims, n_dims);
+}
+
+static const char *shape_text(onnxlint_model *m, const ol_array *a)
+{
+    char buf[256];
+    size_t n = (size_t)snprintf(buf, sizeof buf, "(");
+    for (int i = 0; a && i < a->rank && n < sizeof buf - 24; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%lld", i ? "," : "", (long long)a->dims[i]);
+    snprintf(buf + n, sizeof buf - n, ")");
+    return ol_finding_printf(m, "%s", buf);
+}
+
+static double scalar(const ol_rvalue *v)
+{
+    if (!v || v->kind != OL_RV_TENSOR || !v->tensor || v->tensor->count == 0)
+        return NAN;
+    if (v->tensor->count == 1)
+        return ol_array_get_f64(v->tensor, 0);
+    double sum = 0; /* reduction 'none': the mean of the per-element losses */
+    for (size_t i = 0; i < v->tensor->count; i++)
+        sum += ol_array_get_f64(v->tensor, i);
+    return sum / (double)v->tensor->count;
+}
+
+/* ---- declared losses, computed here ---- */
+
+/* The declared loss of logits (with sample labels of the declared type);
+ * returns false with a framework-style failure in why. */
+static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_array *y, double *value, char *why,
+                           size_t len)
+{
+    bool index_labels = !ol_elem_is_floating(y->elem_type) &&
+                        (r->kind == OL_LOSS_CROSS_ENTROPY || r->kind == OL_LOSS_NLL ||
+                         r->kind == OL_LOSS_SPARSE_CATEGORICAL);
+    int class_axis = (r->kind == OL_LOSS_SPARSE_CATEGORICAL || r->kind == OL_LOSS_CATEGORICAL) ? x->rank - 1 : 1;
+    if (x->rank < 1) {
+        snprintf(why, len, "logits are a scalar");
+        return false;
+    }
+    if (class_axis >= x->rank)
+        class_axis = x->rank - 1;
+    int64_t c = x->dims[class_axis];
+    size_t outer = 1, inner = 1;
+    for (int i = 0; i < class_axis; i++)
+        outer *= (size_t)x->dims[i];
+    for (int i = class_axis + 1; i < x->rank; i++)
+        inner *= (size_t)x->dims[i];
+    if (index_labels) {
+        /* Labels: the logits' shape without the class axis (Keras: or with a 1 there). */
+        bool keras_column = r->kind == OL_LOSS_SPARSE_CATEGORICAL && y->rank == x->rank && y->dims[y->rank - 1] == 1;
+        bool fits = y->count == outer * inner && (y->rank == x->rank - 1 || keras_column);
+        for (int i = 0, j = 0; fits && i < x->rank && !keras_column; i++) {
+            if (i == class_axis)
+                continue;
+            fits = y->dims[j++] == x->dims[i];
+        }
+        if (!fits) {
+            snprintf(why, len, "%s: expected target size %zu (the logits' shape without the class axis), got a "
+                     "target of %zu elements in rank %d", r->keras ? "Keras" : "PyTorch", outer * inner, y->count,
+                     y->rank);
+            return false;
+        }
+        double total = 0;
+        for (size_t o = 0; o < outer; o++) {
+            for (size_t in = 0; in < inner; in++) {
+                int64_t t = ol_array_get_i64(y, o * inner + in);
+                if (t < 0 || t >= c) {
+                    snprintf(why, len, "target %lld is out of bounds for %lld classes", (long long)t, (long long)c);
+                    return false;
+                }
+                double maxv = -INFINITY, sum = 0;
+                for (int64_t k = 0; k < c; k++) {
+                    double v = ol_array_get_f64(x, (o * (size_t)c + (size_t)k) * inner + in);
+                    maxv = v > maxv ? v : maxv;
+                }
+                for (int64_t k = 0; k < c; k++)
+                    sum += exp(ol_array_get_f64(x, (o * (size_t)c + (size_t)k) * inner + in) - maxv);
+                double xt = ol_array_get_f64(x, (o * (size_t)c + (size_t)t) * inner + in);
+                bool wants_log_probs = r->kind == OL_LOSS_NLL;
+                bool wants_probs = r->kind == OL_LOSS_SPARSE_CATEGORICAL && !r->from_logits;
+                total += wants_log_probs ? -xt : wants_probs ? -log(xt) : -(xt - maxv - log(sum));
+            }
+        }
+        *value = total / (double)(outer * inner);
+        return true;
+    }
+    /* Per-element targets: exactly the logits' shape. */
+    bool same = y->rank == x->rank && y->count == x->count;
+    for (int i = 0; same && i < x->rank; i++)
+        same = y->dims[i] == x->dims[i];
+    if (!same) {
+        snprintf(why, len, r->keras ? "Keras: `logits` and `labels` must have the same shape"
+                                    : "PyTorch: Target size must be the same as input size");
+        return false;
+    }
+    double total = 0;
+    for (size_t i = 0; i < x->count; i++) {
+        double p = ol_array_get_f64(x, i), t = ol_array_get_f64(y, i);
+        switch (r->kind) {
+        case OL_LOSS_MSE: total += (p - t) * (p - t); break;
+        case OL_LOSS_L1: total += fabs(p - t); break;
+        case OL_LOSS_BCE_WITH_LOGITS: total += fmax(p, 0) - p * t + log1p(exp(-fabs(p))); break;
+        case OL_LOSS_BCE:
+            total += r->from_logits ? fmax(p, 0) - p * t + log1p(exp(-fabs(p))) : -(t * log(p) + (1 - t) * log(1 - p));
+            break;
+        default: total += -t * (r->from_logits ? p : log(p)); break; /* categorical (per class) */
+        }
+    }
+    *value = total / (double)(r->kind == OL_LOSS_CATEGORICAL ? outer * inner : x->count);
+    return true;
+}
+
+/* ---- evidence ---- */
+
+static void set_evidence(onnxlint_model *m, const ol_loss_record *r, int confirmed, const char *evidence,
+                         bool errors_only)
+{
+    for (size_t i = r->first_finding; i < r->first_finding + r->n_findings && i < m->n_findings; i++) {
+        ol_finding *f = &m->findings[i];
+        if (errors_only && f->severity != ONNXLINT_ERROR)
+            continue;
+        f->confirmed = confirmed;
+        f->evidence = evidence;
+    }
+}
+
+/* Evidence for the warnings of a loss that ran to a value. */
+static void value_evidence(onnxlint_model *m, ol_eval *e, ol_loss_record *r, double v, int64_t classes)
+{
+    for (size_t i = r->first_finding; i < r->first_finding + r->n_findings && i < m->n_findings; i++) {
+        ol_finding *f = &m->findings[i];
+        if (strcmp(f->rule, "probabilities-as-logits") == 0) {
+            /* Confident probabilities p = one-hot: softmax(p) puts e/(e+C-1) on the
+             * true class, so the loss cannot go below log(1+(C-1)/e). */
+            double floor_loss = classes > 1 ? log(1.0 + (double)(classes - 1) / M_E) : NAN;
+            f->confirmed = 1;
+            f->evidence = ol_finding_printf(m, "loss %.4f at random init; with perfectly confident predictions it "
+                                               "cannot go below %.4f (softmax applied twice, %lld classes)",
+                                            v, floor_loss, (long long)classes);
+        } else if (strcmp(f->rule, "logits-as-probabilities") == 0) {
+            bool bad = isnan(v) || isinf(v) || (r->kind == OL_LOSS_NLL && v < 0);
+            f->confirmed = bad;
+            f->evidence = ol_finding_printf(m, "loss %s at random init%s", isnan(v) ? "is NaN" : "",
+                                            isnan(v) ? " (the log of a negative score)" : "");
+            if (!isnan(v))
+                f->evidence = ol_finding_printf(m, "loss %.4f at random init%s", v,
+                                                v < 0 ? ": negative, so training drives it to -inf" : "");
+        } else if (strcmp(f->rule, "broadcast-loss") == 0 && r->node) {
+            const ol_rvalue *meet = r->node->n_outputs ? ol_eval_value(e, r->node->outputs[0]) : NULL;
+            const ol_array *a = meet && meet->kind == OL_RV_TENSOR ? meet->tensor : NULL;
+            if (a) {
+                bool square = a->rank == 2 && a->dims[0] == a->dims[1] && a->dims[0] > 1;
+                f->confirmed = square;
+                f->evidence = ol_finding_printf(m, "the loss compares a %s tensor (%zu pairs) for a batch of %lld",
+                                                shape_text(m, a), a->count, a->rank ? (long long)a->dims[0] : 1LL);
+            }
+        } else if (f->severity == ONNXLINT_ERROR && f->confirmed < 0) {
+            f->confirmed = 0;
+            f->evidence = ol_finding_printf(m, "the loss ran on sample data: %.4f", v);
+        }
+    }
+}
+
+static bool node_in(const ol_loss_record *r, const ol_node *n)
+{
+    for (size_t i = 0; i < r->n_region; i++) {
+        if (r->region[i] == n)
+            return true;
+    }
+    return r->node == n;
+}
+
+onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *dims, size_t n_dims)
+{
+    if (!m->n_losses)
+        return ONNXLINT_OK;
+    ol_eval e;
+    ol_eval_init(&e, m, NULL);
+    sampler s = {seed ? seed : 0x9E3779B97F4A7C15ull};
+    const ol_graph *g = m->graph;
+    if (!ol_eval_supported(&e, g)) {
+        const char *why = ol_finding_printf(m, "not run: %s", e.error);
+        for (size_t i = 0; i < m->n_losses; i++)
+            set_evidence(m, &m->losses[i], -1, why, false);
+        ol_eval_destroy(&e);
+        return ONNXLINT_OK;
+    }
+    ol_rvalue **inputs = ol_arena_calloc(&e.arena, g->n_inputs + 1, sizeof *inputs);
+    ol_rvalue **outputs = ol_arena_calloc(&e.arena, g->n_outputs + 1, sizeof *outputs);
+    char err[256] = "";
+    ol_kctx k = {.eval = &e, .arena = &e.arena, .error = err, .error_len = sizeof err};
+    size_t n = 0;
+    for (size_t i = 0; inputs && i < g->n_inputs; i++) {
+        const ol_value *v = g->inputs[i];
+        if (v->flags & OL_VALUE_INITIALIZER)
+            continue;
+        label_kind kind = LABEL_NONE;
+        int64_t classes = 2;
+        for (size_t l = 0; l < m->n_losses; l++) {
+            if (m->losses[l].labels_input == v) {
+                kind = label_kind_of(&m->losses[l]);
+                classes = class_count(m, &m->losses[l], dims, n_dims);
+            }
+        }
+        const ol_type *t = ol_value_type(v);
+        ol_array *a = t->kind == OL_TYPE_TENSOR ? sample_array(&e, m, t, dims, n_dims, kind, classes, &s) : NULL;
+        inputs[n++] = a ? ol_k_tensor_value(&k, a) : NULL;
+    }
+    bool ran = inputs && outputs && ol_eval_run(&e, inputs, n, outputs, g->n_outputs);
+    for (size_t l = 0; l < m->n_losses; l++) {
+        ol_loss_record *r = &m->losses[l];
+        int64_t classes = class_count(m, r, dims, n_dims);
+        if (!ran) {
+            bool ours = e.failed && node_in(r, e.failed);
+            const char *ev = ol_finding_printf(m, "%s%s", ours ? "" : "the model fails before the loss: ", e.error);
+            set_evidence(m, r, ours ? 1 : -1, ev, ours);
+            continue;
+        }
+        double v;
+        if (r->declared) {
+            const ol_rvalue *lv = ol_eval_value(&e, r->logits);
+            const ol_array *x = lv && lv->kind == OL_RV_TENSOR ? lv->tensor : NULL;
+            if (!x || r->labels_type.kind != OL_TYPE_TENSOR)
+                continue;
+            ol_array *y = sample_array(&e, m, &r->labels_type, dims, n_dims, label_kind_of(r), classes, &s);
+            char why[384];
+            if (!y)
+                continue;
+            if (!declared_value(r, x, y, &v, why, sizeof why)) {
+                set_evidence(m, r, 1,
+                             ol_finding_printf(m, "with logits %s and labels %s: %s", shape_text(m, x),
+                                               shape_text(m, y), why),
+                             true);
+                continue;
+            }
+        } else {
+            v = scalar(r->output ? ol_eval_value(&e, r->output) : NULL);
+        }
+        r->ran = true;
+        r->value = v;
+        value_evidence(m, &e, r, v, classes);
+        const ol_rvalue *lv = ol_eval_value(&e, r->logits);
+        const ol_array *x = lv && lv->kind == OL_RV_TENSOR ? lv->tensor : NULL;
+        bool ce = r->kind == OL_LOSS_CROSS_ENTROPY || r->kind == OL_LOSS_SPARSE_CATEGORICAL;
+        r->summary = ol_finding_printf(m, "%.4f at random init%s; logits %s at run time", v,
+                                       ce && classes > 1 ? ol_finding_printf(m, " (ln %lld = %.4f)", (long long)classes,
+                                                                             log((double)classes))
+                                                         : "",
+                                       shape_text(m, x));
+    }
+    ol_eval_destroy(&e);
+    return m->arena.failed ? ONNXLINT_ENOMEM : ONNXLINT_OK;
+}
