@@ -105,6 +105,13 @@ typedef struct onnxlint_model onnxlint_model;
 onnxlint_status onnxlint_model_load(const char *path, const onnxlint_load_options *options,
                                     onnxlint_model **out, onnxlint_error *err);
 
+/* As onnxlint_model_load, from len bytes in memory (which must stay valid
+ * and unchanged until the model is freed); name appears in messages.
+ * External data is refused: a buffer has no folder. */
+onnxlint_status onnxlint_model_load_buffer(const char *name, const void *data, size_t len,
+                                           const onnxlint_load_options *options, onnxlint_model **out,
+                                           onnxlint_error *err);
+
 /* Releases everything the model holds.  Accepts NULL. */
 void onnxlint_model_free(onnxlint_model *model);
 

@@ -196,8 +196,9 @@ struct onnxlint_model {
     ol_arena arena;
     const char *path;
     const char *dir; /* the folder external data must stay inside */
-    const uint8_t *map; /* the file, mapped read-only */
+    const uint8_t *map; /* the file, mapped read-only (or the caller's buffer) */
     size_t map_len;
+    bool map_borrowed;  /* map is the caller's buffer: not ours to unmap */
     Onnx__ModelProto *proto;
     ol_payload *payloads;
     size_t n_payloads;

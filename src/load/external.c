@@ -84,6 +84,9 @@ onnxlint_status ol_external_resolve(onnxlint_model *m, ol_tensor *t, onnxlint_er
     }
     if (!location || !location[0])
         return refuse(m, err, ONNXLINT_EMALFORMED, t, "", "has no location");
+    if (!m->dir)
+        return refuse(m, err, ONNXLINT_EUNSAFE, t, location,
+                      "cannot be read: a model loaded from memory has no folder to read it from");
     if (location[0] == '/')
         return refuse(m, err, ONNXLINT_EUNSAFE, t, location,
                       "is an absolute path: only files inside the model's folder are read");

@@ -841,8 +841,9 @@ static void check_versions(onnxlint_model *m)
     }
 }
 
-onnxlint_status onnxlint_model_load(const char *path, const onnxlint_load_options *options, onnxlint_model **out,
-                                    onnxlint_error *err)
+/* Loads from a file (data NULL: mapped) or from a caller's buffer. */
+static onnxlint_status load(const char *path, const void *data, size_t len, const onnxlint_load_options *options,
+                            onnxlint_model **out, onnxlint_error *err)
 {
     onnxlint_error local_err;
     if (!err)
@@ -878,8 +879,17 @@ onnxlint_status onnxlint_model_load(const char *path, const onnxlint_load_option
         st = ONNXLINT_ENOMEM;
         goto fail;
     }
-    if ((st = map_file(m, err)) || (st = model_dir(m, path, err)))
+    if (data) {
+        m->map = data;
+        m->map_len = len;
+        m->map_borrowed = true; /* no folder: external data is refused */
+        if (!len) {
+            st = set_error(err, ONNXLINT_EMALFORMED, path, "empty buffer (0 bytes), not an ONNX model");
+            goto fail;
+        }
+    } else if ((st = map_file(m, err)) || (st = model_dir(m, path, err))) {
         goto fail;
+    }
 
     char why[512];
     ol_wire_result wire;
@@ -935,11 +945,27 @@ fail:
     return st;
 }
 
+onnxlint_status onnxlint_model_load(const char *path, const onnxlint_load_options *options, onnxlint_model **out,
+                                    onnxlint_error *err)
+{
+    return load(path, NULL, 0, options, out, err);
+}
+
+onnxlint_status onnxlint_model_load_buffer(const char *name, const void *data, size_t len,
+                                           const onnxlint_load_options *options, onnxlint_model **out,
+                                           onnxlint_error *err)
+{
+    if (!data && len)
+        return set_error(err, ONNXLINT_EINVAL, name ? name : "(buffer)", "invalid argument");
+    static const uint8_t nothing[1];
+    return load(name ? name : "(buffer)", data ? data : nothing, len, options, out, err);
+}
+
 void onnxlint_model_free(onnxlint_model *model)
 {
     if (!model)
         return;
-    if (model->map)
+    if (model->map && !model->map_borrowed)
         munmap((void *)model->map, model->map_len);
     ol_arena arena = model->arena; /* the model lives inside it */
     ol_arena_destroy(&arena);

@@ -20,6 +20,16 @@ while IFS=$'\037' read -r file kind rules cli desc; do
 done < <(tr '\t' '\037' < models/MANIFEST.tsv)
 [ "$count" -ge 30 ] && ok || bad "expected at least 30 manifest rows, read $count"
 
+# The graph rules (models/graph/EXPECTED.tsv): each fires on its model, the clean one stays clean.
+while IFS=$'\037' read -r file rules; do
+    [ "$file" = file ] && continue
+    got=$("$ONNXLINT" check --no-confirm --fail-on never --format json "models/graph/$file" 2>/dev/null | "$JSON_CHECK" --findings)
+    for rule in ${rules//,/ }; do
+        printf '%s\n' "$got" | grep -q "^$rule " && ok || bad "graph/$file: expected $rule, got: $(echo $got)"
+    done
+    [ -n "$rules" ] || { [ -z "$got" ] && ok || bad "graph/$file: clean model has findings: $(echo $got)"; }
+done < <(tr '\t' '\037' < models/graph/EXPECTED.tsv)
+
 # Exit codes and --fail-on.
 "$ONNXLINT" check models/seed_class_count.onnx >/dev/null; expect_eq $? 1 "error finding exits 1"
 "$ONNXLINT" check models/seed_double_softmax.onnx >/dev/null; expect_eq $? 0 "warning only exits 0 by default"

@@ -1,0 +1,79 @@
+#!/usr/bin/python3
+"""Generates one small model per graph rule of `onnxlint check` (and a clean
+neighbour) into models/graph/, with models/graph/EXPECTED.tsv listing the
+rules each must fire (file, rules; empty for the clean one).
+
+Run with Debian's python3-onnx:  /usr/bin/python3 models/graph/generate.py
+"""
+import os
+
+from onnx import TensorProto, helper, numpy_helper
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROWS = []
+
+
+def model(nodes, inputs, outputs, name, rules, inits=(), opset=13, value_info=()):
+    g = helper.make_graph(nodes, name, inputs, outputs, initializer=list(inits), value_info=list(value_info))
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)], producer_name="onnxlint-graph-rules")
+    with open(os.path.join(HERE, name + ".onnx"), "wb") as f:
+        f.write(m.SerializeToString())
+    ROWS.append((name + ".onnx", ",".join(rules)))
+
+
+def vi(name, dims, elem=TensorProto.FLOAT):
+    return helper.make_tensor_value_info(name, elem, dims)
+
+
+def w(name, shape):
+    return numpy_helper.from_array(np.ones(shape, dtype=np.float32), name)
+
+
+def main():
+    x = vi("x", ["N", 4])
+    # clean: MatMul (N,4)x(4,3)
+    model([helper.make_node("MatMul", ["x", "W"], ["y"])], [x], [vi("y", ["N", 3])], "clean", [], [w("W", (4, 3))])
+    # shape-error: MatMul inner dims 4 vs 5
+    model([helper.make_node("MatMul", ["x", "W"], ["y"])], [x], [vi("y", None)], "shape_error", ["shape-error"],
+          [w("W", (5, 3))])
+    # type-error: an attribute Relu does not have
+    model([helper.make_node("Relu", ["x"], ["y"], alpha=0.1)], [x], [vi("y", None)], "type_error", ["type-error"])
+    # declared-shape-mismatch: output declared (N,7), MatMul makes (N,3)
+    model([helper.make_node("MatMul", ["x", "W"], ["y"])], [x], [vi("y", ["N", 7])], "declared_mismatch",
+          ["declared-shape-mismatch"], [w("W", (4, 3))])
+    # undefined-value
+    model([helper.make_node("Add", ["x", "ghost"], ["y"])], [x], [vi("y", None)], "undefined_value",
+          ["undefined-value"])
+    # duplicate-name
+    model([helper.make_node("Relu", ["x"], ["y"]), helper.make_node("Neg", ["x"], ["y"])], [x], [vi("y", None)],
+          "duplicate_name", ["duplicate-name"])
+    # not-topological: the consumer comes first
+    model([helper.make_node("Neg", ["t"], ["y"]), helper.make_node("Relu", ["x"], ["t"])], [x], [vi("y", None)],
+          "not_topological", ["not-topological"])
+    # cycle
+    model([helper.make_node("Add", ["x", "b"], ["a"]), helper.make_node("Relu", ["a"], ["b"])], [x], [vi("a", None)],
+          "cycle", ["cycle"])
+    # unknown-op: Gelu does not exist in opset 13
+    model([helper.make_node("Gelu", ["x"], ["y"])], [x], [vi("y", None)], "unknown_op", ["unknown-op"])
+    # opset: a domain used without an import
+    model([helper.make_node("LabelEncoder", ["x"], ["y"], domain="ai.onnx.ml")], [x], [vi("y", None)],
+          "missing_opset", ["opset"])
+    # unused-input
+    model([helper.make_node("Relu", ["x"], ["y"])], [x, vi("labels", ["N"], TensorProto.INT64)], [vi("y", None)],
+          "unused_input", ["unused-input"])
+    # dead-node
+    model([helper.make_node("Relu", ["x"], ["y"]), helper.make_node("Neg", ["x"], ["unused"])], [x],
+          [vi("y", None)], "dead_node", ["dead-node"])
+    # unknown-shape: a loss whose labels have no declared shape
+    labels = helper.make_tensor_value_info("labels", TensorProto.INT64, None)
+    model([helper.make_node("SoftmaxCrossEntropyLoss", ["x", "labels"], ["loss"])], [x, labels], [vi("loss", [])],
+          "unknown_shape", ["unknown-shape"])
+    with open(os.path.join(HERE, "EXPECTED.tsv"), "w") as f:
+        f.write("file\trules\n")
+        for row in ROWS:
+            f.write("\t".join(row) + "\n")
+
+
+if __name__ == "__main__":
+    main()
