@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-    build-essential cmake pkg-config clang
+    build-essential cmake pkg-config clang valgrind
     protobuf-c-compiler libprotobuf-c-dev
     libjansson-dev libcmocka-dev libopenblas-dev
     libonnx-testdata

@@ -19,6 +19,9 @@ if [ -d /usr/share/libonnx-testdata/data ]; then
         i=$((i + 1))
     done < <(find /usr/share/libonnx-testdata/data -name model.onnx -size -64k)
 fi
-./build-fuzz/fuzz/fuzz_check fuzz-out/corpus fuzz-out/seeds -max_total_time="$seconds" -timeout=10 \
-    -rss_limit_mb=4096 -max_len=1048576 -jobs="${FUZZ_JOBS:-$(nproc)}" -workers="${FUZZ_JOBS:-$(nproc)}" -artifact_prefix=fuzz-out/ \
-    -print_final_stats=1
+jobs=${FUZZ_JOBS:-$(nproc)}
+parallel=()
+[ "$jobs" -gt 1 ] && parallel=(-jobs="$jobs" -workers="$jobs")
+cd fuzz-out # libFuzzer writes its fuzz-N.log files here
+../build-fuzz/fuzz/fuzz_check corpus seeds -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
+    -max_len=1048576 -artifact_prefix=./ -print_final_stats=1 "${parallel[@]}"

@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# Runs the onnxlint binary under valgrind: any memory error or leak turns
+# into exit 99, which no test expects.  Used as ONNXLINT by the *_valgrind
+# end-to-end tests.
+exec valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 "$ONNXLINT_BINARY" "$@"
