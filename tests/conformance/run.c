@@ -104,6 +104,8 @@ static bool same_value(const ol_rvalue *want, const ol_rvalue *got, char *why, s
                                                : ((const double *)g->data)[2 * i + part];
                 ok &= close_enough(x, y);
             }
+        } else if (w->elem_type >= 17 && w->elem_type <= 20) { /* float8 kinds: their bytes */
+            ok = ((const uint8_t *)w->data)[i] == ((const uint8_t *)g->data)[i];
         } else if (ol_elem_is_floating(w->elem_type)) {
             ok = close_enough(ol_array_get_f64(w, i), ol_array_get_f64(g, i));
         } else {
