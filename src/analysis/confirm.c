@@ -274,8 +274,12 @@ static void value_evidence(onnxlint_model *m, ol_eval *e, ol_loss_record *r, dou
             f->evidence = ol_finding_printf(m, "loss %s at random init%s", isnan(v) ? "is NaN" : "",
                                             isnan(v) ? " (the log of a negative score)" : "");
             if (!isnan(v))
-                f->evidence = ol_finding_printf(m, "loss %.4f at random init%s", v,
-                                                v < 0 ? ": negative, so training drives it to -inf" : "");
+                f->evidence = ol_finding_printf(
+                    m, "loss %.4f at random init%s", v,
+                    v < 0 ? ": negative, so training drives it to -inf"
+                    : r->kind == OL_LOSS_NLL
+                        ? " (minus the raw score of the true class: nothing bounds it below)"
+                        : "");
         } else if (strcmp(f->rule, "broadcast-loss") == 0 && r->node) {
             const ol_rvalue *meet = r->node->n_outputs ? ol_eval_value(e, r->node->outputs[0]) : NULL;
             const ol_array *a = meet && meet->kind == OL_RV_TENSOR ? meet->tensor : NULL;

@@ -15,12 +15,24 @@
  * (see sequence.c): a sequence known to be empty constrains no element
  * shape, so a Loop that fills one keeps the shape of what it inserts.
  *
- * One inference function per operator, registered in the table at the end
- * (sorted by domain, then name).
+ * The kernels run the subgraphs with ol_k_run_subgraph: If its taken
+ * branch; Loop its body while the trip count M (if given) is not reached
+ * and the condition holds (the body's condition output is honoured even
+ * without a cond input, as onnxruntime and ONNX's reference do), scan
+ * outputs stacked on a new axis 0; Scan its body once per slice of the
+ * scan inputs (Scan 8: per batch entry, up to its sequence_lens, the scan
+ * outputs zero-padded).  A loop that runs no iteration makes its empty
+ * scan outputs in the shape the body's types give (0 for unknown dims,
+ * rank 1 when even the rank is unknown, as onnxruntime does).
+ *
+ * One inference function and one kernel per operator, registered in the
+ * table at the end (sorted by domain, then name).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "eval/eval.h"
 #include "ops/common.h"
 #include "ops/families.h"
 
@@ -36,6 +48,13 @@ enum { ELEM_INT64 = 7, ELEM_BOOL = 9 };
 #define LOOP_FIXPOINT_MAX_NESTING 4
 /* Identity nodes followed back from a Loop body's condition output. */
 #define IDENTITY_CHAIN_MAX 64
+/* Iterations a Loop or Scan may run before the evaluator gives up on it
+ * (a loop with neither M nor a condition that ends it would run forever;
+ * an empty scan input may still have a huge sequence axis). */
+#define LOOP_MAX_ITERATIONS ((int64_t)1 << 24)
+/* Iterations whose scan outputs a Loop first makes room for (doubled as
+ * needed). */
+#define LOOP_INITIAL_ITERATIONS 16
 
 /* ---- types ---- */
 
@@ -675,10 +694,448 @@ static void infer_Scan(ol_ctx *ctx)
     }
 }
 
+/* ---- kernels ---- */
+
+/* An element type's name for messages. */
+static const char *type_name(int32_t elem_type)
+{
+    const char *name = ol_elem_type_name(elem_type);
+    return name ? name : "?";
+}
+
+/* Input i as a value the outputs may share (values are immutable). */
+static ol_rvalue *shared_input(const ol_kctx *k, size_t i)
+{
+    return i < k->n_inputs ? k->inputs[i] : NULL;
+}
+
+/* v's single element as a truth value (what names v in the message). */
+static bool read_truth(ol_kctx *k, const ol_rvalue *v, const char *what, bool *out)
+{
+    const ol_array *a = v && v->kind == OL_RV_TENSOR ? v->tensor : NULL;
+    if (!a || a->count != 1 || (!ol_elem_is_integral(a->elem_type) && !ol_elem_is_floating(a->elem_type)))
+        return ol_k_fail(k, "%s must be a bool tensor of one element, not %s", what,
+                         a ? ol_k_shape(k, a) : "a sequence or optional");
+    *out = ol_array_get_f64(a, 0) != 0;
+    return true;
+}
+
+/* A scalar tensor value of elem type with value v. */
+static ol_rvalue *scalar_value(ol_kctx *k, int32_t elem, int64_t v)
+{
+    ol_array *a = ol_k_array(k, elem, 0, NULL);
+    if (!a)
+        return NULL;
+    ol_array_set_i64(a, 0, v);
+    return ol_k_tensor_value(k, a);
+}
+
+/* The sub-tensor of a at index idx (in range) along axis: that axis
+ * removed. */
+static ol_array *take(ol_kctx *k, const ol_array *a, int axis, int64_t idx)
+{
+    int64_t dims[OL_MAX_RANK];
+    for (int d = 0, r = 0; d < a->rank; d++) {
+        if (d != axis)
+            dims[r++] = a->dims[d];
+    }
+    ol_array *s = ol_k_array(k, a->elem_type, a->rank - 1, dims);
+    if (!s || s->count == 0)
+        return s;
+    /* s is not empty, so neither is a: these products are bounded by its
+     * count. */
+    size_t size = ol_elem_size(a->elem_type), outer = 1, after = 1, len = (size_t)a->dims[axis];
+    for (int d = 0; d < axis; d++)
+        outer *= (size_t)a->dims[d];
+    for (int d = axis + 1; d < a->rank; d++)
+        after *= (size_t)a->dims[d];
+    size_t block = after * size;
+    for (size_t o = 0; o < outer; o++)
+        memcpy((char *)s->data + o * block, (const char *)a->data + (o * len + (size_t)idx) * block, block);
+    return s;
+}
+
+/* The type the body gives its output v: as inferred, else as declared. */
+static const ol_type *body_type(const ol_value *v)
+{
+    return v->inferred.kind == OL_TYPE_TENSOR && v->inferred.elem_type ? &v->inferred : &v->type;
+}
+
+/* The common element type and shape of the per-iteration tensors
+ * items[t * stride] (t < n; NULL entries skipped) of scan output `which`;
+ * when there are none, what the body says of its output decl (0 for a dim
+ * it does not know, rank 0 for an unknown rank, as onnxruntime does). */
+static bool item_shape(ol_kctx *k, ol_rvalue *const *items, size_t stride, size_t n, const ol_value *decl,
+                       size_t which, int32_t *elem, int *rank, int64_t *dims)
+{
+    const ol_array *first = NULL;
+    size_t first_t = 0;
+    for (size_t t = 0; t < n; t++) {
+        const ol_rvalue *v = items[t * stride];
+        if (!v)
+            continue;
+        if (v->kind != OL_RV_TENSOR || !v->tensor)
+            return ol_k_fail(k, "scan output %zu of the body is not a tensor", which);
+        const ol_array *a = v->tensor;
+        if (!first) {
+            first = a;
+            first_t = t;
+            continue;
+        }
+        bool same = a->elem_type == first->elem_type && a->rank == first->rank;
+        for (int d = 0; same && d < a->rank; d++)
+            same = a->dims[d] == first->dims[d];
+        if (!same)
+            return ol_k_fail(k, "scan output %zu is %s %s in iteration %zu but %s %s in iteration %zu", which,
+                             type_name(first->elem_type), ol_k_shape(k, first), first_t,
+                             type_name(a->elem_type), ol_k_shape(k, a), t);
+    }
+    if (first) {
+        *elem = first->elem_type;
+        *rank = first->rank;
+        if (first->rank)
+            memcpy(dims, first->dims, (size_t)first->rank * sizeof *dims);
+        return true;
+    }
+    const ol_type *t = body_type(decl);
+    if (t->kind != OL_TYPE_TENSOR || !t->elem_type)
+        return ol_k_fail(k, "no iteration ran and the body does not say the element type of scan output %zu", which);
+    *elem = t->elem_type;
+    *rank = t->shape.rank > 0 && t->shape.rank < OL_MAX_RANK ? t->shape.rank : 0;
+    for (int d = 0; d < *rank; d++)
+        dims[d] = t->shape.dims[d].kind == OL_DIM_VALUE ? t->shape.dims[d].value : 0;
+    return true;
+}
+
+/* Output o becomes the n per-iteration tensors items[t * stride] stacked
+ * along a new axis (in [-r-1, r] for their rank r), in reverse order when
+ * reverse (a prepending scan output). */
+static bool stack_items(ol_kctx *k, size_t o, ol_rvalue *const *items, size_t stride, size_t n, int64_t axis,
+                        bool reverse, const ol_value *decl, size_t which)
+{
+    int64_t dims[OL_MAX_RANK + 1];
+    int32_t elem = 0;
+    int rank = 0;
+    if (!item_shape(k, items, stride, n, decl, which, &elem, &rank, dims))
+        return false;
+    if (axis < -(int64_t)rank - 1 || axis > rank)
+        return ol_k_fail(k, "scan output axis %lld is out of range [%d, %d] for scan output %zu of rank %d",
+                         (long long)axis, -rank - 1, rank, which, rank);
+    int a = (int)(axis < 0 ? axis + rank + 1 : axis);
+    size_t outer = 1, inner = 1;
+    for (int d = 0; d < rank; d++) {
+        if (d < a)
+            outer *= (size_t)dims[d];
+        else
+            inner *= (size_t)dims[d];
+    }
+    memmove(dims + a + 1, dims + a, (size_t)(rank - a) * sizeof *dims);
+    dims[a] = (int64_t)n;
+    ol_array *y = ol_k_out(k, o, elem, rank + 1, dims);
+    if (!y || y->count == 0)
+        return y != NULL;
+    size_t block = inner * ol_elem_size(elem);
+    for (size_t t = 0; t < n; t++) {
+        const ol_array *it = items[t * stride]->tensor;
+        size_t pos = reverse ? n - 1 - t : t;
+        for (size_t i = 0; i < outer; i++)
+            memcpy((char *)y->data + (i * n + pos) * block, (const char *)it->data + i * block, block);
+    }
+    return true;
+}
+
+/* An array of n value pointers from the run's arena. */
+static ol_rvalue **value_array(ol_kctx *k, size_t n)
+{
+    ol_rvalue **v = ol_k_alloc(k, (n ? n : 1) * sizeof *v);
+    if (v)
+        memset(v, 0, (n ? n : 1) * sizeof *v);
+    return v;
+}
+
+static bool kernel_If(ol_kctx *k)
+{
+    bool cond;
+    if (!read_truth(k, ol_k_in_value(k, 0), "the condition", &cond))
+        return false;
+    const char *name = cond ? "then_branch" : "else_branch";
+    const ol_graph *g = ol_attr_graph(&k->infer, name);
+    if (!g)
+        return ol_k_fail(k, "the %s attribute is missing", name);
+    if (g->n_outputs != k->n_outputs)
+        return ol_k_fail(k, "%s returns %zu outputs but the If has %zu", name, g->n_outputs, k->n_outputs);
+    ol_rvalue **outs = value_array(k, k->n_outputs);
+    if (!outs || !ol_k_run_subgraph(k, g, NULL, 0, outs, k->n_outputs))
+        return false;
+    for (size_t i = 0; i < k->n_outputs; i++)
+        ol_k_out_value(k, i, outs[i]);
+    return true;
+}
+
+static bool kernel_Loop(ol_kctx *k)
+{
+    const ol_graph *body = ol_attr_graph(&k->infer, "body");
+    size_t n_in = k->n_inputs, n_out = k->n_outputs;
+    size_t n_carried = n_in > 2 ? n_in - 2 : 0;
+    if (!body)
+        return ol_k_fail(k, "the body attribute is missing");
+    if (n_out < n_carried)
+        return ol_k_fail(k, "the Loop has %zu outputs for %zu loop-carried values", n_out, n_carried);
+    size_t n_scan = n_out - n_carried;
+    if (body->n_inputs != n_carried + 2 || body->n_outputs != n_out + 1)
+        return ol_k_fail(k, "the body takes %zu inputs and returns %zu outputs; the Loop needs %zu and %zu",
+                         body->n_inputs, body->n_outputs, n_carried + 2, n_out + 1);
+    int64_t trips = INT64_MAX;
+    if (ol_k_in_value(k, 0)) {
+        const ol_array *m = ol_k_in(k, 0);
+        if (!m || !ol_elem_is_integral(m->elem_type) || m->count != 1)
+            return ol_k_fail(k, "M must be an integer scalar, not %s", ol_k_shape(k, m));
+        trips = ol_array_get_i64(m, 0);
+    }
+    bool cond = true;
+    ol_rvalue *cond_value = shared_input(k, 1);
+    if (cond_value && !read_truth(k, cond_value, "cond", &cond))
+        return false;
+    if (!cond_value && !(cond_value = scalar_value(k, ELEM_BOOL, 1)))
+        return false;
+    ol_rvalue **given = value_array(k, n_carried + 2), **outs = value_array(k, n_out + 1);
+    if (!given || !outs)
+        return false;
+    for (size_t i = 0; i < n_carried; i++) {
+        if (!(given[i + 2] = shared_input(k, i + 2)))
+            return ol_k_fail(k, "loop-carried input %zu is missing", i);
+    }
+    ol_rvalue **scans = NULL; /* iteration t's scan outputs at scans[t * n_scan] */
+    size_t cap = 0, n = 0;
+    for (int64_t t = 0; t < trips && cond; t++) {
+        if (t >= LOOP_MAX_ITERATIONS)
+            return ol_k_fail(k, "runs more than %lld iterations", (long long)LOOP_MAX_ITERATIONS);
+        if (!(given[0] = scalar_value(k, ELEM_INT64, t)))
+            return false;
+        given[1] = cond_value;
+        if (!ol_k_run_subgraph(k, body, given, n_carried + 2, outs, n_out + 1))
+            return false;
+        if (!read_truth(k, outs[0], "the body's condition output", &cond))
+            return false;
+        cond_value = outs[0];
+        for (size_t i = 0; i < n_carried; i++)
+            given[i + 2] = outs[i + 1];
+        if (n_scan && n == cap) {
+            size_t grown = cap ? cap * 2 : LOOP_INITIAL_ITERATIONS;
+            ol_rvalue **more = value_array(k, grown * n_scan);
+            if (!more)
+                return false;
+            if (n)
+                memcpy(more, scans, n * n_scan * sizeof *more);
+            scans = more;
+            cap = grown;
+        }
+        if (n_scan)
+            memcpy(scans + n * n_scan, outs + 1 + n_carried, n_scan * sizeof *scans);
+        n++;
+    }
+    for (size_t i = 0; i < n_carried; i++)
+        ol_k_out_value(k, i, given[i + 2]);
+    for (size_t j = 0; j < n_scan; j++) {
+        if (!k->node->outputs[n_carried + j])
+            continue; /* omitted */
+        if (!stack_items(k, n_carried + j, n ? scans + j : NULL, n_scan, n, 0, false, body->outputs[1 + n_carried + j],
+                         j))
+            return false;
+    }
+    return true;
+}
+
+/* An attribute of n per-input flags or axes (0 each by default) into out;
+ * false (after ol_k_fail) when its length is not n, or a direction (when
+ * directions) is not 0 or 1. */
+static bool scan_list(ol_kctx *k, const char *name, size_t n, bool directions, int64_t *out)
+{
+    size_t count;
+    const int64_t *given = ol_attr_ints(&k->infer, name, &count);
+    if (given && count != n)
+        return ol_k_fail(k, "%s has %zu entries for %zu tensors", name, count, n);
+    for (size_t i = 0; i < n; i++) {
+        out[i] = given ? given[i] : 0;
+        if (directions && out[i] != 0 && out[i] != 1)
+            return ol_k_fail(k, "%s entry %zu is %lld; directions are 0 or 1", name, i, (long long)out[i]);
+    }
+    return true;
+}
+
+/* Scan 8: a batch axis 0 on every input and output, the sequence axis 1
+ * on the scan inputs, optional sequence_lens (input 0); the scan outputs
+ * are padded with zeros past each batch entry's length. */
+static bool scan8(ol_kctx *k, const ol_graph *body, size_t m)
+{
+    size_t n_in = k->n_inputs, n_out = k->n_outputs, n_state = n_in - 1 - m;
+    if (n_out < n_state)
+        return ol_k_fail(k, "the Scan has %zu outputs for %zu state variables", n_out, n_state);
+    size_t n_scan = n_out - n_state;
+    int64_t *dirs = ol_k_alloc(k, (m + 1) * sizeof *dirs);
+    if (!dirs || !scan_list(k, "directions", m, true, dirs))
+        return false;
+    const ol_array *first = ol_k_in(k, 1 + n_state);
+    if (!first || first->rank < 2)
+        return ol_k_fail(k, "scan input 0 must be a tensor with batch and sequence axes, not %s",
+                         ol_k_shape(k, first));
+    int64_t batch = first->dims[0], max_len = first->dims[1];
+    for (size_t i = 0; i < n_state + m; i++) {
+        const ol_array *a = ol_k_in(k, 1 + i);
+        bool scan_input = i >= n_state;
+        if (!a || a->rank < (scan_input ? 2 : 1) || a->dims[0] != batch || (scan_input && a->dims[1] != max_len))
+            return ol_k_fail(k, "%s %zu is %s but scan input 0 is %s (batch, sequence, ...)",
+                             scan_input ? "scan input" : "state variable", scan_input ? i - n_state : i,
+                             ol_k_shape(k, a), ol_k_shape(k, first));
+    }
+    const ol_array *lens = ol_k_in(k, 0);
+    if (ol_k_in_value(k, 0) &&
+        (!lens || !ol_elem_is_integral(lens->elem_type) || lens->rank != 1 || lens->dims[0] != batch))
+        return ol_k_fail(k, "sequence_lens must be an integer tensor of shape (%lld), not %s", (long long)batch,
+                         ol_k_shape(k, lens));
+    size_t nb = (size_t)batch, nl = (size_t)max_len;
+    if (batch > LOOP_MAX_ITERATIONS || (batch && max_len > LOOP_MAX_ITERATIONS / batch))
+        return ol_k_fail(k, "a batch of %lld sequences of %lld is more than %lld iterations", (long long)batch,
+                         (long long)max_len, (long long)LOOP_MAX_ITERATIONS);
+    ol_rvalue **given = value_array(k, n_state + m), **outs = value_array(k, n_out);
+    ol_rvalue **finals = value_array(k, nb * n_state);       /* batch b's state i at finals[b * n_state + i] */
+    ol_rvalue **items = value_array(k, nb * nl * n_scan);    /* (b, t)'s scan output j at [(b * nl + t) * n_scan + j] */
+    const ol_array **rows = ol_k_alloc(k, (m + 1) * sizeof *rows);
+    if (!given || !outs || !finals || !items || !rows)
+        return false;
+    for (size_t b = 0; b < nb; b++) {
+        int64_t len = lens ? ol_array_get_i64(lens, b) : max_len;
+        if (len < 0 || len > max_len)
+            return ol_k_fail(k, "sequence_lens[%zu] is %lld, outside [0, %lld]", b, (long long)len, (long long)max_len);
+        for (size_t i = 0; i < n_state; i++) {
+            ol_array *s = take(k, ol_k_in(k, 1 + i), 0, (int64_t)b);
+            if (!s || !(given[i] = ol_k_tensor_value(k, s)))
+                return false;
+        }
+        for (size_t j = 0; j < m; j++) {
+            if (!(rows[j] = take(k, ol_k_in(k, 1 + n_state + j), 0, (int64_t)b)))
+                return false;
+        }
+        for (int64_t t = 0; t < len; t++) {
+            for (size_t j = 0; j < m; j++) {
+                ol_array *s = take(k, rows[j], 0, dirs[j] ? len - 1 - t : t);
+                if (!s || !(given[n_state + j] = ol_k_tensor_value(k, s)))
+                    return false;
+            }
+            if (!ol_k_run_subgraph(k, body, given, n_state + m, outs, n_out))
+                return false;
+            memcpy(given, outs, n_state * sizeof *given);
+            memcpy(items + (b * nl + (size_t)t) * n_scan, outs + n_state, n_scan * sizeof *items);
+        }
+        memcpy(finals + b * n_state, given, n_state * sizeof *given);
+    }
+    for (size_t i = 0; i < n_state; i++) {
+        if (!stack_items(k, i, finals + i, n_state, nb, 0, false, body->outputs[i], i))
+            return false;
+    }
+    for (size_t j = 0; j < n_scan; j++) {
+        int64_t dims[OL_MAX_RANK + 2];
+        int32_t elem = 0;
+        int rank = 0;
+        if (!item_shape(k, items + j, n_scan, nb * nl, body->outputs[n_state + j], j, &elem, &rank, dims + 2))
+            return false;
+        if (rank > OL_MAX_RANK - 2)
+            return ol_k_fail(k, "scan output %zu has rank %d; with batch and sequence axes it is too large", j, rank);
+        dims[0] = batch;
+        dims[1] = max_len;
+        ol_array *y = ol_k_out(k, n_state + j, elem, rank + 2, dims);
+        if (!y)
+            return false;
+        size_t block = y->count && nb && nl ? y->count / nb / nl * ol_elem_size(elem) : 0;
+        for (size_t p = 0; p < nb * nl && block; p++) {
+            const ol_rvalue *v = items[p * n_scan + j];
+            if (v)
+                memcpy((char *)y->data + p * block, v->tensor->data, block);
+        }
+    }
+    return true;
+}
+
+static bool kernel_Scan(ol_kctx *k)
+{
+    const ol_graph *body = ol_attr_graph(&k->infer, "body");
+    bool batched = k->infer.version < 9;
+    size_t first = batched ? 1 : 0, n_in = k->n_inputs, n_out = k->n_outputs;
+    int64_t n_scan_in = ol_attr_int(&k->infer, "num_scan_inputs", -1);
+    if (!body)
+        return ol_k_fail(k, "the body attribute is missing");
+    if (n_scan_in < 1 || n_in < first || (uint64_t)n_scan_in > n_in - first)
+        return ol_k_fail(k, "num_scan_inputs is %lld but the Scan has %zu inputs", (long long)n_scan_in, n_in);
+    size_t m = (size_t)n_scan_in, n_state = n_in - first - m;
+    if (body->n_inputs != n_state + m || body->n_outputs != n_out)
+        return ol_k_fail(k, "the body takes %zu inputs and returns %zu outputs; the Scan gives %zu and has %zu",
+                         body->n_inputs, body->n_outputs, n_state + m, n_out);
+    if (batched)
+        return scan8(k, body, m);
+    if (n_out < n_state)
+        return ol_k_fail(k, "the Scan has %zu outputs for %zu state variables", n_out, n_state);
+    size_t n_scan = n_out - n_state;
+    int64_t *in_axes = ol_k_alloc(k, (m + 1) * sizeof *in_axes), *in_dirs = ol_k_alloc(k, (m + 1) * sizeof *in_dirs);
+    int64_t *out_axes = ol_k_alloc(k, (n_scan + 1) * sizeof *out_axes);
+    int64_t *out_dirs = ol_k_alloc(k, (n_scan + 1) * sizeof *out_dirs);
+    int *axes = ol_k_alloc(k, (m + 1) * sizeof *axes);
+    if (!in_axes || !in_dirs || !out_axes || !out_dirs || !axes ||
+        !scan_list(k, "scan_input_axes", m, false, in_axes) ||
+        !scan_list(k, "scan_input_directions", m, true, in_dirs) ||
+        !scan_list(k, "scan_output_axes", n_scan, false, out_axes) ||
+        !scan_list(k, "scan_output_directions", n_scan, true, out_dirs))
+        return false;
+    int64_t len = -1;
+    for (size_t j = 0; j < m; j++) {
+        const ol_array *a = ol_k_in(k, n_state + j);
+        if (!a || a->rank < 1)
+            return ol_k_fail(k, "scan input %zu must be a tensor of rank 1 or more, not %s", j, ol_k_shape(k, a));
+        if (in_axes[j] < -(int64_t)a->rank || in_axes[j] >= a->rank)
+            return ol_k_fail(k, "scan_input_axes entry %lld is out of range for scan input %zu %s",
+                             (long long)in_axes[j], j, ol_k_shape(k, a));
+        axes[j] = (int)(in_axes[j] < 0 ? in_axes[j] + a->rank : in_axes[j]);
+        if (len >= 0 && a->dims[axes[j]] != len)
+            return ol_k_fail(k, "scan input %zu %s has sequence length %lld on axis %d, scan input 0 has %lld", j,
+                             ol_k_shape(k, a), (long long)a->dims[axes[j]], axes[j], (long long)len);
+        len = a->dims[axes[j]];
+    }
+    size_t n = (size_t)len;
+    if (len > LOOP_MAX_ITERATIONS)
+        return ol_k_fail(k, "a sequence of %lld is more than %lld iterations", (long long)len,
+                         (long long)LOOP_MAX_ITERATIONS);
+    ol_rvalue **given = value_array(k, n_state + m), **outs = value_array(k, n_out);
+    ol_rvalue **items = value_array(k, n * n_scan); /* iteration t's scan output j at items[t * n_scan + j] */
+    if (!given || !outs || !items)
+        return false;
+    for (size_t i = 0; i < n_state; i++) {
+        if (!(given[i] = shared_input(k, i)))
+            return ol_k_fail(k, "state variable %zu is missing", i);
+    }
+    for (int64_t t = 0; t < len; t++) {
+        for (size_t j = 0; j < m; j++) {
+            ol_array *s = take(k, ol_k_in(k, n_state + j), axes[j], in_dirs[j] ? len - 1 - t : t);
+            if (!s || !(given[n_state + j] = ol_k_tensor_value(k, s)))
+                return false;
+        }
+        if (!ol_k_run_subgraph(k, body, given, n_state + m, outs, n_out))
+            return false;
+        memcpy(given, outs, n_state * sizeof *given);
+        memcpy(items + (size_t)t * n_scan, outs + n_state, n_scan * sizeof *items);
+    }
+    for (size_t i = 0; i < n_state; i++)
+        ol_k_out_value(k, i, given[i]);
+    for (size_t j = 0; j < n_scan; j++) {
+        if (!stack_items(k, n_state + j, items + j, n_scan, n, out_axes[j], out_dirs[j] != 0,
+                         body->outputs[n_state + j], j))
+            return false;
+    }
+    return true;
+}
+
 static const ol_op_entry controlflow_ops[] = {
-    {"", "If", infer_If, NULL},
-    {"", "Loop", infer_Loop, NULL},
-    {"", "Scan", infer_Scan, NULL},
+    {"", "If", infer_If, kernel_If},
+    {"", "Loop", infer_Loop, kernel_Loop},
+    {"", "Scan", infer_Scan, kernel_Scan},
 };
 
 OL_FAMILY_DEFINE(controlflow, controlflow_ops);

@@ -15,9 +15,19 @@
  * sequence constrain no element shape (controlflow.c's Loop relies on the
  * same convention).
  *
- * One inference function per operator, registered in the table at the end
- * (sorted by domain, then name).
+ * The kernels build new values sharing the unchanged items (values are
+ * immutable once made).  An optional holding a tensor has it in both
+ * `tensor` and items[0]; holding a sequence, in items[0].  As opset 18
+ * allows, OptionalHasElement and OptionalGetElement also take a plain
+ * tensor or sequence (its own element): a Loop body declaring an optional
+ * carried value receives what the previous iteration returned.
+ *
+ * One inference function and one kernel per operator, registered in the
+ * table at the end (sorted by domain, then name).
  */
+#include <string.h>
+
+#include "eval/eval.h"
 #include "ops/common.h"
 #include "ops/families.h"
 
@@ -503,19 +513,483 @@ static void infer_OptionalHasElement(ol_ctx *ctx)
         out_scalar_value(ctx, 0, ELEM_BOOL, n > 0);
 }
 
+/* ---- kernels ---- */
+
+/* A new value of kind holding n item slots (filled by the caller). */
+static ol_rvalue *new_value(ol_kctx *k, ol_rvalue_kind kind, size_t n, int32_t elem_type)
+{
+    ol_rvalue *v = ol_k_alloc(k, sizeof *v);
+    if (!v)
+        return NULL;
+    memset(v, 0, sizeof *v);
+    v->kind = kind;
+    v->elem_type = elem_type;
+    if (n) {
+        v->items = ol_k_alloc(k, n * sizeof *v->items);
+        if (!v->items)
+            return NULL;
+        memset(v->items, 0, n * sizeof *v->items);
+    }
+    v->n_items = n;
+    return v;
+}
+
+/* An element type's name for messages. */
+static const char *type_name(int32_t elem_type)
+{
+    const char *name = ol_elem_type_name(elem_type);
+    return name ? name : "?";
+}
+
+/* Input i as a value the outputs may share (values are immutable). */
+static ol_rvalue *shared_input(const ol_kctx *k, size_t i)
+{
+    return i < k->n_inputs ? k->inputs[i] : NULL;
+}
+
+/* Input i as a sequence; NULL (after ol_k_fail) when it is not one. */
+static const ol_rvalue *sequence_input(ol_kctx *k, size_t i)
+{
+    const ol_rvalue *v = ol_k_in_value(k, i);
+    if (!v || v->kind != OL_RV_SEQUENCE) {
+        ol_k_fail(k, "input %zu must be a sequence", i);
+        return NULL;
+    }
+    return v;
+}
+
+/* The element type of the tensors a sequence holds (0 when unknown). */
+static int32_t held_elem_type(const ol_rvalue *seq)
+{
+    for (size_t i = 0; i < seq->n_items; i++) {
+        if (seq->items[i] && seq->items[i]->kind == OL_RV_TENSOR && seq->items[i]->tensor)
+            return seq->items[i]->tensor->elem_type;
+    }
+    return seq->elem_type;
+}
+
+/* Item i of a sequence as a tensor; NULL (after ol_k_fail) otherwise. */
+static const ol_array *held_tensor(ol_kctx *k, const ol_rvalue *seq, size_t i)
+{
+    const ol_rvalue *v = seq->items[i];
+    if (!v || v->kind != OL_RV_TENSOR || !v->tensor) {
+        ol_k_fail(k, "item %zu of the sequence is not a tensor", i);
+        return NULL;
+    }
+    return v->tensor;
+}
+
+/* The position input i (an integer scalar) into *pos, checked against
+ * [-n, n - 1 + extra] and made non-negative. */
+static bool read_position(ol_kctx *k, size_t i, size_t n, int extra, size_t *pos)
+{
+    const ol_array *p = ol_k_in(k, i);
+    if (!p || !ol_elem_is_integral(p->elem_type) || p->count != 1)
+        return ol_k_fail(k, "position must be an integer scalar, not %s", p ? ol_k_shape(k, p) : "absent");
+    int64_t v = ol_array_get_i64(p, 0), low = -(int64_t)n, high = (int64_t)n - 1 + extra;
+    if (v < low || v > high)
+        return ol_k_fail(k, "position %lld is out of range [%lld, %lld] for a sequence of %zu tensors", (long long)v,
+                         (long long)low, (long long)high, n);
+    *pos = (size_t)(v < 0 ? v + (int64_t)n : v);
+    return true;
+}
+
+/* A normalised axis in [0, rank); false (after ol_k_fail) when out of
+ * [-rank, rank - 1]. */
+static bool norm_axis(ol_kctx *k, int64_t axis, int rank, int *out)
+{
+    if (axis < -(int64_t)rank || axis >= (int64_t)rank)
+        return ol_k_fail(k, "axis %lld is out of range [%d, %d]", (long long)axis, -rank, rank - 1);
+    *out = (int)(axis < 0 ? axis + rank : axis);
+    return true;
+}
+
+static bool kernel_SequenceEmpty(ol_kctx *k)
+{
+    int64_t dtype = ol_attr_int(&k->infer, "dtype", ELEM_FLOAT);
+    if (dtype <= OL_ELEM_UNDEFINED || dtype > OL_ELEM_MAX || !ol_elem_size((int32_t)dtype))
+        return ol_k_fail(k, "dtype %lld is not a supported tensor element type", (long long)dtype);
+    ol_rvalue *v = new_value(k, OL_RV_SEQUENCE, 0, (int32_t)dtype);
+    if (!v)
+        return false;
+    ol_k_out_value(k, 0, v);
+    return true;
+}
+
+static bool kernel_SequenceConstruct(ol_kctx *k)
+{
+    size_t n = k->n_inputs;
+    if (n == 0)
+        return ol_k_fail(k, "needs at least one tensor");
+    const ol_array *first = ol_k_in(k, 0);
+    ol_rvalue *v = new_value(k, OL_RV_SEQUENCE, n, first ? first->elem_type : 0);
+    if (!v)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        const ol_array *a = ol_k_in(k, i);
+        if (!a)
+            return ol_k_fail(k, "input %zu must be a tensor", i);
+        if (a->elem_type != first->elem_type)
+            return ol_k_fail(k, "input %zu is %s but input 0 is %s", i, type_name(a->elem_type),
+                             type_name(first->elem_type));
+        v->items[i] = shared_input(k, i);
+    }
+    ol_k_out_value(k, 0, v);
+    return true;
+}
+
+static bool kernel_SequenceInsert(ol_kctx *k)
+{
+    const ol_rvalue *seq = sequence_input(k, 0);
+    const ol_array *t = ol_k_in(k, 1);
+    if (!seq)
+        return false;
+    if (!t)
+        return ol_k_fail(k, "input 1 must be a tensor");
+    int32_t held = held_elem_type(seq);
+    if (held && held != t->elem_type)
+        return ol_k_fail(k, "cannot insert a %s tensor into a sequence of %s", type_name(t->elem_type),
+                         type_name(held));
+    size_t n = seq->n_items, pos = n;
+    if (ol_k_in_value(k, 2) && !read_position(k, 2, n, 1, &pos))
+        return false;
+    ol_rvalue *v = new_value(k, OL_RV_SEQUENCE, n + 1, t->elem_type);
+    if (!v)
+        return false;
+    for (size_t i = 0, j = 0; i <= n; i++)
+        v->items[i] = i == pos ? shared_input(k, 1) : seq->items[j++];
+    ol_k_out_value(k, 0, v);
+    return true;
+}
+
+static bool kernel_SequenceAt(ol_kctx *k)
+{
+    const ol_rvalue *seq = sequence_input(k, 0);
+    size_t pos;
+    if (!seq)
+        return false;
+    if (seq->n_items == 0)
+        return ol_k_fail(k, "the sequence is empty: there is no tensor to take");
+    if (!read_position(k, 1, seq->n_items, 0, &pos))
+        return false;
+    ol_k_out_value(k, 0, seq->items[pos]);
+    return true;
+}
+
+static bool kernel_SequenceErase(ol_kctx *k)
+{
+    const ol_rvalue *seq = sequence_input(k, 0);
+    if (!seq)
+        return false;
+    size_t n = seq->n_items, pos = n ? n - 1 : 0;
+    if (n == 0)
+        return ol_k_fail(k, "the sequence is empty: there is no tensor to erase");
+    if (ol_k_in_value(k, 1) && !read_position(k, 1, n, 0, &pos))
+        return false;
+    ol_rvalue *v = new_value(k, OL_RV_SEQUENCE, n - 1, held_elem_type(seq));
+    if (!v)
+        return false;
+    for (size_t i = 0, j = 0; i < n; i++) {
+        if (i != pos)
+            v->items[j++] = seq->items[i];
+    }
+    ol_k_out_value(k, 0, v);
+    return true;
+}
+
+static bool kernel_SequenceLength(ol_kctx *k)
+{
+    const ol_rvalue *seq = sequence_input(k, 0);
+    if (!seq)
+        return false;
+    ol_array *y = ol_k_out(k, 0, ELEM_INT64, 0, NULL);
+    if (!y)
+        return false;
+    ((int64_t *)y->data)[0] = (int64_t)seq->n_items;
+    return true;
+}
+
+static bool kernel_ConcatFromSequence(ol_kctx *k)
+{
+    const ol_rvalue *seq = sequence_input(k, 0);
+    if (!seq)
+        return false;
+    size_t n = seq->n_items;
+    if (n == 0)
+        return ol_k_fail(k, "the sequence is empty: there is nothing to concatenate");
+    if (!ol_attr_has(&k->infer, "axis"))
+        return ol_k_fail(k, "the axis attribute is missing");
+    int64_t new_axis = ol_attr_int(&k->infer, "new_axis", 0);
+    if (new_axis != 0 && new_axis != 1)
+        return ol_k_fail(k, "new_axis must be 0 or 1, not %lld", (long long)new_axis);
+    const ol_array *first = held_tensor(k, seq, 0);
+    if (!first)
+        return false;
+    int rank = first->rank, out_rank = rank + (int)new_axis, axis = 0;
+    if (out_rank == 0)
+        return ol_k_fail(k, "cannot concatenate scalars without new_axis");
+    if (!norm_axis(k, ol_attr_int(&k->infer, "axis", 0), out_rank, &axis))
+        return false;
+    int64_t dims[OL_MAX_RANK + 1];
+    for (int d = 0, s = 0; d < out_rank; d++)
+        dims[d] = new_axis && d == axis ? (int64_t)n : first->dims[s++];
+    if (!new_axis)
+        dims[axis] = 0;
+    for (size_t t = 0; t < n; t++) {
+        const ol_array *a = held_tensor(k, seq, t);
+        if (!a)
+            return false;
+        if (a->elem_type != first->elem_type)
+            return ol_k_fail(k, "item %zu is %s but item 0 is %s", t, type_name(a->elem_type),
+                             type_name(first->elem_type));
+        bool same = a->rank == rank;
+        for (int d = 0; same && d < rank; d++)
+            same = a->dims[d] == first->dims[d] || (!new_axis && d == axis);
+        if (!same)
+            return ol_k_fail(k, "cannot %s item %zu %s with item 0 %s on axis %d", new_axis ? "stack" : "concatenate",
+                             t, ol_k_shape(k, a), ol_k_shape(k, first), axis);
+        if (!new_axis) {
+            if (a->dims[axis] > INT64_MAX - dims[axis])
+                return ol_k_fail(k, "the concatenated axis is too large");
+            dims[axis] += a->dims[axis];
+        }
+    }
+    ol_array *y = ol_k_out(k, 0, first->elem_type, out_rank, dims);
+    if (!y || y->count == 0)
+        return y != NULL;
+    /* Every output dim is non-zero here, so these products are bounded by
+     * the output's count. */
+    size_t size = ol_elem_size(first->elem_type), outer = 1, after = 1;
+    for (int d = 0; d < axis; d++)
+        outer *= (size_t)dims[d];
+    for (int d = axis + 1; d < out_rank; d++)
+        after *= (size_t)dims[d];
+    char *out = y->data;
+    for (size_t o = 0; o < outer; o++) {
+        for (size_t t = 0; t < n; t++) {
+            const ol_array *a = seq->items[t]->tensor;
+            size_t block = (new_axis ? 1 : (size_t)a->dims[axis]) * after * size;
+            if (block)
+                memcpy(out, (const char *)a->data + o * block, block);
+            out += block;
+        }
+    }
+    return true;
+}
+
+static bool kernel_SplitToSequence(ol_kctx *k)
+{
+    const ol_array *x = ol_k_in(k, 0);
+    if (!x)
+        return ol_k_fail(k, "input 0 must be a tensor");
+    if (x->rank == 0)
+        return ol_k_fail(k, "cannot split a scalar");
+    int axis = 0;
+    if (!norm_axis(k, ol_attr_int(&k->infer, "axis", 0), x->rank, &axis))
+        return false;
+    int64_t dim = x->dims[axis];
+    const ol_array *split = ol_k_in(k, 1);
+    if (ol_k_in_value(k, 1) && (!split || !ol_elem_is_integral(split->elem_type) || split->rank > 1))
+        return ol_k_fail(k, "split must be an integer scalar or 1-D tensor, not %s", ol_k_shape(k, split));
+    bool keep = split || ol_attr_int(&k->infer, "keepdims", 1) != 0;
+    size_t n;
+    int64_t chunk = 1;
+    if (!split) {
+        n = (size_t)dim;
+    } else if (split->rank == 0) {
+        chunk = ol_array_get_i64(split, 0);
+        if (chunk <= 0)
+            return ol_k_fail(k, "split must be positive, not %lld", (long long)chunk);
+        n = (size_t)(dim / chunk + (dim % chunk != 0));
+    } else {
+        n = split->count;
+        int64_t sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            int64_t s = ol_array_get_i64(split, i);
+            if (s < 0 || s > dim - sum)
+                return ol_k_fail(k, "split sizes must be non-negative and add up to %lld (dim %d of %s)",
+                                 (long long)dim, axis, ol_k_shape(k, x));
+            sum += s;
+        }
+        if (sum != dim)
+            return ol_k_fail(k, "split sizes add up to %lld but dim %d of %s is %lld", (long long)sum, axis,
+                             ol_k_shape(k, x), (long long)dim);
+    }
+    ol_rvalue *v = new_value(k, OL_RV_SEQUENCE, n, x->elem_type);
+    if (!v)
+        return false;
+    size_t size = ol_elem_size(x->elem_type), outer = 1, after = 1;
+    if (x->count) {
+        for (int d = 0; d < axis; d++)
+            outer *= (size_t)x->dims[d];
+        for (int d = axis + 1; d < x->rank; d++)
+            after *= (size_t)x->dims[d];
+    }
+    int64_t dims[OL_MAX_RANK], start = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t len = !split || split->rank == 0 ? (chunk < dim - start ? chunk : dim - start)
+                                                 : ol_array_get_i64(split, i);
+        int r = 0;
+        for (int d = 0; d < x->rank; d++) {
+            if (d != axis)
+                dims[r++] = x->dims[d];
+            else if (keep)
+                dims[r++] = len;
+        }
+        ol_array *part = ol_k_array(k, x->elem_type, r, dims);
+        if (!part || !(v->items[i] = ol_k_tensor_value(k, part)))
+            return false;
+        size_t block = part->count ? (size_t)len * after * size : 0, row = (size_t)dim * after * size;
+        for (size_t o = 0; o < outer && block; o++)
+            memcpy((char *)part->data + o * block, (const char *)x->data + o * row + (size_t)start * after * size,
+                   block);
+        start += len;
+    }
+    ol_k_out_value(k, 0, v);
+    return true;
+}
+
+static bool kernel_SequenceMap(ol_kctx *k)
+{
+    const ol_graph *body = ol_attr_graph(&k->infer, "body");
+    const ol_rvalue *seq = sequence_input(k, 0);
+    if (!seq)
+        return false;
+    if (!body)
+        return ol_k_fail(k, "the body attribute is missing");
+    size_t n = seq->n_items, n_in = k->n_inputs, n_out = k->n_outputs;
+    if (body->n_inputs != n_in || body->n_outputs != n_out)
+        return ol_k_fail(k, "the body takes %zu inputs and returns %zu outputs; the SequenceMap has %zu and %zu",
+                         body->n_inputs, body->n_outputs, n_in, n_out);
+    for (size_t i = 1; i < n_in; i++) {
+        const ol_rvalue *v = ol_k_in_value(k, i);
+        if (!v)
+            return ol_k_fail(k, "input %zu is missing", i);
+        if (v->kind == OL_RV_SEQUENCE && v->n_items != n)
+            return ol_k_fail(k, "input %zu holds %zu tensors but input 0 holds %zu", i, v->n_items, n);
+    }
+    ol_rvalue **given = ol_k_alloc(k, (n_in + 1) * sizeof *given);
+    ol_rvalue **got = ol_k_alloc(k, (n_out + 1) * sizeof *got);
+    ol_rvalue **outs = ol_k_alloc(k, (n_out + 1) * sizeof *outs);
+    if (!given || !got || !outs)
+        return false;
+    for (size_t o = 0; o < n_out; o++) {
+        const ol_type *t = &body->outputs[o]->inferred;
+        if (t->kind != OL_TYPE_TENSOR || !t->elem_type)
+            t = &body->outputs[o]->type;
+        outs[o] = new_value(k, OL_RV_SEQUENCE, n, t->kind == OL_TYPE_TENSOR ? t->elem_type : 0);
+        if (!outs[o])
+            return false;
+    }
+    for (size_t s = 0; s < n; s++) {
+        for (size_t i = 0; i < n_in; i++) {
+            ol_rvalue *v = shared_input(k, i);
+            given[i] = v->kind == OL_RV_SEQUENCE ? v->items[s] : v;
+        }
+        if (!ol_k_run_subgraph(k, body, given, n_in, got, n_out))
+            return false;
+        for (size_t o = 0; o < n_out; o++) {
+            if (got[o]->kind != OL_RV_TENSOR || !got[o]->tensor)
+                return ol_k_fail(k, "body output %zu is not a tensor", o);
+            outs[o]->items[s] = got[o];
+            outs[o]->elem_type = got[o]->tensor->elem_type;
+        }
+    }
+    for (size_t o = 0; o < n_out; o++)
+        ol_k_out_value(k, o, outs[o]);
+    return true;
+}
+
+/* The tensor element type a TYPE_PROTO says, through sequences and
+ * optionals (0 when none). */
+static int32_t proto_elem_type(const Onnx__TypeProto *tp)
+{
+    for (int depth = 0; tp && depth < MAX_TYPE_DEPTH; depth++) {
+        switch (tp->value_case) {
+        case ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE:
+            return tp->tensor_type->elem_type;
+        case ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE:
+            tp = tp->sequence_type->elem_type;
+            break;
+        case ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE:
+            tp = tp->optional_type->elem_type;
+            break;
+        default:
+            return 0;
+        }
+    }
+    return 0;
+}
+
+static bool kernel_Optional(ol_kctx *k)
+{
+    ol_rvalue *in = shared_input(k, 0);
+    if (!in) {
+        const Onnx__AttributeProto *a = ol_node_attribute(k->node, "type");
+        if (!a || !a->tp)
+            return ol_k_fail(k, "an Optional without input needs its type attribute");
+        ol_rvalue *v = new_value(k, OL_RV_OPTIONAL, 0, proto_elem_type(a->tp));
+        if (!v)
+            return false;
+        ol_k_out_value(k, 0, v);
+        return true;
+    }
+    int32_t elem = in->kind == OL_RV_TENSOR && in->tensor ? in->tensor->elem_type
+                   : in->kind == OL_RV_SEQUENCE           ? held_elem_type(in)
+                                                          : in->elem_type;
+    ol_rvalue *v = new_value(k, OL_RV_OPTIONAL, 1, elem);
+    if (!v)
+        return false;
+    v->items[0] = in;
+    if (in->kind == OL_RV_TENSOR)
+        v->tensor = in->tensor;
+    v->present = true;
+    ol_k_out_value(k, 0, v);
+    return true;
+}
+
+static bool kernel_OptionalGetElement(ol_kctx *k)
+{
+    ol_rvalue *in = shared_input(k, 0);
+    if (!in)
+        return ol_k_fail(k, "input 0 is missing");
+    if (in->kind != OL_RV_OPTIONAL) {
+        ol_k_out_value(k, 0, in); /* opset 18: a tensor or sequence is its own element */
+        return true;
+    }
+    if (!in->present)
+        return ol_k_fail(k, "the optional is empty: there is no element to get");
+    ol_rvalue *e = in->n_items ? in->items[0] : in->tensor ? ol_k_tensor_value(k, in->tensor) : NULL;
+    if (!e)
+        return ol_k_fail(k, "the optional holds no value");
+    ol_k_out_value(k, 0, e);
+    return true;
+}
+
+static bool kernel_OptionalHasElement(ol_kctx *k)
+{
+    const ol_rvalue *in = ol_k_in_value(k, 0);
+    ol_array *y = ol_k_out(k, 0, ELEM_BOOL, 0, NULL);
+    if (!y)
+        return false;
+    /* opset 18: no input has no element; a tensor or sequence is one */
+    ((uint8_t *)y->data)[0] = (uint8_t)(in && (in->kind != OL_RV_OPTIONAL || in->present));
+    return true;
+}
+
 static const ol_op_entry sequence_ops[] = {
-    {"", "ConcatFromSequence", infer_ConcatFromSequence, NULL},
-    {"", "Optional", infer_Optional, NULL},
-    {"", "OptionalGetElement", infer_OptionalGetElement, NULL},
-    {"", "OptionalHasElement", infer_OptionalHasElement, NULL},
-    {"", "SequenceAt", infer_SequenceAt, NULL},
-    {"", "SequenceConstruct", infer_SequenceConstruct, NULL},
-    {"", "SequenceEmpty", infer_SequenceEmpty, NULL},
-    {"", "SequenceErase", infer_SequenceErase, NULL},
-    {"", "SequenceInsert", infer_SequenceInsert, NULL},
-    {"", "SequenceLength", infer_SequenceLength, NULL},
-    {"", "SequenceMap", infer_SequenceMap, NULL},
-    {"", "SplitToSequence", infer_SplitToSequence, NULL},
+    {"", "ConcatFromSequence", infer_ConcatFromSequence, kernel_ConcatFromSequence},
+    {"", "Optional", infer_Optional, kernel_Optional},
+    {"", "OptionalGetElement", infer_OptionalGetElement, kernel_OptionalGetElement},
+    {"", "OptionalHasElement", infer_OptionalHasElement, kernel_OptionalHasElement},
+    {"", "SequenceAt", infer_SequenceAt, kernel_SequenceAt},
+    {"", "SequenceConstruct", infer_SequenceConstruct, kernel_SequenceConstruct},
+    {"", "SequenceEmpty", infer_SequenceEmpty, kernel_SequenceEmpty},
+    {"", "SequenceErase", infer_SequenceErase, kernel_SequenceErase},
+    {"", "SequenceInsert", infer_SequenceInsert, kernel_SequenceInsert},
+    {"", "SequenceLength", infer_SequenceLength, kernel_SequenceLength},
+    {"", "SequenceMap", infer_SequenceMap, kernel_SequenceMap},
+    {"", "SplitToSequence", infer_SplitToSequence, kernel_SplitToSequence},
 };
 
 OL_FAMILY_DEFINE(sequence, sequence_ops);

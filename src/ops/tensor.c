@@ -18,10 +18,14 @@
  * end that would need min(e, N) stays unknown).
  */
 #include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "eval/kernels.h"
+#include "load/wire.h"
 #include "ops/common.h"
 #include "ops/families.h"
 
@@ -445,7 +449,8 @@ static void cast_to(ol_ctx *ctx, int32_t to)
         ol_out_data(ctx, 0, d);
 }
 
-static void infer_Cast(ol_ctx *ctx)
+/* Cast's target element type, 0 when missing or unknown. */
+static int32_t cast_target(ol_ctx *ctx)
 {
     int32_t to = 0;
     if (ctx->version < 6) { /* `to` was the DataType's name: "FLOAT" */
@@ -459,7 +464,12 @@ static void infer_Cast(ol_ctx *ctx)
         int64_t v = ol_attr_int(ctx, "to", 0);
         to = v > 0 && v <= OL_ELEM_MAX ? (int32_t)v : 0;
     }
-    cast_to(ctx, to);
+    return to;
+}
+
+static void infer_Cast(ol_ctx *ctx)
+{
+    cast_to(ctx, cast_target(ctx));
 }
 
 static void infer_CastLike(ol_ctx *ctx)
@@ -1056,6 +1066,8 @@ static void infer_Squeeze(ol_ctx *ctx)
     int64_t axes[OL_MAX_RANK];
     bool given;
     int n = int_list(ctx, "axes", 13, 1, axes, OL_MAX_RANK, &given);
+    if (given && n == 0)
+        given = false; /* an empty list squeezes every 1, as ONNX and runtimes read it */
     if (!s) {
         ol_out_tensor(ctx, 0, elem, -1);
         return;
@@ -1511,34 +1523,1435 @@ static void infer_Range(ol_ctx *ctx)
     range_reals(ctx, &dims[0], elem, start->reals[0], limit->reals[0], delta->reals[0]);
 }
 
-/* Sorted by (domain, name) with strcmp: the registry searches it. */
-/* ---- kernels ---- */
+/* ---- kernels ----
+ *
+ * The numeric side of the same operators (src/eval/eval.h): shapes come
+ * from the actual int64 dims.  Operators that only change the shape
+ * (Reshape, Squeeze, Unsqueeze, Flatten) share their input's data, which
+ * is immutable; the others copy elements by their size, through one
+ * strided walk (Slice, Transpose, Expand, Tile). */
+
+/* Most dims a strided copy walks: Tile splits each axis in two. */
+#define COPY_MAX_RANK (2 * OL_MAX_RANK)
+
+/* Side of the square blocks a transposing copy moves at a time. */
+#define TRANSPOSE_BLOCK 32
+
+/* Bytes of the element sizes copied with typed loads. */
+enum { SIZE_1 = 1, SIZE_2 = 2, SIZE_4 = 4, SIZE_8 = 8 };
+
+/* Fails unless the element type has a size the evaluator knows. */
+static bool elem_sized(ol_kctx *k, int32_t elem, size_t *size)
+{
+    *size = ol_elem_size(elem);
+    if (*size)
+        return true;
+    const char *name = ol_elem_type_name(elem);
+    return ol_k_fail(k, "element type %s is not supported by the evaluator", name ? name : "?");
+}
+
+/* Output i shares x's data under other dims (whose product is x's count:
+ * the caller checked). */
+static bool out_view(ol_kctx *k, size_t i, const ol_array *x, int rank, const int64_t *dims)
+{
+    uint64_t count = 1;
+    if (!ol_dims_count(dims, (size_t)rank, &count) || count != x->count)
+        return ol_k_fail(k, "cannot view %s with %d other dims", ol_k_shape(k, x), rank);
+    ol_array *a = ol_k_alloc(k, sizeof *a);
+    int64_t *d = a ? ol_k_alloc(k, ((size_t)rank + 1) * sizeof *d) : NULL;
+    if (!d)
+        return false;
+    if (rank > 0)
+        memcpy(d, dims, (size_t)rank * sizeof *d);
+    a->elem_type = x->elem_type;
+    a->rank = rank;
+    a->dims = d;
+    a->count = x->count;
+    a->data = x->data;
+    ol_rvalue *v = ol_k_tensor_value(k, a);
+    if (!v)
+        return false;
+    ol_k_out_value(k, i, v);
+    return true;
+}
+
+/* Copies n elements of `size` bytes, step elements apart in src, densely
+ * into dst. */
+static void copy_run(char *dst, const char *src, size_t size, int64_t n, int64_t step)
+{
+    if (step == 1) {
+        memcpy(dst, src, (size_t)n * size);
+        return;
+    }
+    switch (size) {
+    case SIZE_1: {
+        uint8_t *d = (uint8_t *)dst;
+        const uint8_t *s = (const uint8_t *)src;
+        for (int64_t i = 0; i < n; i++)
+            d[i] = s[i * step];
+        break;
+    }
+    case SIZE_2: {
+        uint16_t *d = (uint16_t *)(void *)dst;
+        const uint16_t *s = (const uint16_t *)(const void *)src;
+        for (int64_t i = 0; i < n; i++)
+            d[i] = s[i * step];
+        break;
+    }
+    case SIZE_4: {
+        uint32_t *d = (uint32_t *)(void *)dst;
+        const uint32_t *s = (const uint32_t *)(const void *)src;
+        for (int64_t i = 0; i < n; i++)
+            d[i] = s[i * step];
+        break;
+    }
+    case SIZE_8: {
+        uint64_t *d = (uint64_t *)(void *)dst;
+        const uint64_t *s = (const uint64_t *)(const void *)src;
+        for (int64_t i = 0; i < n; i++)
+            d[i] = s[i * step];
+        break;
+    }
+    default:
+        for (int64_t i = 0; i < n; i++)
+            memcpy(dst + (size_t)i * size, src + (ptrdiff_t)(i * step) * (ptrdiff_t)size, size);
+        break;
+    }
+}
+
+/* Copies an (rows, cols) block of a transposed walk: dst row r, column c
+ * (dst_cols apart) is src[r + c * src_row] (elements). */
+static void copy_block(char *dst, const char *src, size_t size, int64_t rows, int64_t cols, int64_t dst_cols,
+                       int64_t src_row)
+{
+    for (int64_t r = 0; r < rows; r++)
+        copy_run(dst + (size_t)(r * dst_cols) * size, src + (size_t)r * size, size, cols, src_row);
+}
+
+/* dst (dense, row-major in dims) gets the elements of src at element
+ * offset base + sum(coord[d] * steps[d]); every such offset lies within
+ * src (the caller's guarantee).  Unit dims are dropped and contiguous
+ * ones merged first, so slicing a leading axis is one memcpy. */
+static void copy_strided(void *dst, const void *src, size_t size, int rank, const int64_t *dims, int64_t base,
+                         const int64_t *steps)
+{
+    int64_t d[COPY_MAX_RANK], s[COPY_MAX_RANK];
+    int n = 0;
+    for (int k = 0; k < rank; k++) {
+        if (dims[k] == 0)
+            return;
+        if (dims[k] == 1)
+            continue;
+        if (n > 0 && s[n - 1] == steps[k] * dims[k]) { /* contiguous with the previous dim */
+            d[n - 1] *= dims[k];
+            s[n - 1] = steps[k];
+            continue;
+        }
+        d[n] = dims[k];
+        s[n] = steps[k];
+        n++;
+    }
+    const char *in = (const char *)src;
+    char *out = (char *)dst;
+    if (n == 0) {
+        memcpy(out, in + (size_t)base * size, size);
+        return;
+    }
+    /* a transposition of the two innermost dims: by blocks, for the cache */
+    bool blocked = n >= 2 && s[n - 2] == 1 && s[n - 1] > 1 && d[n - 1] >= TRANSPOSE_BLOCK &&
+                   d[n - 2] >= TRANSPOSE_BLOCK;
+    int walk = blocked ? n - 2 : n - 1; /* outer dims walked one by one */
+    int64_t coord[COPY_MAX_RANK] = {0};
+    int64_t at = base;
+    int64_t inner = blocked ? d[n - 2] * d[n - 1] : d[n - 1];
+    for (;;) {
+        if (blocked) {
+            int64_t rows = d[n - 2], cols = d[n - 1];
+            for (int64_t r0 = 0; r0 < rows; r0 += TRANSPOSE_BLOCK) {
+                int64_t nr = rows - r0 < TRANSPOSE_BLOCK ? rows - r0 : TRANSPOSE_BLOCK;
+                for (int64_t c0 = 0; c0 < cols; c0 += TRANSPOSE_BLOCK) {
+                    int64_t nc = cols - c0 < TRANSPOSE_BLOCK ? cols - c0 : TRANSPOSE_BLOCK;
+                    copy_block(out + (size_t)(r0 * cols + c0) * size, in + (size_t)(at + r0 + c0 * s[n - 1]) * size,
+                               size, nr, nc, cols, s[n - 1]);
+                }
+            }
+        } else {
+            copy_run(out, in + (size_t)at * size, size, d[n - 1], s[n - 1]);
+        }
+        out += (size_t)inner * size;
+        int k = walk - 1;
+        for (; k >= 0; k--) {
+            coord[k]++;
+            at += s[k];
+            if (coord[k] < d[k])
+                break;
+            at -= coord[k] * s[k];
+            coord[k] = 0;
+        }
+        if (k < 0)
+            break;
+    }
+}
+
+/* An axis attribute or value in [-rank, rank) (or [-rank, rank] when
+ * inclusive) made non-negative; -1 when out of range. */
+static int kernel_axis(int64_t axis, int rank, bool inclusive)
+{
+    int64_t top = inclusive ? rank : rank - 1;
+    if (axis < -(int64_t)rank || axis > top)
+        return -1;
+    return (int)(axis < 0 ? axis + rank : axis);
+}
+
+/* "[1,2,3]" for messages. */
+static const char *ints_str(ol_kctx *k, const int64_t *v, size_t n)
+{
+    ol_array a = {.elem_type = ELEM_INT64, .rank = (int)(n > OL_MAX_RANK ? OL_MAX_RANK : n), .dims = (int64_t *)v};
+    const char *s = ol_k_shape(k, &a);
+    size_t len = strlen(s);
+    char *out = ol_k_alloc(k, len + 1);
+    if (!out)
+        return "[?]";
+    memcpy(out, s, len + 1);
+    out[0] = '[';
+    out[len - 1] = ']';
+    return out;
+}
+
+/* A list of ints: attribute `name` before opset `since`, else input i.
+ * *given tells whether it was given at all; NULL after ol_k_fail on a bad
+ * input, or (with *given false) when absent. */
+static const int64_t *kernel_ints(ol_kctx *k, const char *name, int64_t since, size_t i, size_t *n, bool *given)
+{
+    *n = 0;
+    if (k->infer.version < since) {
+        const int64_t *v = ol_attr_ints(&k->infer, name, n);
+        *given = ol_attr_has(&k->infer, name);
+        static const int64_t none[1] = {0};
+        return *given ? (v ? v : none) : NULL;
+    }
+    *given = ol_k_in_value(k, i) != NULL;
+    return *given ? ol_k_ints(k, i, n) : NULL;
+}
+
+/* ---- Shape, Size, Identity ---- */
+
+static bool kernel_Shape(ol_kctx *k)
+{
+    const ol_array *x = ol_k_in(k, 0);
+    if (!x)
+        return ol_k_fail(k, "input 0 must be a tensor");
+    int64_t start = 0, end = x->rank;
+    if (k->infer.version >= 15) {
+        start = clamp_rank_index(ol_attr_int(&k->infer, "start", 0), x->rank);
+        end = clamp_rank_index(ol_attr_int(&k->infer, "end", x->rank), x->rank);
+    }
+    int64_t n = end > start ? end - start : 0;
+    ol_array *y = ol_k_out(k, 0, ELEM_INT64, 1, &n);
+    if (!y)
+        return false;
+    for (int64_t j = 0; j < n; j++)
+        ((int64_t *)y->data)[j] = x->dims[start + j];
+    return true;
+}
+
+static bool kernel_Size(ol_kctx *k)
+{
+    const ol_array *x = ol_k_in(k, 0);
+    if (!x)
+        return ol_k_fail(k, "input 0 must be a tensor");
+    ol_array *y = ol_k_out(k, 0, ELEM_INT64, 0, NULL);
+    if (!y)
+        return false;
+    *(int64_t *)y->data = (int64_t)x->count;
+    return true;
+}
 
 static bool kernel_Identity(ol_kctx *k)
 {
     return ol_k_copy(k, 0, 0);
 }
 
+/* ---- Reshape, Squeeze, Unsqueeze, Flatten ---- */
+
+static bool kernel_Reshape(ol_kctx *k)
+{
+    const ol_array *x = ol_k_in(k, 0);
+    if (!x)
+        return ol_k_fail(k, "input 0 must be a tensor");
+    size_t n;
+    bool given;
+    const int64_t *shape = kernel_ints(k, "shape", 5, 1, &n, &given);
+    if (!shape)
+        return given ? false : ol_k_fail(k, "the target shape is missing");
+    if (n > OL_MAX_RANK)
+        return ol_k_fail(k, "the target shape has %zu dims, more than %d", n, OL_MAX_RANK);
+    bool allowzero = k->infer.version >= 14 && ol_attr_int(&k->infer, "allowzero", 0) != 0;
+    int64_t dims[OL_MAX_RANK];
+    int infer_at = -1;
+    uint64_t known = 1; /* product of the dims besides -1 */
+    for (size_t j = 0; j < n; j++) {
+        int64_t t = shape[j];
+        if (t == 0 && !allowzero) {
+            if (j >= (size_t)x->rank)
+                return ol_k_fail(k, "target dim %zu is 0 (copy) but the input %s has rank %d", j, ol_k_shape(k, x),
+                                 x->rank);
+            t = x->dims[j];
+        } else if (t == -1) {
+            if (infer_at >= 0)
+                return ol_k_fail(k, "the target shape %s has more than one -1", ints_str(k, shape, n));
+            infer_at = (int)j;
+            dims[j] = 1;
+            continue;
+        } else if (t < -1) {
+            return ol_k_fail(k, "the target shape %s has an invalid dim %lld", ints_str(k, shape, n), (long long)t);
+        }
+        dims[j] = t;
+        if (t != 0 && known > OL_MAX_EVAL_ELEMENTS / (uint64_t)t)
+            return ol_k_fail(k, "cannot reshape %s to %s", ol_k_shape(k, x), ints_str(k, shape, n));
+        known *= (uint64_t)t;
+    }
+    if (infer_at >= 0) {
+        if (known == 0 || x->count % known != 0)
+            return ol_k_fail(k, "cannot reshape %s (%zu elements) to %s", ol_k_shape(k, x), x->count,
+                             ints_str(k, shape, n));
+        dims[infer_at] = (int64_t)(x->count / known);
+    } else if (known != x->count) {
+        return ol_k_fail(k, "cannot reshape %s (%zu elements) to %s (%llu elements)", ol_k_shape(k, x), x->count,
+                         ints_str(k, shape, n), (unsigned long long)known);
+    }
+    return out_view(k, 0, x, (int)n, dims);
+}
+
+static bool kernel_Squeeze(ol_kctx *k)
+{
+    const ol_array *x = ol_k_in(k, 0);
+    if (!x)
+        return ol_k_fail(k, "input 0 must be a tensor");
+    size_t n;
+    bool given;
+    const int64_t *axes = kernel_ints(k, "axes", 13, 1, &n, &given);
+    if (given && !axes)
+        return false;
+    bool squeeze[OL_MAX_RANK] = {false};
+    if (n == 0) { /* no axes (or an empty list): every dim of 1 goes */
+        for (int d = 0; d < x->rank; d++)
+            squeeze[d] = x->dims[d] == 1;
+    }
+    for (size_t j = 0; j < n; j++) {
+        int a = kernel_axis(axes[j], x->rank, false);
+        if (a < 0)
+            return ol_k_fail(k, "axis %lld is out of range for %s", (long long)axes[j], ol_k_shape(k, x));
+        if (x->dims[a] != 1)
+            return ol_k_fail(k, "cannot squeeze axis %lld of %s: its dim is %lld, not 1", (long long)axes[j],
+                             ol_k_shape(k, x), (long long)x->dims[a]);
+        squeeze[a] = true;
+    }
+    int64_t dims[OL_MAX_RANK];
+    int rank = 0;
+    for (int d = 0; d < x->rank; d++) {
+        if (!squeeze[d])
+            dims[rank++] = x->dims[d];
+    }
+    return out_view(k, 0, x, rank, dims);
+}
+
+static bool kernel_Unsqueeze(ol_kctx *k)
+{
+    const ol_array *x = ol_k_in(k, 0);
+    if (!x)
+        return ol_k_fail(k, "input 0 must be a tensor");
+    size_t n;
+    bool given;
+    const int64_t *axes = kernel_ints(k, "axes", 13, 1, &n, &given);
+    if (!axes)
+        return given ? false : ol_k_fail(k, "axes are missing");
+    if (n > (size_t)(OL_MAX_RANK - x->rank))
+        return ol_k_fail(k, "%zu axes would make %s of rank more than %d", n, ol_k_shape(k, x), OL_MAX_RANK);
+    int rank = x->rank + (int)n;
+    bool inserted[OL_MAX_RANK] = {false};
+    for (size_t j = 0; j < n; j++) {
+        int a = kernel_axis(axes[j], rank, false);
+        if (a < 0 || inserted[a])
+            return ol_k_fail(k, "axis %lld is %s for the output of rank %d", (long long)axes[j],
+                             a < 0 ? "out of range" : "repeated", rank);
+        inserted[a] = true;
+    }
+    int64_t dims[OL_MAX_RANK];
+    int from = 0;
+    for (int d = 0; d < rank; d++)
+        dims[d] = inserted[d] ? 1 : x->dims[from++];
+    return out_view(k, 0, x, rank, dims);
+}
+
+static bool kernel_Flatten(ol_kctx *k)
+{
+    const ol_array *x = ol_k_in(k, 0);
+    if (!x)
+        return ol_k_fail(k, "input 0 must be a tensor");
+    int64_t axis = ol_attr_int(&k->infer, "axis", 1);
+    int a = axis < 0 && k->infer.version < 11 ? -1 : kernel_axis(axis, x->rank, true);
+    if (a < 0)
+        return ol_k_fail(k, "axis %lld is out of range for %s", (long long)axis, ol_k_shape(k, x));
+    int64_t dims[2] = {1, 1};
+    for (int d = 0; d < x->rank; d++) {
+        int64_t *p = &dims[d < a ? 0 : 1];
+        if (x->dims[d] && *p > INT64_MAX / x->dims[d])
+            return ol_k_fail(k, "cannot flatten %s: a side has more than 2^63 elements", ol_k_shape(k, x));
+        *p *= x->dims[d];
+    }
+    return out_view(k, 0, x, 2, dims);
+}
+
+/* ---- Concat, Slice, Transpose ---- */
+
+static bool kernel_Concat(ol_kctx *k)
+{
+    const ol_array *first = NULL;
+    for (size_t i = 0; i < k->n_inputs && !first; i++)
+        first = ol_k_in(k, i);
+    if (!first)
+        return ol_k_fail(k, "no tensor input to concatenate");
+    if (first->rank == 0)
+        return ol_k_fail(k, "cannot concatenate scalars");
+    if (k->infer.version >= 4 && !ol_attr_has(&k->infer, "axis"))
+        return ol_k_fail(k, "the axis attribute is missing");
+    int64_t axis = ol_attr_int(&k->infer, "axis", 1);
+    int a = axis < 0 && k->infer.version < 11 ? -1 : kernel_axis(axis, first->rank, false);
+    if (a < 0)
+        return ol_k_fail(k, "axis %lld is out of range for %s", (long long)axis, ol_k_shape(k, first));
+    size_t size;
+    if (!elem_sized(k, first->elem_type, &size))
+        return false;
+    int64_t dims[OL_MAX_RANK];
+    memcpy(dims, first->dims, (size_t)first->rank * sizeof *dims);
+    dims[a] = 0;
+    for (size_t i = 0; i < k->n_inputs; i++) {
+        const ol_array *x = ol_k_in(k, i);
+        if (!x) {
+            if (ol_k_in_value(k, i))
+                return ol_k_fail(k, "input %zu is not a tensor", i);
+            continue;
+        }
+        if (x->elem_type != first->elem_type)
+            return ol_k_fail(k, "input %zu has element type %d, input 0 has %d", i, x->elem_type, first->elem_type);
+        bool same = x->rank == first->rank;
+        for (int d = 0; same && d < x->rank; d++)
+            same = d == a || x->dims[d] == first->dims[d];
+        if (!same)
+            return ol_k_fail(k, "cannot concatenate %s with %s on axis %d", ol_k_shape(k, first), ol_k_shape(k, x), a);
+        if (x->dims[a] > INT64_MAX - dims[a])
+            return ol_k_fail(k, "the concatenation is too large");
+        dims[a] += x->dims[a];
+    }
+    ol_array *y = ol_k_out(k, 0, first->elem_type, first->rank, dims);
+    if (!y)
+        return false;
+    size_t outer = 1;
+    for (int d = 0; d < a; d++)
+        outer *= (size_t)dims[d];
+    char *out = y->data;
+    for (size_t o = 0; o < outer && y->count; o++) {
+        for (size_t i = 0; i < k->n_inputs; i++) {
+            const ol_array *x = ol_k_in(k, i);
+            if (!x || x->count == 0)
+                continue;
+            size_t chunk = x->count / outer * size; /* bytes of x per outer index */
+            memcpy(out, (const char *)x->data + o * chunk, chunk);
+            out += chunk;
+        }
+    }
+    return true;
+}
+
+/* A Slice bound v on a dim of size dim: negative counts from the end, then
+ * clamped to [lo, hi]. */
+static int64_t slice_clamp(int64_t v, int64_t dim, int64_t lo, int64_t hi)
+{
+    if (v < 0)
+        v += dim;
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+static bool kernel_Slice(ol_kctx *k)
+{
+    const ol_array *x = ol_k_in(k, 0);
+    if (!x)
+        return ol_k_fail(k, "input 0 must be a tensor");
+    size_t ns, ne, na = 0, nt = 0;
+    bool given, axes_given, steps_given = false;
+    const int64_t *starts = kernel_ints(k, "starts", 10, 1, &ns, &given);
+    if (!starts)
+        return given ? false : ol_k_fail(k, "starts are missing");
+    const int64_t *ends = kernel_ints(k, "ends", 10, 2, &ne, &given);
+    if (!ends)
+        return given ? false : ol_k_fail(k, "ends are missing");
+    const int64_t *axes = kernel_ints(k, "axes", 10, 3, &na, &axes_given);
+    if (axes_given && !axes)
+        return false;
+    const int64_t *steps = NULL;
+    if (k->infer.version >= 10) {
+        steps_given = ol_k_in_value(k, 4) != NULL;
+        if (steps_given && !(steps = ol_k_ints(k, 4, &nt)))
+            return false;
+    }
+    if (ne != ns || (axes_given && na != ns) || (steps_given && nt != ns))
+        return ol_k_fail(k, "starts, ends, axes and steps differ in length (%zu, %zu, %zu, %zu)", ns, ne,
+                         axes_given ? na : ns, steps_given ? nt : ns);
+    if (ns > (size_t)x->rank)
+        return ol_k_fail(k, "%zu starts for the input %s", ns, ol_k_shape(k, x));
+    size_t size;
+    if (!elem_sized(k, x->elem_type, &size))
+        return false;
+    int64_t strides[OL_MAX_RANK], dims[OL_MAX_RANK], walk[OL_MAX_RANK];
+    bool seen[OL_MAX_RANK] = {false};
+    ol_strides(x->dims, x->rank, strides);
+    for (int d = 0; d < x->rank; d++) {
+        dims[d] = x->dims[d];
+        walk[d] = strides[d];
+    }
+    int64_t base = 0;
+    for (size_t j = 0; j < ns; j++) {
+        int64_t axis = axes_given ? axes[j] : (int64_t)j;
+        int a = kernel_axis(axis, x->rank, false);
+        if (a < 0 || seen[a])
+            return ol_k_fail(k, "axis %lld is %s for %s", (long long)axis, a < 0 ? "out of range" : "repeated",
+                             ol_k_shape(k, x));
+        seen[a] = true;
+        int64_t step = steps ? steps[j] : 1, n = x->dims[a], len = 0, start = 0;
+        if (step == 0)
+            return ol_k_fail(k, "step %zu is 0", j);
+        if (n > 0) {
+            int64_t end;
+            uint64_t stride = step > 0 ? (uint64_t)step : (uint64_t)0 - (uint64_t)step;
+            uint64_t span;
+            if (step > 0) {
+                start = slice_clamp(starts[j], n, 0, n);
+                end = slice_clamp(ends[j], n, 0, n);
+                span = end > start ? (uint64_t)(end - start) : 0;
+            } else {
+                start = slice_clamp(starts[j], n, 0, n - 1);
+                end = slice_clamp(ends[j], n, -1, n - 1);
+                span = start > end ? (uint64_t)(start - end) : 0;
+            }
+            len = span ? (int64_t)((span - 1) / stride + 1) : 0;
+        }
+        dims[a] = len;
+        base += start * strides[a];
+        walk[a] = len > 1 ? step * strides[a] : 0; /* |step| < n when len > 1: no overflow */
+    }
+    ol_array *y = ol_k_out(k, 0, x->elem_type, x->rank, dims);
+    if (!y)
+        return false;
+    if (y->count)
+        copy_strided(y->data, x->data, size, x->rank, dims, base, walk);
+    return true;
+}
+
+static bool kernel_Transpose(ol_kctx *k)
+{
+    const ol_array *x = ol_k_in(k, 0);
+    if (!x)
+        return ol_k_fail(k, "input 0 must be a tensor");
+    size_t n;
+    const int64_t *perm = ol_attr_ints(&k->infer, "perm", &n);
+    if (n > 0 && n != (size_t)x->rank)
+        return ol_k_fail(k, "perm %s does not fit the input %s", ints_str(k, perm, n), ol_k_shape(k, x));
+    size_t size;
+    if (!elem_sized(k, x->elem_type, &size))
+        return false;
+    int64_t strides[OL_MAX_RANK], dims[OL_MAX_RANK], walk[OL_MAX_RANK];
+    bool seen[OL_MAX_RANK] = {false};
+    ol_strides(x->dims, x->rank, strides);
+    for (int d = 0; d < x->rank; d++) {
+        int64_t p = n > 0 ? perm[d] : x->rank - 1 - d;
+        if (p < 0 || p >= x->rank || seen[p])
+            return ol_k_fail(k, "perm %s is not a permutation of the axes of %s", ints_str(k, perm, n),
+                             ol_k_shape(k, x));
+        seen[p] = true;
+        dims[d] = x->dims[p];
+        walk[d] = strides[p];
+    }
+    ol_array *y = ol_k_out(k, 0, x->elem_type, x->rank, dims);
+    if (!y)
+        return false;
+    if (y->count)
+        copy_strided(y->data, x->data, size, x->rank, dims, 0, walk);
+    return true;
+}
+
+/* ---- Expand, Tile ---- */
+
+static bool kernel_Expand(ol_kctx *k)
+{
+    const ol_array *x = ol_k_in(k, 0);
+    if (!x)
+        return ol_k_fail(k, "input 0 must be a tensor");
+    size_t n;
+    const int64_t *shape = ol_k_ints(k, 1, &n);
+    if (!shape)
+        return false;
+    if (n > OL_MAX_RANK)
+        return ol_k_fail(k, "the shape has %zu dims, more than %d", n, OL_MAX_RANK);
+    for (size_t j = 0; j < n; j++) {
+        if (shape[j] < 0)
+            return ol_k_fail(k, "the shape %s has a negative dim", ints_str(k, shape, n));
+    }
+    ol_array want = {.elem_type = x->elem_type, .rank = (int)n, .dims = (int64_t *)shape};
+    const ol_array *both[2] = {x, &want};
+    int64_t dims[OL_MAX_RANK];
+    int rank;
+    if (!ol_broadcast_dims(both, 2, dims, &rank))
+        return ol_k_fail(k, "cannot expand %s to %s", ol_k_shape(k, x), ints_str(k, shape, n));
+    size_t size;
+    if (!elem_sized(k, x->elem_type, &size))
+        return false;
+    int64_t strides[OL_MAX_RANK], walk[OL_MAX_RANK];
+    ol_strides(x->dims, x->rank, strides);
+    for (int d = 0; d < rank; d++) {
+        int j = d - (rank - x->rank);
+        walk[d] = j < 0 || x->dims[j] == 1 ? 0 : strides[j];
+    }
+    ol_array *y = ol_k_out(k, 0, x->elem_type, rank, dims);
+    if (!y)
+        return false;
+    if (y->count)
+        copy_strided(y->data, x->data, size, rank, dims, 0, walk);
+    return true;
+}
+
+/* A scalar (or one-element) integer input's value. */
+static bool kernel_scalar_int(ol_kctx *k, size_t i, int64_t *v)
+{
+    size_t n;
+    const int64_t *p = ol_k_ints(k, i, &n);
+    if (!p)
+        return false;
+    if (n != 1)
+        return ol_k_fail(k, "input %zu must hold one value, not %zu", i, n);
+    *v = p[0];
+    return true;
+}
+
+static bool kernel_Tile(ol_kctx *k)
+{
+    const ol_array *x = ol_k_in(k, 0);
+    if (!x)
+        return ol_k_fail(k, "input 0 must be a tensor");
+    int64_t repeats[OL_MAX_RANK];
+    if (k->infer.version < 6) { /* Tile(input, tiles, axis) */
+        int64_t tiles = 1, axis = 0;
+        if (!kernel_scalar_int(k, 1, &tiles) || !kernel_scalar_int(k, 2, &axis))
+            return false;
+        int a = kernel_axis(axis, x->rank, false);
+        if (a < 0)
+            return ol_k_fail(k, "axis %lld is out of range for %s", (long long)axis, ol_k_shape(k, x));
+        for (int d = 0; d < x->rank; d++)
+            repeats[d] = d == a ? tiles : 1;
+    } else {
+        size_t n;
+        const int64_t *r = ol_k_ints(k, 1, &n);
+        if (!r)
+            return false;
+        if (n != (size_t)x->rank)
+            return ol_k_fail(k, "%zu repeats for the input %s", n, ol_k_shape(k, x));
+        memcpy(repeats, r, n * sizeof *r);
+    }
+    size_t size;
+    if (!elem_sized(k, x->elem_type, &size))
+        return false;
+    /* the output as (r0, d0, r1, d1...): each repeat walks the input again */
+    int64_t dims[OL_MAX_RANK], split[COPY_MAX_RANK], walk[COPY_MAX_RANK], strides[OL_MAX_RANK];
+    ol_strides(x->dims, x->rank, strides);
+    for (int d = 0; d < x->rank; d++) {
+        if (repeats[d] < 0)
+            return ol_k_fail(k, "repeat %d is negative (%lld)", d, (long long)repeats[d]);
+        if (x->dims[d] && repeats[d] > (int64_t)OL_MAX_EVAL_ELEMENTS / x->dims[d])
+            return ol_k_fail(k, "tiling %s %lld times on axis %d is too large", ol_k_shape(k, x),
+                             (long long)repeats[d], d);
+        dims[d] = x->dims[d] * repeats[d];
+        split[2 * d] = repeats[d];
+        split[2 * d + 1] = x->dims[d];
+        walk[2 * d] = 0;
+        walk[2 * d + 1] = strides[d];
+    }
+    ol_array *y = ol_k_out(k, 0, x->elem_type, x->rank, dims);
+    if (!y)
+        return false;
+    if (y->count)
+        copy_strided(y->data, x->data, size, 2 * x->rank, split, 0, walk);
+    return true;
+}
+
+/* ---- Gather, Where ---- */
+
+static bool kernel_Gather(ol_kctx *k)
+{
+    const ol_array *x = ol_k_in(k, 0), *idx = ol_k_in(k, 1);
+    if (!x || !idx)
+        return ol_k_fail(k, "needs the data and indices tensors");
+    if (x->rank == 0)
+        return ol_k_fail(k, "cannot gather from a scalar");
+    int64_t axis = ol_attr_int(&k->infer, "axis", 0);
+    int a = kernel_axis(axis, x->rank, false);
+    if (a < 0)
+        return ol_k_fail(k, "axis %lld is out of range for %s", (long long)axis, ol_k_shape(k, x));
+    if (x->rank - 1 + idx->rank > OL_MAX_RANK)
+        return ol_k_fail(k, "the output of gathering %s by %s has rank more than %d", ol_k_shape(k, x),
+                         ol_k_shape(k, idx), OL_MAX_RANK);
+    size_t n_idx;
+    int64_t *rows = ol_k_ints(k, 1, &n_idx);
+    if (!rows)
+        return false;
+    int64_t n = x->dims[a];
+    for (size_t j = 0; j < n_idx; j++) {
+        if (rows[j] < -n || rows[j] >= n)
+            return ol_k_fail(k, "index %lld is out of range for axis %d of %s", (long long)rows[j], a,
+                             ol_k_shape(k, x));
+        if (rows[j] < 0)
+            rows[j] += n;
+    }
+    size_t size;
+    if (!elem_sized(k, x->elem_type, &size))
+        return false;
+    int64_t dims[OL_MAX_RANK];
+    int rank = 0;
+    size_t outer = 1, inner = 1;
+    for (int d = 0; d < a; d++) {
+        dims[rank++] = x->dims[d];
+        outer *= (size_t)x->dims[d];
+    }
+    for (int d = 0; d < idx->rank; d++)
+        dims[rank++] = idx->dims[d];
+    for (int d = a + 1; d < x->rank; d++) {
+        dims[rank++] = x->dims[d];
+        inner *= (size_t)x->dims[d];
+    }
+    ol_array *y = ol_k_out(k, 0, x->elem_type, rank, dims);
+    if (!y || !y->count)
+        return y != NULL;
+    size_t block = inner * size;
+    const char *in = x->data;
+    char *out = y->data;
+    for (size_t o = 0; o < outer; o++) {
+        for (size_t j = 0; j < n_idx; j++) {
+            memcpy(out, in + (o * (size_t)n + (size_t)rows[j]) * block, block);
+            out += block;
+        }
+    }
+    return true;
+}
+
+static bool kernel_Where(ol_kctx *k)
+{
+    const ol_array *c = ol_k_in(k, 0), *x = ol_k_in(k, 1), *y = ol_k_in(k, 2);
+    if (!c || !x || !y)
+        return ol_k_fail(k, "needs three tensor inputs");
+    if (c->elem_type != ELEM_BOOL)
+        return ol_k_fail(k, "the condition must be bool");
+    if (x->elem_type != y->elem_type)
+        return ol_k_fail(k, "X and Y differ in element type (%d vs %d)", x->elem_type, y->elem_type);
+    const ol_array *all[3] = {c, x, y};
+    int64_t dims[OL_MAX_RANK];
+    int rank;
+    if (!ol_broadcast_dims(all, 3, dims, &rank))
+        return ol_k_fail(k, "cannot broadcast %s, %s and %s", ol_k_shape(k, c), ol_k_shape(k, x), ol_k_shape(k, y));
+    size_t size;
+    if (!elem_sized(k, x->elem_type, &size))
+        return false;
+    ol_array *z = ol_k_out(k, 0, x->elem_type, rank, dims);
+    if (!z)
+        return false;
+    const uint8_t *cond = c->data;
+    bool same = c->count == z->count && x->count == z->count && y->count == z->count;
+    if (same && size == sizeof(float)) { /* the common case: float, int32 */
+        const uint32_t *px = x->data, *py = y->data;
+        uint32_t *pz = z->data;
+        for (size_t i = 0; i < z->count; i++)
+            pz[i] = cond[i] ? px[i] : py[i];
+        return true;
+    }
+    char *out = z->data;
+    for (size_t i = 0; i < z->count; i++) {
+        size_t ic = same ? i : ol_broadcast_offset(c, dims, rank, i);
+        const ol_array *from = cond[ic] ? x : y;
+        size_t j = same ? i : ol_broadcast_offset(from, dims, rank, i);
+        memcpy(out + i * size, (const char *)from->data + j * size, size);
+    }
+    return true;
+}
+
+/* ---- Constant, ConstantOfShape, Range ---- */
+
+/* The index of attribute name in the node's proto, or -1. */
+static int attr_index(const ol_node *node, const char *name)
+{
+    for (size_t i = 0; node->proto && i < node->proto->n_attribute; i++) {
+        const char *a = node->proto->attribute[i]->name;
+        if (a && strcmp(a, name) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* The full value of TENSOR attribute name, or NULL (after ol_k_fail). */
+static ol_array *attr_array(ol_kctx *k, const char *name)
+{
+    int i = attr_index(k->node, name);
+    const ol_tensor *t = i >= 0 && k->node->attribute_tensors ? k->node->attribute_tensors[i] : NULL;
+    if (!t) {
+        ol_k_fail(k, "attribute %s holds no tensor", name);
+        return NULL;
+    }
+    ol_array *a = ol_eval_read_tensor(k->eval, t);
+    if (!a)
+        ol_k_fail(k, "cannot read the tensor of attribute %s", name);
+    return a;
+}
+
+/* Constant's string values (n of them; a scalar when scalar). */
+static bool constant_strings(ol_kctx *k, const ProtobufCBinaryData *s, size_t n, bool scalar)
+{
+    int64_t len = (int64_t)n;
+    ol_array *y = ol_k_out(k, 0, ELEM_STRING, scalar ? 0 : 1, &len);
+    if (!y)
+        return false;
+    for (size_t j = 0; j < n; j++)
+        ((ol_string *)y->data)[j] = (ol_string){(const char *)s[j].data, s[j].len};
+    return true;
+}
+
+/* A TensorProto of a sparse_value read in full: the loader stripped its
+ * data (load/wire.h) and marked where it lies, as for any tensor. */
+static ol_array *sparse_part(ol_kctx *k, const Onnx__TensorProto *tp, const char *what)
+{
+    const onnxlint_model *m = k->eval->model;
+    ol_tensor t;
+    memset(&t, 0, sizeof t);
+    if (!tp || tp->n_dims > OL_MAX_RANK || !ol_dims_count(tp->dims, tp->n_dims, &t.count) ||
+        (tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)) {
+        ol_k_fail(k, "the sparse_value's %s cannot be read", what);
+        return NULL;
+    }
+    t.name = what;
+    t.elem_type = tp->data_type;
+    t.rank = (int)tp->n_dims;
+    t.dims = tp->dims;
+    t.proto = tp;
+    for (size_t i = 0; i < tp->base.n_unknown_fields; i++) {
+        const ProtobufCMessageUnknownField *u = &tp->base.unknown_fields[i];
+        size_t pos = 0;
+        uint64_t index;
+        if (u->tag == OL_WIRE_PAYLOAD_FIELD && ol_wire_varint(u->data, u->len, &pos, &index) && index < m->n_payloads)
+            t.payload = &m->payloads[index];
+    }
+    ol_array *a = ol_eval_read_tensor(k->eval, &t);
+    if (!a)
+        ol_k_fail(k, "the sparse_value's %s cannot be read", what);
+    return a;
+}
+
+/* Constant's sparse_value, made dense: values [NNZ] at indices [NNZ]
+ * (linear) or [NNZ, rank] (coordinates), zeros elsewhere. */
+static bool constant_sparse(ol_kctx *k, const Onnx__SparseTensorProto *sp)
+{
+    ol_array *values = sparse_part(k, sp->values, "values");
+    ol_array *indices = values ? sparse_part(k, sp->indices, "indices") : NULL;
+    if (!indices)
+        return false;
+    size_t nnz = values->count, size;
+    int rank = (int)sp->n_dims;
+    if (sp->n_dims > OL_MAX_RANK || values->rank != 1 || indices->elem_type != ELEM_INT64 ||
+        !(indices->rank == 1 || (indices->rank == 2 && indices->dims[1] == rank)) || indices->dims[0] != (int64_t)nnz)
+        return ol_k_fail(k, "sparse_value: values %s and indices %s do not fit %zu dims", ol_k_shape(k, values),
+                         ol_k_shape(k, indices), sp->n_dims);
+    if (!elem_sized(k, values->elem_type, &size))
+        return false;
+    ol_array *y = ol_k_out(k, 0, values->elem_type, rank, sp->dims);
+    if (!y)
+        return false;
+    const int64_t *ind = indices->data;
+    for (size_t j = 0; j < nnz; j++) {
+        int64_t at = 0;
+        if (indices->rank == 1) {
+            at = ind[j];
+        } else {
+            for (int d = 0; d < rank && at >= 0; d++) {
+                int64_t c = ind[j * (size_t)rank + (size_t)d];
+                at = c >= 0 && c < y->dims[d] ? at * y->dims[d] + c : -1;
+            }
+        }
+        if (at < 0 || (uint64_t)at >= y->count)
+            return ol_k_fail(k, "sparse_value: index %zu lies outside %s", j, ol_k_shape(k, y));
+        memcpy((char *)y->data + (size_t)at * size, (const char *)values->data + j * size, size);
+    }
+    return true;
+}
+
+static bool kernel_Constant(ol_kctx *k)
+{
+    const Onnx__AttributeProto *a;
+    int64_t n;
+    ol_array *y;
+    if ((a = ol_node_attribute(k->node, "value"))) {
+        ol_array *v = attr_array(k, "value");
+        ol_rvalue *rv = v ? ol_k_tensor_value(k, v) : NULL;
+        if (!rv)
+            return false;
+        ol_k_out_value(k, 0, rv);
+        return true;
+    }
+    if ((a = ol_node_attribute(k->node, "value_float"))) {
+        if (!(y = ol_k_out(k, 0, ELEM_FLOAT, 0, NULL)))
+            return false;
+        *(float *)y->data = a->f;
+    } else if ((a = ol_node_attribute(k->node, "value_floats"))) {
+        n = (int64_t)a->n_floats;
+        if (!(y = ol_k_out(k, 0, ELEM_FLOAT, 1, &n)))
+            return false;
+        if (n)
+            memcpy(y->data, a->floats, (size_t)n * sizeof(float));
+    } else if ((a = ol_node_attribute(k->node, "value_int"))) {
+        if (!(y = ol_k_out(k, 0, ELEM_INT64, 0, NULL)))
+            return false;
+        *(int64_t *)y->data = a->i;
+    } else if ((a = ol_node_attribute(k->node, "value_ints"))) {
+        n = (int64_t)a->n_ints;
+        if (!(y = ol_k_out(k, 0, ELEM_INT64, 1, &n)))
+            return false;
+        if (n)
+            memcpy(y->data, a->ints, (size_t)n * sizeof(int64_t));
+    } else if ((a = ol_node_attribute(k->node, "value_string"))) {
+        return constant_strings(k, &a->s, 1, true);
+    } else if ((a = ol_node_attribute(k->node, "value_strings"))) {
+        return constant_strings(k, a->strings, a->n_strings, false);
+    } else if ((a = ol_node_attribute(k->node, "sparse_value")) && a->sparse_tensor) {
+        return constant_sparse(k, a->sparse_tensor);
+    } else {
+        return ol_k_fail(k, "no value attribute");
+    }
+    return true;
+}
+
+static bool kernel_ConstantOfShape(ol_kctx *k)
+{
+    size_t n;
+    const int64_t *shape = ol_k_ints(k, 0, &n);
+    if (!shape)
+        return false;
+    if (n > OL_MAX_RANK)
+        return ol_k_fail(k, "the shape has %zu dims, more than %d", n, OL_MAX_RANK);
+    for (size_t j = 0; j < n; j++) {
+        if (shape[j] < 0)
+            return ol_k_fail(k, "the shape %s has a negative dim", ints_str(k, shape, n));
+    }
+    const ol_array *value = NULL;
+    if (ol_node_attribute(k->node, "value")) {
+        if (!(value = attr_array(k, "value")))
+            return false;
+        if (value->count != 1)
+            return ol_k_fail(k, "the value attribute must hold one element, not %zu", value->count);
+    }
+    int32_t elem = value ? value->elem_type : ELEM_FLOAT;
+    size_t size;
+    if (!elem_sized(k, elem, &size))
+        return false;
+    ol_array *y = ol_k_out(k, 0, elem, (int)n, shape);
+    if (!y)
+        return false;
+    if (!value)
+        return true; /* zeros */
+    char *out = y->data;
+    for (size_t i = 0; i < y->count; i++)
+        memcpy(out + i * size, value->data, size);
+    return true;
+}
+
+static bool kernel_Range(ol_kctx *k)
+{
+    const ol_array *in[3];
+    for (size_t i = 0; i < 3; i++) {
+        in[i] = ol_k_in(k, i);
+        if (!in[i] || in[i]->count != 1)
+            return ol_k_fail(k, "input %zu must be a tensor of one value", i);
+        if (in[i]->elem_type != in[0]->elem_type)
+            return ol_k_fail(k, "the inputs differ in element type");
+    }
+    int32_t elem = in[0]->elem_type;
+    int64_t len;
+    ol_array *y;
+    if (ol_elem_is_integral(elem) && elem != ELEM_BOOL) {
+        int64_t start = ol_array_get_i64(in[0], 0), limit = ol_array_get_i64(in[1], 0);
+        int64_t delta = ol_array_get_i64(in[2], 0);
+        if (delta == 0)
+            return ol_k_fail(k, "delta is 0");
+        uint64_t span = 0, stride = delta > 0 ? (uint64_t)delta : (uint64_t)0 - (uint64_t)delta;
+        if (delta > 0 && limit > start)
+            span = (uint64_t)limit - (uint64_t)start;
+        else if (delta < 0 && start > limit)
+            span = (uint64_t)start - (uint64_t)limit;
+        uint64_t count = span ? (span - 1) / stride + 1 : 0;
+        if (count > OL_MAX_EVAL_ELEMENTS)
+            return ol_k_fail(k, "Range(%lld, %lld, %lld) has too many elements", (long long)start, (long long)limit,
+                             (long long)delta);
+        len = (int64_t)count;
+        if (!(y = ol_k_out(k, 0, elem, 1, &len)))
+            return false;
+        for (int64_t i = 0; i < len; i++) /* within [start, limit): no overflow */
+            ol_array_set_i64(y, (size_t)i, (int64_t)((uint64_t)start + (uint64_t)i * (uint64_t)delta));
+        return true;
+    }
+    if (!ol_elem_is_floating(elem))
+        return ol_k_fail(k, "Range does not take element type %d", elem);
+    double start = ol_array_get_f64(in[0], 0), limit = ol_array_get_f64(in[1], 0);
+    double delta = ol_array_get_f64(in[2], 0);
+    double q = ceil((limit - start) / delta);
+    if (delta == 0 || q != q)
+        return ol_k_fail(k, "Range(%g, %g, %g) has no length", start, limit, delta);
+    if (q > (double)OL_MAX_EVAL_ELEMENTS)
+        return ol_k_fail(k, "Range(%g, %g, %g) has too many elements", start, limit, delta);
+    len = q > 0 ? (int64_t)q : 0;
+    if (!(y = ol_k_out(k, 0, elem, 1, &len)))
+        return false;
+    for (int64_t i = 0; i < len; i++)
+        ol_array_set_f64(y, (size_t)i, start + (double)i * delta);
+    return true;
+}
+
+/* ---- Cast, CastLike ----
+ *
+ * As the backend suite's numpy reference casts (ndarray.astype), on x86:
+ * floating to integer truncates toward zero, through a 32-bit conversion
+ * for types of at most 32 bits (NaN and out-of-range values give
+ * INT32_MIN's low bits) and a 64-bit one for uint32 and int64; float16
+ * rounds to nearest even (from double directly); bfloat16 keeps the top
+ * half of the float's bits, as the suite's expected data does; float8
+ * follows ONNX's reference (nearest even, `saturate` from opset 19).
+ * Strings are numpy's str() of the value (the shortest digits that read
+ * back to it) and parse as Python's float() does. */
+
+/* Element types beyond the classic ones. */
+enum { ELEM_FLOAT8E4M3FN = 17, ELEM_FLOAT8E4M3FNUZ = 18, ELEM_FLOAT8E5M2 = 19, ELEM_FLOAT8E5M2FNUZ = 20 };
+
+/* numpy's str() of a float: positional within [1e-4, 1e16), else
+ * scientific with at least two exponent digits. */
+#define STR_POSITIONAL_MIN 1e-4
+#define STR_POSITIONAL_MAX 1e16
+/* Significant digits that always read back to the same double. */
+#define DOUBLE_DIGITS 17
+/* Bytes of one number's text ("-1.2345678901234567e-308" and room). */
+#define NUMBER_TEXT 40
+/* Longest string parsed as a number. */
+#define PARSE_MAX 256
+
+/* Limits of the truncating conversions (exact in double). */
+#define TWO_POW_31 2147483648.0
+#define TWO_POW_63 9223372036854775808.0
+#define TWO_POW_64 18446744073709551616.0
+
+/* A float8 format: mantissa bits, exponent bias, whether its NaN is 0x80
+ * (no negative zero, no infinity), whether it has infinities, its largest
+ * finite value. */
+typedef struct f8_format {
+    int mbits, bias;
+    bool fnuz, has_inf;
+    float max;
+} f8_format;
+
+static const f8_format *f8_of(int32_t elem)
+{
+    static const f8_format formats[] = {
+        {3, 7, false, false, 448.0f},     /* E4M3FN */
+        {3, 8, true, false, 240.0f},      /* E4M3FNUZ */
+        {2, 15, false, true, 57344.0f},   /* E5M2 */
+        {2, 16, true, false, 57344.0f},   /* E5M2FNUZ */
+    };
+    return elem >= ELEM_FLOAT8E4M3FN && elem <= ELEM_FLOAT8E5M2FNUZ ? &formats[elem - ELEM_FLOAT8E4M3FN] : NULL;
+}
+
+/* Bits of the sign, and the NaN / infinity codes of float8. */
+#define F8_SIGN 0x80u
+#define F8_MAGNITUDE 0x7fu
+#define F8_NAN_FN 0x7fu
+#define F8_INF_E5M2 0x7cu
+/* Bits of a float8's exponent and mantissa together. */
+#define F8_VALUE_BITS 7u
+/* A bfloat16 quiet NaN's exponent and top mantissa bit. */
+#define BF16_QUIET_NAN 0x7fc0u
+
+static float f8_to_float(const f8_format *f, uint8_t b)
+{
+    unsigned ebits = F8_VALUE_BITS - (unsigned)f->mbits, emax = (1u << ebits) - 1;
+    unsigned e = (b >> f->mbits) & emax, m = b & ((1u << f->mbits) - 1);
+    bool neg = (b & F8_SIGN) != 0;
+    if (f->fnuz && b == F8_SIGN)
+        return NAN;
+    if (!f->fnuz && !f->has_inf && (b & F8_MAGNITUDE) == F8_NAN_FN)
+        return NAN;
+    if (f->has_inf && e == emax)
+        return m ? NAN : neg ? -INFINITY : INFINITY;
+    float v = e == 0 ? ldexpf((float)m, 1 - f->bias - f->mbits)
+                     : ldexpf((float)(m | (1u << f->mbits)), (int)e - f->bias - f->mbits);
+    return neg ? -v : v;
+}
+
+static uint8_t f8_from_float(const f8_format *f, float x, bool saturate)
+{
+    uint8_t sign = signbit(x) ? F8_SIGN : 0;
+    uint8_t nan = f->fnuz ? F8_SIGN : (uint8_t)(sign | F8_NAN_FN); /* E4M3FN and E5M2 keep the sign */
+    if (x != x)
+        return nan;
+    uint8_t max_code = f->fnuz ? F8_MAGNITUDE : f->has_inf ? F8_INF_E5M2 - 1 : F8_NAN_FN - 1;
+    uint8_t overflow = saturate ? (uint8_t)(sign | max_code) : f->has_inf ? (uint8_t)(sign | F8_INF_E5M2) : nan;
+    double a = fabs((double)x);
+    if (isinf(a))
+        return overflow;
+    if (a == 0)
+        return f->fnuz ? 0 : sign;
+    int emin = 1 - f->bias, e;
+    frexp(a, &e);
+    e -= 1; /* a in [2^e, 2^(e+1)) */
+    int q = (e < emin ? emin : e) - f->mbits; /* the value of one unit in the last place */
+    double n = nearbyint(ldexp(a, -q));       /* to nearest even */
+    double v = ldexp(n, q);
+    if (v > f->max)
+        return overflow;
+    if (n == 0)
+        return f->fnuz ? 0 : sign;
+    uint8_t code;
+    if (v < ldexp(1.0, emin)) {
+        code = (uint8_t)n; /* subnormal: exponent field 0 */
+    } else {
+        int ev;
+        frexp(v, &ev);
+        ev -= 1;
+        unsigned m = (unsigned)ldexp(v, f->mbits - ev) - (1u << f->mbits);
+        code = (uint8_t)((unsigned)(ev + f->bias) << f->mbits | m);
+    }
+    return (uint8_t)(sign | code);
+}
+
+/* A double rounded to float16 once (not through float), to nearest even:
+ * round to odd into float first, whose extra bits then decide exactly. */
+static uint16_t double_to_half(double d)
+{
+    float f = (float)d;
+    if ((double)f != d && f == f && !isinf(d)) {
+        if (fabs((double)f) > fabs(d))
+            f = nextafterf(f, 0.0f);
+        uint32_t bits;
+        memcpy(&bits, &f, sizeof bits);
+        bits |= 1;
+        memcpy(&f, &bits, sizeof f);
+    }
+    return ol_float_to_half(f);
+}
+
+/* float to bfloat16 as the suite expects: the top half of the bits (a NaN
+ * stays a quiet NaN). */
+static uint16_t float_to_bfloat16_truncated(float f)
+{
+    uint32_t bits;
+    memcpy(&bits, &f, sizeof bits);
+    if (f != f)
+        return (uint16_t)((bits >> BITS_16) | BF16_QUIET_NAN);
+    return (uint16_t)(bits >> BITS_16);
+}
+
+/* Truncation of a double toward zero into int64 as x86 does it: NaN and
+ * out-of-range values give INT64_MIN. */
+static int64_t real_to_i64(double v)
+{
+    return v == v && v > -TWO_POW_63 - 1 && v < TWO_POW_63 ? (int64_t)v : INT64_MIN;
+}
+
+/* Element i of a as a double, float8 kinds included. */
+static double cast_get(const ol_array *a, size_t i)
+{
+    const f8_format *f = f8_of(a->elem_type);
+    return f ? (double)f8_to_float(f, ((const uint8_t *)a->data)[i]) : ol_array_get_f64(a, i);
+}
+
+/* Stores real v into element i of y (see the section comment). */
+static void cast_store_real(ol_array *y, size_t i, double v, bool saturate)
+{
+    const f8_format *f = f8_of(y->elem_type);
+    void *p = y->data;
+    switch (y->elem_type) {
+    case ELEM_FLOAT: ((float *)p)[i] = (float)v; return;
+    case ELEM_DOUBLE: ((double *)p)[i] = v; return;
+    case ELEM_FLOAT16: ((uint16_t *)p)[i] = double_to_half(v); return;
+    case ELEM_BFLOAT16: ((uint16_t *)p)[i] = float_to_bfloat16_truncated((float)v); return;
+    case ELEM_BOOL: ((uint8_t *)p)[i] = v != 0; return;
+    case ELEM_INT8: case ELEM_INT16: case ELEM_INT32: case ELEM_UINT8: case ELEM_UINT16:
+        ol_array_set_i64(y, i, v == v && v > -TWO_POW_31 - 1 && v < TWO_POW_31 ? (int64_t)v : INT32_MIN);
+        return;
+    case ELEM_UINT64:
+        ((uint64_t *)p)[i] = v >= TWO_POW_63 && v < TWO_POW_64 ? (uint64_t)v : (uint64_t)real_to_i64(v);
+        return;
+    default:
+        if (f)
+            ((uint8_t *)p)[i] = f8_from_float(f, (float)v, saturate);
+        else
+            ol_array_set_i64(y, i, real_to_i64(v)); /* int64, uint32 */
+        return;
+    }
+}
+
+/* True when text reads back (as the type elem stores it) to v. */
+static bool reads_back(const char *text, double v, int32_t elem)
+{
+    if (elem == ELEM_DOUBLE)
+        return strtod(text, NULL) == v;
+    float f = strtof(text, NULL);
+    const f8_format *f8 = f8_of(elem);
+    switch (elem) {
+    case ELEM_FLOAT16: f = ol_half_to_float(ol_float_to_half(f)); break;
+    case ELEM_BFLOAT16: f = ol_bfloat16_to_float(ol_float_to_bfloat16(f)); break;
+    default:
+        if (f8)
+            f = f8_to_float(f8, f8_from_float(f8, f, true));
+        break;
+    }
+    return (double)f == v;
+}
+
+/* Writes numpy's str() of v, a value of floating type elem, into buf
+ * (NUMBER_TEXT bytes); returns its length. */
+static size_t format_real(char *buf, double v, int32_t elem)
+{
+    if (v != v)
+        return (size_t)snprintf(buf, NUMBER_TEXT, "nan");
+    if (isinf(v))
+        return (size_t)snprintf(buf, NUMBER_TEXT, v < 0 ? "-inf" : "inf");
+    char sci[NUMBER_TEXT];
+    int p = 1;
+    for (; p < DOUBLE_DIGITS; p++) { /* the fewest digits that read back */
+        snprintf(sci, sizeof sci, "%.*e", p - 1, v);
+        if (reads_back(sci, v, elem))
+            break;
+    }
+    snprintf(sci, sizeof sci, "%.*e", p - 1, v);
+    /* sci is [-]d[.ddd]e[+-]xx: its digits and decimal exponent */
+    char digits[NUMBER_TEXT];
+    size_t nd = 0;
+    const char *c = sci;
+    bool neg = *c == '-';
+    if (neg)
+        c++;
+    for (; *c && *c != 'e'; c++) {
+        if (*c >= '0' && *c <= '9')
+            digits[nd++] = *c;
+    }
+    int exp10 = *c == 'e' ? atoi(c + 1) : 0;
+    while (nd > 1 && digits[nd - 1] == '0')
+        nd--;
+    size_t n = 0;
+    if (neg)
+        buf[n++] = '-';
+    double a = fabs(v);
+    if (a != 0 && (a < STR_POSITIONAL_MIN || a >= STR_POSITIONAL_MAX)) {
+        buf[n++] = digits[0];
+        if (nd > 1) {
+            buf[n++] = '.';
+            memcpy(buf + n, digits + 1, nd - 1);
+            n += nd - 1;
+        }
+        n += (size_t)snprintf(buf + n, NUMBER_TEXT - n, "e%c%02d", exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
+        return n;
+    }
+    if (exp10 < 0) { /* 0.000ddd */
+        buf[n++] = '0';
+        buf[n++] = '.';
+        for (int z = 0; z < -exp10 - 1; z++)
+            buf[n++] = '0';
+        memcpy(buf + n, digits, nd);
+        return n + nd;
+    }
+    for (int d = 0; d <= exp10; d++) /* the integer part, padded with zeros */
+        buf[n++] = (size_t)d < nd ? digits[d] : '0';
+    buf[n++] = '.';
+    if ((size_t)exp10 + 1 < nd) {
+        memcpy(buf + n, digits + exp10 + 1, nd - (size_t)exp10 - 1);
+        n += nd - (size_t)exp10 - 1;
+    } else {
+        buf[n++] = '0';
+    }
+    return n;
+}
+
+static bool cast_to_string(ol_kctx *k, const ol_array *x, ol_array *y)
+{
+    char *text = x->count ? ol_k_alloc(k, x->count * NUMBER_TEXT) : NULL;
+    if (x->count && !text)
+        return false;
+    bool real = ol_elem_is_floating(x->elem_type) || f8_of(x->elem_type);
+    for (size_t i = 0; i < x->count; i++) {
+        char *s = text + i * NUMBER_TEXT;
+        size_t len;
+        if (real)
+            len = format_real(s, cast_get(x, i), x->elem_type);
+        else if (x->elem_type == ELEM_BOOL)
+            len = (size_t)snprintf(s, NUMBER_TEXT, "%s", ((const uint8_t *)x->data)[i] ? "True" : "False");
+        else if (x->elem_type == ELEM_UINT64)
+            len = (size_t)snprintf(s, NUMBER_TEXT, "%llu", (unsigned long long)((const uint64_t *)x->data)[i]);
+        else if (ol_elem_is_integral(x->elem_type))
+            len = (size_t)snprintf(s, NUMBER_TEXT, "%lld", (long long)ol_array_get_i64(x, i));
+        else
+            return ol_k_fail(k, "cannot cast element type %d to string", x->elem_type);
+        ((ol_string *)y->data)[i] = (ol_string){s, len};
+    }
+    return true;
+}
+
+/* True when s (len bytes) is nothing but white space. */
+static bool blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (!strchr(" \t\n\r\f\v", s[i]))
+            return false;
+    }
+    return true;
+}
+
+static bool cast_from_string(ol_kctx *k, const ol_array *x, ol_array *y, bool saturate)
+{
+    char buf[PARSE_MAX + 1];
+    for (size_t i = 0; i < x->count; i++) {
+        ol_string s = ((const ol_string *)x->data)[i];
+        if (s.len > PARSE_MAX || (s.len && memchr(s.data, 0, s.len)))
+            return ol_k_fail(k, "element %zu is not a number (%zu bytes)", i, s.len);
+        memcpy(buf, s.data, s.len);
+        buf[s.len] = '\0';
+        char *end;
+        if (ol_elem_is_integral(y->elem_type) && y->elem_type != ELEM_BOOL) {
+            if (y->elem_type == ELEM_UINT64 && !strchr(buf, '-')) {
+                unsigned long long u = strtoull(buf, &end, 10);
+                if (end != buf && blank(end, strlen(end))) {
+                    ((uint64_t *)y->data)[i] = u;
+                    continue;
+                }
+            } else {
+                long long v = strtoll(buf, &end, 10);
+                if (end != buf && blank(end, strlen(end))) {
+                    ol_array_set_i64(y, i, v);
+                    continue;
+                }
+            }
+        }
+        if (y->elem_type == ELEM_BOOL && (strcasecmp(buf, "true") == 0 || strcasecmp(buf, "false") == 0)) {
+            ((uint8_t *)y->data)[i] = strcasecmp(buf, "true") == 0;
+            continue;
+        }
+        double v = strtod(buf, &end);
+        if (end == buf || !blank(end, strlen(end)))
+            return ol_k_fail(k, "element %zu is not a number", i);
+        cast_store_real(y, i, v, saturate);
+    }
+    return true;
+}
+
+/* Output 0: input 0 cast to element type to. */
+static bool cast_run(ol_kctx *k, int32_t to, bool saturate)
+{
+    const ol_array *x = ol_k_in(k, 0);
+    if (!x)
+        return ol_k_fail(k, "input 0 must be a tensor");
+    if (!to)
+        return ol_k_fail(k, "the target element type is missing or unknown");
+    if (x->elem_type == to)
+        return ol_k_copy(k, 0, 0);
+    size_t size;
+    if (!elem_sized(k, x->elem_type, &size))
+        return false;
+    ol_array *y = ol_k_out(k, 0, to, x->rank, x->dims);
+    if (!y)
+        return false;
+    int32_t from = x->elem_type;
+    if (from == ELEM_STRING)
+        return cast_from_string(k, x, y, saturate);
+    if (to == ELEM_STRING)
+        return cast_to_string(k, x, y);
+    if (from == ELEM_FLOAT && to == ELEM_FLOAT16) {
+        const float *in = x->data;
+        uint16_t *out = y->data;
+        for (size_t i = 0; i < x->count; i++)
+            out[i] = ol_float_to_half(in[i]);
+        return true;
+    }
+    if (from == ELEM_FLOAT16 && to == ELEM_FLOAT) {
+        const uint16_t *in = x->data;
+        float *out = y->data;
+        for (size_t i = 0; i < x->count; i++)
+            out[i] = ol_half_to_float(in[i]);
+        return true;
+    }
+    if (from == ELEM_FLOAT && to == ELEM_DOUBLE) {
+        const float *in = x->data;
+        double *out = y->data;
+        for (size_t i = 0; i < x->count; i++)
+            out[i] = in[i];
+        return true;
+    }
+    if (from == ELEM_DOUBLE && to == ELEM_FLOAT) {
+        const double *in = x->data;
+        float *out = y->data;
+        for (size_t i = 0; i < x->count; i++)
+            out[i] = (float)in[i];
+        return true;
+    }
+    if ((from == ELEM_INT64 || from == ELEM_INT32) && to == ELEM_FLOAT) {
+        float *out = y->data;
+        for (size_t i = 0; i < x->count; i++)
+            out[i] = from == ELEM_INT64 ? (float)((const int64_t *)x->data)[i] : (float)((const int32_t *)x->data)[i];
+        return true;
+    }
+    bool from_int = ol_elem_is_integral(from), to_int = ol_elem_is_integral(to);
+    for (size_t i = 0; i < x->count; i++) {
+        if (from_int && to_int)
+            ol_array_set_i64(y, i, ol_array_get_i64(x, i)); /* wraps; bool is != 0 */
+        else
+            cast_store_real(y, i, cast_get(x, i), saturate);
+    }
+    return true;
+}
+
+static bool kernel_Cast(ol_kctx *k)
+{
+    bool saturate = k->infer.version < 19 || ol_attr_int(&k->infer, "saturate", 1) != 0;
+    return cast_run(k, cast_target(&k->infer), saturate);
+}
+
+static bool kernel_CastLike(ol_kctx *k)
+{
+    const ol_array *like = ol_k_in(k, 1);
+    if (!like)
+        return ol_k_fail(k, "input 1 must be a tensor");
+    bool saturate = k->infer.version < 19 || ol_attr_int(&k->infer, "saturate", 1) != 0;
+    return cast_run(k, like->elem_type, saturate);
+}
+
+/* Sorted by (domain, name) with strcmp: the registry searches it. */
 static const ol_op_entry tensor_ops[] = {
-    {"", "Cast", infer_Cast, NULL},
-    {"", "CastLike", infer_CastLike, NULL},
-    {"", "Concat", infer_Concat, NULL},
-    {"", "Constant", infer_Constant, NULL},
-    {"", "ConstantOfShape", infer_ConstantOfShape, NULL},
-    {"", "Expand", infer_Expand, NULL},
-    {"", "Flatten", infer_Flatten, NULL},
-    {"", "Gather", infer_Gather, NULL},
+    {"", "Cast", infer_Cast, kernel_Cast},
+    {"", "CastLike", infer_CastLike, kernel_CastLike},
+    {"", "Concat", infer_Concat, kernel_Concat},
+    {"", "Constant", infer_Constant, kernel_Constant},
+    {"", "ConstantOfShape", infer_ConstantOfShape, kernel_ConstantOfShape},
+    {"", "Expand", infer_Expand, kernel_Expand},
+    {"", "Flatten", infer_Flatten, kernel_Flatten},
+    {"", "Gather", infer_Gather, kernel_Gather},
     {"", "Identity", infer_Identity, kernel_Identity},
-    {"", "Range", infer_Range, NULL},
-    {"", "Reshape", infer_Reshape, NULL},
-    {"", "Shape", infer_Shape, NULL},
-    {"", "Size", infer_Size, NULL},
-    {"", "Slice", infer_Slice, NULL},
-    {"", "Squeeze", infer_Squeeze, NULL},
-    {"", "Tile", infer_Tile, NULL},
-    {"", "Transpose", infer_Transpose, NULL},
-    {"", "Unsqueeze", infer_Unsqueeze, NULL},
-    {"", "Where", infer_Where, NULL},
+    {"", "Range", infer_Range, kernel_Range},
+    {"", "Reshape", infer_Reshape, kernel_Reshape},
+    {"", "Shape", infer_Shape, kernel_Shape},
+    {"", "Size", infer_Size, kernel_Size},
+    {"", "Slice", infer_Slice, kernel_Slice},
+    {"", "Squeeze", infer_Squeeze, kernel_Squeeze},
+    {"", "Tile", infer_Tile, kernel_Tile},
+    {"", "Transpose", infer_Transpose, kernel_Transpose},
+    {"", "Unsqueeze", infer_Unsqueeze, kernel_Unsqueeze},
+    {"", "Where", infer_Where, kernel_Where},
 };
 
 OL_FAMILY_DEFINE(tensor, tensor_ops);

@@ -122,12 +122,32 @@ static bool same_value(const ol_rvalue *want, const ol_rvalue *got, char *why, s
     return true;
 }
 
-enum verdict { PASS, FAIL, UNSUPPORTED };
+enum verdict { PASS, FAIL, UNSUPPORTED, BAD_DATA };
+
+/* Test data known to be wrong in the ONNX release Debian ships: compared,
+ * reported, but not counted as a failure. */
+static const struct {
+    const char *test;
+    const char *why;
+} bad_data[] = {
+    {"/test_adam_multiple", "expected outputs computed with epsilon=0.01, which the model does not set "
+                            "(ONNX issue 7749, fixed upstream)"},
+};
+
+static const char *known_bad(const char *dir)
+{
+    for (size_t i = 0; i < sizeof bad_data / sizeof *bad_data; i++) {
+        size_t n = strlen(dir), m = strlen(bad_data[i].test);
+        if (n >= m && strcmp(dir + n - m, bad_data[i].test) == 0)
+            return bad_data[i].why;
+    }
+    return NULL;
+}
 
 typedef struct run {
     bool verbose;
     const char *filter;
-    int counts[3];
+    int counts[4];
     int models;
 } run;
 
@@ -264,6 +284,11 @@ int main(int argc, char **argv)
         if (!r.filter || strstr(dirs[i], r.filter)) {
             r.models++;
             enum verdict v = check_model(&r, dirs[i]);
+            const char *bad = v == FAIL ? known_bad(dirs[i]) : NULL;
+            if (bad) {
+                printf("      (known-bad test data: %s)\n", bad);
+                v = BAD_DATA;
+            }
             r.counts[v]++;
             if (r.verbose && v == PASS)
                 printf("pass  %s\n", dirs[i]);
@@ -271,8 +296,8 @@ int main(int argc, char **argv)
         free(dirs[i]);
     }
     free(dirs);
-    printf("numeric conformance: %d models: %d pass, %d fail, %d unsupported\n", r.models, r.counts[PASS],
-           r.counts[FAIL], r.counts[UNSUPPORTED]);
+    printf("numeric conformance: %d models: %d pass, %d fail, %d unsupported, %d known-bad test data\n", r.models,
+           r.counts[PASS], r.counts[FAIL], r.counts[UNSUPPORTED], r.counts[BAD_DATA]);
     if (r.counts[PASS] < min_pass)
         printf("FAIL: %d passing models, below the threshold %d\n", r.counts[PASS], min_pass);
     return r.counts[FAIL] == 0 && r.counts[PASS] >= min_pass ? 0 : 1;

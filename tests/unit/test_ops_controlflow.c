@@ -1,7 +1,8 @@
 /*
  * test_ops_controlflow.c - inference of the controlflow family (If, Loop,
  * Scan) and of the sequence family (sequences and optionals) on hand-built
- * graphs, including error and symbolic cases.
+ * graphs, including error and symbolic cases; and their kernels, run by the
+ * evaluator on initializers, against hand-computed values.
  *
  * Subgraph inputs and outputs are declared by name only, so what these
  * tests read is what inference found, not a declaration filled in.
@@ -15,6 +16,8 @@
 #include <string.h>
 
 #include "builder.h"
+#include "eval/eval.h"
+#include "onnxlint/onnxlint.h"
 
 enum { FLOAT = 1, INT64 = 7, BOOL = 9 };
 
@@ -666,6 +669,358 @@ static void optional_get_element_of_empty(void **state)
     tb_model_free(m);
 }
 
+/* ---- kernels ---- */
+
+/* A model run on its initializers (no graph inputs): the loaded model, the
+ * evaluator and the graph's outputs. */
+typedef struct eval_run {
+    char *dir;
+    onnxlint_model *model;
+    ol_eval eval;
+    ol_rvalue *outs[8];
+    bool ok;
+} eval_run;
+
+static void run_model(const Onnx__ModelProto *m, size_t n_outs, eval_run *r)
+{
+    memset(r, 0, sizeof *r);
+    assert_true(n_outs <= 8);
+    r->dir = tb_tmpdir();
+    char *path = tb_save(m, r->dir, "model.onnx");
+    onnxlint_error err;
+    assert_int_equal(onnxlint_model_load(path, NULL, &r->model, &err), ONNXLINT_OK);
+    free(path);
+    ol_infer_model(r->model, NULL, NULL);
+    ol_eval_init(&r->eval, r->model, NULL);
+    r->ok = ol_eval_run(&r->eval, NULL, 0, r->outs, n_outs);
+}
+
+static void run_done(eval_run *r)
+{
+    ol_eval_destroy(&r->eval);
+    onnxlint_model_free(r->model);
+    tb_rmtree(r->dir);
+    free(r->dir);
+}
+
+static void float_init(Onnx__GraphProto *g, const char *name, size_t rank, const int64_t *dims, const float *v,
+                       size_t n)
+{
+    tb_initializer(g, name, FLOAT, rank, dims, v, n * sizeof *v);
+}
+
+/* v is a tensor of type elem and shape dims (rank). */
+static const ol_array *expect_tensor(const ol_rvalue *v, int elem, int rank, const int64_t *dims)
+{
+    assert_non_null(v);
+    assert_int_equal(v->kind, OL_RV_TENSOR);
+    const ol_array *a = v->tensor;
+    assert_int_equal(a->elem_type, elem);
+    assert_int_equal(a->rank, rank);
+    for (int i = 0; i < rank; i++)
+        assert_int_equal(a->dims[i], dims[i]);
+    return a;
+}
+
+static void expect_floats(const ol_rvalue *v, int rank, const int64_t *dims, const float *want, size_t n)
+{
+    const ol_array *a = expect_tensor(v, FLOAT, rank, dims);
+    assert_int_equal(a->count, n);
+    for (size_t i = 0; i < n; i++)
+        assert_float_equal(((const float *)a->data)[i], want[i], 1e-6);
+}
+
+static int64_t int64_scalar(const ol_rvalue *v)
+{
+    const ol_array *a = expect_tensor(v, INT64, 0, NULL);
+    return ((const int64_t *)a->data)[0];
+}
+
+/* Construct [A(2,2), B(1,2)], insert C(1,2) in front, concatenate on axis
+ * 0; length, SequenceAt(-1), SequenceErase(1). */
+static void kernel_sequence_ops(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t d22[] = {2, 2}, d12[] = {1, 2};
+    float a[] = {1, 2, 3, 4}, b[] = {5, 6}, c[] = {7, 8};
+    float_init(m->graph, "A", 2, d22, a, 4);
+    float_init(m->graph, "B", 2, d12, b, 2);
+    float_init(m->graph, "C", 2, d12, c, 2);
+    scalar_int64(m->graph, "front", 0);
+    scalar_int64(m->graph, "last", -1);
+    scalar_int64(m->graph, "one", 1);
+    tb_node(m->graph, "SequenceConstruct", "sc", "A", "B", "S");
+    tb_node_n(m->graph, "SequenceInsert", "ins", (const char *[]){"S", "C", "front", NULL}, (const char *[]){"S2", NULL});
+    Onnx__NodeProto *cat = tb_node(m->graph, "ConcatFromSequence", "cat", "S2", NULL, "Y");
+    tb_attr_int(cat, "axis", 0);
+    tb_node(m->graph, "SequenceLength", "len", "S2", NULL, "L");
+    tb_node(m->graph, "SequenceAt", "at", "S2", "last", "T");
+    tb_node(m->graph, "SequenceErase", "erase", "S2", "one", "S3");
+    untyped_outputs(m->graph, (const char *[]){"Y", "L", "T", "S3", NULL});
+    eval_run r;
+    run_model(m, 4, &r);
+    assert_true(r.ok);
+    expect_floats(r.outs[0], 2, (int64_t[]){4, 2}, (float[]){7, 8, 1, 2, 3, 4, 5, 6}, 8);
+    assert_int_equal(int64_scalar(r.outs[1]), 3);
+    expect_floats(r.outs[2], 2, d12, b, 2);
+    assert_int_equal(r.outs[3]->kind, OL_RV_SEQUENCE);
+    assert_int_equal(r.outs[3]->n_items, 2);
+    expect_floats(r.outs[3]->items[0], 2, d12, c, 2);
+    expect_floats(r.outs[3]->items[1], 2, d12, b, 2);
+    run_done(&r);
+    tb_model_free(m);
+}
+
+/* new_axis stacks: two (3) tensors on axis -1 give (3,2). */
+static void kernel_concat_new_axis(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t d3[] = {3};
+    float_init(m->graph, "A", 1, d3, (float[]){1, 2, 3}, 3);
+    float_init(m->graph, "B", 1, d3, (float[]){4, 5, 6}, 3);
+    tb_node(m->graph, "SequenceConstruct", "sc", "A", "B", "S");
+    Onnx__NodeProto *cat = tb_node(m->graph, "ConcatFromSequence", "cat", "S", NULL, "Y");
+    tb_attr_int(cat, "axis", -1);
+    tb_attr_int(cat, "new_axis", 1);
+    untyped_outputs(m->graph, (const char *[]){"Y", NULL});
+    eval_run r;
+    run_model(m, 1, &r);
+    assert_true(r.ok);
+    expect_floats(r.outs[0], 2, (int64_t[]){3, 2}, (float[]){1, 4, 2, 5, 3, 6}, 6);
+    run_done(&r);
+    tb_model_free(m);
+}
+
+/* X (2,5) in chunks of 2 on axis 1: (2,2), (2,2), (2,1); without split and
+ * keepdims 0 on axis 0: two (5). */
+static void kernel_split_to_sequence(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t d25[] = {2, 5};
+    float x[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    float_init(m->graph, "X", 2, d25, x, 10);
+    scalar_int64(m->graph, "two", 2);
+    Onnx__NodeProto *s = tb_node(m->graph, "SplitToSequence", "chunks", "X", "two", "S");
+    tb_attr_int(s, "axis", 1);
+    Onnx__NodeProto *rows = tb_node(m->graph, "SplitToSequence", "rows", "X", NULL, "R");
+    tb_attr_int(rows, "keepdims", 0);
+    untyped_outputs(m->graph, (const char *[]){"S", "R", NULL});
+    eval_run r;
+    run_model(m, 2, &r);
+    assert_true(r.ok);
+    assert_int_equal(r.outs[0]->n_items, 3);
+    expect_floats(r.outs[0]->items[0], 2, (int64_t[]){2, 2}, (float[]){0, 1, 5, 6}, 4);
+    expect_floats(r.outs[0]->items[1], 2, (int64_t[]){2, 2}, (float[]){2, 3, 7, 8}, 4);
+    expect_floats(r.outs[0]->items[2], 2, (int64_t[]){2, 1}, (float[]){4, 9}, 2);
+    assert_int_equal(r.outs[1]->n_items, 2);
+    expect_floats(r.outs[1]->items[1], 1, (int64_t[]){5}, x + 5, 5);
+    run_done(&r);
+    tb_model_free(m);
+}
+
+/* Empty tensors: splitting (0,3) on axis 0 gives an empty sequence;
+ * concatenating two (2,0) gives (4,0). */
+static void kernel_sequence_empty_tensors(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t d03[] = {0, 3}, d20[] = {2, 0};
+    tb_initializer(m->graph, "E", FLOAT, 2, d03, NULL, 0);
+    tb_initializer(m->graph, "Z", FLOAT, 2, d20, NULL, 0);
+    tb_node(m->graph, "SplitToSequence", "split", "E", NULL, "S");
+    tb_node(m->graph, "SequenceLength", "len", "S", NULL, "L");
+    tb_node(m->graph, "SequenceConstruct", "sc", "Z", "Z", "P");
+    Onnx__NodeProto *cat = tb_node(m->graph, "ConcatFromSequence", "cat", "P", NULL, "Y");
+    tb_attr_int(cat, "axis", 0);
+    untyped_outputs(m->graph, (const char *[]){"L", "Y", NULL});
+    eval_run r;
+    run_model(m, 2, &r);
+    assert_true(r.ok);
+    assert_int_equal(int64_scalar(r.outs[0]), 0);
+    const ol_array *y = expect_tensor(r.outs[1], FLOAT, 2, (int64_t[]){4, 0});
+    assert_int_equal(y->count, 0);
+    run_done(&r);
+    tb_model_free(m);
+}
+
+/* Errors name the values: a position past the end, shapes that do not
+ * concatenate. */
+static void kernel_sequence_errors(void **state)
+{
+    (void)state;
+    const char *ops[] = {"SequenceAt", "ConcatFromSequence"};
+    const char *want[] = {"position 2 is out of range [-2, 1]", "cannot concatenate item 1 (1,3) with item 0 (2)"};
+    for (int c = 0; c < 2; c++) {
+        Onnx__ModelProto *m = tb_model(13);
+        float_init(m->graph, "A", 1, (int64_t[]){2}, (float[]){1, 2}, 2);
+        float_init(m->graph, "B", 2, (int64_t[]){1, 3}, (float[]){1, 2, 3}, 3);
+        float_init(m->graph, "B1", 1, (int64_t[]){3}, (float[]){1, 2, 3}, 3);
+        scalar_int64(m->graph, "two", 2);
+        tb_node(m->graph, "SequenceConstruct", "sc", "A", c ? "B" : "B1", "S");
+        Onnx__NodeProto *n = tb_node(m->graph, ops[c], "op", "S", c ? NULL : "two", "Y");
+        if (c)
+            tb_attr_int(n, "axis", 0);
+        untyped_outputs(m->graph, (const char *[]){"Y", NULL});
+        eval_run r;
+        run_model(m, 1, &r);
+        assert_false(r.ok);
+        if (!strstr(r.eval.error, want[c]))
+            fail_msg("%s", r.eval.error);
+        run_done(&r);
+        tb_model_free(m);
+    }
+}
+
+/* Optional(A) holds A; Optional(type) holds nothing, and getting its
+ * element fails. */
+static void kernel_optionals(void **state)
+{
+    (void)state;
+    for (int present = 0; present < 2; present++) {
+        Onnx__ModelProto *m = tb_model(16);
+        int64_t d2[] = {2};
+        float_init(m->graph, "A", 1, d2, (float[]){1, 2}, 2);
+        Onnx__NodeProto *opt = tb_node(m->graph, "Optional", "opt", present ? "A" : NULL, NULL, "O");
+        if (!present)
+            tensor_type_attr(opt, "type", FLOAT, 1, d2);
+        tb_node(m->graph, "OptionalHasElement", "has", "O", NULL, "H");
+        tb_node(m->graph, "OptionalGetElement", "get", "O", NULL, "G");
+        untyped_outputs(m->graph, (const char *[]){"H", "G", NULL});
+        eval_run r;
+        run_model(m, 2, &r);
+        assert_int_equal(r.ok, present);
+        const ol_rvalue *h = ol_eval_value(&r.eval, ol_graph_lookup(r.model->graph, "H"));
+        const ol_array *ha = expect_tensor(h, BOOL, 0, NULL);
+        assert_int_equal(((const uint8_t *)ha->data)[0], present);
+        if (present)
+            expect_floats(r.outs[1], 1, d2, (float[]){1, 2}, 2);
+        else
+            assert_non_null(strstr(r.eval.error, "the optional is empty"));
+        run_done(&r);
+        tb_model_free(m);
+    }
+}
+
+/* SequenceMap adds a (3) tensor to each (2,3) item (broadcasting). */
+static void kernel_sequence_map(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(17);
+    int64_t d23[] = {2, 3}, d3[] = {3};
+    float_init(m->graph, "A", 2, d23, (float[]){0, 1, 2, 3, 4, 5}, 6);
+    float_init(m->graph, "B", 2, d23, (float[]){6, 7, 8, 9, 10, 11}, 6);
+    float_init(m->graph, "T", 1, d3, (float[]){100, 200, 300}, 3);
+    tb_node(m->graph, "SequenceConstruct", "sc", "A", "B", "S");
+    Onnx__NodeProto *n = tb_node(m->graph, "SequenceMap", "map", "S", "T", "Y");
+    Onnx__GraphProto *body = tb_graph("body");
+    untyped_inputs(body, (const char *[]){"x", "t", NULL});
+    tb_node(body, "Add", "add", "x", "t", "y");
+    untyped_outputs(body, (const char *[]){"y", NULL});
+    tb_graph_attribute(n, "body", body);
+    untyped_outputs(m->graph, (const char *[]){"Y", NULL});
+    eval_run r;
+    run_model(m, 1, &r);
+    assert_true(r.ok);
+    assert_int_equal(r.outs[0]->n_items, 2);
+    expect_floats(r.outs[0]->items[1], 2, d23, (float[]){106, 207, 308, 109, 210, 311}, 6);
+    run_done(&r);
+    tb_model_free(m);
+}
+
+/* If takes then_branch on true, else_branch on false. */
+static void kernel_if(void **state)
+{
+    (void)state;
+    for (int cond = 0; cond < 2; cond++) {
+        Onnx__ModelProto *m = tb_model(13);
+        scalar_bool(m->graph, "C", cond);
+        float_init(m->graph, "A", 1, (int64_t[]){1}, (float[]){1}, 1);
+        float_init(m->graph, "B", 1, (int64_t[]){2}, (float[]){2, 3}, 2);
+        Onnx__NodeProto *n = tb_node(m->graph, "If", "if", "C", NULL, "R");
+        tb_graph_attribute(n, "then_branch", identity_branch("then", "A", "t"));
+        tb_graph_attribute(n, "else_branch", identity_branch("else", "B", "e"));
+        untyped_outputs(m->graph, (const char *[]){"R", NULL});
+        eval_run r;
+        run_model(m, 1, &r);
+        assert_true(r.ok);
+        if (cond)
+            expect_floats(r.outs[0], 1, (int64_t[]){1}, (float[]){1}, 1);
+        else
+            expect_floats(r.outs[0], 1, (int64_t[]){2}, (float[]){2, 3}, 2);
+        run_done(&r);
+        tb_model_free(m);
+    }
+}
+
+/* M = 3, no condition: V doubles three times, the scan output stacks the
+ * values each iteration saw (3,2); with M = 0 V is returned as is and the
+ * scan output is (0,2), its shape from the body's types. */
+static void kernel_loop(void **state)
+{
+    (void)state;
+    for (int64_t trips = 0; trips <= 3; trips += 3) {
+        Onnx__ModelProto *m = tb_model(16);
+        int64_t d2[] = {2};
+        float_init(m->graph, "V", 1, d2, (float[]){1, -2}, 2);
+        scalar_int64(m->graph, "M", trips);
+        Onnx__NodeProto *n = tb_node_n(m->graph, "Loop", "loop", (const char *[]){"M", "", "V", NULL},
+                                       (const char *[]){"VF", "S", NULL});
+        loop_body(n, "Add", (const char *[]){"v", "v", NULL}, true);
+        untyped_outputs(m->graph, (const char *[]){"VF", "S", NULL});
+        eval_run r;
+        run_model(m, 2, &r);
+        assert_true(r.ok);
+        if (trips) {
+            expect_floats(r.outs[0], 1, d2, (float[]){8, -16}, 2);
+            expect_floats(r.outs[1], 2, (int64_t[]){3, 2}, (float[]){1, -2, 2, -4, 4, -8}, 6);
+        } else {
+            expect_floats(r.outs[0], 1, d2, (float[]){1, -2}, 2);
+            expect_floats(r.outs[1], 2, (int64_t[]){0, 2}, NULL, 0);
+        }
+        run_done(&r);
+        tb_model_free(m);
+    }
+}
+
+/* Scan 16 sums the rows of X (3,2) read in reverse; the partial sums are
+ * prepended on output axis 1: (2,3). */
+static void kernel_scan(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(16);
+    float_init(m->graph, "init", 1, (int64_t[]){2}, (float[]){0, 0}, 2);
+    float_init(m->graph, "X", 2, (int64_t[]){3, 2}, (float[]){1, 2, 3, 4, 5, 6}, 6);
+    Onnx__NodeProto *n = tb_node(m->graph, "Scan", "scan", "init", "X", NULL);
+    n->output = realloc(n->output, 2 * sizeof *n->output);
+    assert_non_null(n->output);
+    n->output[0] = strdup("Y");
+    n->output[1] = strdup("Z");
+    n->n_output = 2;
+    tb_attr_int(n, "num_scan_inputs", 1);
+    tb_attr_ints(n, "scan_input_directions", 1, (int64_t[]){1});
+    tb_attr_ints(n, "scan_output_directions", 1, (int64_t[]){1});
+    tb_attr_ints(n, "scan_output_axes", 1, (int64_t[]){-1});
+    Onnx__GraphProto *body = tb_graph("body");
+    untyped_inputs(body, (const char *[]){"sum_in", "next", NULL});
+    tb_node(body, "Add", "add", "sum_in", "next", "sum_out");
+    tb_node(body, "Identity", "id", "sum_out", NULL, "scan_out");
+    untyped_outputs(body, (const char *[]){"sum_out", "scan_out", NULL});
+    tb_graph_attribute(n, "body", body);
+    untyped_outputs(m->graph, (const char *[]){"Y", "Z", NULL});
+    eval_run r;
+    run_model(m, 2, &r);
+    if (!r.ok)
+        fail_msg("%s", r.eval.error);
+    expect_floats(r.outs[0], 1, (int64_t[]){2}, (float[]){9, 12}, 2);
+    /* iterations see rows 2, 1, 0: sums (5,6), (8,10), (9,12), prepended */
+    expect_floats(r.outs[1], 2, (int64_t[]){2, 3}, (float[]){9, 8, 5, 12, 10, 6}, 6);
+    run_done(&r);
+    tb_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -693,6 +1048,16 @@ int main(void)
         cmocka_unit_test(if_known_condition_passes_values),
         cmocka_unit_test(optional_empty_selects_branch),
         cmocka_unit_test(optional_get_element_of_empty),
+        cmocka_unit_test(kernel_sequence_ops),
+        cmocka_unit_test(kernel_concat_new_axis),
+        cmocka_unit_test(kernel_split_to_sequence),
+        cmocka_unit_test(kernel_sequence_empty_tensors),
+        cmocka_unit_test(kernel_sequence_errors),
+        cmocka_unit_test(kernel_optionals),
+        cmocka_unit_test(kernel_sequence_map),
+        cmocka_unit_test(kernel_if),
+        cmocka_unit_test(kernel_loop),
+        cmocka_unit_test(kernel_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

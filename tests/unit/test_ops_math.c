@@ -10,13 +10,18 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "builder.h"
+#include "eval/eval.h"
 
 enum { FLOAT = 1, INT32 = 6, INT64 = 7, DOUBLE = 11 };
+
+/* Tolerance of kernel results against hand-computed values. */
+#define KERNEL_RTOL 1e-6
 
 /* Relu of X[N,4] has X's type: the smallest end-to-end check of the path
  * (load, schema lookup, inference) this file's tests build on. */
@@ -632,6 +637,300 @@ static void loss_errors(void **state)
     tb_model_free(m);
 }
 
+/* ---- kernels ---- */
+
+/* A run of a model whose inputs are all initializers. */
+typedef struct krun {
+    char *dir, *path;
+    onnxlint_model *model;
+    ol_eval eval;
+    ol_rvalue *outputs[8];
+    bool ok;
+} krun;
+
+/* Saves, loads, infers and runs m (then frees m); the outputs stay valid
+ * until krun_end. */
+static void krun_start(krun *r, Onnx__ModelProto *m)
+{
+    memset(r, 0, sizeof *r);
+    r->dir = tb_tmpdir();
+    r->path = tb_save(m, r->dir, "model.onnx");
+    tb_model_free(m);
+    onnxlint_error err;
+    assert_int_equal(onnxlint_model_load(r->path, NULL, &r->model, &err), ONNXLINT_OK);
+    ol_infer_model(r->model, NULL, NULL);
+    ol_eval_init(&r->eval, r->model, NULL);
+    size_t n = r->model->graph->n_outputs < 8 ? r->model->graph->n_outputs : 8;
+    r->ok = ol_eval_run(&r->eval, NULL, 0, r->outputs, n);
+}
+
+static void krun_end(krun *r)
+{
+    ol_eval_destroy(&r->eval);
+    onnxlint_model_free(r->model);
+    tb_rmtree(r->dir);
+    free(r->dir);
+    free(r->path);
+}
+
+/* Output i of a successful run: a tensor of elem type and the given dims. */
+static const ol_array *kout(const krun *r, size_t i, int elem, int rank, const int64_t *dims)
+{
+    if (!r->ok)
+        print_error("run failed: %s\n", r->eval.error);
+    assert_true(r->ok);
+    assert_non_null(r->outputs[i]);
+    const ol_array *a = r->outputs[i]->tensor;
+    assert_non_null(a);
+    assert_int_equal(a->elem_type, elem);
+    assert_int_equal(a->rank, rank);
+    for (int d = 0; d < rank; d++)
+        assert_int_equal(a->dims[d], dims[d]);
+    return a;
+}
+
+/* Elements as doubles, within KERNEL_RTOL; NaN matches NaN. */
+static void expect_values(const ol_array *a, const double *want, size_t n)
+{
+    assert_int_equal(a->count, n);
+    for (size_t i = 0; i < n; i++) {
+        double got = ol_array_get_f64(a, i);
+        bool same = isnan(want[i]) ? isnan(got) : fabs(got - want[i]) <= KERNEL_RTOL * (1 + fabs(want[i]));
+        if (!same)
+            print_error("element %zu: %.9g, expected %.9g\n", i, got, want[i]);
+        assert_true(same);
+    }
+}
+
+/* Runs m, which must fail with an error containing needle. */
+static void expect_run_error(Onnx__ModelProto *m, const char *needle)
+{
+    krun r;
+    krun_start(&r, m);
+    if (r.ok || !strstr(r.eval.error, needle))
+        print_error("expected a failure with '%s', got '%s'\n", needle, r.ok ? "success" : r.eval.error);
+    assert_false(r.ok);
+    assert_non_null(strstr(r.eval.error, needle));
+    krun_end(&r);
+}
+
+static void float_init(Onnx__GraphProto *g, const char *name, size_t rank, const int64_t *dims, const float *v,
+                       size_t n)
+{
+    tb_initializer(g, name, FLOAT, rank, dims, v, n * sizeof *v);
+}
+
+static void int32_init(Onnx__GraphProto *g, const char *name, size_t rank, const int64_t *dims, const int32_t *v,
+                       size_t n)
+{
+    tb_initializer(g, name, INT32, rank, dims, v, n * sizeof *v);
+}
+
+/* The losses as ONNX's reference computes them: SoftmaxCrossEntropyLoss
+ * with weights (the mean divides by the labels' weights), ignore_index,
+ * the log_prob output; NegativeLogLikelihoodLoss with 'none' and 'sum'. */
+static void kernel_losses(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t sd[] = {2, 3}, cd[] = {3};
+    float_init(m->graph, "S", 2, sd, (float[]){0, 0, 0, 1, 2, 3}, 6);
+    float_init(m->graph, "W", 1, cd, (float[]){1, 2, 3}, 3);
+    float_init(m->graph, "LP", 2, sd, (float[]){-1, -2, -3, -0.5f, -1.5f, -2.5f}, 6);
+    tb_int64s(m->graph, "L", 2, (int64_t[]){1, 2});
+    tb_int64s(m->graph, "T", 2, (int64_t[]){2, 0});
+    tb_node_n(m->graph, "SoftmaxCrossEntropyLoss", "sce", (const char *[]){"S", "L", "W", NULL},
+              (const char *[]){"Y", "P", NULL});
+    Onnx__NodeProto *n = tb_node_n(m->graph, "SoftmaxCrossEntropyLoss", "sce_ii", (const char *[]){"S", "L", NULL},
+                                   (const char *[]){"YI", NULL});
+    tb_attr_int(n, "ignore_index", 1);
+    tb_attr_string(tb_node(m->graph, "NegativeLogLikelihoodLoss", "nll", "LP", "T", "N"), "reduction", "none");
+    tb_attr_string(tb_node(m->graph, "NegativeLogLikelihoodLoss", "nll_sum", "LP", "T", "NS"), "reduction", "sum");
+    tb_output(m->graph, "Y", FLOAT, 0, NULL);
+    tb_output(m->graph, "P", FLOAT, 2, sd);
+    tb_output(m->graph, "YI", FLOAT, 0, NULL);
+    tb_output(m->graph, "N", FLOAT, 1, (int64_t[]){2});
+    tb_output(m->graph, "NS", FLOAT, 0, NULL);
+    krun r;
+    krun_start(&r, m);
+    /* losses 2 log 3 (weight 2) and 3 * 0.4076 (weight 3), over 2 + 3 */
+    expect_values(kout(&r, 0, FLOAT, 0, NULL), (double[]){0.6840084941338722}, 1);
+    expect_values(kout(&r, 1, FLOAT, 2, sd),
+                  (double[]){-1.0986122887, -1.0986122887, -1.0986122887, -2.4076059644, -1.4076059644,
+                             -0.4076059644},
+                  6);
+    expect_values(kout(&r, 2, FLOAT, 0, NULL), (double[]){0.4076059644443804}, 1);
+    expect_values(kout(&r, 3, FLOAT, 1, (int64_t[]){2}), (double[]){3, 0.5}, 2);
+    expect_values(kout(&r, 4, FLOAT, 0, NULL), (double[]){3.5}, 1);
+    krun_end(&r);
+
+    /* A label that is no class fails, naming it. */
+    m = tb_model(13);
+    float_init(m->graph, "LP", 2, sd, (float[]){-1, -2, -3, -0.5f, -1.5f, -2.5f}, 6);
+    tb_int64s(m->graph, "T", 2, (int64_t[]){0, 3});
+    tb_node(m->graph, "NegativeLogLikelihoodLoss", "nll", "LP", "T", "N");
+    tb_output(m->graph, "N", FLOAT, 0, NULL);
+    expect_run_error(m, "target value 3 (element 1 of (2)) is not a class of input (2,3)");
+}
+
+/* Broadcasting arithmetic: a row against a matrix, an empty tensor,
+ * integer Div truncating and Mod taking the divisor's sign (fmod=1 the
+ * dividend's), Pow of an int base by a float exponent, Max with NaN. */
+static void kernel_arithmetic(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(17);
+    int64_t ad[] = {2, 3}, rd[] = {3}, ed[] = {0, 3}, id[] = {4};
+    float_init(m->graph, "A", 2, ad, (float[]){1, 2, 3, 4, 5, 6}, 6);
+    float_init(m->graph, "R", 1, rd, (float[]){10, 20, 30}, 3);
+    float_init(m->graph, "E", 2, ed, NULL, 0);
+    int32_init(m->graph, "I", 1, id, (int32_t[]){-7, 7, -7, 7}, 4);
+    int32_init(m->graph, "J", 1, id, (int32_t[]){2, -2, -2, 3}, 4);
+    float_init(m->graph, "F", 1, id, (float[]){0.5f, 1, 2, -1}, 4);
+    float_init(m->graph, "NAN", 1, rd, (float[]){NAN, 1, -1}, 3);
+    tb_node(m->graph, "Sub", "sub", "A", "R", "S");
+    tb_node(m->graph, "Add", "add", "E", "R", "EA");
+    tb_node(m->graph, "Div", "div", "I", "J", "D");
+    tb_node(m->graph, "Mod", "mod", "I", "J", "M");
+    tb_attr_int(tb_node(m->graph, "Mod", "fmod", "I", "J", "FM"), "fmod", 1);
+    tb_node(m->graph, "Pow", "pow", "J", "F", "P");
+    tb_node_n(m->graph, "Max", "max", (const char *[]){"NAN", "A", NULL}, (const char *[]){"X", NULL});
+    const char *outs[] = {"S", "EA", "D", "M", "FM", "P", "X"};
+    for (size_t i = 0; i < sizeof outs / sizeof *outs; i++)
+        tb_output(m->graph, outs[i], FLOAT, 0, NULL);
+    krun r;
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, FLOAT, 2, ad), (double[]){-9, -18, -27, -6, -15, -24}, 6);
+    expect_values(kout(&r, 1, FLOAT, 2, ed), NULL, 0);
+    expect_values(kout(&r, 2, INT32, 1, id), (double[]){-3, -3, 3, 2}, 4);
+    expect_values(kout(&r, 3, INT32, 1, id), (double[]){1, -1, -1, 1}, 4);
+    expect_values(kout(&r, 4, INT32, 1, id), (double[]){-1, 1, -1, 1}, 4);
+    expect_values(kout(&r, 5, INT32, 1, id), (double[]){1, -2, 4, 0}, 4);
+    expect_values(kout(&r, 6, FLOAT, 2, ad), (double[]){NAN, 2, 3, NAN, 5, 6}, 6);
+    krun_end(&r);
+
+    m = tb_model(17);
+    int64_t bd[] = {4, 5}, cd[] = {4, 4};
+    tb_initializer(m->graph, "B", FLOAT, 2, bd, (float[20]){0}, 20 * sizeof(float));
+    tb_initializer(m->graph, "C", FLOAT, 2, cd, (float[16]){0}, 16 * sizeof(float));
+    tb_node(m->graph, "Mul", "mul", "B", "C", "Y");
+    tb_output(m->graph, "Y", FLOAT, 0, NULL);
+    expect_run_error(m, "cannot broadcast (4,5) with (4,4)");
+
+    m = tb_model(17);
+    int32_init(m->graph, "I", 1, (int64_t[]){2}, (int32_t[]){1, 2}, 2);
+    int32_init(m->graph, "Z", 1, (int64_t[]){1}, (int32_t[]){0}, 1);
+    tb_node(m->graph, "Div", "div", "I", "Z", "Y");
+    tb_output(m->graph, "Y", INT32, 0, NULL);
+    expect_run_error(m, "integer division by zero");
+}
+
+/* MatMul broadcasts batches ((2,1,2) x (1,2,2)... and promotes 1-D);
+ * Gemm transposes B, scales, and adds a row of C. */
+static void kernel_matrix_products(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t ad[] = {2, 1, 2}, bd[] = {2, 2}, vd[] = {2}, cd[] = {1, 2};
+    float_init(m->graph, "A", 3, ad, (float[]){1, 2, 3, 4}, 4);
+    float_init(m->graph, "B", 2, bd, (float[]){1, 0, 1, 1}, 4);
+    float_init(m->graph, "V", 1, vd, (float[]){1, -1}, 2);
+    float_init(m->graph, "C", 2, cd, (float[]){100, 200}, 2);
+    tb_node(m->graph, "MatMul", "mm", "A", "B", "Y");
+    tb_node(m->graph, "MatMul", "mv", "A", "V", "YV");
+    Onnx__NodeProto *g = tb_node_n(m->graph, "Gemm", "gemm", (const char *[]){"B", "B", "C", NULL},
+                                   (const char *[]){"G", NULL});
+    tb_attr_int(g, "transB", 1);
+    tb_attr_float(g, "alpha", 2);
+    tb_attr_float(g, "beta", 0.5f);
+    tb_output(m->graph, "Y", FLOAT, 0, NULL);
+    tb_output(m->graph, "YV", FLOAT, 0, NULL);
+    tb_output(m->graph, "G", FLOAT, 0, NULL);
+    krun r;
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, FLOAT, 3, ad), (double[]){3, 2, 7, 4}, 4);
+    expect_values(kout(&r, 1, FLOAT, 2, (int64_t[]){2, 1}), (double[]){-1, -1}, 2);
+    /* B B^T = [[1, 1], [1, 2]]: 2 * that + 0.5 * [100, 200] */
+    expect_values(kout(&r, 2, FLOAT, 2, bd), (double[]){52, 102, 52, 104}, 4);
+    krun_end(&r);
+
+    m = tb_model(13);
+    float_init(m->graph, "A", 3, ad, (float[]){1, 2, 3, 4}, 4);
+    float_init(m->graph, "C", 2, cd, (float[]){100, 200}, 2);
+    tb_node(m->graph, "MatMul", "mm", "A", "C", "Y");
+    tb_output(m->graph, "Y", FLOAT, 0, NULL);
+    expect_run_error(m, "MatMul inner dims: 2 vs 1 (A (2,1,2), B (1,2))");
+}
+
+/* Softmax along the last axis (opset 13) and over whole rows of the 2-D
+ * coercion (opset 11); TopK keeps equal values in index order; CumSum
+ * exclusive and reversed. */
+static void kernel_softmax_topk_cumsum(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t xd[] = {1, 2, 2}, td[] = {5};
+    float_init(m->graph, "X", 3, xd, (float[]){0, 0, 0, 1}, 4);
+    float_init(m->graph, "T", 1, td, (float[]){1, 3, 2, 3, 0}, 5);
+    tb_int64s(m->graph, "K", 1, (int64_t[]){3});
+    tb_initializer(m->graph, "AX", INT64, 0, NULL, (int64_t[]){0}, sizeof(int64_t));
+    tb_node(m->graph, "Softmax", "sm", "X", NULL, "S");
+    tb_node_n(m->graph, "TopK", "topk", (const char *[]){"T", "K", NULL}, (const char *[]){"V", "I", NULL});
+    Onnx__NodeProto *c = tb_node(m->graph, "CumSum", "cs", "T", "AX", "C");
+    tb_attr_int(c, "exclusive", 1);
+    tb_attr_int(c, "reverse", 1);
+    tb_output(m->graph, "S", FLOAT, 0, NULL);
+    tb_output(m->graph, "V", FLOAT, 0, NULL);
+    tb_output(m->graph, "I", INT64, 0, NULL);
+    tb_output(m->graph, "C", FLOAT, 0, NULL);
+    krun r;
+    krun_start(&r, m);
+    double e = 1 / (1 + exp(1.0));
+    expect_values(kout(&r, 0, FLOAT, 3, xd), (double[]){0.5, 0.5, e, 1 - e}, 4);
+    expect_values(kout(&r, 1, FLOAT, 1, (int64_t[]){3}), (double[]){3, 3, 2}, 3);
+    expect_values(kout(&r, 2, INT64, 1, (int64_t[]){3}), (double[]){1, 3, 2}, 3);
+    expect_values(kout(&r, 3, FLOAT, 1, td), (double[]){8, 5, 3, 0, 0}, 5);
+    krun_end(&r);
+
+    m = tb_model(11);
+    float_init(m->graph, "X", 3, xd, (float[]){0, 0, 0, 0}, 4);
+    tb_node(m->graph, "Softmax", "sm", "X", NULL, "S");
+    tb_output(m->graph, "S", FLOAT, 0, NULL);
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, FLOAT, 3, xd), (double[]){0.25, 0.25, 0.25, 0.25}, 4);
+    krun_end(&r);
+}
+
+/* Einsum: a matrix product with a transposed output, a trace; Det of a
+ * batch of 2x2 matrices (one singular). */
+static void kernel_einsum_det(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t ad[] = {2, 2}, bd[] = {2, 2, 2};
+    float_init(m->graph, "A", 2, ad, (float[]){1, 2, 3, 4}, 4);
+    float_init(m->graph, "B", 3, bd, (float[]){1, 2, 3, 4, 1, 2, 2, 4}, 8);
+    tb_attr_string(tb_node(m->graph, "Einsum", "mm", "A", "A", "Y"), "equation", "ij,jk->ki");
+    tb_attr_string(tb_node(m->graph, "Einsum", "tr", "A", NULL, "T"), "equation", "ii");
+    tb_node(m->graph, "Det", "det", "B", NULL, "D");
+    tb_output(m->graph, "Y", FLOAT, 0, NULL);
+    tb_output(m->graph, "T", FLOAT, 0, NULL);
+    tb_output(m->graph, "D", FLOAT, 0, NULL);
+    krun r;
+    krun_start(&r, m);
+    /* A A = [[7, 10], [15, 22]], transposed */
+    expect_values(kout(&r, 0, FLOAT, 2, ad), (double[]){7, 15, 10, 22}, 4);
+    expect_values(kout(&r, 1, FLOAT, 0, NULL), (double[]){5}, 1);
+    expect_values(kout(&r, 2, FLOAT, 1, (int64_t[]){2}), (double[]){-2, 0}, 2);
+    krun_end(&r);
+
+    m = tb_model(13);
+    float_init(m->graph, "A", 2, ad, (float[]){1, 2, 3, 4}, 4);
+    tb_attr_string(tb_node(m->graph, "Einsum", "bad", "A", NULL, "Y"), "equation", "ijk->i");
+    tb_output(m->graph, "Y", FLOAT, 0, NULL);
+    expect_run_error(m, "term 'ijk' does not fit input 0 (2,2)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -653,6 +952,11 @@ int main(void)
         cmocka_unit_test(cumsum_axis),
         cmocka_unit_test(loss_shapes),
         cmocka_unit_test(loss_errors),
+        cmocka_unit_test(kernel_losses),
+        cmocka_unit_test(kernel_arithmetic),
+        cmocka_unit_test(kernel_matrix_products),
+        cmocka_unit_test(kernel_softmax_topk_cumsum),
+        cmocka_unit_test(kernel_einsum_det),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,11 +14,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "builder.h"
+#include "eval/eval.h"
 #include "ops/op.h"
 
 enum { FLOAT = 1, UINT8 = 2, INT16 = 5, INT32 = 6, INT64 = 7, STRING = 8, DOUBLE = 11 };
@@ -858,6 +860,528 @@ static void ml_newer_versions(void **state)
     tb_model_free(m);
 }
 
+/* ==== kernels: hand-built models run by the evaluator ==== */
+
+/* A run of a model whose inputs are all initializers. */
+typedef struct krun {
+    char *dir, *path;
+    onnxlint_model *model;
+    ol_eval eval;
+    ol_rvalue *outputs[8];
+    bool ok;
+} krun;
+
+/* Saves, loads, infers and runs m (then frees m); the outputs stay valid
+ * until krun_end. */
+static void krun_start(krun *r, Onnx__ModelProto *m)
+{
+    memset(r, 0, sizeof *r);
+    r->dir = tb_tmpdir();
+    r->path = tb_save(m, r->dir, "model.onnx");
+    tb_model_free(m);
+    onnxlint_error err;
+    assert_int_equal(onnxlint_model_load(r->path, NULL, &r->model, &err), ONNXLINT_OK);
+    ol_infer_model(r->model, NULL, NULL);
+    ol_eval_init(&r->eval, r->model, NULL);
+    size_t n = r->model->graph->n_outputs < 8 ? r->model->graph->n_outputs : 8;
+    r->ok = ol_eval_run(&r->eval, NULL, 0, r->outputs, n);
+}
+
+static void krun_end(krun *r)
+{
+    ol_eval_destroy(&r->eval);
+    onnxlint_model_free(r->model);
+    tb_rmtree(r->dir);
+    free(r->dir);
+    free(r->path);
+}
+
+/* Output i of a successful run: a tensor of elem type and the given dims. */
+static const ol_array *kout(const krun *r, size_t i, int elem, int rank, const int64_t *dims)
+{
+    if (!r->ok)
+        print_error("run failed: %s\n", r->eval.error);
+    assert_true(r->ok);
+    assert_non_null(r->outputs[i]);
+    const ol_array *a = r->outputs[i]->tensor;
+    assert_non_null(a);
+    assert_int_equal(a->elem_type, elem);
+    assert_int_equal(a->rank, rank);
+    for (int d = 0; d < rank; d++)
+        assert_int_equal(a->dims[d], dims[d]);
+    return a;
+}
+
+/* Elements as doubles, within 1e-5 (relative). */
+static void expect_values(const ol_array *a, const double *want, size_t n)
+{
+    assert_int_equal(a->count, n);
+    for (size_t i = 0; i < n; i++) {
+        double got = ol_array_get_f64(a, i);
+        if (!(fabs(got - want[i]) <= 1e-5 * (1 + fabs(want[i]))))
+            fail_msg("element %zu: %.9g, expected %.9g", i, got, want[i]);
+    }
+}
+
+/* The run failed with a message containing text. */
+static void expect_failure(const krun *r, const char *text)
+{
+    assert_false(r->ok);
+    if (!strstr(r->eval.error, text))
+        fail_msg("error '%s' does not mention '%s'", r->eval.error, text);
+}
+
+static void init_floats(Onnx__GraphProto *g, const char *name, size_t rank, const int64_t *dims, const float *v)
+{
+    size_t count = 1;
+    for (size_t i = 0; i < rank; i++)
+        count *= (size_t)dims[i];
+    tb_initializer(g, name, FLOAT, rank, dims, v, count * sizeof *v);
+}
+
+static void init_scalar_float(Onnx__GraphProto *g, const char *name, float v)
+{
+    tb_initializer(g, name, FLOAT, 0, NULL, &v, sizeof v);
+}
+
+/* A 1-D string initializer. */
+static void init_strings(Onnx__GraphProto *g, const char *name, size_t count, const char *const *v)
+{
+    int64_t dims[1] = {(int64_t)count};
+    Onnx__TensorProto *t = tb_initializer(g, name, STRING, 1, dims, NULL, 0);
+    t->string_data = xcalloc(count, sizeof *t->string_data);
+    t->n_string_data = count;
+    for (size_t i = 0; i < count; i++) {
+        t->string_data[i].data = (uint8_t *)xstrdup(v[i]);
+        t->string_data[i].len = strlen(v[i]);
+    }
+}
+
+static void out(Onnx__GraphProto *g, const char *name)
+{
+    tb_output(g, name, FLOAT, 0, NULL);
+}
+
+/* ---- generator ---- */
+
+/* DFT of 1,2,3,4 (radix 2) and of 1,2,3 (direct), onesided, padded by
+ * dft_length, inverted back; an empty batch; a bad axis. */
+static void kernel_dft_values(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(17);
+    init_floats(m->graph, "X4", 3, (const int64_t[]){1, 4, 1}, (const float[]){1, 2, 3, 4});
+    init_floats(m->graph, "X3", 3, (const int64_t[]){1, 3, 1}, (const float[]){1, 2, 3});
+    init_floats(m->graph, "E", 3, (const int64_t[]){0, 4, 1}, NULL);
+    tb_int64s(m->graph, "L4", 1, (const int64_t[]){4});
+    tb_node(m->graph, "DFT", "full", "X4", NULL, "A");
+    tb_attr_int(tb_node(m->graph, "DFT", "half", "X4", NULL, "B"), "onesided", 1);
+    tb_node(m->graph, "DFT", "odd", "X3", NULL, "C");
+    tb_node(m->graph, "DFT", "padded", "X3", "L4", "D");
+    tb_attr_int(tb_node(m->graph, "DFT", "back", "A", NULL, "I"), "inverse", 1);
+    tb_node(m->graph, "DFT", "empty", "E", NULL, "F");
+    const char *names[] = {"A", "B", "C", "D", "I", "F"};
+    for (size_t i = 0; i < 6; i++)
+        out(m->graph, names[i]);
+    krun r;
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, FLOAT, 3, (const int64_t[]){1, 4, 2}), (const double[]){10, 0, -2, 2, -2, 0, -2, -2}, 8);
+    expect_values(kout(&r, 1, FLOAT, 3, (const int64_t[]){1, 3, 2}), (const double[]){10, 0, -2, 2, -2, 0}, 6);
+    const double h = sqrt(3.0) / 2;
+    expect_values(kout(&r, 2, FLOAT, 3, (const int64_t[]){1, 3, 2}), (const double[]){6, 0, -1.5, h, -1.5, -h}, 6);
+    expect_values(kout(&r, 3, FLOAT, 3, (const int64_t[]){1, 4, 2}), (const double[]){6, 0, -2, -2, 2, 0, -2, 2}, 8);
+    expect_values(kout(&r, 4, FLOAT, 3, (const int64_t[]){1, 4, 2}), (const double[]){1, 0, 2, 0, 3, 0, 4, 0}, 8);
+    kout(&r, 5, FLOAT, 3, (const int64_t[]){0, 4, 2});
+    krun_end(&r);
+
+    if (!missing_schema("", "DFT", 20)) { /* opset 20: the axis is an input, -2 by default */
+        m = tb_model(20);
+        init_floats(m->graph, "X", 3, (const int64_t[]){2, 2, 1}, (const float[]){1, 2, 3, 4});
+        scalar_int64(m->graph, "zero", 0);
+        tb_node_n(m->graph, "DFT", "first", (const char *[]){"X", "", "zero", NULL}, (const char *[]){"A", NULL});
+        tb_node(m->graph, "DFT", "default", "X", NULL, "B");
+        out(m->graph, "A");
+        out(m->graph, "B");
+        krun_start(&r, m);
+        expect_values(kout(&r, 0, FLOAT, 3, (const int64_t[]){2, 2, 2}), (const double[]){4, 0, 6, 0, -2, 0, -2, 0}, 8);
+        expect_values(kout(&r, 1, FLOAT, 3, (const int64_t[]){2, 2, 2}), (const double[]){3, 0, -1, 0, 7, 0, -1, 0}, 8);
+        krun_end(&r);
+    }
+
+    m = tb_model(17);
+    init_floats(m->graph, "X", 3, (const int64_t[]){1, 4, 1}, (const float[]){1, 2, 3, 4});
+    tb_attr_int(tb_node(m->graph, "DFT", "bad", "X", NULL, "Y"), "axis", 2);
+    out(m->graph, "Y");
+    krun_start(&r, m);
+    expect_failure(&r, "axis 2 is not a signal axis of (1,4,1)");
+    krun_end(&r);
+}
+
+/* STFT of 1,2,3,4 in frames of 2 every 2; windows; the Mel matrix's
+ * shape. */
+static void kernel_stft_and_windows(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(17);
+    init_floats(m->graph, "S", 3, (const int64_t[]){1, 4, 1}, (const float[]){1, 2, 3, 4});
+    scalar_int64(m->graph, "step", 2);
+    scalar_int64(m->graph, "len", 2);
+    scalar_int64(m->graph, "four", 4);
+    scalar_int64(m->graph, "three", 3);
+    scalar_int64(m->graph, "two", 2);
+    tb_node_n(m->graph, "STFT", "stft", (const char *[]){"S", "step", "", "len", NULL}, (const char *[]){"Y", NULL});
+    tb_node(m->graph, "HannWindow", "hann", "four", NULL, "H");
+    tb_attr_int(tb_node(m->graph, "HammingWindow", "hamming", "three", NULL, "M"), "periodic", 0);
+    tb_attr_int(tb_node(m->graph, "BlackmanWindow", "blackman", "two", NULL, "B"), "output_datatype", DOUBLE);
+    const char *names[] = {"Y", "H", "M", "B"};
+    for (size_t i = 0; i < 4; i++)
+        out(m->graph, names[i]);
+    krun r;
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, FLOAT, 4, (const int64_t[]){1, 2, 2, 2}), (const double[]){3, 0, -1, 0, 7, 0, -1, 0}, 8);
+    expect_values(kout(&r, 1, FLOAT, 1, (const int64_t[]){4}), (const double[]){0, 0.5, 1, 0.5}, 4);
+    expect_values(kout(&r, 2, FLOAT, 1, (const int64_t[]){3}), (const double[]){4.0 / 46, 1, 4.0 / 46}, 3);
+    expect_values(kout(&r, 3, DOUBLE, 1, (const int64_t[]){2}), (const double[]){0, 1}, 2);
+    krun_end(&r);
+}
+
+/* Random generators: the attributes' shape and type, values in range,
+ * the same values for the same seed. */
+static void kernel_random_shapes(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(15);
+    for (int i = 0; i < 2; i++) {
+        Onnx__NodeProto *n = tb_node(m->graph, "RandomNormal", i ? "n2" : "n1", NULL, NULL, i ? "N2" : "N1");
+        tb_attr_ints(n, "shape", 2, (const int64_t[]){40, 50});
+        tb_attr_float(n, "seed", 7);
+    }
+    Onnx__NodeProto *n = tb_node(m->graph, "RandomUniform", "u", NULL, NULL, "U");
+    tb_attr_ints(n, "shape", 1, (const int64_t[]){100});
+    tb_attr_float(n, "low", 2);
+    tb_attr_float(n, "high", 3);
+    tb_attr_int(n, "dtype", DOUBLE);
+    const char *names[] = {"N1", "N2", "U"};
+    for (size_t i = 0; i < 3; i++)
+        out(m->graph, names[i]);
+    krun r;
+    krun_start(&r, m);
+    const ol_array *a = kout(&r, 0, FLOAT, 2, (const int64_t[]){40, 50});
+    const ol_array *b = kout(&r, 1, FLOAT, 2, (const int64_t[]){40, 50});
+    assert_memory_equal(a->data, b->data, a->count * sizeof(float));
+    double sum = 0, squares = 0;
+    for (size_t i = 0; i < a->count; i++) {
+        sum += ol_array_get_f64(a, i);
+        squares += ol_array_get_f64(a, i) * ol_array_get_f64(a, i);
+    }
+    assert_true(fabs(sum / 2000) < 0.1 && fabs(squares / 2000 - 1) < 0.15);
+    const ol_array *u = kout(&r, 2, DOUBLE, 1, (const int64_t[]){100});
+    for (size_t i = 0; i < u->count; i++)
+        assert_true(ol_array_get_f64(u, i) >= 2 && ol_array_get_f64(u, i) < 3);
+    krun_end(&r);
+}
+
+/* ---- object detection, text, training ---- */
+
+/* Three boxes: the second overlaps the first (IoU 0.82); with and without
+ * a score threshold; no output when max_output_boxes_per_class is 0; bad
+ * boxes. */
+static void kernel_nms(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(11);
+    init_floats(m->graph, "boxes", 3, (const int64_t[]){1, 3, 4},
+                (const float[]){0, 0, 1, 1, 0, 0.1f, 1, 1.1f, 0, 2, 1, 3});
+    init_floats(m->graph, "scores", 3, (const int64_t[]){1, 1, 3}, (const float[]){0.9f, 0.8f, 0.7f});
+    tb_int64s(m->graph, "max", 1, (const int64_t[]){10});
+    tb_int64s(m->graph, "none", 1, (const int64_t[]){0});
+    init_floats(m->graph, "iou", 1, (const int64_t[]){1}, (const float[]){0.5f});
+    init_floats(m->graph, "thr", 1, (const int64_t[]){1}, (const float[]){0.75f});
+    tb_node_n(m->graph, "NonMaxSuppression", "a", (const char *[]){"boxes", "scores", "max", "iou", NULL},
+              (const char *[]){"A", NULL});
+    tb_node_n(m->graph, "NonMaxSuppression", "b", (const char *[]){"boxes", "scores", "max", "iou", "thr", NULL},
+              (const char *[]){"B", NULL});
+    tb_node_n(m->graph, "NonMaxSuppression", "c", (const char *[]){"boxes", "scores", "none", NULL},
+              (const char *[]){"C", NULL});
+    out(m->graph, "A");
+    out(m->graph, "B");
+    out(m->graph, "C");
+    krun r;
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, INT64, 2, (const int64_t[]){2, 3}), (const double[]){0, 0, 0, 0, 0, 2}, 6);
+    expect_values(kout(&r, 1, INT64, 2, (const int64_t[]){1, 3}), (const double[]){0, 0, 0}, 3);
+    kout(&r, 2, INT64, 2, (const int64_t[]){0, 3});
+    krun_end(&r);
+
+    m = tb_model(11);
+    init_floats(m->graph, "boxes", 3, (const int64_t[]){1, 1, 3}, (const float[]){0, 0, 1});
+    init_floats(m->graph, "scores", 3, (const int64_t[]){1, 1, 1}, (const float[]){0.9f});
+    tb_node(m->graph, "NonMaxSuppression", "bad", "boxes", "scores", "Y");
+    out(m->graph, "Y");
+    krun_start(&r, m);
+    expect_failure(&r, "boxes (1,1,3) and scores (1,1,1)");
+    krun_end(&r);
+}
+
+/* StringNormalizer drops a stop word case-insensitively and upper-cases;
+ * TfIdfVectorizer counts unigrams and a bigram (TF, then TFIDF). */
+static void kernel_text(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(10);
+    init_strings(m->graph, "S", 3, (const char *[]){"Hello", "the", "World"});
+    tb_int64s(m->graph, "T", 4, (const int64_t[]){1, 2, 1, 3});
+    Onnx__NodeProto *n = tb_node(m->graph, "StringNormalizer", "norm", "S", NULL, "Y");
+    attr_strings(n, "stopwords", 1, (const char *[]){"THE"});
+    tb_attr_string(n, "case_change_action", "UPPER");
+    for (int i = 0; i < 2; i++) {
+        n = tb_node(m->graph, "TfIdfVectorizer", i ? "tfidf" : "tf", "T", NULL, i ? "W" : "F");
+        tb_attr_string(n, "mode", i ? "TFIDF" : "TF");
+        tb_attr_int(n, "min_gram_length", 1);
+        tb_attr_int(n, "max_gram_length", 2);
+        tb_attr_int(n, "max_skip_count", 0);
+        tb_attr_ints(n, "ngram_counts", 2, (const int64_t[]){0, 2});
+        tb_attr_ints(n, "ngram_indexes", 3, (const int64_t[]){0, 1, 2});
+        tb_attr_ints(n, "pool_int64s", 4, (const int64_t[]){1, 3, 1, 2});
+        if (i)
+            attr_floats(n, "weights", 3, (const float[]){0.5f, 2, 3});
+    }
+    tb_output(m->graph, "Y", STRING, 0, NULL);
+    out(m->graph, "F");
+    out(m->graph, "W");
+    krun r;
+    krun_start(&r, m);
+    const ol_array *y = kout(&r, 0, STRING, 1, (const int64_t[]){2});
+    const ol_string *s = y->data;
+    assert_true(s[0].len == 5 && memcmp(s[0].data, "HELLO", 5) == 0);
+    assert_true(s[1].len == 5 && memcmp(s[1].data, "WORLD", 5) == 0);
+    expect_values(kout(&r, 1, FLOAT, 1, (const int64_t[]){3}), (const double[]){2, 1, 1}, 3);
+    expect_values(kout(&r, 2, FLOAT, 1, (const int64_t[]){3}), (const double[]){1, 2, 3}, 3);
+    krun_end(&r);
+}
+
+/* Equality of an evaluator string with a C string. */
+static bool same_text(ol_string s, const char *want)
+{
+    return s.len == strlen(want) && (s.len == 0 || memcmp(s.data, want, s.len) == 0);
+}
+
+/* StringSplit on whitespace (padded to the most pieces) and on a
+ * delimiter with maxsplit; StringConcat broadcasting a suffix. */
+static void kernel_string_split_concat(void **state)
+{
+    (void)state;
+    if (missing_schema("", "StringSplit", 20) || missing_schema("", "StringConcat", 20))
+        skip();
+    Onnx__ModelProto *m = tb_model(20);
+    init_strings(m->graph, "S", 2, (const char *[]){"a b", " c  d e "});
+    init_strings(m->graph, "C", 1, (const char *[]){"x,,y"});
+    init_strings(m->graph, "E", 1, (const char *[]){"!"});
+    tb_node_n(m->graph, "StringSplit", "ws", (const char *[]){"S", NULL}, (const char *[]){"Y", "Z", NULL});
+    Onnx__NodeProto *n =
+        tb_node_n(m->graph, "StringSplit", "comma", (const char *[]){"C", NULL}, (const char *[]){"P", "Q", NULL});
+    tb_attr_string(n, "delimiter", ",");
+    tb_attr_int(n, "maxsplit", 1);
+    tb_node(m->graph, "StringConcat", "cat", "S", "E", "J");
+    const char *names[] = {"Y", "Z", "P", "Q", "J"};
+    for (size_t i = 0; i < 5; i++)
+        out(m->graph, names[i]);
+    krun r;
+    krun_start(&r, m);
+    const ol_string *y = kout(&r, 0, STRING, 2, (const int64_t[]){2, 3})->data;
+    const char *want[] = {"a", "b", "", "c", "d", "e"};
+    for (size_t i = 0; i < 6; i++)
+        assert_true(same_text(y[i], want[i]));
+    expect_values(kout(&r, 1, INT64, 1, (const int64_t[]){2}), (const double[]){2, 3}, 2);
+    const ol_string *p = kout(&r, 2, STRING, 2, (const int64_t[]){1, 2})->data;
+    assert_true(same_text(p[0], "x") && same_text(p[1], ",y"));
+    const ol_string *j = kout(&r, 4, STRING, 1, (const int64_t[]){2})->data;
+    assert_true(same_text(j[0], "a b!") && same_text(j[1], " c  d e !"));
+    krun_end(&r);
+}
+
+/* Momentum's first step on one variable; tensors of one variable that
+ * differ in size. */
+static void kernel_momentum(void **state)
+{
+    (void)state;
+    for (int bad = 0; bad < 2; bad++) {
+        Onnx__ModelProto *m = tb_model(13);
+        add_opset(m, TRAINING, 1);
+        init_scalar_float(m->graph, "R", 0.1f);
+        scalar_int64(m->graph, "T", 1);
+        init_floats(m->graph, "X", 1, (const int64_t[]){1}, (const float[]){1});
+        init_floats(m->graph, "G", 1, (const int64_t[]){bad ? 2 : 1}, (const float[]){2, 2});
+        init_floats(m->graph, "V", 1, (const int64_t[]){1}, (const float[]){3});
+        Onnx__NodeProto *n = domain_node(m->graph, TRAINING, "Momentum", (const char *[]){"R", "T", "X", "G", "V", NULL},
+                                         (const char *[]){"X2", "V2", NULL});
+        tb_attr_float(n, "alpha", 0.9f);
+        tb_attr_float(n, "beta", 0.5f);
+        tb_attr_float(n, "norm_coefficient", 0);
+        tb_attr_string(n, "mode", "standard");
+        out(m->graph, "X2");
+        out(m->graph, "V2");
+        krun r;
+        krun_start(&r, m);
+        if (bad) {
+            expect_failure(&r, "(1) and (2) belong to one variable");
+        } else {
+            expect_values(kout(&r, 0, FLOAT, 1, (const int64_t[]){1}), (const double[]){0.63}, 1);
+            expect_values(kout(&r, 1, FLOAT, 1, (const int64_t[]){1}), (const double[]){3.7}, 1);
+        }
+        krun_end(&r);
+    }
+}
+
+/* ---- ai.onnx.ml ---- */
+
+/* LabelEncoder, OneHotEncoder, ArrayFeatureExtractor, Scaler (one scale,
+ * an offset per feature), Normalizer, Binarizer, Imputer. */
+static void kernel_ml_transforms(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    add_opset(m, ML, 2);
+    init_strings(m->graph, "S", 3, (const char *[]){"b", "c", "a"});
+    tb_int64s(m->graph, "K", 3, (const int64_t[]){3, 1, 2});
+    init_floats(m->graph, "X", 2, (const int64_t[]){2, 2}, (const float[]){1, 2, 3, 4});
+    init_floats(m->graph, "P", 2, (const int64_t[]){1, 2}, (const float[]){3, 4});
+    init_floats(m->graph, "N", 2, (const int64_t[]){2, 2}, (const float[]){NAN, 1, 2, NAN});
+    tb_int64s(m->graph, "idx", 2, (const int64_t[]){1, 0});
+    Onnx__NodeProto *n =
+        domain_node(m->graph, ML, "LabelEncoder", (const char *[]){"S", NULL}, (const char *[]){"L", NULL});
+    attr_strings(n, "keys_strings", 2, (const char *[]){"a", "b"});
+    tb_attr_ints(n, "values_int64s", 2, (const int64_t[]){1, 2});
+    n = domain_node(m->graph, ML, "OneHotEncoder", (const char *[]){"K", NULL}, (const char *[]){"O", NULL});
+    tb_attr_ints(n, "cats_int64s", 2, (const int64_t[]){1, 3});
+    domain_node(m->graph, ML, "ArrayFeatureExtractor", (const char *[]){"X", "idx", NULL}, (const char *[]){"A", NULL});
+    n = domain_node(m->graph, ML, "Scaler", (const char *[]){"X", NULL}, (const char *[]){"C", NULL});
+    attr_floats(n, "offset", 2, (const float[]){1, 2});
+    attr_floats(n, "scale", 1, (const float[]){2});
+    n = domain_node(m->graph, ML, "Normalizer", (const char *[]){"P", NULL}, (const char *[]){"Z", NULL});
+    tb_attr_string(n, "norm", "L2");
+    n = domain_node(m->graph, ML, "Binarizer", (const char *[]){"X", NULL}, (const char *[]){"B", NULL});
+    tb_attr_float(n, "threshold", 2.5f);
+    n = domain_node(m->graph, ML, "Imputer", (const char *[]){"N", NULL}, (const char *[]){"I", NULL});
+    attr_floats(n, "imputed_value_floats", 2, (const float[]){9, 8});
+    tb_attr_float(n, "replaced_value_float", NAN);
+    const char *names[] = {"L", "O", "A", "C", "Z", "B", "I"};
+    for (size_t i = 0; i < 7; i++)
+        out(m->graph, names[i]);
+    krun r;
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, INT64, 1, (const int64_t[]){3}), (const double[]){2, -1, 1}, 3);
+    expect_values(kout(&r, 1, FLOAT, 2, (const int64_t[]){3, 2}), (const double[]){0, 1, 1, 0, 0, 0}, 6);
+    expect_values(kout(&r, 2, FLOAT, 2, (const int64_t[]){2, 2}), (const double[]){2, 1, 4, 3}, 4);
+    expect_values(kout(&r, 3, FLOAT, 2, (const int64_t[]){2, 2}), (const double[]){0, 0, 4, 4}, 4);
+    expect_values(kout(&r, 4, FLOAT, 2, (const int64_t[]){1, 2}), (const double[]){0.6, 0.8}, 2);
+    expect_values(kout(&r, 5, FLOAT, 2, (const int64_t[]){2, 2}), (const double[]){0, 0, 1, 1}, 4);
+    expect_values(kout(&r, 6, FLOAT, 2, (const int64_t[]){2, 2}), (const double[]){9, 1, 2, 8}, 4);
+    krun_end(&r);
+
+    m = tb_model(13);
+    add_opset(m, ML, 1);
+    init_floats(m->graph, "X", 2, (const int64_t[]){2, 2}, (const float[]){1, 2, 3, 4});
+    tb_int64s(m->graph, "idx", 1, (const int64_t[]){2});
+    domain_node(m->graph, ML, "ArrayFeatureExtractor", (const char *[]){"X", "idx", NULL}, (const char *[]){"A", NULL});
+    out(m->graph, "A");
+    krun_start(&r, m);
+    expect_failure(&r, "index 2 is out of range for data (2,2)");
+    krun_end(&r);
+}
+
+/* The tree of the tests below: x <= 0.5 goes to node 1, else node 2. */
+static void stump(Onnx__NodeProto *n)
+{
+    tb_attr_ints(n, "nodes_treeids", 3, (const int64_t[]){0, 0, 0});
+    tb_attr_ints(n, "nodes_nodeids", 3, (const int64_t[]){0, 1, 2});
+    tb_attr_ints(n, "nodes_featureids", 3, (const int64_t[]){0, 0, 0});
+    attr_strings(n, "nodes_modes", 3, (const char *[]){"BRANCH_LEQ", "LEAF", "LEAF"});
+    attr_floats(n, "nodes_values", 3, (const float[]){0.5f, 0, 0});
+    tb_attr_ints(n, "nodes_truenodeids", 3, (const int64_t[]){1, 0, 0});
+    tb_attr_ints(n, "nodes_falsenodeids", 3, (const int64_t[]){2, 0, 0});
+}
+
+/* Linear models, SVMs and tree ensembles on two rows. */
+static void kernel_ml_models(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    add_opset(m, ML, 3);
+    init_floats(m->graph, "X", 2, (const int64_t[]){2, 2}, (const float[]){1, 0, 0, 1});
+    init_floats(m->graph, "T", 2, (const int64_t[]){2, 1}, (const float[]){0, 1});
+    Onnx__NodeProto *n = domain_node(m->graph, ML, "LinearClassifier", (const char *[]){"X", NULL},
+                                     (const char *[]){"LC", "LS", NULL});
+    attr_floats(n, "coefficients", 4, (const float[]){1, 0, 0, 1});
+    attr_floats(n, "intercepts", 2, (const float[]){0, 0.5f});
+    tb_attr_ints(n, "classlabels_ints", 2, (const int64_t[]){10, 20});
+    n = domain_node(m->graph, ML, "LinearRegressor", (const char *[]){"X", NULL}, (const char *[]){"LR", NULL});
+    attr_floats(n, "coefficients", 2, (const float[]){1, 2});
+    attr_floats(n, "intercepts", 1, (const float[]){3});
+    n = domain_node(m->graph, ML, "SVMRegressor", (const char *[]){"X", NULL}, (const char *[]){"SR", NULL});
+    attr_floats(n, "coefficients", 2, (const float[]){2, 3});
+    attr_floats(n, "rho", 1, (const float[]){1});
+    n = domain_node(m->graph, ML, "TreeEnsembleRegressor", (const char *[]){"T", NULL}, (const char *[]){"TR", NULL});
+    stump(n);
+    tb_attr_int(n, "n_targets", 1);
+    tb_attr_ints(n, "target_treeids", 2, (const int64_t[]){0, 0});
+    tb_attr_ints(n, "target_nodeids", 2, (const int64_t[]){1, 2});
+    tb_attr_ints(n, "target_ids", 2, (const int64_t[]){0, 0});
+    attr_floats(n, "target_weights", 2, (const float[]){10, 20});
+    n = domain_node(m->graph, ML, "TreeEnsembleClassifier", (const char *[]){"T", NULL},
+                    (const char *[]){"TC", "TS", NULL});
+    stump(n);
+    tb_attr_ints(n, "classlabels_int64s", 2, (const int64_t[]){5, 7});
+    tb_attr_ints(n, "class_treeids", 2, (const int64_t[]){0, 0});
+    tb_attr_ints(n, "class_nodeids", 2, (const int64_t[]){1, 2});
+    tb_attr_ints(n, "class_ids", 2, (const int64_t[]){0, 1});
+    attr_floats(n, "class_weights", 2, (const float[]){1, 1});
+    const char *names[] = {"LC", "LS", "LR", "SR", "TR", "TC", "TS"};
+    for (size_t i = 0; i < 7; i++)
+        out(m->graph, names[i]);
+    krun r;
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, INT64, 1, (const int64_t[]){2}), (const double[]){10, 20}, 2);
+    expect_values(kout(&r, 1, FLOAT, 2, (const int64_t[]){2, 2}), (const double[]){1, 0.5, 0, 1.5}, 4);
+    expect_values(kout(&r, 2, FLOAT, 2, (const int64_t[]){2, 1}), (const double[]){4, 5}, 2);
+    expect_values(kout(&r, 3, FLOAT, 2, (const int64_t[]){2, 1}), (const double[]){3, 4}, 2);
+    expect_values(kout(&r, 4, FLOAT, 2, (const int64_t[]){2, 1}), (const double[]){10, 20}, 2);
+    expect_values(kout(&r, 5, INT64, 1, (const int64_t[]){2}), (const double[]){5, 7}, 2);
+    expect_values(kout(&r, 6, FLOAT, 2, (const int64_t[]){2, 2}), (const double[]){1, 0, 0, 1}, 4);
+    krun_end(&r);
+}
+
+/* ZipMap makes one map per row; FeatureVectorizer lays inputs side by
+ * side, cut to inputdimensions. */
+static void kernel_ml_maps_and_vectors(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    add_opset(m, ML, 1);
+    init_floats(m->graph, "P", 2, (const int64_t[]){2, 2}, (const float[]){0.25f, 0.75f, 1, 0});
+    init_floats(m->graph, "A", 2, (const int64_t[]){2, 1}, (const float[]){1, 2});
+    init_floats(m->graph, "B", 2, (const int64_t[]){2, 2}, (const float[]){3, 4, 5, 6});
+    Onnx__NodeProto *n = domain_node(m->graph, ML, "ZipMap", (const char *[]){"P", NULL}, (const char *[]){"Z", NULL});
+    attr_strings(n, "classlabels_strings", 2, (const char *[]){"x", "y"});
+    n = domain_node(m->graph, ML, "FeatureVectorizer", (const char *[]){"A", "B", NULL}, (const char *[]){"F", NULL});
+    tb_attr_ints(n, "inputdimensions", 2, (const int64_t[]){1, 1});
+    out(m->graph, "Z");
+    out(m->graph, "F");
+    krun r;
+    krun_start(&r, m);
+    assert_true(r.ok);
+    const ol_rvalue *z = r.outputs[0];
+    assert_int_equal(z->kind, OL_RV_SEQUENCE);
+    assert_int_equal(z->n_items, 2);
+    const ol_rvalue *map = z->items[1];
+    assert_int_equal(map->kind, OL_RV_MAP);
+    assert_int_equal(map->tensor->elem_type, STRING);
+    assert_true(((const ol_string *)map->tensor->data)[1].len == 1);
+    expect_values(map->values, (const double[]){1, 0}, 2);
+    expect_values(kout(&r, 1, FLOAT, 2, (const int64_t[]){2, 2}), (const double[]){1, 3, 2, 5}, 4);
+    krun_end(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -892,6 +1416,16 @@ int main(void)
         cmocka_unit_test(ml_maps),
         cmocka_unit_test(ml_zipmap_label_count),
         cmocka_unit_test(ml_newer_versions),
+        cmocka_unit_test(kernel_dft_values),
+        cmocka_unit_test(kernel_stft_and_windows),
+        cmocka_unit_test(kernel_random_shapes),
+        cmocka_unit_test(kernel_nms),
+        cmocka_unit_test(kernel_text),
+        cmocka_unit_test(kernel_string_split_concat),
+        cmocka_unit_test(kernel_momentum),
+        cmocka_unit_test(kernel_ml_transforms),
+        cmocka_unit_test(kernel_ml_models),
+        cmocka_unit_test(kernel_ml_maps_and_vectors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

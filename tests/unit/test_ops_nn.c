@@ -2,17 +2,21 @@
  * test_ops_nn.c - inference of the nn family on hand-built graphs,
  * including error and symbolic cases.  Symbolic inputs name their dims
  * (sym_input: -1 is the first name, -2 the second...), so that the exact
- * expressions of convolution and pooling sizes can be checked.
+ * expressions of convolution and pooling sizes can be checked.  The kernels
+ * (numeric evaluation) are checked at the end against hand-computed values,
+ * on models whose inputs are initializers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "builder.h"
+#include "eval/eval.h"
 
 enum { FLOAT = 1, INT64 = 7, BOOL = 9, DOUBLE = 11 };
 
@@ -665,6 +669,319 @@ static void affine_grid(void **state)
     tb_model_free(m);
 }
 
+/* ---- kernels ---- */
+
+/* A run of a model whose inputs are all initializers. */
+typedef struct krun {
+    char *dir, *path;
+    onnxlint_model *model;
+    ol_eval eval;
+    ol_rvalue *outputs[4];
+    bool ok;
+} krun;
+
+/* Saves, loads, infers and runs m (then frees m); the outputs stay valid
+ * until krun_end. */
+static void krun_start(krun *r, Onnx__ModelProto *m)
+{
+    memset(r, 0, sizeof *r);
+    r->dir = tb_tmpdir();
+    r->path = tb_save(m, r->dir, "model.onnx");
+    tb_model_free(m);
+    onnxlint_error err;
+    assert_int_equal(onnxlint_model_load(r->path, NULL, &r->model, &err), ONNXLINT_OK);
+    ol_infer_model(r->model, NULL, NULL);
+    ol_eval_init(&r->eval, r->model, NULL);
+    size_t n = r->model->graph->n_outputs < 4 ? r->model->graph->n_outputs : 4;
+    r->ok = ol_eval_run(&r->eval, NULL, 0, r->outputs, n);
+}
+
+static void krun_end(krun *r)
+{
+    ol_eval_destroy(&r->eval);
+    onnxlint_model_free(r->model);
+    tb_rmtree(r->dir);
+    free(r->dir);
+    free(r->path);
+}
+
+/* Output i of a successful run: a tensor of elem type and the given dims. */
+static const ol_array *kout(const krun *r, size_t i, int elem, int rank, const int64_t *dims)
+{
+    if (!r->ok)
+        print_error("run failed: %s\n", r->eval.error);
+    assert_true(r->ok);
+    assert_non_null(r->outputs[i]);
+    const ol_array *a = r->outputs[i]->tensor;
+    assert_non_null(a);
+    assert_int_equal(a->elem_type, elem);
+    assert_int_equal(a->rank, rank);
+    for (int d = 0; d < rank; d++)
+        assert_int_equal(a->dims[d], dims[d]);
+    return a;
+}
+
+/* Elements as doubles (any numeric type), within float precision. */
+static void expect_values(const ol_array *a, const double *want, size_t n)
+{
+    assert_int_equal(a->count, n);
+    for (size_t i = 0; i < n; i++) {
+        double got = ol_array_get_f64(a, i);
+        bool same = fabs(got - want[i]) <= 1e-5 * (1 + fabs(want[i]));
+        if (!same)
+            print_error("element %zu: %g, expected %g\n", i, got, want[i]);
+        assert_true(same);
+    }
+}
+
+/* Runs m, which must fail with an error containing needle. */
+static void expect_run_error(Onnx__ModelProto *m, const char *needle)
+{
+    krun r;
+    krun_start(&r, m);
+    if (r.ok || !strstr(r.eval.error, needle))
+        print_error("expected a failure with '%s', got '%s'\n", needle, r.ok ? "success" : r.eval.error);
+    assert_false(r.ok);
+    assert_non_null(strstr(r.eval.error, needle));
+    krun_end(&r);
+}
+
+/* A float (or double) initializer of the given dims; v has their product. */
+static void float_init(Onnx__GraphProto *g, const char *name, size_t rank, const int64_t *dims, const float *v)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < rank; i++)
+        n *= (size_t)dims[i];
+    tb_initializer(g, name, FLOAT, rank, dims, n ? v : NULL, n * sizeof *v);
+}
+
+static void double_init(Onnx__GraphProto *g, const char *name, size_t rank, const int64_t *dims, const double *v)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < rank; i++)
+        n *= (size_t)dims[i];
+    tb_initializer(g, name, DOUBLE, rank, dims, v, n * sizeof *v);
+}
+
+#define DIMS(...) ((const int64_t[]){__VA_ARGS__})
+#define FLOATS(...) ((const float[]){__VA_ARGS__})
+#define VALUES(...) ((const double[]){__VA_ARGS__}), sizeof((const double[]){__VA_ARGS__}) / sizeof(double)
+
+/* Conv 3x3 by a 2x2 of ones plus a bias, in float and in double (two
+ * paths: sgemm after the 2-D im2col, dgemm after the table); a pointwise
+ * 1-D convolution multiplies the input itself. */
+static void kernel_conv(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(11);
+    float_init(m->graph, "X", 4, DIMS(1, 1, 3, 3), FLOATS(0, 1, 2, 3, 4, 5, 6, 7, 8));
+    float_init(m->graph, "W", 4, DIMS(1, 1, 2, 2), FLOATS(1, 1, 1, 1));
+    float_init(m->graph, "B", 1, DIMS(1), FLOATS(10));
+    double_init(m->graph, "Xd", 4, DIMS(1, 1, 3, 3), (const double[]){0, 1, 2, 3, 4, 5, 6, 7, 8});
+    double_init(m->graph, "Wd", 4, DIMS(1, 1, 2, 2), (const double[]){1, 1, 1, 1});
+    float_init(m->graph, "X1", 3, DIMS(1, 2, 3), FLOATS(1, 2, 3, 4, 5, 6));
+    float_init(m->graph, "W1", 3, DIMS(1, 2, 1), FLOATS(1, -1));
+    NODE(m->graph, "Conv", IN("X", "W", "B"), OUT("Y"));
+    tb_attr_ints(tb_node_n(m->graph, "Conv", "padded", IN("Xd", "Wd"), OUT("Yd")), "pads", INTS(4, 1, 1, 0, 0));
+    tb_node_n(m->graph, "Conv", "pointwise", IN("X1", "W1"), OUT("Y1"));
+    tb_output(m->graph, "Y", FLOAT, 4, DIMS(1, 1, 2, 2));
+    tb_output(m->graph, "Yd", DOUBLE, 4, DIMS(1, 1, 3, 3));
+    tb_output(m->graph, "Y1", FLOAT, 3, DIMS(1, 1, 3));
+    krun r;
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, FLOAT, 4, DIMS(1, 1, 2, 2)), VALUES(18, 22, 30, 34));
+    expect_values(kout(&r, 1, DOUBLE, 4, DIMS(1, 1, 3, 3)), VALUES(0, 1, 3, 3, 8, 12, 9, 20, 24));
+    expect_values(kout(&r, 2, FLOAT, 3, DIMS(1, 1, 3)), VALUES(-3, -3, -3));
+    krun_end(&r);
+}
+
+/* An empty batch gives an empty output; channels that do not match the
+ * weight fail naming both shapes. */
+static void kernel_conv_empty_and_errors(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(11);
+    float_init(m->graph, "X", 4, DIMS(0, 1, 3, 3), NULL);
+    float_init(m->graph, "W", 4, DIMS(2, 1, 2, 2), FLOATS(1, 1, 1, 1, 1, 1, 1, 1));
+    NODE(m->graph, "Conv", IN("X", "W"), OUT("Y"));
+    tb_output(m->graph, "Y", FLOAT, 4, DIMS(0, 2, 2, 2));
+    krun r;
+    krun_start(&r, m);
+    assert_int_equal(kout(&r, 0, FLOAT, 4, DIMS(0, 2, 2, 2))->count, 0);
+    krun_end(&r);
+
+    m = tb_model(11);
+    float_init(m->graph, "X", 4, DIMS(1, 1, 3, 3), FLOATS(0, 1, 2, 3, 4, 5, 6, 7, 8));
+    float_init(m->graph, "W", 4, DIMS(1, 2, 2, 2), FLOATS(1, 1, 1, 1, 1, 1, 1, 1));
+    NODE(m->graph, "Conv", IN("X", "W"), OUT("Y"));
+    tb_output(m->graph, "Y", FLOAT, 4, DIMS(1, 1, 2, 2));
+    expect_run_error(m, "input X (1,1,3,3) has 1 channels, weight W (1,2,2,2) expects 2 (group 1)");
+
+    m = tb_model(11);
+    float_init(m->graph, "X", 4, DIMS(1, 1, 2, 2), FLOATS(0, 1, 2, 3));
+    float_init(m->graph, "W", 4, DIMS(1, 1, 3, 3), FLOATS(1, 1, 1, 1, 1, 1, 1, 1, 1));
+    NODE(m->graph, "Conv", IN("X", "W"), OUT("Y"));
+    tb_output(m->graph, "Y", FLOAT, 4, DIMS(1, 1, 1, 1));
+    expect_run_error(m, "the kernel (3 dilated) is larger than the padded input (2, pads 0, 0)");
+}
+
+/* ConvTranspose of (1, 2) by (1, 1) with stride 2 spreads each input over
+ * two outputs. */
+static void kernel_conv_transpose(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(11);
+    float_init(m->graph, "X", 3, DIMS(1, 1, 2), FLOATS(1, 2));
+    float_init(m->graph, "W", 3, DIMS(1, 1, 2), FLOATS(1, 10));
+    tb_attr_ints(NODE(m->graph, "ConvTranspose", IN("X", "W"), OUT("Y")), "strides", INTS(1, 2));
+    tb_output(m->graph, "Y", FLOAT, 3, DIMS(1, 1, 4));
+    krun r;
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, FLOAT, 3, DIMS(1, 1, 4)), VALUES(1, 10, 2, 20));
+    krun_end(&r);
+}
+
+/* MaxPool's Indices count row-major, or column-major over the spatial
+ * axes with storage_order 1; AveragePool divides by the inside elements,
+ * or by the padded window with count_include_pad. */
+static void kernel_pools(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(12);
+    float_init(m->graph, "X", 4, DIMS(1, 1, 2, 3), FLOATS(1, 5, 2, 4, 3, 6));
+    float_init(m->graph, "A", 4, DIMS(1, 1, 2, 2), FLOATS(1, 2, 3, 4));
+    tb_attr_ints(NODE(m->graph, "MaxPool", IN("X"), OUT("Y", "I")), "kernel_shape", INTS(2, 2, 2));
+    Onnx__NodeProto *n = tb_node_n(m->graph, "MaxPool", "colmajor", IN("X"), OUT("Y2", "I2"));
+    tb_attr_ints(n, "kernel_shape", INTS(2, 2, 2));
+    tb_attr_int(n, "storage_order", 1);
+    n = tb_node_n(m->graph, "AveragePool", "avg", IN("A"), OUT("P"));
+    tb_attr_ints(n, "kernel_shape", INTS(2, 2, 2));
+    tb_attr_ints(n, "pads", INTS(4, 1, 1, 1, 1));
+    tb_output(m->graph, "I", INT64, 4, DIMS(1, 1, 1, 2));
+    tb_output(m->graph, "I2", INT64, 4, DIMS(1, 1, 1, 2));
+    tb_output(m->graph, "Y", FLOAT, 4, DIMS(1, 1, 1, 2));
+    tb_output(m->graph, "P", FLOAT, 4, DIMS(1, 1, 3, 3));
+    krun r;
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, INT64, 4, DIMS(1, 1, 1, 2)), VALUES(1, 5));
+    expect_values(kout(&r, 1, INT64, 4, DIMS(1, 1, 1, 2)), VALUES(2, 5));
+    expect_values(kout(&r, 2, FLOAT, 4, DIMS(1, 1, 1, 2)), VALUES(5, 6));
+    expect_values(kout(&r, 3, FLOAT, 4, DIMS(1, 1, 3, 3)), VALUES(1, 1.5, 2, 2, 2.5, 3, 3, 3.5, 4));
+    krun_end(&r);
+
+    m = tb_model(11);
+    float_init(m->graph, "A", 4, DIMS(1, 1, 2, 2), FLOATS(1, 2, 3, 4));
+    n = NODE(m->graph, "AveragePool", IN("A"), OUT("P"));
+    tb_attr_ints(n, "kernel_shape", INTS(2, 2, 2));
+    tb_attr_ints(n, "pads", INTS(4, 1, 1, 1, 1));
+    tb_attr_int(n, "count_include_pad", 1);
+    NODE(m->graph, "GlobalAveragePool", IN("A"), OUT("G"));
+    tb_output(m->graph, "P", FLOAT, 4, DIMS(1, 1, 3, 3));
+    tb_output(m->graph, "G", FLOAT, 4, DIMS(1, 1, 1, 1));
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, FLOAT, 4, DIMS(1, 1, 3, 3)), VALUES(0.25, 0.75, 0.5, 1, 2.5, 1.5, 0.75, 1.75, 1));
+    expect_values(kout(&r, 1, FLOAT, 4, DIMS(1, 1, 1, 1)), VALUES(2.5));
+    krun_end(&r);
+
+    m = tb_model(11);
+    float_init(m->graph, "X", 4, DIMS(1, 1, 1, 2), FLOATS(7, 8));
+    tb_initializer(m->graph, "I", INT64, 4, DIMS(1, 1, 1, 2), (const int64_t[]){0, 6}, 2 * sizeof(int64_t));
+    tb_attr_ints(NODE(m->graph, "MaxUnpool", IN("X", "I"), OUT("Y")), "kernel_shape", INTS(2, 2, 2));
+    tb_output(m->graph, "Y", FLOAT, 4, DIMS(1, 1, 2, 3));
+    expect_run_error(m, "index 6 at element 1 is out of range for the output (1,1,2,3)");
+}
+
+/* BatchNormalization per channel; LayerNormalization with a Scale of the
+ * normalized dims and a B of one value (broadcast), Mean and InvStdDev. */
+static void kernel_norms(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(15);
+    float_init(m->graph, "X", 4, DIMS(1, 2, 1, 2), FLOATS(1, 2, 3, 4));
+    float_init(m->graph, "S", 1, DIMS(2), FLOATS(1, 2));
+    float_init(m->graph, "B", 1, DIMS(2), FLOATS(0, 1));
+    float_init(m->graph, "M", 1, DIMS(2), FLOATS(1, 3));
+    float_init(m->graph, "V", 1, DIMS(2), FLOATS(4, 0.25f));
+    tb_attr_float(NODE(m->graph, "BatchNormalization", IN("X", "S", "B", "M", "V"), OUT("Y")), "epsilon", 0);
+    float_init(m->graph, "L", 2, DIMS(2, 2), FLOATS(1, 3, 0, 4));
+    float_init(m->graph, "LS", 1, DIMS(2), FLOATS(2, 3));
+    float_init(m->graph, "LB", 1, DIMS(1), FLOATS(0.5f));
+    Onnx__NodeProto *n = NODE(m->graph, "LayerNormalization", IN("L", "LS", "LB"), OUT("LY", "Mean", "Inv"));
+    tb_attr_float(n, "epsilon", 0);
+    tb_output(m->graph, "Y", FLOAT, 4, DIMS(1, 2, 1, 2));
+    tb_output(m->graph, "LY", FLOAT, 2, DIMS(2, 2));
+    tb_output(m->graph, "Mean", FLOAT, 2, DIMS(2, 1));
+    tb_output(m->graph, "Inv", FLOAT, 2, DIMS(2, 1));
+    krun r;
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, FLOAT, 4, DIMS(1, 2, 1, 2)), VALUES(0, 0.5, 1, 5));
+    expect_values(kout(&r, 1, FLOAT, 2, DIMS(2, 2)), VALUES(-1.5, 3.5, -1.5, 3.5));
+    expect_values(kout(&r, 2, FLOAT, 2, DIMS(2, 1)), VALUES(2, 2));
+    expect_values(kout(&r, 3, FLOAT, 2, DIMS(2, 1)), VALUES(1, 0.5));
+    krun_end(&r);
+
+    m = tb_model(15);
+    float_init(m->graph, "X", 4, DIMS(1, 2, 1, 2), FLOATS(1, 2, 3, 4));
+    float_init(m->graph, "S", 1, DIMS(3), FLOATS(1, 2, 3));
+    NODE(m->graph, "BatchNormalization", IN("X", "S", "S", "S", "S"), OUT("Y"));
+    tb_output(m->graph, "Y", FLOAT, 4, DIMS(1, 2, 1, 2));
+    expect_run_error(m, "scale (3) must have 2 values (the channels of input X (1,2,1,2))");
+}
+
+/* Dropout in training mode with ratio 0 keeps everything (mask all true);
+ * a ratio of 1 or more fails; LpNormalization of a zero vector is 0. */
+static void kernel_dropout_lp(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    float_init(m->graph, "X", 1, DIMS(3), FLOATS(1, -2, 0));
+    float_init(m->graph, "R", 0, NULL, FLOATS(0));
+    tb_initializer(m->graph, "T", BOOL, 0, NULL, (const uint8_t[]){1}, 1);
+    NODE(m->graph, "Dropout", IN("X", "R", "T"), OUT("Y", "M"));
+    float_init(m->graph, "Z", 2, DIMS(2, 2), FLOATS(0, 0, 3, -4));
+    NODE(m->graph, "LpNormalization", IN("Z"), OUT("N"));
+    tb_output(m->graph, "Y", FLOAT, 1, DIMS(3));
+    tb_output(m->graph, "M", BOOL, 1, DIMS(3));
+    tb_output(m->graph, "N", FLOAT, 2, DIMS(2, 2));
+    krun r;
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, FLOAT, 1, DIMS(3)), VALUES(1, -2, 0));
+    expect_values(kout(&r, 1, BOOL, 1, DIMS(3)), VALUES(1, 1, 1));
+    expect_values(kout(&r, 2, FLOAT, 2, DIMS(2, 2)), VALUES(0, 0, 0.6, -0.8));
+    krun_end(&r);
+
+    m = tb_model(13);
+    float_init(m->graph, "X", 1, DIMS(3), FLOATS(1, -2, 0));
+    float_init(m->graph, "R", 0, NULL, FLOATS(1.5f));
+    tb_initializer(m->graph, "T", BOOL, 0, NULL, (const uint8_t[]){1}, 1);
+    NODE(m->graph, "Dropout", IN("X", "R", "T"), OUT("Y"));
+    tb_output(m->graph, "Y", FLOAT, 1, DIMS(3));
+    expect_run_error(m, "ratio is 1.5, must be in [0, 1)");
+}
+
+/* GridSample with align_corners: the grid's corners read X's corners,
+ * its centre their mean; a grid of the wrong last dim fails. */
+static void kernel_grid_sample(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(16);
+    float_init(m->graph, "X", 4, DIMS(1, 1, 2, 2), FLOATS(1, 2, 3, 4));
+    float_init(m->graph, "G", 4, DIMS(1, 1, 3, 2), FLOATS(-1, -1, 1, 1, 0, 0));
+    tb_attr_int(NODE(m->graph, "GridSample", IN("X", "G"), OUT("Y")), "align_corners", 1);
+    tb_output(m->graph, "Y", FLOAT, 4, DIMS(1, 1, 1, 3));
+    krun r;
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, FLOAT, 4, DIMS(1, 1, 1, 3)), VALUES(1, 4, 2.5));
+    krun_end(&r);
+
+    m = tb_model(16);
+    float_init(m->graph, "X", 4, DIMS(1, 1, 2, 2), FLOATS(1, 2, 3, 4));
+    float_init(m->graph, "G", 4, DIMS(1, 1, 1, 3), FLOATS(0, 0, 0));
+    NODE(m->graph, "GridSample", IN("X", "G"), OUT("Y"));
+    tb_output(m->graph, "Y", FLOAT, 4, DIMS(1, 1, 1, 1));
+    expect_run_error(m, "grid (1,1,1,3) must be (N, out spatial..., 2) for input X (1,1,2,2)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -688,6 +1005,13 @@ int main(void)
         cmocka_unit_test(dropout),
         cmocka_unit_test(grid_sample),
         cmocka_unit_test(affine_grid),
+        cmocka_unit_test(kernel_conv),
+        cmocka_unit_test(kernel_conv_empty_and_errors),
+        cmocka_unit_test(kernel_conv_transpose),
+        cmocka_unit_test(kernel_pools),
+        cmocka_unit_test(kernel_norms),
+        cmocka_unit_test(kernel_dropout_lp),
+        cmocka_unit_test(kernel_grid_sample),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,11 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "builder.h"
+#include "eval/eval.h"
 
 enum { FLOAT = 1, UINT8 = 2, INT8 = 3, INT32 = 6, INT64 = 7, BOOL = 9 };
 
@@ -593,6 +595,295 @@ static void integer_conv(void **state)
     tb_model_free(m);
 }
 
+/* ---- kernels ---- */
+
+/* A run of a model whose inputs are all initializers. */
+typedef struct krun {
+    char *dir, *path;
+    onnxlint_model *model;
+    ol_eval eval;
+    ol_rvalue *outputs[8];
+    bool ok;
+} krun;
+
+/* Saves, loads, infers and runs m (then frees m); the outputs stay valid
+ * until krun_end. */
+static void krun_start(krun *r, Onnx__ModelProto *m)
+{
+    memset(r, 0, sizeof *r);
+    r->dir = tb_tmpdir();
+    r->path = tb_save(m, r->dir, "model.onnx");
+    tb_model_free(m);
+    onnxlint_error err;
+    assert_int_equal(onnxlint_model_load(r->path, NULL, &r->model, &err), ONNXLINT_OK);
+    ol_infer_model(r->model, NULL, NULL);
+    ol_eval_init(&r->eval, r->model, NULL);
+    size_t n = r->model->graph->n_outputs < 8 ? r->model->graph->n_outputs : 8;
+    r->ok = ol_eval_run(&r->eval, NULL, 0, r->outputs, n);
+}
+
+static void krun_end(krun *r)
+{
+    ol_eval_destroy(&r->eval);
+    onnxlint_model_free(r->model);
+    tb_rmtree(r->dir);
+    free(r->dir);
+    free(r->path);
+}
+
+/* Output i of a successful run: a tensor of elem type and the given dims. */
+static const ol_array *kout(const krun *r, size_t i, int elem, int rank, const int64_t *dims)
+{
+    if (!r->ok)
+        print_error("run failed: %s\n", r->eval.error);
+    assert_true(r->ok);
+    assert_non_null(r->outputs[i]);
+    const ol_array *a = r->outputs[i]->tensor;
+    assert_non_null(a);
+    assert_int_equal(a->elem_type, elem);
+    assert_int_equal(a->rank, rank);
+    for (int d = 0; d < rank; d++)
+        assert_int_equal(a->dims[d], dims[d]);
+    return a;
+}
+
+/* Elements as doubles (any numeric type), within float precision
+ * (relative 1e-6), infinities exact. */
+static void expect_values(const ol_array *a, const double *want, size_t n)
+{
+    assert_int_equal(a->count, n);
+    for (size_t i = 0; i < n; i++) {
+        double got = ol_array_get_f64(a, i);
+        bool same = isinf(want[i]) ? got == want[i] : fabs(got - want[i]) <= 1e-6 * (1 + fabs(want[i]));
+        if (!same)
+            print_error("element %zu: %g, expected %g\n", i, got, want[i]);
+        assert_true(same);
+    }
+}
+
+/* Runs m, which must fail with an error containing needle. */
+static void expect_run_error(Onnx__ModelProto *m, const char *needle)
+{
+    krun r;
+    krun_start(&r, m);
+    if (r.ok || !strstr(r.eval.error, needle))
+        print_error("expected a failure with '%s', got '%s'\n", needle, r.ok ? "success" : r.eval.error);
+    assert_false(r.ok);
+    assert_non_null(strstr(r.eval.error, needle));
+    krun_end(&r);
+}
+
+static void float_init(Onnx__GraphProto *g, const char *name, size_t rank, const int64_t *dims, const float *v,
+                       size_t n)
+{
+    tb_initializer(g, name, FLOAT, rank, dims, v, n * sizeof *v);
+}
+
+/* ReduceSum with an axes input and keepdims=0, ReduceMean of everything,
+ * ReduceMax over an empty axis (-inf), ReduceLogSumExp of large values,
+ * noop_with_empty_axes, ReduceProd of int32. */
+static void kernel_reductions(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(18);
+    int64_t xd[] = {2, 3}, ed[] = {2, 0}, id[] = {3};
+    float x[] = {1, 2, 3, 4, 5, 6};
+    float_init(m->graph, "X", 2, xd, x, 6);
+    float_init(m->graph, "E", 2, ed, NULL, 0);
+    float_init(m->graph, "L", 1, (int64_t[]){2}, (float[]){1000, 1000}, 2);
+    tb_initializer(m->graph, "I", INT32, 1, id, (int32_t[]){-2, 3, 4}, 3 * sizeof(int32_t));
+    tb_int64s(m->graph, "ax1", 1, (int64_t[]){-1});
+    tb_int64s(m->graph, "none", 0, NULL);
+    tb_attr_int(tb_node(m->graph, "ReduceSum", "sum", "X", "ax1", "S"), "keepdims", 0);
+    tb_node(m->graph, "ReduceMean", "mean", "X", NULL, "M");
+    tb_node(m->graph, "ReduceMax", "max", "E", "ax1", "E1");
+    tb_node(m->graph, "ReduceLogSumExp", "lse", "L", NULL, "LSE");
+    tb_attr_int(tb_node(m->graph, "ReduceMin", "noop", "X", "none", "N"), "noop_with_empty_axes", 1);
+    tb_node(m->graph, "ReduceProd", "prod", "I", NULL, "P");
+    tb_output(m->graph, "S", FLOAT, 1, (int64_t[]){2});
+    tb_output(m->graph, "M", FLOAT, 2, (int64_t[]){1, 1});
+    tb_output(m->graph, "E1", FLOAT, 2, (int64_t[]){2, 1});
+    tb_output(m->graph, "LSE", FLOAT, 1, (int64_t[]){1});
+    tb_output(m->graph, "N", FLOAT, 2, xd);
+    tb_output(m->graph, "P", INT32, 1, (int64_t[]){1});
+    krun r;
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, FLOAT, 1, (int64_t[]){2}), (double[]){6, 15}, 2);
+    expect_values(kout(&r, 1, FLOAT, 2, (int64_t[]){1, 1}), (double[]){3.5}, 1);
+    expect_values(kout(&r, 2, FLOAT, 2, (int64_t[]){2, 1}), (double[]){-INFINITY, -INFINITY}, 2);
+    expect_values(kout(&r, 3, FLOAT, 1, (int64_t[]){1}), (double[]){1000 + log(2.0)}, 1);
+    expect_values(kout(&r, 4, FLOAT, 2, xd), (double[]){1, 2, 3, 4, 5, 6}, 6);
+    expect_values(kout(&r, 5, INT32, 1, (int64_t[]){1}), (double[]){-24}, 1);
+    krun_end(&r);
+}
+
+/* ArgMax / ArgMin on ties, with and without select_last_index. */
+static void kernel_argmax(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t xd[] = {2, 3};
+    float_init(m->graph, "X", 2, xd, (float[]){1, 3, 3, 2, 2, 0}, 6);
+    tb_attr_int(tb_node(m->graph, "ArgMax", "first", "X", NULL, "A"), "axis", 1);
+    Onnx__NodeProto *n = tb_node(m->graph, "ArgMax", "last", "X", NULL, "B");
+    tb_attr_int(n, "axis", -1);
+    tb_attr_int(n, "select_last_index", 1);
+    tb_attr_int(n, "keepdims", 0);
+    tb_node(m->graph, "ArgMin", "min", "X", NULL, "C");
+    tb_output(m->graph, "A", INT64, 2, (int64_t[]){2, 1});
+    tb_output(m->graph, "B", INT64, 1, (int64_t[]){2});
+    tb_output(m->graph, "C", INT64, 2, (int64_t[]){1, 3});
+    krun r;
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, INT64, 2, (int64_t[]){2, 1}), (double[]){1, 0}, 2);
+    expect_values(kout(&r, 1, INT64, 1, (int64_t[]){2}), (double[]){2, 1}, 2);
+    expect_values(kout(&r, 2, INT64, 2, (int64_t[]){1, 3}), (double[]){0, 1, 1}, 3);
+    krun_end(&r);
+}
+
+/* A reduction axis beyond the data's rank fails naming the shape. */
+static void kernel_reduce_bad_axis(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(18);
+    float_init(m->graph, "X", 2, (int64_t[]){2, 3}, (float[]){1, 2, 3, 4, 5, 6}, 6);
+    tb_int64s(m->graph, "ax", 1, (int64_t[]){2});
+    tb_node(m->graph, "ReduceSum", "sum", "X", "ax", "S");
+    tb_output(m->graph, "S", FLOAT, 2, (int64_t[]){2, 3});
+    expect_run_error(m, "axis 2 is out of range for data (2,3)");
+}
+
+/* Comparisons broadcast to bool, NaN compares unequal; Xor of an empty
+ * tensor is empty; Equal-1's legacy broadcast aligns B at `axis`. */
+static void kernel_compare(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    float_init(m->graph, "A", 2, (int64_t[]){2, 2}, (float[]){1, NAN, 3, 0}, 4);
+    float_init(m->graph, "B", 1, (int64_t[]){2}, (float[]){1, 2}, 2);
+    tb_initializer(m->graph, "E", BOOL, 2, (int64_t[]){0, 2}, NULL, 0);
+    tb_initializer(m->graph, "T", BOOL, 1, (int64_t[]){2}, (uint8_t[]){1, 0}, 2);
+    tb_node(m->graph, "Greater", "gt", "A", "B", "G");
+    tb_node(m->graph, "Equal", "eq", "A", "B", "Q");
+    tb_node(m->graph, "Xor", "xor", "E", "T", "X");
+    tb_output(m->graph, "G", BOOL, 2, (int64_t[]){2, 2});
+    tb_output(m->graph, "Q", BOOL, 2, (int64_t[]){2, 2});
+    tb_output(m->graph, "X", BOOL, 2, (int64_t[]){0, 2});
+    krun r;
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, BOOL, 2, (int64_t[]){2, 2}), (double[]){0, 0, 1, 0}, 4);
+    expect_values(kout(&r, 1, BOOL, 2, (int64_t[]){2, 2}), (double[]){1, 0, 0, 0}, 4);
+    kout(&r, 2, BOOL, 2, (int64_t[]){0, 2});
+    krun_end(&r);
+
+    m = tb_model(1);
+    tb_initializer(m->graph, "A", INT32, 2, (int64_t[]){2, 3}, (int32_t[]){1, 2, 3, 4, 5, 6}, 6 * sizeof(int32_t));
+    tb_initializer(m->graph, "B", INT32, 1, (int64_t[]){2}, (int32_t[]){1, 5}, 2 * sizeof(int32_t));
+    Onnx__NodeProto *n = tb_node(m->graph, "Equal", "eq", "A", "B", "Q");
+    tb_attr_int(n, "broadcast", 1);
+    tb_attr_int(n, "axis", 0);
+    tb_output(m->graph, "Q", BOOL, 2, (int64_t[]){2, 3});
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, BOOL, 2, (int64_t[]){2, 3}), (double[]){1, 0, 0, 0, 1, 0}, 6);
+    krun_end(&r);
+}
+
+/* Shapes that do not broadcast fail naming both. */
+static void kernel_compare_error(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    float_init(m->graph, "A", 2, (int64_t[]){2, 3}, (float[]){1, 2, 3, 4, 5, 6}, 6);
+    float_init(m->graph, "B", 1, (int64_t[]){2}, (float[]){1, 2}, 2);
+    tb_node(m->graph, "Less", "lt", "A", "B", "L");
+    tb_output(m->graph, "L", BOOL, 2, (int64_t[]){2, 3});
+    expect_run_error(m, "cannot broadcast (2,3) with (2)");
+}
+
+/* QuantizeLinear rounds half to even and saturates; DequantizeLinear per
+ * axis; a per-axis scale of the wrong length fails. */
+static void kernel_quantize(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    float_init(m->graph, "X", 1, (int64_t[]){6}, (float[]){1, 3, 5, -3, 1000, -1000}, 6);
+    float_init(m->graph, "S", 0, NULL, (float[]){2}, 1);
+    tb_initializer(m->graph, "Z", INT8, 0, NULL, (int8_t[]){1}, 1);
+    tb_initializer(m->graph, "Q", UINT8, 2, (int64_t[]){2, 2}, (uint8_t[]){10, 20, 30, 40}, 4);
+    float_init(m->graph, "AS", 1, (int64_t[]){2}, (float[]){0.5f, 2}, 2);
+    tb_initializer(m->graph, "AZ", UINT8, 1, (int64_t[]){2}, (uint8_t[]){10, 0}, 2);
+    tb_node_n(m->graph, "QuantizeLinear", "q", (const char *[]){"X", "S", "Z", NULL}, (const char *[]){"Y", NULL});
+    Onnx__NodeProto *d =
+        tb_node_n(m->graph, "DequantizeLinear", "dq", (const char *[]){"Q", "AS", "AZ", NULL}, (const char *[]){"D", NULL});
+    tb_attr_int(d, "axis", 0);
+    tb_output(m->graph, "Y", INT8, 1, (int64_t[]){6});
+    tb_output(m->graph, "D", FLOAT, 2, (int64_t[]){2, 2});
+    krun r;
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, INT8, 1, (int64_t[]){6}), (double[]){1, 3, 3, -1, 127, -128}, 6);
+    expect_values(kout(&r, 1, FLOAT, 2, (int64_t[]){2, 2}), (double[]){0, 5, 60, 80}, 4);
+    krun_end(&r);
+
+    m = tb_model(13);
+    float_init(m->graph, "X", 2, (int64_t[]){2, 3}, (float[]){1, 2, 3, 4, 5, 6}, 6);
+    float_init(m->graph, "S", 1, (int64_t[]){2}, (float[]){1, 2}, 2);
+    tb_node(m->graph, "QuantizeLinear", "q", "X", "S", "Y");
+    tb_output(m->graph, "Y", UINT8, 2, (int64_t[]){2, 3});
+    expect_run_error(m, "per-axis scale (2) vs x (2,3) at axis 1");
+}
+
+/* MatMulInteger with per-row zero points of A; ConvInteger with padding. */
+static void kernel_integer_products(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(10);
+    tb_initializer(m->graph, "A", UINT8, 2, (int64_t[]){2, 2}, (uint8_t[]){1, 2, 3, 4}, 4);
+    tb_initializer(m->graph, "B", UINT8, 2, (int64_t[]){2, 1}, (uint8_t[]){5, 6}, 2);
+    tb_initializer(m->graph, "AZ", UINT8, 1, (int64_t[]){2}, (uint8_t[]){1, 0}, 2);
+    tb_initializer(m->graph, "X", UINT8, 4, (int64_t[]){1, 1, 2, 2}, (uint8_t[]){2, 3, 4, 5}, 4);
+    tb_initializer(m->graph, "W", UINT8, 4, (int64_t[]){1, 1, 1, 1}, (uint8_t[]){2}, 1);
+    tb_initializer(m->graph, "XZ", UINT8, 0, NULL, (uint8_t[]){1}, 1);
+    tb_node_n(m->graph, "MatMulInteger", "mm", (const char *[]){"A", "B", "AZ", NULL}, (const char *[]){"Y", NULL});
+    Onnx__NodeProto *c =
+        tb_node_n(m->graph, "ConvInteger", "conv", (const char *[]){"X", "W", "XZ", NULL}, (const char *[]){"C", NULL});
+    tb_attr_ints(c, "pads", 4, (int64_t[]){0, 1, 0, 0});
+    tb_output(m->graph, "Y", INT32, 2, (int64_t[]){2, 1});
+    tb_output(m->graph, "C", INT32, 4, (int64_t[]){1, 1, 2, 3});
+    krun r;
+    krun_start(&r, m);
+    /* (1-1)*5 + (2-1)*6 = 6; 3*5 + 4*6 = 39 */
+    expect_values(kout(&r, 0, INT32, 2, (int64_t[]){2, 1}), (double[]){6, 39}, 2);
+    expect_values(kout(&r, 1, INT32, 4, (int64_t[]){1, 1, 2, 3}), (double[]){0, 2, 4, 0, 6, 8}, 6);
+    krun_end(&r);
+}
+
+/* A one-unit RNN by hand: H1 = tanh(0.5 * 1 + 0.1), H2 = tanh(0.5 * 2 +
+ * 2 * H1 + 0.1) (bias 0.1 = Wb 0.04 + Rb 0.06); reverse runs t = 1 then 0. */
+static void kernel_rnn(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(14);
+    float_init(m->graph, "X", 3, (int64_t[]){2, 1, 1}, (float[]){1, 2}, 2);
+    float_init(m->graph, "W", 3, (int64_t[]){1, 1, 1}, (float[]){0.5f}, 1);
+    float_init(m->graph, "R", 3, (int64_t[]){1, 1, 1}, (float[]){2}, 1);
+    float_init(m->graph, "B", 2, (int64_t[]){1, 2}, (float[]){0.04f, 0.06f}, 2);
+    tb_node_n(m->graph, "RNN", "fwd", (const char *[]){"X", "W", "R", "B", NULL}, (const char *[]){"Y", "H", NULL});
+    Onnx__NodeProto *n =
+        tb_node_n(m->graph, "RNN", "rev", (const char *[]){"X", "W", "R", "B", NULL}, (const char *[]){"", "G", NULL});
+    tb_attr_string(n, "direction", "reverse");
+    tb_output(m->graph, "Y", FLOAT, 4, (int64_t[]){2, 1, 1, 1});
+    tb_output(m->graph, "H", FLOAT, 3, (int64_t[]){1, 1, 1});
+    tb_output(m->graph, "G", FLOAT, 3, (int64_t[]){1, 1, 1});
+    krun r;
+    krun_start(&r, m);
+    double h1 = tanh(0.5 + 0.1), h2 = tanh(1.0 + 2 * h1 + 0.1);
+    double g1 = tanh(1.0 + 0.1), g2 = tanh(0.5 + 2 * g1 + 0.1);
+    expect_values(kout(&r, 0, FLOAT, 4, (int64_t[]){2, 1, 1, 1}), (double[]){h1, h2}, 2);
+    expect_values(kout(&r, 1, FLOAT, 3, (int64_t[]){1, 1, 1}), (double[]){h2}, 1);
+    expect_values(kout(&r, 2, FLOAT, 3, (int64_t[]){1, 1, 1}), (double[]){g2}, 1);
+    krun_end(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -620,6 +911,14 @@ int main(void)
         cmocka_unit_test(integer_matmul),
         cmocka_unit_test(quantize_blocked),
         cmocka_unit_test(integer_conv),
+        cmocka_unit_test(kernel_reductions),
+        cmocka_unit_test(kernel_argmax),
+        cmocka_unit_test(kernel_reduce_bad_axis),
+        cmocka_unit_test(kernel_compare),
+        cmocka_unit_test(kernel_compare_error),
+        cmocka_unit_test(kernel_quantize),
+        cmocka_unit_test(kernel_integer_products),
+        cmocka_unit_test(kernel_rnn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

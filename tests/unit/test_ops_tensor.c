@@ -7,16 +7,23 @@
  * shape, and a contradiction that must be a shape-error.  Values are
  * checked through the shapes they produce downstream (ConstantOfShape and
  * Reshape turn values into dims).
+ *
+ * The kernels (kernel_* tests) run small graphs of initializers and
+ * Constants through the evaluator and compare with hand-computed values:
+ * broadcasting, empty tensors, negative steps and indices, numpy's float
+ * formatting for Cast to string, and one failing case per kind.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "builder.h"
+#include "eval/eval.h"
 
 /* TensorProto.DataType codes. */
 enum { T_FLOAT = 1, T_INT32 = 6, T_INT64 = 7, T_BOOL = 9 };
@@ -797,6 +804,488 @@ static void where(void **state)
     expect_error(m, "Z", "float[3]", "broadcast");
 }
 
+/* ---- kernels: the numeric evaluator on hand-computed values ---- */
+
+enum { T_UINT16 = 4, T_STRING = 8, T_FLOAT16 = 10, T_BFLOAT16 = 16 };
+
+/* A run of a model whose inputs are all initializers or Constants. */
+typedef struct krun {
+    char *dir, *path;
+    onnxlint_model *model;
+    ol_eval eval;
+    ol_rvalue *outputs[8];
+    bool ok;
+} krun;
+
+/* Saves, loads, infers and runs m (then frees m); the outputs stay valid
+ * until krun_end. */
+static void krun_start(krun *r, Onnx__ModelProto *m)
+{
+    memset(r, 0, sizeof *r);
+    r->dir = tb_tmpdir();
+    r->path = tb_save(m, r->dir, "model.onnx");
+    tb_model_free(m);
+    onnxlint_error err;
+    assert_int_equal(onnxlint_model_load(r->path, NULL, &r->model, &err), ONNXLINT_OK);
+    ol_infer_model(r->model, NULL, NULL);
+    ol_eval_init(&r->eval, r->model, NULL);
+    size_t n = r->model->graph->n_outputs < 8 ? r->model->graph->n_outputs : 8;
+    r->ok = ol_eval_run(&r->eval, NULL, 0, r->outputs, n);
+    if (!r->ok)
+        print_error("run failed: %s\n", r->eval.error);
+}
+
+static void krun_end(krun *r)
+{
+    ol_eval_destroy(&r->eval);
+    onnxlint_model_free(r->model);
+    tb_rmtree(r->dir);
+    free(r->dir);
+    free(r->path);
+}
+
+/* Output i of a successful run: a tensor of elem type and the dims given
+ * (rank of them). */
+static const ol_array *kout(const krun *r, size_t i, int elem, int rank, const int64_t *dims)
+{
+    assert_true(r->ok);
+    assert_non_null(r->outputs[i]);
+    const ol_array *a = r->outputs[i]->tensor;
+    assert_non_null(a);
+    assert_int_equal(a->elem_type, elem);
+    assert_int_equal(a->rank, rank);
+    for (int d = 0; d < rank; d++)
+        assert_int_equal(a->dims[d], dims[d]);
+    return a;
+}
+
+/* A float initializer of any shape holding 0, 1, 2... */
+static void iota(Onnx__GraphProto *g, const char *name, size_t rank, const int64_t *dims)
+{
+    size_t count = 1;
+    for (size_t d = 0; d < rank; d++)
+        count *= (size_t)dims[d];
+    float *v = calloc(count ? count : 1, sizeof *v);
+    assert_non_null(v);
+    for (size_t i = 0; i < count; i++)
+        v[i] = (float)i;
+    tb_initializer(g, name, T_FLOAT, rank, dims, v, count * sizeof *v);
+    free(v);
+}
+
+/* An output declared float of unknown rank 1 (the run decides). */
+static void out_any(Onnx__GraphProto *g, const char *name, int elem)
+{
+    int64_t d[1] = {-1};
+    tb_output(g, name, elem, 1, d);
+}
+
+static void expect_floats(const ol_array *a, const float *want, size_t n)
+{
+    assert_int_equal(a->count, n);
+    for (size_t i = 0; i < n; i++) {
+        if (((const float *)a->data)[i] != want[i])
+            print_error("element %zu: %g, expected %g\n", i, ((const float *)a->data)[i], want[i]);
+        assert_true(((const float *)a->data)[i] == want[i]);
+    }
+}
+
+static void expect_ints(const ol_array *a, const int64_t *want, size_t n)
+{
+    assert_int_equal(a->count, n);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(ol_array_get_i64(a, i), want[i]);
+}
+
+/* Runs m, which must fail at a node with an error containing needle. */
+static void expect_run_error(Onnx__ModelProto *m, const char *needle)
+{
+    krun r;
+    memset(&r, 0, sizeof r);
+    r.dir = tb_tmpdir();
+    r.path = tb_save(m, r.dir, "model.onnx");
+    tb_model_free(m);
+    onnxlint_error err;
+    assert_int_equal(onnxlint_model_load(r.path, NULL, &r.model, &err), ONNXLINT_OK);
+    ol_infer_model(r.model, NULL, NULL);
+    ol_eval_init(&r.eval, r.model, NULL);
+    r.ok = ol_eval_run(&r.eval, NULL, 0, r.outputs, r.model->graph->n_outputs < 8 ? r.model->graph->n_outputs : 8);
+    if (r.ok || !strstr(r.eval.error, needle))
+        print_error("expected a failure with '%s', got '%s'\n", needle, r.ok ? "success" : r.eval.error);
+    assert_false(r.ok);
+    assert_non_null(strstr(r.eval.error, needle));
+    krun_end(&r);
+}
+
+/* Shape (start/end), Size, Reshape (0, -1, allowzero), Squeeze,
+ * Unsqueeze, Flatten: shapes only, data shared. */
+static void kernel_shapes(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(12);
+    int64_t xd[] = {2, 3, 4};
+    iota(m->graph, "X", 3, xd);
+    tb_int64s(m->graph, "s", 3, (int64_t[]){0, -1, 2});
+    tb_node(m->graph, "Shape", "shape", "X", NULL, "S");
+    tb_node(m->graph, "Size", "size", "X", NULL, "N");
+    tb_node(m->graph, "Reshape", "reshape", "X", "s", "R");
+    Onnx__NodeProto *u = tb_node(m->graph, "Unsqueeze", "unsq", "X", NULL, "U");
+    tb_attr_ints(u, "axes", 2, (int64_t[]){-1, 0});
+    Onnx__NodeProto *f = tb_node(m->graph, "Flatten", "flat", "X", NULL, "F");
+    tb_attr_int(f, "axis", -1);
+    const char *outs[] = {"S", "N", "R", "U", "F"};
+    for (size_t i = 0; i < 5; i++)
+        out_any(m->graph, outs[i], i < 2 ? T_INT64 : T_FLOAT);
+    krun r;
+    krun_start(&r, m);
+    expect_ints(kout(&r, 0, T_INT64, 1, (int64_t[]){3}), (int64_t[]){2, 3, 4}, 3);
+    expect_ints(kout(&r, 1, T_INT64, 0, NULL), (int64_t[]){24}, 1);
+    const ol_array *rs = kout(&r, 2, T_FLOAT, 3, (int64_t[]){2, 6, 2});
+    assert_true(((const float *)rs->data)[23] == 23.0f);
+    kout(&r, 3, T_FLOAT, 5, (int64_t[]){1, 2, 3, 4, 1});
+    kout(&r, 4, T_FLOAT, 2, (int64_t[]){6, 4});
+    krun_end(&r);
+
+    /* opset 15: Shape's start/end, Squeeze's axes as an input, allowzero */
+    m = tb_model(15);
+    int64_t yd[] = {1, 3, 1}, e[] = {0, 3};
+    iota(m->graph, "Y", 3, yd);
+    iota(m->graph, "E", 2, e);
+    tb_int64s(m->graph, "ax", 1, (int64_t[]){-1});
+    tb_int64s(m->graph, "z", 2, (int64_t[]){0, 3});
+    Onnx__NodeProto *sh = tb_node(m->graph, "Shape", "shape", "Y", NULL, "S");
+    tb_attr_int(sh, "start", -2);
+    tb_attr_int(sh, "end", 100);
+    tb_node(m->graph, "Squeeze", "sq", "Y", "ax", "Q");
+    tb_node(m->graph, "Squeeze", "sqall", "Y", NULL, "QA");
+    Onnx__NodeProto *rz = tb_node(m->graph, "Reshape", "reshape0", "E", "z", "RZ");
+    tb_attr_int(rz, "allowzero", 1);
+    out_any(m->graph, "S", T_INT64);
+    out_any(m->graph, "Q", T_FLOAT);
+    out_any(m->graph, "QA", T_FLOAT);
+    out_any(m->graph, "RZ", T_FLOAT);
+    krun_start(&r, m);
+    expect_ints(kout(&r, 0, T_INT64, 1, (int64_t[]){2}), (int64_t[]){3, 1}, 2);
+    kout(&r, 1, T_FLOAT, 2, (int64_t[]){1, 3});
+    kout(&r, 2, T_FLOAT, 1, (int64_t[]){3});
+    kout(&r, 3, T_FLOAT, 2, (int64_t[]){0, 3});
+    krun_end(&r);
+}
+
+static void kernel_reshape_errors(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(14);
+    int64_t xd[] = {2, 3};
+    iota(m->graph, "X", 2, xd);
+    tb_int64s(m->graph, "s", 2, (int64_t[]){4, -1});
+    tb_node(m->graph, "Reshape", "reshape", "X", "s", "R");
+    out_any(m->graph, "R", T_FLOAT);
+    expect_run_error(m, "cannot reshape (2,3) (6 elements) to [4,-1]");
+
+    m = tb_model(13);
+    iota(m->graph, "X", 2, xd);
+    tb_int64s(m->graph, "ax", 1, (int64_t[]){1});
+    tb_node(m->graph, "Squeeze", "sq", "X", "ax", "Q");
+    out_any(m->graph, "Q", T_FLOAT);
+    expect_run_error(m, "cannot squeeze axis 1 of (2,3)");
+}
+
+/* Slice: negative steps, clamping, default axes; Concat with an empty
+ * input; Transpose (small, and large enough for the blocked path). */
+static void kernel_slice_concat_transpose(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t xd[] = {2, 5}, ed[] = {2, 0}, bd[] = {3, 40, 50};
+    iota(m->graph, "X", 2, xd);
+    iota(m->graph, "E", 2, ed);
+    iota(m->graph, "B", 3, bd);
+    tb_int64s(m->graph, "st", 1, (int64_t[]){-1});
+    tb_int64s(m->graph, "en", 1, (int64_t[]){INT64_MIN});
+    tb_int64s(m->graph, "ax", 1, (int64_t[]){1});
+    tb_int64s(m->graph, "sp", 1, (int64_t[]){-2});
+    tb_int64s(m->graph, "st2", 2, (int64_t[]){1, 1000});
+    tb_int64s(m->graph, "en2", 2, (int64_t[]){1000, 2000});
+    tb_node_n(m->graph, "Slice", "rev", IN("X", "st", "en", "ax", "sp"), OUT("A"));
+    tb_node_n(m->graph, "Slice", "clamp", IN("X", "st2", "en2"), OUT("C"));
+    Onnx__NodeProto *cat = tb_node_n(m->graph, "Concat", "cat", IN("X", "E", "X"), OUT("K"));
+    tb_attr_int(cat, "axis", -1);
+    tb_node(m->graph, "Transpose", "t", "X", NULL, "T");
+    Onnx__NodeProto *tb = tb_node(m->graph, "Transpose", "tb", "B", NULL, "TB");
+    tb_attr_ints(tb, "perm", 3, (int64_t[]){2, 0, 1});
+    const char *outs[] = {"A", "C", "K", "T", "TB"};
+    for (size_t i = 0; i < 5; i++)
+        out_any(m->graph, outs[i], T_FLOAT);
+    krun r;
+    krun_start(&r, m);
+    expect_floats(kout(&r, 0, T_FLOAT, 2, (int64_t[]){2, 3}), (float[]){4, 2, 0, 9, 7, 5}, 6);
+    kout(&r, 1, T_FLOAT, 2, (int64_t[]){1, 0});
+    expect_floats(kout(&r, 2, T_FLOAT, 2, (int64_t[]){2, 10}),
+                  (float[]){0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 5, 6, 7, 8, 9}, 20);
+    expect_floats(kout(&r, 3, T_FLOAT, 2, (int64_t[]){5, 2}), (float[]){0, 5, 1, 6, 2, 7, 3, 8, 4, 9}, 10);
+    const ol_array *t = kout(&r, 4, T_FLOAT, 3, (int64_t[]){50, 3, 40});
+    const float *tv = t->data;
+    for (int64_t c = 0; c < 50; c++)
+        for (int64_t a = 0; a < 3; a++)
+            for (int64_t b = 0; b < 40; b++)
+                assert_true(tv[(c * 3 + a) * 40 + b] == (float)((a * 40 + b) * 50 + c));
+    krun_end(&r);
+
+    m = tb_model(13);
+    iota(m->graph, "X", 2, xd);
+    int64_t yd[] = {3, 5};
+    iota(m->graph, "Y", 2, yd);
+    Onnx__NodeProto *bad = tb_node(m->graph, "Concat", "cat", "X", "Y", "K");
+    tb_attr_int(bad, "axis", 1);
+    out_any(m->graph, "K", T_FLOAT);
+    expect_run_error(m, "cannot concatenate (2,5) with (3,5) on axis 1");
+}
+
+/* Expand and Where broadcast, Tile repeats, Gather with negative and 2-D
+ * indices (and one out of range). */
+static void kernel_expand_tile_gather_where(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    int64_t cd[] = {3, 1}, xd[] = {2, 2}, id[] = {2, 2};
+    iota(m->graph, "C", 2, cd);
+    iota(m->graph, "X", 2, xd);
+    int32_t idx[] = {-1, 0, 2, 1};
+    tb_initializer(m->graph, "I", T_INT32, 2, id, idx, sizeof idx);
+    tb_int64s(m->graph, "sh", 3, (int64_t[]){2, 1, 2});
+    tb_int64s(m->graph, "rep", 2, (int64_t[]){2, 3});
+    tb_node(m->graph, "Expand", "exp", "C", "sh", "EX");
+    tb_node(m->graph, "Tile", "tile", "X", "rep", "TI");
+    tb_node(m->graph, "Gather", "gather", "C", "I", "GA");
+    const char *outs[] = {"EX", "TI", "GA"};
+    for (size_t i = 0; i < 3; i++)
+        out_any(m->graph, outs[i], T_FLOAT);
+    krun r;
+    krun_start(&r, m);
+    expect_floats(kout(&r, 0, T_FLOAT, 3, (int64_t[]){2, 3, 2}), (float[]){0, 0, 1, 1, 2, 2, 0, 0, 1, 1, 2, 2}, 12);
+    expect_floats(kout(&r, 1, T_FLOAT, 2, (int64_t[]){4, 6}),
+                  (float[]){0, 1, 0, 1, 0, 1, 2, 3, 2, 3, 2, 3, 0, 1, 0, 1, 0, 1, 2, 3, 2, 3, 2, 3}, 24);
+    expect_floats(kout(&r, 2, T_FLOAT, 3, (int64_t[]){2, 2, 1}), (float[]){2, 0, 2, 1}, 4);
+    krun_end(&r);
+
+    m = tb_model(13);
+    iota(m->graph, "C", 2, cd);
+    tb_int64s(m->graph, "I", 1, (int64_t[]){3});
+    tb_node(m->graph, "Gather", "gather", "C", "I", "GA");
+    out_any(m->graph, "GA", T_FLOAT);
+    expect_run_error(m, "index 3 is out of range for axis 0 of (3,1)");
+
+    m = tb_model(13);
+    iota(m->graph, "C", 2, cd);
+    tb_int64s(m->graph, "sh", 2, (int64_t[]){2, 2});
+    tb_node(m->graph, "Expand", "exp", "C", "sh", "EX");
+    out_any(m->graph, "EX", T_FLOAT);
+    expect_run_error(m, "cannot expand (3,1) to [2,2]");
+}
+
+static void kernel_where_broadcast(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(16);
+    int64_t bd[] = {2}, xd[] = {3, 1}, yd[] = {1};
+    uint8_t cond[] = {1, 0};
+    tb_initializer(m->graph, "B", T_BOOL, 1, bd, cond, sizeof cond);
+    iota(m->graph, "X", 2, xd);
+    float minus = -1.0f;
+    tb_initializer(m->graph, "Y", T_FLOAT, 1, yd, &minus, sizeof minus);
+    tb_node_n(m->graph, "Where", "where", IN("B", "X", "Y"), OUT("W"));
+    out_any(m->graph, "W", T_FLOAT);
+    krun r;
+    krun_start(&r, m);
+    expect_floats(kout(&r, 0, T_FLOAT, 2, (int64_t[]){3, 2}), (float[]){0, -1, 1, -1, 2, -1}, 6);
+    krun_end(&r);
+}
+
+/* Cast: numpy's str() of floats, back from strings, truncation to int,
+ * float16 rounding and the suite's bfloat16 truncation. */
+static void kernel_cast(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    float v[] = {0.039187793f, 1e-4f, 123456789.0f, 1.0f, -2.7f, 1e16f, 0.48033667f, 1.0f / 3.0f};
+    int64_t vd[] = {8};
+    tb_initializer(m->graph, "X", T_FLOAT, 1, vd, v, sizeof v);
+    const int to[] = {T_STRING, T_INT32, T_FLOAT16, T_BFLOAT16};
+    const char *names[] = {"S", "I", "H", "BF"};
+    for (size_t i = 0; i < 4; i++) {
+        Onnx__NodeProto *n = tb_node(m->graph, "Cast", names[i], "X", NULL, names[i]);
+        tb_attr_int(n, "to", to[i]);
+    }
+    Onnx__NodeProto *back = tb_node(m->graph, "Cast", "back", "S", NULL, "F");
+    tb_attr_int(back, "to", T_FLOAT);
+    for (size_t i = 0; i < 4; i++)
+        out_any(m->graph, names[i], to[i]);
+    out_any(m->graph, "F", T_FLOAT);
+    krun r;
+    krun_start(&r, m);
+    const ol_array *s = kout(&r, 0, T_STRING, 1, vd);
+    const char *want[] = {"0.039187793", "1e-04", "123456790.0", "1.0", "-2.7", "1e+16", "0.48033667", "0.33333334"};
+    for (size_t i = 0; i < 8; i++) {
+        ol_string got = ((const ol_string *)s->data)[i];
+        if (got.len != strlen(want[i]) || memcmp(got.data, want[i], got.len) != 0)
+            print_error("string %zu: '%.*s', expected '%s'\n", i, (int)got.len, got.data, want[i]);
+        assert_int_equal(got.len, strlen(want[i]));
+        assert_memory_equal(got.data, want[i], got.len);
+    }
+    expect_ints(kout(&r, 1, T_INT32, 1, vd), (int64_t[]){0, 0, 123456792, 1, -2, INT32_MIN, 0, 0}, 8);
+    const ol_array *h = kout(&r, 2, T_FLOAT16, 1, vd);
+    assert_int_equal(((const uint16_t *)h->data)[3], 0x3c00);      /* 1.0 */
+    assert_int_equal(((const uint16_t *)h->data)[7], 0x3555);      /* 1/3 rounded to nearest */
+    const ol_array *bf = kout(&r, 3, T_BFLOAT16, 1, vd);
+    assert_int_equal(((const uint16_t *)bf->data)[6], 16117);      /* truncated, not rounded (16118) */
+    expect_floats(kout(&r, 4, T_FLOAT, 1, vd), v, 8);
+    krun_end(&r);
+
+    /* opset 19: float8 E4M3FN (saturating by default) and E5M2 without
+     * saturation, there and back */
+    enum { T_E4M3FN = 17, T_E5M2 = 19 };
+    m = tb_model(19);
+    float w[] = {1.0f, 448.0f, 500.0f, -0.3f, 0.0009765625f, 1e6f};
+    int64_t wd[] = {6};
+    tb_initializer(m->graph, "X", T_FLOAT, 1, wd, w, sizeof w);
+    Onnx__NodeProto *n = tb_node(m->graph, "Cast", "e4", "X", NULL, "E4");
+    tb_attr_int(n, "to", T_E4M3FN);
+    n = tb_node(m->graph, "Cast", "e5", "X", NULL, "E5");
+    tb_attr_int(n, "to", T_E5M2);
+    tb_attr_int(n, "saturate", 0);
+    n = tb_node(m->graph, "Cast", "e4f", "E4", NULL, "F4");
+    tb_attr_int(n, "to", T_FLOAT);
+    n = tb_node(m->graph, "Cast", "e5f", "E5", NULL, "F5");
+    tb_attr_int(n, "to", T_FLOAT);
+    out_any(m->graph, "E4", T_E4M3FN);
+    out_any(m->graph, "F4", T_FLOAT);
+    out_any(m->graph, "F5", T_FLOAT);
+    krun_start(&r, m);
+    const ol_array *e4 = kout(&r, 0, T_E4M3FN, 1, wd);
+    const uint8_t codes[] = {0x38, 0x7e, 0x7e, 0xaa, 0x00, 0x7e};
+    assert_memory_equal(e4->data, codes, sizeof codes);
+    expect_floats(kout(&r, 1, T_FLOAT, 1, wd), (float[]){1, 448, 448, -0.3125f, 0, 448}, 6);
+    expect_floats(kout(&r, 2, T_FLOAT, 1, wd), (float[]){1, 448, 512, -0.3125f, 0.0009765625f, INFINITY}, 6);
+    krun_end(&r);
+}
+
+/* A TensorProto of rank 1 or 2 with raw data (a sparse tensor's part). */
+static Onnx__TensorProto *raw_tensor(int elem, size_t rank, const int64_t *dims, const void *raw, size_t len)
+{
+    Onnx__TensorProto *t = calloc(1, sizeof *t);
+    assert_non_null(t);
+    onnx__tensor_proto__init(t);
+    t->has_data_type = 1;
+    t->data_type = elem;
+    t->dims = calloc(rank, sizeof *t->dims);
+    assert_non_null(t->dims);
+    memcpy(t->dims, dims, rank * sizeof *dims);
+    t->n_dims = rank;
+    t->has_raw_data = 1;
+    t->raw_data.data = malloc(len);
+    assert_non_null(t->raw_data.data);
+    memcpy(t->raw_data.data, raw, len);
+    t->raw_data.len = len;
+    return t;
+}
+
+/* Constant's sparse_value, dense (2,3) from values at coordinates, and
+ * linear indices out of range. */
+static void kernel_constant_sparse(void **state)
+{
+    (void)state;
+    for (int variant = 0; variant < 2; variant++) {
+        Onnx__ModelProto *m = tb_model(13);
+        Onnx__NodeProto *c = tb_node(m->graph, "Constant", "c", NULL, NULL, "C");
+        Onnx__SparseTensorProto *sp = calloc(1, sizeof *sp);
+        Onnx__AttributeProto *a = calloc(1, sizeof *a);
+        assert_non_null(sp);
+        assert_non_null(a);
+        onnx__sparse_tensor_proto__init(sp);
+        float vals[] = {5.0f, 7.0f};
+        int64_t vd[] = {2}, cd[] = {2, 2}, coords[] = {0, 2, 1, 0}, linear[] = {2, 6};
+        sp->values = raw_tensor(T_FLOAT, 1, vd, vals, sizeof vals);
+        sp->indices = variant == 0 ? raw_tensor(T_INT64, 2, cd, coords, sizeof coords)
+                                   : raw_tensor(T_INT64, 1, vd, linear, sizeof linear);
+        sp->dims = calloc(2, sizeof *sp->dims);
+        assert_non_null(sp->dims);
+        sp->dims[0] = 2;
+        sp->dims[1] = 3;
+        sp->n_dims = 2;
+        onnx__attribute_proto__init(a);
+        a->name = strdup("sparse_value");
+        a->has_type = 1;
+        a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__SPARSE_TENSOR;
+        a->sparse_tensor = sp;
+        c->attribute = calloc(1, sizeof *c->attribute);
+        assert_non_null(c->attribute);
+        c->attribute[0] = a;
+        c->n_attribute = 1;
+        out_any(m->graph, "C", T_FLOAT);
+        if (variant == 1) {
+            expect_run_error(m, "index 1 lies outside (2,3)");
+            continue;
+        }
+        krun r;
+        krun_start(&r, m);
+        expect_floats(kout(&r, 0, T_FLOAT, 2, (int64_t[]){2, 3}), (float[]){0, 0, 5, 7, 0, 0}, 6);
+        krun_end(&r);
+    }
+}
+
+/* Constant's forms, ConstantOfShape with an int value and an empty shape,
+ * Range over ints and floats. */
+static void kernel_constants_range(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    Onnx__NodeProto *c = tb_node(m->graph, "Constant", "c", NULL, NULL, "C");
+    tb_attr_ints(c, "value_ints", 3, (int64_t[]){2, 0, 3});
+    Onnx__NodeProto *f = tb_node(m->graph, "Constant", "f", NULL, NULL, "F");
+    tb_attr_float(f, "value_float", 2.5f);
+    tb_node(m->graph, "ConstantOfShape", "z", "C", NULL, "Z");
+    tb_int64s(m->graph, "sh", 2, (int64_t[]){2, 2});
+    Onnx__NodeProto *o = tb_node(m->graph, "ConstantOfShape", "o", "sh", NULL, "O");
+    attr_int_tensor(o, "value", T_INT32, 7);
+    int64_t no_dims[1] = {0};
+    int64_t i0 = 10, i1 = 4, i2 = -3;
+    tb_initializer(m->graph, "a", T_INT64, 0, no_dims, &i0, sizeof i0);
+    tb_initializer(m->graph, "b", T_INT64, 0, no_dims, &i1, sizeof i1);
+    tb_initializer(m->graph, "d", T_INT64, 0, no_dims, &i2, sizeof i2);
+    float_scalar(m->graph, "fa", 1.0f);
+    float_scalar(m->graph, "fb", 2.0f);
+    float_scalar(m->graph, "fd", 0.25f);
+    tb_node_n(m->graph, "Range", "ri", IN("a", "b", "d"), OUT("RI"));
+    tb_node_n(m->graph, "Range", "rf", IN("fa", "fb", "fd"), OUT("RF"));
+    tb_node_n(m->graph, "Range", "re", IN("b", "a", "d"), OUT("RE"));
+    out_any(m->graph, "C", T_INT64);
+    out_any(m->graph, "F", T_FLOAT);
+    out_any(m->graph, "Z", T_FLOAT);
+    out_any(m->graph, "O", T_INT32);
+    out_any(m->graph, "RI", T_INT64);
+    out_any(m->graph, "RF", T_FLOAT);
+    out_any(m->graph, "RE", T_INT64);
+    krun r;
+    krun_start(&r, m);
+    expect_ints(kout(&r, 0, T_INT64, 1, (int64_t[]){3}), (int64_t[]){2, 0, 3}, 3);
+    expect_floats(kout(&r, 1, T_FLOAT, 0, NULL), (float[]){2.5f}, 1);
+    kout(&r, 2, T_FLOAT, 3, (int64_t[]){2, 0, 3});
+    expect_ints(kout(&r, 3, T_INT32, 2, (int64_t[]){2, 2}), (int64_t[]){7, 7, 7, 7}, 4);
+    expect_ints(kout(&r, 4, T_INT64, 1, (int64_t[]){2}), (int64_t[]){10, 7}, 2);
+    expect_floats(kout(&r, 5, T_FLOAT, 1, (int64_t[]){4}), (float[]){1, 1.25f, 1.5f, 1.75f}, 4);
+    kout(&r, 6, T_INT64, 1, (int64_t[]){0});
+    krun_end(&r);
+
+    m = tb_model(13);
+    tb_initializer(m->graph, "a", T_INT64, 0, no_dims, &i0, sizeof i0);
+    int64_t zero = 0;
+    tb_initializer(m->graph, "d", T_INT64, 0, no_dims, &zero, sizeof zero);
+    tb_node_n(m->graph, "Range", "r", IN("a", "a", "d"), OUT("R"));
+    out_any(m->graph, "R", T_INT64);
+    expect_run_error(m, "delta is 0");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -821,6 +1310,14 @@ int main(void)
         cmocka_unit_test(transpose),
         cmocka_unit_test(gather),
         cmocka_unit_test(where),
+        cmocka_unit_test(kernel_shapes),
+        cmocka_unit_test(kernel_reshape_errors),
+        cmocka_unit_test(kernel_slice_concat_transpose),
+        cmocka_unit_test(kernel_expand_tile_gather_where),
+        cmocka_unit_test(kernel_where_broadcast),
+        cmocka_unit_test(kernel_cast),
+        cmocka_unit_test(kernel_constants_range),
+        cmocka_unit_test(kernel_constant_sparse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

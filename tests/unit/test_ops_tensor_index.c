@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "builder.h"
+#include "eval/eval.h"
 
 enum { FLOAT = 1, INT32 = 6, INT64 = 7, BOOL = 9 };
 
@@ -689,6 +690,374 @@ static void misc_errors(void **state)
     tb_model_free(m);
 }
 
+/* ---- kernels ---- */
+
+/* Tolerance of kernel results against hand-computed values. */
+#define KERNEL_RTOL 1e-6
+
+/* A run of a model whose inputs are all initializers. */
+typedef struct krun {
+    char *dir, *path;
+    onnxlint_model *model;
+    ol_eval eval;
+    ol_rvalue *outputs[8];
+    bool ok;
+} krun;
+
+/* Saves, loads, infers and runs m (then frees m); the outputs stay valid
+ * until krun_end. */
+static void krun_start(krun *r, Onnx__ModelProto *m)
+{
+    memset(r, 0, sizeof *r);
+    r->dir = tb_tmpdir();
+    r->path = tb_save(m, r->dir, "model.onnx");
+    tb_model_free(m);
+    onnxlint_error err;
+    assert_int_equal(onnxlint_model_load(r->path, NULL, &r->model, &err), ONNXLINT_OK);
+    ol_infer_model(r->model, NULL, NULL);
+    ol_eval_init(&r->eval, r->model, NULL);
+    size_t n = r->model->graph->n_outputs < 8 ? r->model->graph->n_outputs : 8;
+    r->ok = ol_eval_run(&r->eval, NULL, 0, r->outputs, n);
+}
+
+static void krun_end(krun *r)
+{
+    ol_eval_destroy(&r->eval);
+    onnxlint_model_free(r->model);
+    tb_rmtree(r->dir);
+    free(r->dir);
+    free(r->path);
+}
+
+/* Output i of a successful run, checked to be a tensor of elem type and
+ * the given dims, compared with want (n values, as doubles). */
+static void expect_out(const krun *r, size_t i, int elem, int rank, const int64_t *dims, const double *want,
+                       size_t n)
+{
+    if (!r->ok)
+        print_error("run failed: %s\n", r->eval.error);
+    assert_true(r->ok);
+    assert_non_null(r->outputs[i]);
+    const ol_array *a = r->outputs[i]->tensor;
+    assert_non_null(a);
+    assert_int_equal(a->elem_type, elem);
+    assert_int_equal(a->rank, rank);
+    for (int d = 0; d < rank; d++)
+        assert_int_equal(a->dims[d], dims[d]);
+    assert_int_equal(a->count, n);
+    for (size_t k = 0; k < n; k++) {
+        double got = ol_array_get_f64(a, k);
+        double diff = got > want[k] ? got - want[k] : want[k] - got;
+        if (diff > KERNEL_RTOL * (1 + (want[k] < 0 ? -want[k] : want[k])))
+            print_error("output %zu element %zu: %.9g, expected %.9g\n", i, k, got, want[k]);
+        assert_true(diff <= KERNEL_RTOL * (1 + (want[k] < 0 ? -want[k] : want[k])));
+    }
+}
+
+/* Runs m, which must fail with an error containing needle. */
+static void expect_run_error(Onnx__ModelProto *m, const char *needle)
+{
+    krun r;
+    krun_start(&r, m);
+    if (r.ok || !strstr(r.eval.error, needle))
+        print_error("expected a failure with '%s', got '%s'\n", needle, r.ok ? "success" : r.eval.error);
+    assert_false(r.ok);
+    assert_non_null(strstr(r.eval.error, needle));
+    krun_end(&r);
+}
+
+static void float_init(Onnx__GraphProto *g, const char *name, size_t rank, const int64_t *dims, const float *v,
+                       size_t n)
+{
+    tb_initializer(g, name, FLOAT, rank, dims, v, n * sizeof *v);
+}
+
+static void int64_init(Onnx__GraphProto *g, const char *name, size_t rank, const int64_t *dims, const int64_t *v,
+                       size_t n)
+{
+    tb_initializer(g, name, INT64, rank, dims, v, n * sizeof *v);
+}
+
+#define N_OF(a) (sizeof(a) / sizeof *(a))
+
+/* GatherElements with negative indices, GatherND with a batch dim,
+ * ScatterElements adding duplicates, ScatterND multiplying. */
+static void gather_scatter_kernels(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(16);
+    Onnx__GraphProto *g = m->graph;
+    int64_t d33[] = {3, 3}, d23[] = {2, 3}, d222[] = {2, 2, 2}, d21[] = {2, 1}, d22[] = {2, 2}, d15[] = {1, 5},
+            d12[] = {1, 2}, d4[] = {4}, d31[] = {3, 1}, d3[] = {3};
+    float nine[] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    float_init(g, "X", 2, d33, nine, 9);
+    int64_init(g, "I", 2, d23, (int64_t[]){-1, -2, 0, -2, 0, 0}, 6);
+    tb_attr_int(tb_node(g, "GatherElements", "ge", "X", "I", "GE"), "axis", 0);
+    tb_initializer(g, "D", INT32, 3, d222, (int32_t[]){0, 1, 2, 3, 4, 5, 6, 7}, 8 * sizeof(int32_t));
+    int64_init(g, "J", 2, d21, (int64_t[]){1, 0}, 2);
+    tb_attr_int(tb_node(g, "GatherND", "gnd", "D", "J", "GND"), "batch_dims", 1);
+    float_init(g, "S", 2, d15, (float[]){1, 2, 3, 4, 5}, 5);
+    int64_init(g, "SI", 2, d12, (int64_t[]){1, 1}, 2);
+    float_init(g, "SU", 2, d12, (float[]){1.5f, 2.25f}, 2);
+    Onnx__NodeProto *n = tb_node_n(g, "ScatterElements", "se", (const char *[]){"S", "SI", "SU", NULL},
+                                   (const char *[]){"SE", NULL});
+    tb_attr_int(n, "axis", 1);
+    tb_attr_string(n, "reduction", "add");
+    float_init(g, "T", 1, d4, (float[]){1, 2, 3, 4}, 4);
+    int64_init(g, "TI", 2, d31, (int64_t[]){1, 1, -1}, 3);
+    float_init(g, "TU", 1, d3, (float[]){2, 3, 5}, 3);
+    n = tb_node_n(g, "ScatterND", "snd", (const char *[]){"T", "TI", "TU", NULL}, (const char *[]){"SND", NULL});
+    tb_attr_string(n, "reduction", "mul");
+    tb_output(g, "GE", FLOAT, 2, d23);
+    tb_output(g, "GND", INT32, 2, d22);
+    tb_output(g, "SE", FLOAT, 2, d15);
+    tb_output(g, "SND", FLOAT, 1, d4);
+    krun r;
+    krun_start(&r, m);
+    expect_out(&r, 0, FLOAT, 2, d23, (double[]){7, 5, 3, 4, 2, 3}, 6);
+    expect_out(&r, 1, INT32, 2, d22, (double[]){2, 3, 4, 5}, 4);
+    expect_out(&r, 2, FLOAT, 2, d15, (double[]){1, 5.75, 3, 4, 5}, 5);
+    expect_out(&r, 3, FLOAT, 1, d4, (double[]){1, 12, 3, 20}, 4);
+    krun_end(&r);
+}
+
+/* Split by sizes and into empty parts; Pad in each mode (wrap is 19). */
+static void split_pad_kernels(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(19);
+    Onnx__GraphProto *g = m->graph;
+    int64_t d6[] = {6}, d0[] = {0}, d2[] = {2}, d4[] = {4}, d23[] = {2, 3}, d26[] = {2, 6}, d34[] = {3, 4};
+    float_init(g, "X", 1, d6, (float[]){1, 2, 3, 4, 5, 6}, 6);
+    tb_int64s(g, "SP", 2, (int64_t[]){2, 4});
+    tb_node_n(g, "Split", "s", (const char *[]){"X", "SP", NULL}, (const char *[]){"A", "B", NULL});
+    float_init(g, "E", 1, d0, NULL, 0);
+    tb_node_n(g, "Split", "se", (const char *[]){"E", NULL}, (const char *[]){"E1", "E2", NULL});
+    float_init(g, "M", 2, d23, (float[]){1, 2, 3, 4, 5, 6}, 6);
+    tb_int64s(g, "P1", 4, (int64_t[]){0, 2, 0, 1});
+    tb_attr_string(tb_node(g, "Pad", "reflect", "M", "P1", "R"), "mode", "reflect");
+    tb_int64s(g, "P2", 4, (int64_t[]){1, 0, 0, 1});
+    tb_attr_string(tb_node(g, "Pad", "edge", "M", "P2", "ED"), "mode", "edge");
+    tb_int64s(g, "P3", 4, (int64_t[]){0, 1, 1, 0});
+    float_init(g, "V", 0, NULL, (float[]){9}, 1);
+    tb_node_n(g, "Pad", "const", (const char *[]){"M", "P3", "V", NULL}, (const char *[]){"C", NULL});
+    tb_int64s(g, "P4", 4, (int64_t[]){0, 1, 0, 2});
+    tb_attr_string(tb_node(g, "Pad", "wrap", "M", "P4", "W"), "mode", "wrap");
+    tb_output(g, "A", FLOAT, 1, d2);
+    tb_output(g, "B", FLOAT, 1, d4);
+    tb_output(g, "E1", FLOAT, 1, d0);
+    tb_output(g, "R", FLOAT, 2, d26);
+    tb_output(g, "ED", FLOAT, 2, d34);
+    tb_output(g, "C", FLOAT, 2, d34);
+    tb_output(g, "W", FLOAT, 2, d26);
+    krun r;
+    krun_start(&r, m);
+    expect_out(&r, 0, FLOAT, 1, d2, (double[]){1, 2}, 2);
+    expect_out(&r, 1, FLOAT, 1, d4, (double[]){3, 4, 5, 6}, 4);
+    expect_out(&r, 2, FLOAT, 1, d0, NULL, 0);
+    expect_out(&r, 3, FLOAT, 2, d26, (double[]){3, 2, 1, 2, 3, 2, 6, 5, 4, 5, 6, 5}, 12);
+    expect_out(&r, 4, FLOAT, 2, d34, (double[]){1, 2, 3, 3, 1, 2, 3, 3, 4, 5, 6, 6}, 12);
+    expect_out(&r, 5, FLOAT, 2, d34, (double[]){9, 1, 2, 3, 9, 4, 5, 6, 9, 9, 9, 9}, 12);
+    expect_out(&r, 6, FLOAT, 2, d26, (double[]){3, 1, 2, 3, 1, 2, 6, 4, 5, 6, 4, 5}, 12);
+    krun_end(&r);
+}
+
+/* Resize nearest and linear (half_pixel) by scales, nearest by sizes;
+ * Upsample-9 nearest. */
+static void resize_kernels(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    Onnx__GraphProto *g = m->graph;
+    int64_t d1122[] = {1, 1, 2, 2}, d1124[] = {1, 1, 2, 4}, d1146[] = {1, 1, 4, 6}, d1144[] = {1, 1, 4, 4},
+            d1113[] = {1, 1, 1, 3}, d4[] = {4};
+    float_init(g, "X", 4, d1122, (float[]){1, 2, 3, 4}, 4);
+    float_init(g, "X2", 4, d1124, (float[]){1, 2, 3, 4, 5, 6, 7, 8}, 8);
+    float_init(g, "S23", 1, d4, (float[]){1, 1, 2, 3}, 4);
+    float_init(g, "S22", 1, d4, (float[]){1, 1, 2, 2}, 4);
+    tb_int64s(g, "SZ", 4, (int64_t[]){1, 1, 1, 3});
+    tb_attr_string(tb_node_n(g, "Resize", "near", (const char *[]){"X", "", "S23", NULL}, (const char *[]){"N", NULL}),
+                   "mode", "nearest");
+    tb_attr_string(tb_node_n(g, "Resize", "lin", (const char *[]){"X", "", "S22", NULL}, (const char *[]){"L", NULL}),
+                   "mode", "linear");
+    tb_node_n(g, "Resize", "down", (const char *[]){"X2", "", "", "SZ", NULL}, (const char *[]){"D", NULL});
+    tb_output(g, "N", FLOAT, 4, d1146);
+    tb_output(g, "L", FLOAT, 4, d1144);
+    tb_output(g, "D", FLOAT, 4, d1113);
+    krun r;
+    krun_start(&r, m);
+    expect_out(&r, 0, FLOAT, 4, d1146,
+               (double[]){1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 4, 4, 4}, 24);
+    expect_out(&r, 1, FLOAT, 4, d1144,
+               (double[]){1, 1.25, 1.75, 2, 1.5, 1.75, 2.25, 2.5, 2.5, 2.75, 3.25, 3.5, 3, 3.25, 3.75, 4}, 16);
+    expect_out(&r, 2, FLOAT, 4, d1113, (double[]){1, 2, 4}, 3);
+    krun_end(&r);
+
+    m = tb_model(9);
+    g = m->graph;
+    float_init(g, "X", 4, d1122, (float[]){1, 2, 3, 4}, 4);
+    float_init(g, "S", 1, d4, (float[]){1, 1, 2, 2}, 4);
+    tb_node(g, "Upsample", "up", "X", "S", "U");
+    tb_output(g, "U", FLOAT, 4, d1144);
+    krun_start(&r, m);
+    expect_out(&r, 0, FLOAT, 4, d1144, (double[]){1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4}, 16);
+    krun_end(&r);
+}
+
+/* OneHot (an index out of range gives a row of off values), NonZero (of
+ * nothing: an empty result), Unique sorted and not, Compress, Trilu. */
+static void select_kernels(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(14);
+    Onnx__GraphProto *g = m->graph;
+    int64_t d3[] = {3}, d33[] = {3, 3}, d22[] = {2, 2}, d23[] = {2, 3}, d20[] = {2, 0}, d6[] = {6}, d4[] = {4},
+            d32[] = {3, 2};
+    tb_int64s(g, "I", 3, (int64_t[]){0, -1, 5});
+    tb_int64s(g, "DEPTH", 1, (int64_t[]){3});
+    float_init(g, "OFFON", 1, (int64_t[]){2}, (float[]){0, 1}, 2);
+    tb_node_n(g, "OneHot", "oh", (const char *[]){"I", "DEPTH", "OFFON", NULL}, (const char *[]){"OH", NULL});
+    tb_initializer(g, "B", BOOL, 2, d22, (uint8_t[]){1, 0, 1, 1}, 4);
+    tb_node(g, "NonZero", "nz", "B", NULL, "NZ");
+    float_init(g, "Z", 2, d22, (float[]){0, 0, 0, 0}, 4);
+    tb_node(g, "NonZero", "nz0", "Z", NULL, "NZ0");
+    float_init(g, "U", 2, d22, (float[]){1, 3, 2, 3}, 4);
+    tb_node_n(g, "Unique", "u", (const char *[]){"U", NULL}, (const char *[]){"UY", "UI", "UV", "UC", NULL});
+    float_init(g, "U2", 1, d6, (float[]){2, 1, 1, 3, 4, 3}, 6);
+    tb_attr_int(tb_node_n(g, "Unique", "u2", (const char *[]){"U2", NULL},
+                          (const char *[]){"VY", "VI", "VV", "VC", NULL}),
+                "sorted", 0);
+    const char *outs[] = {"OH", "NZ", "NZ0", "UY", "UI", "UV", "UC", "VY"};
+    for (size_t i = 0; i < N_OF(outs); i++)
+        tb_output(g, outs[i], FLOAT, 1, d3); /* the declared shapes do not matter to the run */
+    krun r;
+    krun_start(&r, m);
+    expect_out(&r, 0, FLOAT, 2, d33, (double[]){1, 0, 0, 0, 0, 1, 0, 0, 0}, 9);
+    expect_out(&r, 1, INT64, 2, d23, (double[]){0, 1, 1, 0, 0, 1}, 6);
+    expect_out(&r, 2, INT64, 2, d20, NULL, 0);
+    expect_out(&r, 3, FLOAT, 1, d3, (double[]){1, 2, 3}, 3);
+    expect_out(&r, 4, INT64, 1, d3, (double[]){0, 2, 1}, 3);
+    expect_out(&r, 5, INT64, 1, d4, (double[]){0, 2, 1, 2}, 4);
+    expect_out(&r, 6, INT64, 1, d3, (double[]){1, 1, 2}, 3);
+    expect_out(&r, 7, FLOAT, 1, d4, (double[]){2, 1, 3, 4}, 4);
+    krun_end(&r);
+
+    m = tb_model(14);
+    g = m->graph;
+    float_init(g, "U2", 1, d6, (float[]){2, 1, 1, 3, 4, 3}, 6);
+    tb_attr_int(tb_node_n(g, "Unique", "u2", (const char *[]){"U2", NULL},
+                          (const char *[]){"VY", "VI", "VV", "VC", NULL}),
+                "sorted", 0);
+    float_init(g, "C", 2, d32, (float[]){1, 2, 3, 4, 5, 6}, 6);
+    tb_initializer(g, "COND", BOOL, 1, d3, (uint8_t[]){0, 1, 1}, 3);
+    tb_attr_int(tb_node(g, "Compress", "c", "C", "COND", "CO"), "axis", 0);
+    float_init(g, "T", 2, d33, (float[]){1, 2, 3, 4, 5, 6, 7, 8, 9}, 9);
+    int64_init(g, "K", 0, NULL, (int64_t[]){-1}, 1);
+    tb_attr_int(tb_node(g, "Trilu", "t", "T", "K", "TR"), "upper", 0);
+    const char *outs2[] = {"VI", "VV", "VC", "CO", "TR"};
+    for (size_t i = 0; i < N_OF(outs2); i++)
+        tb_output(g, outs2[i], FLOAT, 1, d3);
+    krun_start(&r, m);
+    expect_out(&r, 0, INT64, 1, d4, (double[]){0, 1, 3, 4}, 4);
+    expect_out(&r, 1, INT64, 1, d6, (double[]){0, 1, 1, 2, 3, 2}, 6);
+    expect_out(&r, 2, INT64, 1, d4, (double[]){1, 2, 2, 1}, 4);
+    expect_out(&r, 3, FLOAT, 2, d22, (double[]){3, 4, 5, 6}, 4);
+    expect_out(&r, 4, FLOAT, 2, d33, (double[]){0, 0, 0, 4, 0, 0, 7, 8, 0}, 9);
+    krun_end(&r);
+}
+
+/* DepthToSpace (DCR, CRD), SpaceToDepth, ReverseSequence, EyeLike,
+ * CenterCropPad (crop one axis, pad the other) and Col2Im (overlapping
+ * blocks add up). */
+static void layout_kernels(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(18);
+    Onnx__GraphProto *g = m->graph;
+    int64_t d1811[] = {1, 8, 1, 1}, d1222[] = {1, 2, 2, 2}, d1411[] = {1, 4, 1, 1}, d1122[] = {1, 1, 2, 2},
+            d33[] = {3, 3}, d23[] = {2, 3}, d32[] = {3, 2}, d14[] = {1, 4}, d122[] = {1, 2, 2}, d1113[] = {1, 1, 1, 3};
+    float_init(g, "X", 4, d1811, (float[]){0, 1, 2, 3, 4, 5, 6, 7}, 8);
+    tb_attr_int(tb_node(g, "DepthToSpace", "dcr", "X", NULL, "DCR"), "blocksize", 2);
+    Onnx__NodeProto *n = tb_node(g, "DepthToSpace", "crd", "X", NULL, "CRD");
+    tb_attr_int(n, "blocksize", 2);
+    tb_attr_string(n, "mode", "CRD");
+    float_init(g, "S", 4, d1122, (float[]){1, 2, 3, 4}, 4);
+    tb_attr_int(tb_node(g, "SpaceToDepth", "s2d", "S", NULL, "S2D"), "blocksize", 2);
+    float_init(g, "R", 2, d33, (float[]){1, 2, 3, 4, 5, 6, 7, 8, 9}, 9);
+    tb_int64s(g, "LENS", 3, (int64_t[]){1, 2, 3});
+    n = tb_node(g, "ReverseSequence", "rs", "R", "LENS", "RS");
+    tb_attr_int(n, "batch_axis", 0);
+    tb_attr_int(n, "time_axis", 1);
+    float_init(g, "E", 2, d23, (float[]){5, 5, 5, 5, 5, 5}, 6);
+    tb_attr_int(tb_node(g, "EyeLike", "eye", "E", NULL, "EYE"), "k", 1);
+    float_init(g, "CP", 2, d32, (float[]){1, 2, 3, 4, 5, 6}, 6);
+    tb_int64s(g, "SHAPE", 2, (int64_t[]){1, 4});
+    tb_node(g, "CenterCropPad", "ccp", "CP", "SHAPE", "CCP");
+    float_init(g, "COL", 3, d122, (float[]){1, 2, 3, 4}, 4);
+    tb_int64s(g, "IMAGE", 2, (int64_t[]){1, 3});
+    tb_int64s(g, "BLOCK", 2, (int64_t[]){1, 2});
+    tb_node_n(g, "Col2Im", "c2i", (const char *[]){"COL", "IMAGE", "BLOCK", NULL}, (const char *[]){"C2I", NULL});
+    const char *outs[] = {"DCR", "CRD", "S2D", "RS", "EYE", "CCP", "C2I"};
+    for (size_t i = 0; i < N_OF(outs); i++)
+        tb_output(g, outs[i], FLOAT, 1, d33);
+    krun r;
+    krun_start(&r, m);
+    expect_out(&r, 0, FLOAT, 4, d1222, (double[]){0, 2, 4, 6, 1, 3, 5, 7}, 8);
+    expect_out(&r, 1, FLOAT, 4, d1222, (double[]){0, 1, 2, 3, 4, 5, 6, 7}, 8);
+    expect_out(&r, 2, FLOAT, 4, d1411, (double[]){1, 2, 3, 4}, 4);
+    expect_out(&r, 3, FLOAT, 2, d33, (double[]){1, 2, 3, 5, 4, 6, 9, 8, 7}, 9);
+    expect_out(&r, 4, FLOAT, 2, d23, (double[]){0, 1, 0, 0, 0, 1}, 6);
+    expect_out(&r, 5, FLOAT, 2, d14, (double[]){0, 3, 4, 0}, 4);
+    expect_out(&r, 6, FLOAT, 4, d1113, (double[]){1, 5, 4}, 3);
+    krun_end(&r);
+}
+
+/* Invalid run-time inputs fail the node with the shapes, never crash. */
+static void kernel_errors(void **state)
+{
+    (void)state;
+    int64_t d23[] = {2, 3}, d12[] = {1, 2}, d1[] = {1}, d4[] = {4};
+    float six[] = {1, 2, 3, 4, 5, 6};
+    Onnx__ModelProto *m = tb_model(13);
+    float_init(m->graph, "X", 2, d23, six, 6);
+    int64_init(m->graph, "I", 2, d12, (int64_t[]){0, 3}, 2);
+    tb_attr_int(tb_node(m->graph, "GatherElements", "ge", "X", "I", "Y"), "axis", 1);
+    tb_output(m->graph, "Y", FLOAT, 2, d12);
+    expect_run_error(m, "index 3 is out of range for axis 1 of data (2,3)");
+
+    m = tb_model(13);
+    float_init(m->graph, "X", 2, d23, six, 6);
+    tb_int64s(m->graph, "SP", 2, (int64_t[]){1, 1});
+    tb_attr_int(tb_node_n(m->graph, "Split", "s", (const char *[]){"X", "SP", NULL}, (const char *[]){"A", "B", NULL}),
+                "axis", 1);
+    tb_output(m->graph, "A", FLOAT, 2, d23);
+    tb_output(m->graph, "B", FLOAT, 2, d23);
+    expect_run_error(m, "split sizes add up to 2 but the dim is 3");
+
+    m = tb_model(13);
+    float_init(m->graph, "X", 2, d23, six, 6);
+    int64_init(m->graph, "I", 2, (int64_t[]){1, 1}, (int64_t[]){-3}, 1);
+    float_init(m->graph, "U", 2, (int64_t[]){1, 3}, six, 3);
+    tb_node_n(m->graph, "ScatterND", "snd", (const char *[]){"X", "I", "U", NULL}, (const char *[]){"Y", NULL});
+    tb_output(m->graph, "Y", FLOAT, 2, d23);
+    expect_run_error(m, "index -3 is out of range for axis 0 of data (2,3)");
+
+    m = tb_model(13);
+    float_init(m->graph, "X", 2, d23, six, 6);
+    float_init(m->graph, "S", 1, (int64_t[]){2}, (float[]){1, 2}, 2);
+    tb_int64s(m->graph, "SZ", 2, (int64_t[]){2, 6});
+    tb_node_n(m->graph, "Resize", "r", (const char *[]){"X", "", "S", "SZ", NULL}, (const char *[]){"Y", NULL});
+    tb_output(m->graph, "Y", FLOAT, 2, d23);
+    expect_run_error(m, "exactly one of scales and sizes must be given");
+
+    m = tb_model(13);
+    float_init(m->graph, "X", 1, d4, six, 4);
+    tb_int64s(m->graph, "P", 2, (int64_t[]){-3, -2});
+    tb_node(m->graph, "Pad", "p", "X", "P", "Y");
+    tb_output(m->graph, "Y", FLOAT, 1, d1);
+    expect_run_error(m, "pads -3 and -2 make axis 0 of data (4) negative");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -708,6 +1077,12 @@ int main(void)
         cmocka_unit_test(gather_scatter_errors),
         cmocka_unit_test(misc_shapes),
         cmocka_unit_test(misc_errors),
+        cmocka_unit_test(gather_scatter_kernels),
+        cmocka_unit_test(split_pad_kernels),
+        cmocka_unit_test(resize_kernels),
+        cmocka_unit_test(select_kernels),
+        cmocka_unit_test(layout_kernels),
+        cmocka_unit_test(kernel_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
