@@ -18,6 +18,7 @@ with fixed trace shapes, so re-running it rewrites byte-identical files.
 """
 
 import io
+import math
 import os
 import sys
 import warnings
@@ -72,8 +73,12 @@ def export(module, args, input_names, output_names, dynamic_axes):
     return onnx.load_from_string(buf.getvalue())
 
 
+LAST_TRAINED = [None]  # the module of the latest training export, for LOSS_REFERENCE
+
+
 def train_export(module, x, y, x_axes=None, y_axes=None):
     """Export a training graph forward(input, labels) -> loss."""
+    LAST_TRAINED[0] = module
     x_axes = x_axes or {0: "N"}
     y_axes = y_axes or {0: "N"}
     return export(module, (x, y), ["input", "labels"], ["loss"],
@@ -116,6 +121,79 @@ def save(model, file, kind, rules, cli, description, edited=False):
     add_row(file, kind, rules, cli, description)
     if edited:
         EDITED.add(file)
+    if kind == "clean" and not cli and LAST_TRAINED[0] is not None:
+        REFERENCE.append((file, reference_loss(LAST_TRAINED[0], model)))
+    LAST_TRAINED[0] = None
+
+
+# --------------------------------------------------------------------------
+# PyTorch's loss on onnxlint's sample data (models/LOSS_REFERENCE.tsv)
+# --------------------------------------------------------------------------
+#
+# `onnxlint check` confirms findings by running the model on seeded sample
+# data (src/analysis/confirm.c).  These functions draw exactly the same data
+# (xorshift64* with the default seed, symbolic dims bound to 4, graph inputs
+# in order) and compute the loss in PyTorch, so a test can compare
+# onnxlint's value with PyTorch's for the clean training exports.
+
+REFERENCE = []
+SAMPLE_SEED = 0x9E3779B97F4A7C15
+SAMPLE_DIM = 4
+MASK64 = (1 << 64) - 1
+
+
+class Sampler:
+    def __init__(self, seed=SAMPLE_SEED):
+        self.state = seed
+
+    def next_u64(self):
+        x = self.state
+        x ^= x >> 12
+        x ^= (x << 25) & MASK64
+        x ^= x >> 27
+        self.state = x
+        return (x * 0x2545F4914F6CDD1D) & MASK64
+
+    def uniform(self):
+        return (self.next_u64() >> 11) * (1.0 / 9007199254740992.0)
+
+    def normal(self):
+        u, v = self.uniform(), self.uniform()
+        u = max(u, 1e-300)
+        return math.sqrt(-2.0 * math.log(u)) * math.cos(2.0 * math.pi * v)
+
+
+def reference_loss(module, model):
+    """The module's loss on the data onnxlint's confirmation draws."""
+    sampler = Sampler()
+    graph = model.graph
+    tensors = []
+    loss_ops = {n.op_type for n in graph.node}
+    index_loss = bool(loss_ops & {"SoftmaxCrossEntropyLoss", "NegativeLogLikelihoodLoss"})
+    for vi in graph.input:
+        if vi.name in {i.name for i in graph.initializer}:
+            continue
+        dims = [d.dim_value if d.HasField("dim_value") else SAMPLE_DIM for d in vi.type.tensor_type.shape.dim]
+        count = int(np.prod(dims)) if dims else 1
+        elem = vi.type.tensor_type.elem_type
+        integral = elem in (TensorProto.INT64, TensorProto.INT32)
+        if vi.name == "labels":
+            if integral and index_loss:
+                classes = C  # every clean index-loss model of the zoo has 5 classes
+                values = [sampler.next_u64() % classes for _ in range(count)]
+            elif not integral and "Log" in loss_ops:
+                values = [float(sampler.next_u64() & 1) for _ in range(count)]
+            else:
+                values = [sampler.normal() for _ in range(count)]
+        elif integral:
+            values = [sampler.next_u64() % 2 for _ in range(count)]
+        else:
+            values = [sampler.normal() for _ in range(count)]
+        dtype = torch.int64 if integral else torch.float32
+        tensors.append(torch.tensor(values, dtype=dtype).reshape(dims))
+    module.eval()
+    with torch.no_grad():
+        return float(module(*tensors))
 
 
 def add_row(file, kind, rules, cli, description):
@@ -575,6 +653,13 @@ def verify():
     return ok
 
 
+def write_reference():
+    with open(os.path.join(HERE, "LOSS_REFERENCE.tsv"), "w") as f:
+        f.write("file\ttorch_loss\n")
+        for file, value in REFERENCE:
+            f.write("%s\t%.6f\n" % (file, value))
+
+
 def main():
     seed_models()
     classifier_models()
@@ -584,6 +669,7 @@ def main():
     inference_models()
     external_models()
     write_manifest()
+    write_reference()
     return 0 if verify() else 1
 
 

@@ -6,6 +6,8 @@
  *                         every KEY, else print why and exit 1
  *   json_check --findings print "RULE SEVERITY" for each finding of a
  *                         `check --format json` report (one model)
+ *   json_check --losses   print each loss's value (or "null") of such a
+ *                         report, one a line
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -31,6 +33,21 @@ int main(int argc, char **argv)
         json_array_foreach(findings, i, f) {
             printf("%s %s\n", json_string_value(json_object_get(f, "rule")),
                    json_string_value(json_object_get(f, "severity")));
+        }
+    } else if (argc == 2 && strcmp(argv[1], "--losses") == 0) {
+        json_t *losses = json_object_get(root, "losses");
+        size_t i;
+        json_t *l;
+        if (!json_is_array(losses)) {
+            fprintf(stderr, "json_check: no losses array\n");
+            rc = 1;
+        }
+        json_array_foreach(losses, i, l) {
+            json_t *v = json_object_get(l, "value");
+            if (json_is_number(v))
+                printf("%.6f\n", json_number_value(v));
+            else
+                printf("null\n");
         }
     } else {
         for (int i = 1; i < argc; i++) {

@@ -30,6 +30,36 @@ while IFS=$'\037' read -r file rules; do
     [ -n "$rules" ] || { [ -z "$got" ] && ok || bad "graph/$file: clean model has findings: $(echo $got)"; }
 done < <(tr '\t' '\037' < models/graph/EXPECTED.tsv)
 
+# Confirmation computes the same loss as PyTorch on the same sample data
+# (models/LOSS_REFERENCE.tsv, written by the generator with PyTorch).
+while IFS=$'\037' read -r file want; do
+    [ "$file" = file ] && continue
+    got=$("$ONNXLINT" check --format json "models/$file" 2>/dev/null | "$JSON_CHECK" --losses | head -n 1)
+    if awk -v a="$got" -v b="$want" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b < 0 ? -b : b; exit !(a != "null" && d <= 1e-4 * (m > 1 ? m : 1)) }'; then
+        ok
+    else
+        bad "$file: onnxlint's loss $got, PyTorch's $want"
+    fi
+done < <(tr '\t' '\037' < models/LOSS_REFERENCE.tsv)
+# Every loss finding of a bug model is confirmed by the run.
+for m in seed_class_count seed_int_labels_bce seed_double_softmax seed_bce_raw_logits reg_mse_broadcast \
+    cls_ce_labels_n1 cls_ce_weight_len cls_batch_fold seg_labels_n1hw seq_ce_class_axis; do
+    json=$("$ONNXLINT" check --fail-on never --format json "models/$m.onnx")
+    case "$json" in *'"confirmed": true'*) ok ;; *) bad "$m: no finding confirmed" ;; esac
+    case "$json" in *'"confirmed": false'*) bad "$m: a finding the run did not confirm" ;; *) ok ;; esac
+done
+out=$("$ONNXLINT" check models/seed_class_count.onnx)
+expect_contains "$out" "evidence   Mul '/Mul' fails: cannot broadcast (4,4) with (4,5)" "evidence names the node and shapes"
+out=$("$ONNXLINT" check --dim N=7 models/seed_clean_ce.onnx)
+expect_contains "$out" "logits (7,5) at run time" "--dim binds the batch"
+a=$("$ONNXLINT" check --seed 5 --format json models/seed_clean_ce.onnx | "$JSON_CHECK" --losses)
+b=$("$ONNXLINT" check --seed 5 --format json models/seed_clean_ce.onnx | "$JSON_CHECK" --losses)
+c=$("$ONNXLINT" check --seed 6 --format json models/seed_clean_ce.onnx | "$JSON_CHECK" --losses)
+expect_eq "$a" "$b" "the same seed gives the same loss"
+[ "$a" != "$c" ] && ok || bad "another seed gives the same loss"
+out=$("$ONNXLINT" check --no-confirm --format json models/seed_class_count.onnx)
+expect_contains "$out" '"confirmed": null' "--no-confirm leaves findings unconfirmed"
+
 # Exit codes and --fail-on.
 "$ONNXLINT" check models/seed_class_count.onnx >/dev/null; expect_eq $? 1 "error finding exits 1"
 "$ONNXLINT" check models/seed_double_softmax.onnx >/dev/null; expect_eq $? 0 "warning only exits 0 by default"
