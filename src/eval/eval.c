@@ -380,7 +380,7 @@ static bool run_node(ol_eval *e, const ol_node *node)
         char shown[128];
         ol_escape(shown, sizeof shown, ol_node_display_name(node, idx, sizeof idx),
                   strlen(ol_node_display_name(node, idx, sizeof idx)), false);
-        snprintf(e->error, sizeof e->error, "%s '%s' fails: %s", node->op_type, shown,
+        snprintf(e->error, sizeof e->error, "%.64s '%.128s' fails: %.300s", node->op_type, shown,
                  err[0] ? err : "the kernel failed");
         if (!e->failed)
             e->failed = node;

@@ -2376,7 +2376,7 @@ static size_t param_index(const ol_array *p, const ol_array *x, size_t i, size_t
 {
     if (p->count == 1)
         return 0;
-    if (p->count == block)
+    if (block && p->count == block)
         return i % block;
     return ol_broadcast_offset(p, x->dims, x->rank, i);
 }
