@@ -148,10 +148,15 @@ void ol_array_set_f64(ol_array *a, size_t i, double v)
     case 10: ((uint16_t *)p)[i] = ol_float_to_half((float)v); break;
     case 16: ((uint16_t *)p)[i] = ol_float_to_bfloat16((float)v); break;
     case 9: ((uint8_t *)p)[i] = v != 0; break;
-    default: {
-        int64_t iv = (v != v || v >= 9.2233720368547758e18 || v <= -9.2233720368547758e18) ? INT64_MIN : (int64_t)v;
-        ol_array_set_i64(a, i, iv);
-    }
+    case 14: ((float *)p)[2 * i] = (float)v, ((float *)p)[2 * i + 1] = 0; break;   /* complex: real part */
+    case 15: ((double *)p)[2 * i] = v, ((double *)p)[2 * i + 1] = 0; break;
+    default:
+        if (ol_elem_is_integral(a->elem_type)) {
+            int64_t iv =
+                (v != v || v >= 9.2233720368547758e18 || v <= -9.2233720368547758e18) ? INT64_MIN : (int64_t)v;
+            ol_array_set_i64(a, i, iv);
+        }
+        break; /* strings, float8: not numbers this API writes */
     }
 }
 
@@ -168,7 +173,10 @@ void ol_array_set_i64(ol_array *a, size_t i, int64_t v)
     case 9: ((uint8_t *)p)[i] = v != 0; break;
     case 12: ((uint32_t *)p)[i] = (uint32_t)v; break;
     case 13: ((uint64_t *)p)[i] = (uint64_t)v; break;
-    default: ol_array_set_f64(a, i, (double)v); break;
+    default:
+        if (!ol_elem_is_integral(a->elem_type))
+            ol_array_set_f64(a, i, (double)v); /* which never calls back here */
+        break;
     }
 }
 

@@ -218,6 +218,29 @@ static uint64_t typed_count_needed(int32_t elem_type, uint64_t count)
     }
 }
 
+/* The TensorProto field that holds an element type's values when they
+ * are not in raw_data (onnx.proto's table). */
+static uint32_t typed_field_of(int32_t elem_type)
+{
+    switch (elem_type) {
+    case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT:
+    case ONNX__TENSOR_PROTO__DATA_TYPE__COMPLEX64:
+        return 4; /* float_data */
+    case ONNX__TENSOR_PROTO__DATA_TYPE__STRING:
+        return 6; /* string_data */
+    case ONNX__TENSOR_PROTO__DATA_TYPE__INT64:
+        return 7; /* int64_data */
+    case ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE:
+    case ONNX__TENSOR_PROTO__DATA_TYPE__COMPLEX128:
+        return 10; /* double_data */
+    case ONNX__TENSOR_PROTO__DATA_TYPE__UINT32:
+    case ONNX__TENSOR_PROTO__DATA_TYPE__UINT64:
+        return 11; /* uint64_data */
+    default:
+        return 5; /* int32_data: the small integers, bool, the 16- and 8-bit floats, 4-bit types */
+    }
+}
+
 static onnxlint_status tensor_build(loader *l, const Onnx__TensorProto *tp, const char *fallback_name, ol_tensor **out)
 {
     onnxlint_model *m = l->model;
@@ -276,6 +299,10 @@ static onnxlint_status tensor_build(loader *l, const Onnx__TensorProto *tp, cons
                              (unsigned long long)p->raw_length, (unsigned long long)need);
         return ONNXLINT_OK;
     }
+    if (p->typed_field && p->typed_field != typed_field_of(t->elem_type))
+        return set_error(l->err, ONNXLINT_EMALFORMED, m->path,
+                         "tensor '%s' of type %s keeps its data in field %u, which holds another type", esc(shown, name),
+                         type_name, p->typed_field);
     uint64_t need = typed_count_needed(t->elem_type, t->count);
     if (p->typed_count != need && (p->typed_count != 0 || t->count != 0))
         return set_error(l->err, ONNXLINT_EMALFORMED, m->path,
