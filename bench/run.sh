@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# bench/run.sh [RUNS] - time onnxlint against ONNX's Python tooling on the
+# benchmark models (bench/generate.py makes them; this script runs it when
+# bench/out/ is missing, which needs Debian's python3-torch and python3-onnx).
+#
+# For each model: reading the file (cat, the floor), onnxlint inspect,
+# shapes, check --no-confirm, check, and onnx.load + infer_shapes, each as a
+# whole process: the median wall time of RUNS runs (default 5) and the peak
+# RSS.  Then a ResNet-50 forward pass at batch 1 with `onnxlint run`.
+# Not a test: nothing here asserts a time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+bin=build/onnxlint
+py=/usr/bin/python3
+[ -x "$bin" ] || cmake -B build -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build build -j "$(nproc)" >/dev/null
+[ -f bench/out/resnet50.onnx ] || "$py" bench/generate.py >/dev/null
+has_onnx=0
+"$py" -c "import onnx" 2>/dev/null && has_onnx=1
+
+# measure CMD... -> "median_seconds peak_kb" (the peak over the runs)
+measure() {
+    local times=() peak=0 out t kb record
+    record=$(mktemp)
+    for _ in $(seq "$runs"); do
+        local t0 t1
+        t0=$(date +%s%N)
+        /usr/bin/time -f "%M" -o "$record" "$@" >/dev/null 2>&1 || true
+        t1=$(date +%s%N)
+        kb=$(tail -n 1 "$record")
+        t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
+        times+=("$t")
+        [ "$kb" -gt "$peak" ] && peak=$kb
+    done
+    rm -f "$record"
+    printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")" "$peak"
+}
+
+row() { # label "median peak" [baseline "median peak"]
+    local label=$1 m=$2 base=${3:-}
+    local t=${m% *} kb=${m#* }
+    if [ -n "$base" ]; then
+        local bt=${base% *} bkb=${base#* }
+        awk -v l="$label" -v t="$t" -v kb="$kb" -v bt="$bt" -v bkb="$bkb" 'BEGIN {
+            printf "  %-28s %8.4f s %9.1f MB   %7.1fx faster %7.1fx less memory\n", l, t, kb / 1024,
+                   (t > 0 ? bt / t : 0), (kb > 0 ? bkb / kb : 0) }'
+    else
+        awk -v l="$label" -v t="$t" -v kb="$kb" 'BEGIN { printf "  %-28s %8.4f s %9.1f MB\n", l, t, kb / 1024 }'
+    fi
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -m), $(date -u +%Y-%m-%d)"
+echo "runs per figure: $runs (median wall time, peak RSS)"
+for model in resnet50.onnx decoder.onnx decoder_ext.onnx chain50k.onnx chain100k.onnx big_external.onnx; do
+    path=bench/out/$model
+    echo
+    echo "$model ($(du -sh --apparent-size "$path" | cut -f1) graph file$(
+        [ -f "${path%.onnx}.data" ] && echo ", $(du -sh --apparent-size "${path%.onnx}.data" | cut -f1) external data"))"
+    base=""
+    if [ "$has_onnx" = 1 ] && [ "$model" != big_external.onnx ]; then
+        base=$(measure "$py" -c "import onnx, sys; onnx.shape_inference.infer_shapes(onnx.load(sys.argv[1]))" "$path")
+        row "onnx.load + infer_shapes" "$base"
+    fi
+    row "cat (read the file)" "$(measure cat "$path")"
+    row "onnxlint inspect" "$(measure "$bin" inspect "$path")" "$base"
+    row "onnxlint shapes" "$(measure "$bin" shapes "$path")" "$base"
+    row "onnxlint check --no-confirm" "$(measure "$bin" check --fail-on never --no-confirm "$path")" "$base"
+    row "onnxlint check" "$(measure "$bin" check --fail-on never "$path")" "$base"
+done
+
+echo
+echo "ResNet-50 forward pass, batch 1 (onnxlint run, whole process incl. loading the weights)"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$py" -c "import numpy as np; np.save('$tmp/x.npy', np.random.default_rng(0).standard_normal((1, 3, 224, 224)).astype(np.float32))"
+row "onnxlint run" "$(measure "$bin" run bench/out/resnet50.onnx --input "x=$tmp/x.npy")"
