@@ -167,6 +167,8 @@ typedef struct onnxlint_check_options {
     uint64_t seed;      /* sample data seed (0: a fixed default) */
     const char *const *dims; /* "NAME=VALUE" bindings of symbolic dims for sample data */
     size_t n_dims;
+    const char *const *inputs; /* "NAME=FILE" (.pb or .npy): real data instead of samples */
+    size_t n_inputs;
 } onnxlint_check_options;
 
 /* Infers shapes (if not done yet) and runs every rule: the loss rules on

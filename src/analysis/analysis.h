@@ -107,7 +107,10 @@ bool ol_labels_parse(onnxlint_model *m, const char *spec, ol_check_options *o, c
  * dims, "NAME=VALUE", or OL_DEFAULT_SAMPLE_DIM) and attach evidence to the
  * loss findings (confirmed, evidence) and a value to each loss record. */
 #define OL_DEFAULT_SAMPLE_DIM 4
-onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *dims, size_t n_dims);
+/* inputs: "NAME=FILE" (.pb TensorProto or .npy) values to use instead of
+ * sample data for those graph inputs (the user's real labels, say). */
+onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *dims, size_t n_dims,
+                           const char *const *inputs, size_t n_inputs);
 
 /* Runs the analysis; findings are stored with the model (model->findings).
  * Returns ONNXLINT_ENOMEM on memory failure. */

@@ -305,7 +305,19 @@ static bool node_in(const ol_loss_record *r, const ol_node *n)
     return r->node == n;
 }
 
-onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *dims, size_t n_dims)
+/* The file given for graph input name, or NULL. */
+static const char *user_file(const char *name, const char *const *inputs, size_t n_inputs)
+{
+    for (size_t i = 0; i < n_inputs; i++) {
+        const char *eq = strchr(inputs[i], '=');
+        if (eq && (size_t)(eq - inputs[i]) == strlen(name) && strncmp(inputs[i], name, strlen(name)) == 0)
+            return eq + 1;
+    }
+    return NULL;
+}
+
+onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *dims, size_t n_dims,
+                           const char *const *user_inputs, size_t n_user_inputs)
 {
     if (!m->n_losses)
         return ONNXLINT_OK;
@@ -338,6 +350,20 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
             }
         }
         const ol_type *t = ol_value_type(v);
+        const char *file = user_file(v->name, user_inputs, n_user_inputs);
+        if (file) {
+            char why[512];
+            inputs[n] = ol_value_read_file(&e, file, t, why, sizeof why);
+            if (!inputs[n]) {
+                const char *ev = ol_finding_printf(m, "not run: %s", why);
+                for (size_t l = 0; l < m->n_losses; l++)
+                    set_evidence(m, &m->losses[l], -1, ev, false);
+                ol_eval_destroy(&e);
+                return ONNXLINT_OK;
+            }
+            n++;
+            continue;
+        }
         ol_array *a = t->kind == OL_TYPE_TENSOR ? sample_array(&e, m, t, dims, n_dims, kind, classes, &s) : NULL;
         inputs[n++] = a ? ol_k_tensor_value(&k, a) : NULL;
     }
@@ -377,11 +403,13 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
         const ol_rvalue *lv = ol_eval_value(&e, r->logits);
         const ol_array *x = lv && lv->kind == OL_RV_TENSOR ? lv->tensor : NULL;
         bool ce = r->kind == OL_LOSS_CROSS_ENTROPY || r->kind == OL_LOSS_SPARSE_CATEGORICAL;
-        r->summary = ol_finding_printf(m, "%.4f at random init%s; logits %s at run time", v,
+        char inferred[256];
+        ol_type_text(&r->logits_type, inferred, sizeof inferred);
+        r->summary = ol_finding_printf(m, "%.4f at random init%s; logits %s at run time, inferred %s", v,
                                        ce && classes > 1 ? ol_finding_printf(m, " (ln %lld = %.4f)", (long long)classes,
                                                                              log((double)classes))
                                                          : "",
-                                       shape_text(m, x));
+                                       shape_text(m, x), inferred);
     }
     ol_eval_destroy(&e);
     return m->arena.failed ? ONNXLINT_ENOMEM : ONNXLINT_OK;

@@ -72,7 +72,8 @@ static const struct option_spec {
      "output format (default: text; sarif for check only)"},
     {OPT_FROM_LOGITS, "from-logits", 0, NULL, CMD_CHECK, "Keras losses: the model outputs raw logits"},
     {OPT_HELP, "help", 'h', NULL, CMD_ALL, "show help and exit"},
-    {OPT_INPUT, "input", 0, "NAME=FILE", CMD_RUN, "the value of a graph input (.pb TensorProto or .npy); repeatable"},
+    {OPT_INPUT, "input", 0, "NAME=FILE", CMD_RUN | CMD_CHECK,
+     "the value of a graph input (.pb TensorProto or .npy); repeatable"},
     {OPT_INPUTS, "inputs", 0, "DIR", CMD_RUN, "a folder of input_K.pb files (ONNX's backend-test layout)"},
     {OPT_LABELS, "labels", 0, "NAME:DTYPE[DIMS]", CMD_CHECK,
      "the labels of an inference-only export, e.g. labels:int64[N]"},
@@ -501,6 +502,16 @@ static int cmd_check(const parsed *p)
     }
     co.dims = dims;
     co.n_dims = n_dims;
+    const char **input_files = calloc((size_t)p->argc + 1, sizeof *input_files);
+    size_t n_input_files = 0;
+    for (int i = 1; input_files && i < p->argc; i++) {
+        if (strcmp(p->argv[i], "--input") == 0 && i + 1 < p->argc)
+            input_files[n_input_files++] = p->argv[++i];
+        else if (strncmp(p->argv[i], "--input=", 8) == 0)
+            input_files[n_input_files++] = p->argv[i] + 8;
+    }
+    co.inputs = input_files;
+    co.n_inputs = n_input_files;
     for (size_t i = 0; models && i < list.n; i++) {
         onnxlint_error err;
         onnxlint_model *model = NULL;
@@ -547,6 +558,7 @@ out:
         free(list.paths[i]);
     free(list.paths);
     free(dims);
+    free(input_files);
     return code;
 }
 

@@ -67,7 +67,8 @@ onnxlint_status onnxlint_check(onnxlint_model *m, const onnxlint_check_options *
     if (!st)
         st = ol_analyze(m, &o);
     if (!st && !(options && options->no_confirm))
-        st = ol_confirm(m, options ? options->seed : 0, options ? options->dims : NULL, options ? options->n_dims : 0);
+        st = ol_confirm(m, options ? options->seed : 0, options ? options->dims : NULL, options ? options->n_dims : 0,
+                        options ? options->inputs : NULL, options ? options->n_inputs : 0);
     if (st && err) {
         err->status = st;
         snprintf(err->message, sizeof err->message, "check: %s", onnxlint_status_name(st));

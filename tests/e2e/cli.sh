@@ -26,4 +26,22 @@ err=$("$ONNXLINT" inspect --format 2>&1); expect_eq $? 2 "option without value"
 # One failing model among good ones: exit 2, the good ones still reported.
 out=$("$ONNXLINT" inspect models/example_cnn.onnx missing.onnx models/reg_l1.onnx 2>/dev/null); expect_eq $? 2 "mixed exit"
 expect_contains "$out" "reg_l1.onnx" "later models still inspected"
+# run: the backend-test layout in, a summary or output_K.pb files out.
+suite=/usr/share/libonnx-testdata/data/node/test_add_bcast
+if [ -d "$suite" ]; then
+    out=$("$ONNXLINT" run "$suite/model.onnx" --inputs "$suite/test_data_set_0"); expect_eq $? 0 "run exit"
+    expect_contains "$out" "sum  float (3,4,5): min" "run summary"
+    tmp=$(mktemp -d)
+    "$ONNXLINT" run "$suite/model.onnx" --inputs "$suite/test_data_set_0" --outputs "$tmp" >/dev/null
+    expect_eq $? 0 "run --outputs exit"
+    [ -s "$tmp/output_0.pb" ] && ok || bad "run --outputs wrote nothing"
+    # Its own output file read back as an input: a .pb written by run is a valid TensorProto.
+    "$ONNXLINT" run "$suite/model.onnx" --input "x=$tmp/output_0.pb" --input "y=$suite/test_data_set_0/input_1.pb" \
+        >/dev/null 2>&1
+    case $? in 0|1) ok ;; *) bad "run with --input NAME=FILE" ;; esac
+    rm -rf "$tmp"
+    err=$("$ONNXLINT" run "$suite/model.onnx" 2>&1); expect_eq $? 2 "run without inputs"
+    expect_contains "$err" "no value for graph input" "run names the missing input"
+fi
+err=$("$ONNXLINT" run models/example_cnn.onnx --input x 2>&1); expect_eq $? 2 "--input without ="
 finish
