@@ -87,6 +87,47 @@ static void fail_every_allocation(const char *path)
     assert_true(n > 3); /* the path really allocates */
 }
 
+/* The whole check path (load, inference, analysis, confirmation on sample
+ * data, every report) with the N-th allocation refused, for every N. */
+static void check_path_survives(const char *path)
+{
+    long n;
+    for (n = 1;; n++) {
+        counting c = {.fail_at = n};
+        onnxlint_allocator a = {counting_alloc, counting_free, &c};
+        onnxlint_load_options o = {.allocator = &a};
+        onnxlint_model *m = NULL;
+        onnxlint_error err;
+        onnxlint_status st = onnxlint_model_load(path, &o, &m, &err);
+        if (st == ONNXLINT_OK) {
+            onnxlint_check_options co = {0};
+            st = onnxlint_check(m, &co, &err);
+            if (st == ONNXLINT_OK)
+                st = onnxlint_findings_write(&m, 1, ONNXLINT_FORMAT_TEXT, 0, discard, NULL, &err);
+            onnxlint_model_free(m);
+        }
+        assert_int_equal(c.live, 0);
+        if (c.calls < n) {
+            assert_int_equal(st, ONNXLINT_OK); /* no allocation was refused */
+            break;
+        }
+        assert_true(st == ONNXLINT_OK || st == ONNXLINT_ENOMEM);
+    }
+    assert_true(n > 4); /* the arena asks the hook for chunks: few, large calls */
+}
+
+static void check_survives_allocation_failures(void **state)
+{
+    (void)state;
+    static const char *models[] = {"models/seed_class_count.onnx", "models/seed_clean_ce.onnx",
+                                   "models/seq_ce_class_axis.onnx", "models/reg_mse_broadcast.onnx"};
+    for (size_t i = 0; i < sizeof models / sizeof *models; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", ONNXLINT_SOURCE_DIR, models[i]);
+        check_path_survives(path);
+    }
+}
+
 static void load_survives_allocation_failures(void **state)
 {
     (void)state;
@@ -103,6 +144,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(load_survives_allocation_failures),
+        cmocka_unit_test(check_survives_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
