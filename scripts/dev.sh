@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-    build-essential cmake pkg-config clang valgrind
+    build-essential cmake pkg-config clang valgrind graphviz
     protobuf-c-compiler libprotobuf-c-dev
     libjansson-dev libcmocka-dev libopenblas-dev
     libonnx-testdata

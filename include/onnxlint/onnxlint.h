@@ -192,6 +192,14 @@ onnxlint_status onnxlint_findings_write(onnxlint_model *const *models, size_t n,
  * good examples); ONNXLINT_EINVAL when no rule has that id. */
 onnxlint_status onnxlint_explain_write(const char *rule, onnxlint_write_fn write, void *write_ctx);
 
+/* Writes the main graph as Graphviz DOT: nodes with op and name, edges
+ * with dtype and shape, the loss path highlighted and nodes with findings
+ * in red (after onnxlint_check).  around (may be NULL) keeps only the
+ * nodes at most depth edges from the node of that name; ONNXLINT_EINVAL
+ * when there is none. */
+onnxlint_status onnxlint_dot_write(onnxlint_model *model, const char *around, int depth, onnxlint_write_fn write,
+                                   void *write_ctx, onnxlint_error *err);
+
 /* What `run` feeds the model and where its outputs go. */
 typedef struct onnxlint_run_options {
     const char *inputs_dir;          /* input_K.pb for the K-th graph input that is no initializer */

@@ -34,10 +34,13 @@ enum command {
     CMD_CHECK = 1u << 2,
     CMD_EXPLAIN = 1u << 3,
     CMD_RUN = 1u << 4,
+    CMD_DOT = 1u << 5,
     CMD_ALL = ~0u
 };
 
 enum option_id {
+    OPT_AROUND,
+    OPT_DEPTH,
     OPT_DIM,
     OPT_FAIL_ON,
     OPT_FORMAT,
@@ -65,11 +68,13 @@ static const struct option_spec {
     unsigned commands;
     const char *help;
 } options[] = {
+    {OPT_AROUND, "around", 0, "NODE", CMD_DOT, "show only the nodes near NODE (with --depth)"},
+    {OPT_DEPTH, "depth", 0, "K", CMD_DOT, "with --around: how many edges away (default 3)"},
     {OPT_DIM, "dim", 0, "NAME=VALUE", CMD_CHECK, "bind a symbolic dim for the sample data (default 4); repeatable"},
     {OPT_FAIL_ON, "fail-on", 0, "error|warning|note|never", CMD_CHECK,
      "exit 1 when a finding is at least this severe (default: error)"},
-    {OPT_FORMAT, "format", 'f', "text|json|sarif", CMD_INSPECT | CMD_SHAPES | CMD_CHECK,
-     "output format (default: text; sarif for check only)"},
+    {OPT_FORMAT, "format", 'f', "FORMAT", CMD_INSPECT | CMD_SHAPES | CMD_CHECK | CMD_DOT,
+     "text|json (inspect, shapes), text|json|sarif (check), dot|svg|png (dot)"},
     {OPT_FROM_LOGITS, "from-logits", 0, NULL, CMD_CHECK, "Keras losses: the model outputs raw logits"},
     {OPT_HELP, "help", 'h', NULL, CMD_ALL, "show help and exit"},
     {OPT_INPUT, "input", 0, "NAME=FILE", CMD_RUN | CMD_CHECK,
@@ -82,7 +87,8 @@ static const struct option_spec {
      "the loss for an inference-only export: cross_entropy, nll, bce_with_logits, bce, mse, l1, "
      "sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy"},
     {OPT_NO_CONFIRM, "no-confirm", 0, NULL, CMD_CHECK, "do not run the loss on sample data"},
-    {OPT_OUTPUT, "output", 'o', "OUT.onnx", CMD_SHAPES, "also write the model with the inferred shapes as value_info"},
+    {OPT_OUTPUT, "output", 'o', "FILE", CMD_SHAPES | CMD_DOT,
+     "shapes: also write the model with the inferred shapes as value_info; dot: the picture's file"},
     {OPT_OUTPUTS, "outputs", 0, "DIR", CMD_RUN, "write the outputs there as output_K.pb"},
     {OPT_SEED, "seed", 0, "N", CMD_CHECK, "seed of the sample data (default: fixed)"},
     {OPT_VERSION, "version", 'V', NULL, CMD_ALL, "show the version and exit"},
@@ -121,6 +127,14 @@ static const struct command_spec {
      "Explain a rule: what it means, the error PyTorch or Keras would give at training time,\n"
      "and a bad and a good example.",
      "  onnxlint explain label-rank\n"},
+    {"dot", CMD_DOT, "dot MODEL [-o FILE] [--format dot|svg|png] [--around NODE [--depth K]]",
+     "Draw the graph: nodes with op and name, edges with element type and shape, the\n"
+     "logits -> loss <- labels path in blue and nodes with findings in red with their rule\n"
+     "ids.  svg and png are rendered by Graphviz's dot program.  --around keeps a large\n"
+     "graph readable.",
+     "  onnxlint dot model.onnx -o model.dot\n"
+     "  onnxlint dot model.onnx --format svg -o model.svg\n"
+     "  onnxlint dot model.onnx --around /fc/Gemm --depth 2 --format png -o head.png\n"},
     {"run", CMD_RUN, "run MODEL [--inputs DIR] [--input NAME=FILE]... [--outputs DIR]",
      "Run the model on given inputs with onnxlint's own evaluator (ONNX's operator\n"
      "semantics; MatMul, Gemm and Conv through OpenBLAS) and summarise each output, or\n"
@@ -182,7 +196,7 @@ static void print_help(FILE *f, const struct command_spec *c)
         fprintf(f, "  %-10s %.*s\n", commands[i].name, (int)strcspn(commands[i].summary, ".\n"),
                 commands[i].summary);
     fprintf(f, "\n");
-    print_options(f, CMD_NONE | (CMD_ALL & ~(CMD_INSPECT | CMD_SHAPES | CMD_CHECK | CMD_EXPLAIN | CMD_RUN)));
+    print_options(f, CMD_NONE | (CMD_ALL & ~(CMD_INSPECT | CMD_SHAPES | CMD_CHECK | CMD_EXPLAIN | CMD_RUN | CMD_DOT)));
     fprintf(f, "\nRun 'onnxlint COMMAND --help' for a command's options and examples.\n\n%s", exit_codes_help);
 }
 
@@ -608,6 +622,81 @@ static int cmd_run(const parsed *p, char **argv, int argc)
     return code;
 }
 
+static int write_file(void *ctx, const char *data, size_t len)
+{
+    return fwrite(data, 1, len, ctx) == len ? 0 : -1;
+}
+
+static int cmd_dot(const parsed *p)
+{
+    const char *format = p->values[OPT_FORMAT] ? p->values[OPT_FORMAT] : "dot";
+    bool render = strcmp(format, "svg") == 0 || strcmp(format, "png") == 0;
+    if (!render && strcmp(format, "dot") != 0)
+        return usage_error("--format takes dot, svg or png, not '%s'", format);
+    if (p->n_operands != 1)
+        return usage_error("%s", "dot needs exactly one MODEL (see 'onnxlint dot --help')");
+    int depth = 3;
+    if (p->values[OPT_DEPTH]) {
+        char *end;
+        long d = strtol(p->values[OPT_DEPTH], &end, 10);
+        if (*end || d < 0 || d > 1000)
+            return usage_error("--depth takes a number from 0 to 1000, not '%s'", p->values[OPT_DEPTH]);
+        depth = (int)d;
+    }
+    const char *out_path = p->values[OPT_OUTPUT];
+    if (render && !out_path)
+        return usage_error("--format %s needs -o FILE", format);
+    onnxlint_error err;
+    onnxlint_model *model = NULL;
+    if (onnxlint_model_load(p->operands[0], NULL, &model, &err) != ONNXLINT_OK) {
+        fprintf(stderr, "%s\n", err.message);
+        return EXIT_ERROR;
+    }
+    int code = EXIT_CLEAN;
+    onnxlint_check_options co = {.no_confirm = 1};
+    FILE *out = NULL;
+    if (onnxlint_check(model, &co, &err) != ONNXLINT_OK) {
+        fprintf(stderr, "onnxlint: %s\n", err.message);
+        code = EXIT_ERROR;
+        goto done;
+    }
+    if (render) {
+        char command[8192];
+        if (system("command -v dot >/dev/null 2>&1") != 0) {
+            fprintf(stderr, "onnxlint: rendering %s needs Graphviz's dot program (Debian: apt-get install graphviz); "
+                            "or write DOT with --format dot\n", format);
+            code = EXIT_ERROR;
+            goto done;
+        }
+        /* The path goes to the shell quoted: no quote may close it early. */
+        if (strchr(out_path, '\'') || snprintf(command, sizeof command, "dot -T%s -o '%s'", format, out_path) >=
+                                               (int)sizeof command) {
+            fprintf(stderr, "onnxlint: %s: unusable output path\n", out_path);
+            code = EXIT_ERROR;
+            goto done;
+        }
+        out = popen(command, "w");
+    } else {
+        out = out_path ? fopen(out_path, "w") : stdout;
+    }
+    if (!out) {
+        fprintf(stderr, "onnxlint: cannot write %s: %s\n", out_path ? out_path : "stdout", strerror(errno));
+        code = EXIT_ERROR;
+        goto done;
+    }
+    onnxlint_status st = onnxlint_dot_write(model, p->values[OPT_AROUND], depth, write_file, out, &err);
+    int closed = render ? pclose(out) : out == stdout ? fflush(out) : fclose(out);
+    if (st == ONNXLINT_EINVAL) {
+        code = usage_error("%s", err.message);
+    } else if (st != ONNXLINT_OK || closed != 0) {
+        fprintf(stderr, "onnxlint: %s\n", st ? err.message : "Graphviz's dot failed");
+        code = EXIT_ERROR;
+    }
+done:
+    onnxlint_model_free(model);
+    return code;
+}
+
 static int cmd_explain(const parsed *p)
 {
     if (p->n_operands != 1)
@@ -637,6 +726,8 @@ int main(int argc, char **argv)
         code = cmd_check(&p);
     } else if (p.command->id == CMD_EXPLAIN) {
         code = cmd_explain(&p);
+    } else if (p.command->id == CMD_DOT) {
+        code = cmd_dot(&p);
     } else if (p.command->id == CMD_RUN) {
         code = cmd_run(&p, argv, argc);
     }

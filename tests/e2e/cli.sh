@@ -44,4 +44,19 @@ if [ -d "$suite" ]; then
     expect_contains "$err" "no value for graph input" "run names the missing input"
 fi
 err=$("$ONNXLINT" run models/example_cnn.onnx --input x 2>&1); expect_eq $? 2 "--input without ="
+
+# dot: the graph with the loss path and the findings.
+out=$("$ONNXLINT" dot models/seed_class_count.onnx); expect_eq $? 0 "dot exit"
+expect_contains "$out" "digraph onnxlint {" "dot output"
+expect_contains "$out" 'label="Mul\n/Mul_1\nclass-count", color="#c62828"' "finding nodes in red with the rule"
+expect_contains "$out" '[label="float[N,5]"]' "edges labelled with dtype and shape"
+near=$("$ONNXLINT" dot models/seed_class_count.onnx --around /Sigmoid --depth 1 | grep -c '^  "n[0-9]*" \[')
+expect_eq "$near" 4 "--around /Sigmoid --depth 1 keeps Sigmoid, its producer and its two consumers"
+err=$("$ONNXLINT" dot models/seed_class_count.onnx --around nowhere 2>&1); expect_eq $? 2 "--around an unknown node"
+if command -v dot >/dev/null; then
+    tmp=$(mktemp -d)
+    "$ONNXLINT" dot models/seed_class_count.onnx --format svg -o "$tmp/g.svg"; expect_eq $? 0 "dot --format svg"
+    grep -q "<svg" "$tmp/g.svg" && ok || bad "no SVG written"
+    rm -rf "$tmp"
+fi
 finish
