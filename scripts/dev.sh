@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-    build-essential cmake pkg-config clang valgrind graphviz
+    build-essential cmake pkg-config clang valgrind graphviz pre-commit git
     protobuf-c-compiler libprotobuf-c-dev
     libjansson-dev libcmocka-dev libopenblas-dev
     libonnx-testdata
