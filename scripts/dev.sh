@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 packages=(
     build-essential cmake pkg-config clang valgrind graphviz pre-commit git
     protobuf-c-compiler libprotobuf-c-dev
-    libjansson-dev libcmocka-dev libopenblas-dev
+    libjansson-dev libcmocka-dev libopenblas-dev libyaml-dev
     libonnx-testdata
 )
 

@@ -29,6 +29,7 @@
 #ifndef ONNXLINT_H
 #define ONNXLINT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -191,6 +192,30 @@ onnxlint_status onnxlint_findings_write(onnxlint_model *const *models, size_t n,
 /* Writes the explanation of a rule (what, why, framework error, bad and
  * good examples); ONNXLINT_EINVAL when no rule has that id. */
 onnxlint_status onnxlint_explain_write(const char *rule, onnxlint_write_fn write, void *write_ctx);
+
+/* A repository configuration (.onnxlint.yaml): per model glob the loss and
+ * labels of inference-only exports and dim values for sample data; rule
+ * severities ("off" disables); suppressions by rule, node and model glob. */
+typedef struct onnxlint_config onnxlint_config;
+
+/* Parses a config file; ONNXLINT_EINVAL with the reason (file, line) when
+ * it is not a valid one. */
+onnxlint_status onnxlint_config_load(const char *path, onnxlint_config **out, onnxlint_error *err);
+void onnxlint_config_free(onnxlint_config *config);
+/* Finds the .onnxlint.yaml nearest to a model, walking up from its folder;
+ * true with the path in out. */
+bool onnxlint_config_find(const char *model_path, char *out, size_t cap);
+/* Fills check options for a model from the config's matching entries
+ * (strings stay owned by the config). */
+void onnxlint_config_options(const onnxlint_config *config, const char *model_path, onnxlint_check_options *options);
+/* After onnxlint_check: applies rule severities and suppressions. */
+void onnxlint_config_apply(const onnxlint_config *config, onnxlint_model *model);
+
+/* Writes the findings of checked models as a baseline (a JSON list). */
+onnxlint_status onnxlint_baseline_write(onnxlint_model *const *models, size_t n, onnxlint_write_fn write, void *ctx);
+/* Drops the findings a baseline file lists (same model path, rule, node
+ * and message): a gate then fails only on new ones. */
+onnxlint_status onnxlint_baseline_apply(const char *path, onnxlint_model *model, onnxlint_error *err);
 
 /* Writes the main graph as Graphviz DOT: nodes with op and name, edges
  * with dtype and shape, the loss path highlighted and nodes with findings

@@ -302,7 +302,7 @@ static ol_finding *report(analysis *a, loss *l, const char *rule, const char *fm
     ol_finding_value_add(f, is_regression(l) ? "prediction" : "logits", l->logits, &l->logits_type,
                          logits_note(a, l));
     if (l->labels_name) {
-        const char *note = l->labels ? (l->labels->flags & OL_VALUE_INPUT ? "graph input" : NULL) : "declared with --labels";
+        const char *note = l->labels ? (l->labels->flags & OL_VALUE_INPUT ? "graph input" : NULL) : "declared (--labels or .onnxlint.yaml)";
         ol_finding_value_add(f, is_regression(l) ? "target" : "labels", l->labels, &l->labels_type, note);
         f->values[f->n_values - 1].name = l->labels_name;
     }

@@ -40,6 +40,8 @@ enum command {
 
 enum option_id {
     OPT_AROUND,
+    OPT_BASELINE,
+    OPT_CONFIG,
     OPT_DEPTH,
     OPT_DIM,
     OPT_FAIL_ON,
@@ -56,6 +58,7 @@ enum option_id {
     OPT_OUTPUTS,
     OPT_SEED,
     OPT_VERSION,
+    OPT_WRITE_BASELINE,
     OPT_COUNT
 };
 
@@ -69,6 +72,9 @@ static const struct option_spec {
     const char *help;
 } options[] = {
     {OPT_AROUND, "around", 0, "NODE", CMD_DOT, "show only the nodes near NODE (with --depth)"},
+    {OPT_BASELINE, "baseline", 0, "FILE", CMD_CHECK, "drop the findings this baseline lists: fail only on new ones"},
+    {OPT_CONFIG, "config", 0, "FILE", CMD_CHECK,
+     "the configuration (default: the .onnxlint.yaml nearest to each model)"},
     {OPT_DEPTH, "depth", 0, "K", CMD_DOT, "with --around: how many edges away (default 3)"},
     {OPT_DIM, "dim", 0, "NAME=VALUE", CMD_CHECK, "bind a symbolic dim for the sample data (default 4); repeatable"},
     {OPT_FAIL_ON, "fail-on", 0, "error|warning|note|never", CMD_CHECK,
@@ -92,6 +98,7 @@ static const struct option_spec {
     {OPT_OUTPUTS, "outputs", 0, "DIR", CMD_RUN, "write the outputs there as output_K.pb"},
     {OPT_SEED, "seed", 0, "N", CMD_CHECK, "seed of the sample data (default: fixed)"},
     {OPT_VERSION, "version", 'V', NULL, CMD_ALL, "show the version and exit"},
+    {OPT_WRITE_BASELINE, "write-baseline", 0, "FILE", CMD_CHECK, "write the findings as a baseline and exit 0"},
 };
 
 static const struct command_spec {
@@ -117,11 +124,13 @@ static const struct command_spec {
      "element-wise losses; plus the graph rules (shape errors, undefined values...).\n"
      "Losses inside the graph are found by themselves (SoftmaxCrossEntropyLoss,\n"
      "NegativeLogLikelihoodLoss, exported BCE/MSE/L1 patterns); for inference-only exports\n"
-     "declare the loss and the labels.  Folders are searched for *.onnx recursively.",
+     "declare the loss and the labels (or in .onnxlint.yaml).  Folders are searched for\n"
+     "*.onnx recursively; with no MODEL, the current folder is.",
      "  onnxlint check train.onnx\n"
      "  onnxlint check model.onnx --loss cross_entropy --labels labels:int64[N]\n"
      "  onnxlint check model.onnx --loss categorical_crossentropy --labels y:float[N,10] --from-logits\n"
      "  onnxlint check models/ --format sarif > onnxlint.sarif\n"
+     "  onnxlint check --write-baseline onnxlint.baseline && onnxlint check --baseline onnxlint.baseline\n"
      "  onnxlint explain class-count\n"},
     {"explain", CMD_EXPLAIN, "explain RULE",
      "Explain a rule: what it means, the error PyTorch or Keras would give at training time,\n"
@@ -474,8 +483,6 @@ static int cmd_check(const parsed *p)
         else
             return usage_error("--fail-on takes error, warning, note or never, not '%s'", fo);
     }
-    if (p->n_operands == 0)
-        return usage_error("%s", "check needs a MODEL or a folder (see 'onnxlint check --help')");
     if ((p->values[OPT_LABELS] || p->values[OPT_LOGITS]) && !p->values[OPT_LOSS])
         return usage_error("%s", "--labels and --logits need --loss KIND (which loss reads them?)");
     path_list list = {0};
@@ -485,6 +492,19 @@ static int cmd_check(const parsed *p)
             find_models(&list, p->operands[i], 0);
         else
             path_add(&list, p->operands[i]);
+    }
+    if (p->n_operands == 0)
+        find_models(&list, ".", 0); /* a repository gate: every model below here */
+    onnxlint_config *forced = NULL;
+    if (p->values[OPT_CONFIG]) {
+        onnxlint_error cerr;
+        if (onnxlint_config_load(p->values[OPT_CONFIG], &forced, &cerr) != ONNXLINT_OK) {
+            fprintf(stderr, "%s\n", cerr.message);
+            for (size_t i = 0; i < list.n; i++)
+                free(list.paths[i]);
+            free(list.paths);
+            return EXIT_ERROR;
+        }
     }
     onnxlint_model **models = calloc(list.n + 1, sizeof *models);
     size_t n = 0;
@@ -535,7 +555,31 @@ static int cmd_check(const parsed *p)
             code = EXIT_ERROR;
             continue;
         }
-        onnxlint_status st = onnxlint_check(model, &co, &err);
+        /* The configuration: --config, else the nearest .onnxlint.yaml. */
+        onnxlint_config *config = forced;
+        char config_path[4096];
+        if (!config && onnxlint_config_find(list.paths[i], config_path, sizeof config_path) &&
+            onnxlint_config_load(config_path, &config, &err) != ONNXLINT_OK) {
+            fprintf(stderr, "%s\n", err.message);
+            onnxlint_model_free(model);
+            code = EXIT_ERROR;
+            continue;
+        }
+        onnxlint_check_options mo = co;
+        if (config && !p->values[OPT_LOSS]) /* the command line wins */
+            onnxlint_config_options(config, list.paths[i], &mo);
+        onnxlint_status st = onnxlint_check(model, &mo, &err);
+        if (st == ONNXLINT_OK && config)
+            onnxlint_config_apply(config, model);
+        if (config != forced)
+            onnxlint_config_free(config);
+        if (st == ONNXLINT_OK && p->values[OPT_BASELINE] &&
+            (st = onnxlint_baseline_apply(p->values[OPT_BASELINE], model, &err)) != ONNXLINT_OK) {
+            fprintf(stderr, "%s\n", err.message);
+            onnxlint_model_free(model);
+            code = EXIT_ERROR;
+            goto out;
+        }
         if (st == ONNXLINT_EINVAL) {
             onnxlint_model_free(model);
             code = usage_error("%s", err.message);
@@ -554,6 +598,18 @@ static int cmd_check(const parsed *p)
         fprintf(stderr, "onnxlint: no .onnx model found\n");
         code = EXIT_ERROR;
     }
+    if (p->values[OPT_WRITE_BASELINE] && models) {
+        FILE *bf = fopen(p->values[OPT_WRITE_BASELINE], "w");
+        bool written = bf && onnxlint_baseline_write(models, n, write_stdout, bf) == ONNXLINT_OK;
+        if (bf && fclose(bf) != 0)
+            written = false;
+        if (!written) {
+            fprintf(stderr, "%s: cannot write the baseline\n", p->values[OPT_WRITE_BASELINE]);
+            code = EXIT_ERROR;
+        } else if (code != EXIT_ERROR) {
+            code = EXIT_CLEAN; /* the baseline accepts what is there */
+        }
+    }
     int color = format == ONNXLINT_FORMAT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
     onnxlint_error werr;
     if (models && onnxlint_findings_write(models, n, format, color, write_stdout, stdout, &werr) != ONNXLINT_OK) {
@@ -565,6 +621,7 @@ static int cmd_check(const parsed *p)
         code = EXIT_ERROR;
     }
 out:
+    onnxlint_config_free(forced);
     for (size_t i = 0; models && i < n; i++)
         onnxlint_model_free(models[i]);
     free(models);

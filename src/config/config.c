@@ -1,0 +1,387 @@
+/*
+ * config.c - the repository configuration (.onnxlint.yaml) and baselines.
+ *
+ * A config is found by walking up from a model's folder.  It holds, per
+ * model glob, the loss and labels of inference-only exports, symbolic dim
+ * values for the sample data, rule severities (or "off"), and suppressions
+ * of single findings by rule, node and model glob.  libyaml parses it.
+ *
+ *   models:
+ *     - glob: "exports/NAME.onnx"     # a glob (fnmatch) against the path relative to the config's folder
+ *       loss: cross_entropy
+ *       labels: "labels:int64[N]"
+ *       logits: logits                # optional
+ *       from_logits: false            # optional (Keras losses)
+ *       dims: {N: 8}                  # optional
+ *   rules:
+ *     ignore-index: off               # or error / warning / note
+ *   suppress:
+ *     - rule: dead-node
+ *       node: "#3"                    # optional: every node
+ *       model: "legacy/NAME.onnx"     # optional glob: every model
+ *
+ * A baseline is the JSON list of findings a gate accepts
+ * ([{"model", "rule", "node", "message"}]); findings in it are dropped.
+ *
+ * Invariant: everything a config holds lives in its own arena over the
+ * default allocator and dies with onnxlint_config_free.
+ */
+#include <fnmatch.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yaml.h>
+
+#include "analysis/analysis.h"
+#include "report/json.h"
+#include "report/writer.h"
+
+#define OL_CONFIG_NAME ".onnxlint.yaml"
+/* Most entries of each list a config may hold. */
+#define OL_MAX_CONFIG_ENTRIES 1024
+/* Most "NAME=VALUE" dims per model entry. */
+#define OL_MAX_CONFIG_DIMS 16
+
+typedef struct model_entry {
+    const char *glob, *loss, *labels, *logits;
+    bool from_logits;
+    const char *dims[OL_MAX_CONFIG_DIMS];
+    size_t n_dims;
+} model_entry;
+
+typedef struct rule_entry {
+    const char *rule;
+    int severity; /* -1: off */
+} rule_entry;
+
+typedef struct suppression {
+    const char *rule, *node, *model;
+} suppression;
+
+struct onnxlint_config {
+    ol_arena arena;
+    const char *path;
+    const char *dir; /* the folder model globs are relative to */
+    model_entry models[OL_MAX_CONFIG_ENTRIES];
+    size_t n_models;
+    rule_entry rules[OL_MAX_CONFIG_ENTRIES];
+    size_t n_rules;
+    suppression suppressions[OL_MAX_CONFIG_ENTRIES];
+    size_t n_suppressions;
+};
+
+static const char *scalar(yaml_document_t *doc, yaml_node_t *n)
+{
+    (void)doc;
+    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static const char *keep(onnxlint_config *c, const char *s)
+{
+    return s ? ol_arena_strndup(&c->arena, s, strlen(s)) : NULL;
+}
+
+static onnxlint_status fail(onnxlint_error *err, const char *path, const char *what)
+{
+    if (err) {
+        err->status = ONNXLINT_EINVAL;
+        snprintf(err->message, sizeof err->message, "%s: %s", path, what);
+    }
+    return ONNXLINT_EINVAL;
+}
+
+static int severity_of(const char *s)
+{
+    if (!s)
+        return -2;
+    if (strcmp(s, "off") == 0 || strcmp(s, "false") == 0)
+        return -1;
+    if (strcmp(s, "note") == 0)
+        return ONNXLINT_NOTE;
+    if (strcmp(s, "warning") == 0)
+        return ONNXLINT_WARNING;
+    if (strcmp(s, "error") == 0)
+        return ONNXLINT_ERROR;
+    return -2;
+}
+
+static onnxlint_status parse(onnxlint_config *c, yaml_document_t *doc, onnxlint_error *err)
+{
+    yaml_node_t *root = yaml_document_get_root_node(doc);
+    if (!root)
+        return ONNXLINT_OK; /* an empty file */
+    if (root->type != YAML_MAPPING_NODE)
+        return fail(err, c->path, "the top level must be a mapping (models, rules, suppress)");
+    for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+        const char *key = scalar(doc, yaml_document_get_node(doc, p->key));
+        yaml_node_t *value = yaml_document_get_node(doc, p->value);
+        if (!key || !value)
+            return fail(err, c->path, "a key that is not a string");
+        if (strcmp(key, "models") == 0 || strcmp(key, "suppress") == 0) {
+            bool models = key[0] == 'm';
+            if (value->type != YAML_SEQUENCE_NODE)
+                return fail(err, c->path, models ? "'models' must be a list" : "'suppress' must be a list");
+            for (yaml_node_item_t *it = value->data.sequence.items.start; it < value->data.sequence.items.top; it++) {
+                yaml_node_t *entry = yaml_document_get_node(doc, *it);
+                if (!entry || entry->type != YAML_MAPPING_NODE)
+                    return fail(err, c->path, "each entry of 'models' and 'suppress' must be a mapping");
+                if ((models ? c->n_models : c->n_suppressions) >= OL_MAX_CONFIG_ENTRIES)
+                    return fail(err, c->path, "more than 1024 entries in a list");
+                model_entry *m = models ? &c->models[c->n_models++] : NULL;
+                suppression *s = models ? NULL : &c->suppressions[c->n_suppressions++];
+                for (yaml_node_pair_t *q = entry->data.mapping.pairs.start; q < entry->data.mapping.pairs.top; q++) {
+                    const char *k = scalar(doc, yaml_document_get_node(doc, q->key));
+                    yaml_node_t *vn = yaml_document_get_node(doc, q->value);
+                    const char *v = scalar(doc, vn);
+                    if (!k)
+                        return fail(err, c->path, "a key that is not a string");
+                    if (m && strcmp(k, "dims") == 0 && vn && vn->type == YAML_MAPPING_NODE) {
+                        for (yaml_node_pair_t *d = vn->data.mapping.pairs.start; d < vn->data.mapping.pairs.top; d++) {
+                            const char *dk = scalar(doc, yaml_document_get_node(doc, d->key));
+                            const char *dv = scalar(doc, yaml_document_get_node(doc, d->value));
+                            if (!dk || !dv || m->n_dims >= OL_MAX_CONFIG_DIMS)
+                                return fail(err, c->path, "'dims' maps symbols to sizes, at most 16");
+                            m->dims[m->n_dims++] = ol_arena_printf(&c->arena, "%s=%s", dk, dv);
+                        }
+                        continue;
+                    }
+                    if (!v)
+                        return fail(err, c->path, "entry values must be strings (except dims)");
+                    if (m && strcmp(k, "glob") == 0)
+                        m->glob = keep(c, v);
+                    else if (m && strcmp(k, "loss") == 0)
+                        m->loss = keep(c, v);
+                    else if (m && strcmp(k, "labels") == 0)
+                        m->labels = keep(c, v);
+                    else if (m && strcmp(k, "logits") == 0)
+                        m->logits = keep(c, v);
+                    else if (m && strcmp(k, "from_logits") == 0)
+                        m->from_logits = strcmp(v, "true") == 0 || strcmp(v, "yes") == 0;
+                    else if (s && strcmp(k, "rule") == 0)
+                        s->rule = keep(c, v);
+                    else if (s && strcmp(k, "node") == 0)
+                        s->node = keep(c, v);
+                    else if (s && strcmp(k, "model") == 0)
+                        s->model = keep(c, v);
+                    else
+                        return fail(err, c->path, ol_arena_printf(&c->arena, "unknown key '%.100s'", k));
+                }
+                if (m && !m->glob)
+                    return fail(err, c->path, "a 'models' entry needs a 'glob'");
+                if (s && !s->rule)
+                    return fail(err, c->path, "a 'suppress' entry needs a 'rule'");
+                if (s && !ol_rule_find(s->rule))
+                    return fail(err, c->path, ol_arena_printf(&c->arena, "no rule '%.100s' to suppress", s->rule));
+            }
+        } else if (strcmp(key, "rules") == 0) {
+            if (value->type != YAML_MAPPING_NODE)
+                return fail(err, c->path, "'rules' must map rule ids to error, warning, note or off");
+            for (yaml_node_pair_t *q = value->data.mapping.pairs.start; q < value->data.mapping.pairs.top; q++) {
+                const char *k = scalar(doc, yaml_document_get_node(doc, q->key));
+                const char *v = scalar(doc, yaml_document_get_node(doc, q->value));
+                int sev = severity_of(v);
+                if (!k || !ol_rule_find(k))
+                    return fail(err, c->path, ol_arena_printf(&c->arena, "no rule '%.100s'", k ? k : "?"));
+                if (sev == -2)
+                    return fail(err, c->path, "a rule's value is error, warning, note or off");
+                if (c->n_rules >= OL_MAX_CONFIG_ENTRIES)
+                    return fail(err, c->path, "more than 1024 rules");
+                c->rules[c->n_rules++] = (rule_entry){keep(c, k), sev};
+            }
+        } else {
+            return fail(err, c->path, ol_arena_printf(&c->arena, "unknown key '%.100s' (models, rules, suppress)", key));
+        }
+    }
+    return c->arena.failed ? ONNXLINT_ENOMEM : ONNXLINT_OK;
+}
+
+onnxlint_status onnxlint_config_load(const char *path, onnxlint_config **out, onnxlint_error *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (err) {
+            err->status = ONNXLINT_EIO;
+            snprintf(err->message, sizeof err->message, "%s: cannot open", path);
+        }
+        return ONNXLINT_EIO;
+    }
+    onnxlint_config *c = calloc(1, sizeof *c);
+    if (!c) {
+        fclose(f);
+        return ONNXLINT_ENOMEM;
+    }
+    ol_arena_init(&c->arena, NULL, (size_t)64 << 20);
+    c->path = keep(c, path);
+    const char *slash = strrchr(path, '/');
+    c->dir = slash ? ol_arena_strndup(&c->arena, path, (size_t)(slash - path)) : keep(c, ".");
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    onnxlint_status st = ONNXLINT_OK;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_file(&parser, f);
+    if (!yaml_parser_load(&parser, &doc)) {
+        char why[256];
+        snprintf(why, sizeof why, "YAML error at line %zu: %s", parser.problem_mark.line + 1,
+                 parser.problem ? parser.problem : "?");
+        st = fail(err, path, why);
+    } else {
+        st = parse(c, &doc, err);
+        yaml_document_delete(&doc);
+    }
+    yaml_parser_delete(&parser);
+    fclose(f);
+    if (st) {
+        onnxlint_config_free(c);
+        return st;
+    }
+    *out = c;
+    return ONNXLINT_OK;
+}
+
+void onnxlint_config_free(onnxlint_config *c)
+{
+    if (!c)
+        return;
+    ol_arena_destroy(&c->arena);
+    free(c);
+}
+
+bool onnxlint_config_find(const char *model_path, char *out, size_t cap)
+{
+    char dir[PATH_MAX];
+    if (!realpath(model_path, dir))
+        return false;
+    for (;;) {
+        char *slash = strrchr(dir, '/');
+        if (!slash)
+            return false;
+        *slash = '\0';
+        struct stat st;
+        if ((size_t)snprintf(out, cap, "%s/%s", dir[0] ? dir : "", OL_CONFIG_NAME) < cap && stat(out, &st) == 0 &&
+            S_ISREG(st.st_mode))
+            return true;
+        if (!dir[0])
+            return false;
+    }
+}
+
+/* The model's path relative to the config's folder (both resolved). */
+static const char *relative(const onnxlint_config *c, const char *model_path, char *buf, size_t cap)
+{
+    char dir[PATH_MAX], model[PATH_MAX];
+    if (!realpath(c->dir, dir) || !realpath(model_path, model))
+        return model_path;
+    size_t n = strlen(dir);
+    if (strncmp(model, dir, n) == 0 && model[n] == '/') {
+        snprintf(buf, cap, "%s", model + n + 1);
+        return buf;
+    }
+    return model_path;
+}
+
+void onnxlint_config_options(const onnxlint_config *c, const char *model_path, onnxlint_check_options *o)
+{
+    char buf[PATH_MAX];
+    const char *rel = relative(c, model_path, buf, sizeof buf);
+    for (size_t i = 0; i < c->n_models; i++) {
+        const model_entry *m = &c->models[i];
+        if (fnmatch(m->glob, rel, FNM_PATHNAME) != 0 && fnmatch(m->glob, rel, 0) != 0)
+            continue;
+        if (m->loss)
+            o->loss = m->loss;
+        if (m->labels)
+            o->labels = m->labels;
+        if (m->logits)
+            o->logits = m->logits;
+        o->from_logits |= m->from_logits;
+        if (m->n_dims) {
+            o->dims = m->dims;
+            o->n_dims = m->n_dims;
+        }
+    }
+}
+
+void onnxlint_config_apply(const onnxlint_config *c, onnxlint_model *model)
+{
+    char buf[PATH_MAX];
+    const char *rel = relative(c, model->path, buf, sizeof buf);
+    for (size_t i = 0; i < model->n_findings; i++) {
+        ol_finding *f = &model->findings[i];
+        for (size_t r = 0; r < c->n_rules; r++) {
+            if (strcmp(c->rules[r].rule, f->rule) != 0)
+                continue;
+            if (c->rules[r].severity < 0)
+                f->dropped = true;
+            else
+                f->severity = (onnxlint_severity)c->rules[r].severity;
+        }
+        for (size_t s = 0; s < c->n_suppressions; s++) {
+            const suppression *sp = &c->suppressions[s];
+            if (strcmp(sp->rule, f->rule) == 0 && (!sp->node || (f->node && strcmp(sp->node, f->node) == 0)) &&
+                (!sp->model || fnmatch(sp->model, rel, 0) == 0))
+                f->dropped = true;
+        }
+    }
+}
+
+/* ---- baselines ---- */
+
+onnxlint_status onnxlint_baseline_write(onnxlint_model *const *models, size_t n, onnxlint_write_fn write, void *ctx)
+{
+    json_t *list = json_array();
+    for (size_t k = 0; list && k < n; k++) {
+        for (size_t i = 0; i < models[k]->n_findings; i++) {
+            const ol_finding *f = &models[k]->findings[i];
+            if (f->dropped)
+                continue;
+            json_array_append_new(list, json_pack("{s:o, s:s, s:o, s:o}", "model", ol_json_string(models[k]->path),
+                                                  "rule", f->rule, "node", ol_json_string(f->node), "message",
+                                                  ol_json_string(f->message)));
+        }
+    }
+    if (!list)
+        return ONNXLINT_ENOMEM;
+    ol_sink out;
+    ol_out_init(&out, write, ctx);
+    json_dump_callback(list, ol_json_sink, &out, JSON_INDENT(2));
+    ol_out_bytes(&out, "\n", 1);
+    json_decref(list);
+    return ol_out_flush(&out) ? ONNXLINT_OK : ONNXLINT_EWRITE;
+}
+
+onnxlint_status onnxlint_baseline_apply(const char *path, onnxlint_model *model, onnxlint_error *err)
+{
+    json_error_t jerr;
+    json_t *list = json_load_file(path, 0, &jerr);
+    if (!json_is_array(list)) {
+        json_decref(list);
+        if (err) {
+            err->status = ONNXLINT_EINVAL;
+            snprintf(err->message, sizeof err->message, "%s: not a baseline (a JSON list of findings): %s", path,
+                     jerr.text);
+        }
+        return ONNXLINT_EINVAL;
+    }
+    size_t i;
+    json_t *e;
+    json_array_foreach(list, i, e) {
+        const char *m = json_string_value(json_object_get(e, "model"));
+        const char *rule = json_string_value(json_object_get(e, "rule"));
+        const char *node = json_string_value(json_object_get(e, "node"));
+        const char *message = json_string_value(json_object_get(e, "message"));
+        if (!m || !rule || !message || strcmp(m, model->path) != 0)
+            continue;
+        for (size_t k = 0; k < model->n_findings; k++) {
+            ol_finding *f = &model->findings[k];
+            if (strcmp(f->rule, rule) == 0 && strcmp(f->message, message) == 0 &&
+                ((!node && !f->node) || (node && f->node && strcmp(node, f->node) == 0)))
+                f->dropped = true;
+        }
+    }
+    json_decref(list);
+    return ONNXLINT_OK;
+}

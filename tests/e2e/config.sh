@@ -1,0 +1,50 @@
+# A repository gate: .onnxlint.yaml declares an inference-only model's loss,
+# turns a rule off and suppresses a finding; `check` with no argument checks
+# every model below the current folder; a baseline makes the gate fail only
+# on new findings.
+set -u
+. "$(dirname "$0")/lib.sh"
+repo=$(mktemp -d)
+trap 'rm -rf "$repo"' EXIT
+mkdir -p "$repo/exports" "$repo/training"
+cp "$SRC/models/infer_classifier.onnx" "$repo/exports/"
+cp "$SRC/models/seed_double_softmax.onnx" "$SRC/models/seed_class_count.onnx" "$SRC/models/seed_clean_ce.onnx" \
+    "$repo/training/"
+cp "$SRC/models/graph/dead_node.onnx" "$repo/training/"
+cat > "$repo/.onnxlint.yaml" <<'YAML'
+models:
+  - glob: "exports/*.onnx"
+    loss: cross_entropy
+    labels: "labels:float[N,1]"
+    dims: {N: 6}
+rules:
+  dead-node: off
+suppress:
+  - rule: probabilities-as-logits
+    model: "training/seed_double_softmax.onnx"
+YAML
+cd "$repo/training"  # the config is found walking up from each model
+json=$("$ONNXLINT" check --no-confirm --format json seed_double_softmax.onnx)
+case "$json" in *probabilities-as-logits*) bad "suppressed finding still reported" ;; *) ok ;; esac
+cd "$repo"
+out=$("$ONNXLINT" check --fail-on warning); rc=$?
+expect_eq $rc 1 "the gate fails on the errors"
+expect_contains "$out" "in 5 models" "no argument: every model below the folder"
+expect_contains "$out" "exports/infer_classifier.onnx: error[label-rank]" "the config declares the inference-only loss"
+expect_contains "$out" "with logits (6,10)" "the config's dims bind the sample data"
+case "$out" in *dead-node*) bad "a rule turned off still fires" ;; *) ok ;; esac
+case "$out" in *probabilities-as-logits*) bad "suppression ignored" ;; *) ok ;; esac
+expect_contains "$out" "error[class-count]" "other findings stay"
+"$ONNXLINT" check --write-baseline baseline.json >/dev/null; expect_eq $? 0 "--write-baseline exits 0"
+"$ONNXLINT" check --baseline baseline.json --fail-on warning >/dev/null; expect_eq $? 0 "nothing new: the gate passes"
+cp "$SRC/models/cls_ce_labels_n1.onnx" training/
+out=$("$ONNXLINT" check --baseline baseline.json); expect_eq $? 1 "a new bug fails the gate"
+expect_contains "$out" "cls_ce_labels_n1.onnx: error[label-rank]" "the new finding is shown"
+case "$out" in *seed_class_count*error*) bad "a baselined finding is shown again" ;; *) ok ;; esac
+printf 'models: [1, 2\n' > bad.yaml
+err=$("$ONNXLINT" check --config bad.yaml training/seed_clean_ce.onnx 2>&1); expect_eq $? 2 "a broken config"
+expect_contains "$err" "bad.yaml: YAML error at line" "the config error names the file and line"
+printf 'rules:\n  no-such-rule: off\n' > bad.yaml
+err=$("$ONNXLINT" check --config bad.yaml training/seed_clean_ce.onnx 2>&1); expect_eq $? 2 "an unknown rule"
+expect_contains "$err" "no rule 'no-such-rule'" "unknown rule named"
+finish
