@@ -23,7 +23,8 @@ _onnxlint()
             return ;;
         --inputs|--outputs) _filedir -d; return ;;
         -o|--output) _filedir; return ;;
-        --labels|--logits|--dim|--seed|--around|--depth|--input) return ;;
+        --config|--baseline|--write-baseline) _filedir; return ;;
+        --labels|--logits|--dim|--seed|--around|--depth|--input|--op|--name) return ;;
     esac
     case ${words[1]} in
         explain)
@@ -36,8 +37,9 @@ _onnxlint()
     if [[ $cur == -* ]]; then
         local opts="--help --format"
         case ${words[1]} in
-            check) opts+=" --loss --labels --logits --from-logits --dim --seed --input --no-confirm --fail-on" ;;
-            shapes) opts+=" --output" ;;
+            check) opts+=" --loss --labels --logits --from-logits --dim --seed --input --no-confirm --fail-on
+                --config --baseline --write-baseline" ;;
+            shapes) opts+=" --output --op --name" ;;
             run) opts="--help --inputs --input --outputs" ;;
             dot) opts+=" --output --around --depth" ;;
         esac

@@ -150,6 +150,13 @@ onnxlint_status onnxlint_model_infer(onnxlint_model *model, onnxlint_error *err)
 onnxlint_status onnxlint_shapes_write(onnxlint_model *model, onnxlint_format format, onnxlint_write_fn write,
                                       void *write_ctx, onnxlint_error *err);
 
+/* As onnxlint_shapes_write, text only showing values made by operator op
+ * and/or named to match the POSIX extended regular expression name_regex
+ * (either may be NULL); the loss path comes first after onnxlint_check. */
+onnxlint_status onnxlint_shapes_write_filtered(onnxlint_model *model, onnxlint_format format, const char *op,
+                                               const char *name_regex, onnxlint_write_fn write, void *write_ctx,
+                                               onnxlint_error *err);
+
 /* Writes the model file with the inferred shapes of its intermediate
  * values added as graph.value_info (symbolic dims as dim_param); the
  * original bytes, weights included, are kept as they are. */

@@ -53,7 +53,9 @@ enum option_id {
     OPT_LABELS,
     OPT_LOGITS,
     OPT_LOSS,
+    OPT_NAME,
     OPT_NO_CONFIRM,
+    OPT_OP,
     OPT_OUTPUT,
     OPT_OUTPUTS,
     OPT_SEED,
@@ -92,7 +94,9 @@ static const struct option_spec {
     {OPT_LOSS, "loss", 0, "KIND", CMD_CHECK,
      "the loss for an inference-only export: cross_entropy, nll, bce_with_logits, bce, mse, l1, "
      "sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy"},
+    {OPT_NAME, "name", 0, "REGEX", CMD_SHAPES, "only values whose name matches (POSIX extended)"},
     {OPT_NO_CONFIRM, "no-confirm", 0, NULL, CMD_CHECK, "do not run the loss on sample data"},
+    {OPT_OP, "op", 0, "TYPE", CMD_SHAPES, "only values made by this operator (e.g. Conv)"},
     {OPT_OUTPUT, "output", 'o', "FILE", CMD_SHAPES | CMD_DOT,
      "shapes: also write the model with the inferred shapes as value_info; dot: the picture's file"},
     {OPT_OUTPUTS, "outputs", 0, "DIR", CMD_RUN, "write the outputs there as output_K.pb"},
@@ -152,7 +156,7 @@ static const struct command_spec {
      "Exits 1 when a node fails (the message names it and the shapes).",
      "  onnxlint run model.onnx --inputs test_data_set_0\n"
      "  onnxlint run model.onnx --input x=x.npy --outputs out/\n"},
-    {"shapes", CMD_SHAPES, "shapes MODEL [--format text|json] [-o OUT.onnx]",
+    {"shapes", CMD_SHAPES, "shapes MODEL [--format text|json] [-o OUT.onnx] [--op TYPE] [--name REGEX]",
      "Infer the element type and shape of every value: symbolic dims stay exact\n"
      "expressions (N+5, 2*S, floor((H+1)/2)), small integer tensors computed in the\n"
      "graph (Shape, Gather, Concat...) are evaluated so Reshape and friends get exact\n"
@@ -162,7 +166,8 @@ static const struct command_spec {
      "as value_info (weights copied unchanged).",
      "  onnxlint shapes model.onnx\n"
      "  onnxlint shapes --format json model.onnx | jq '.values[] | select(.kind == \"output\")'\n"
-     "  onnxlint shapes model.onnx -o model.shaped.onnx\n"},
+     "  onnxlint shapes model.onnx -o model.shaped.onnx\n"
+     "  onnxlint shapes model.onnx --op Conv --name 'layer4'\n"},
 };
 
 #define N_OPTIONS (sizeof options / sizeof *options)
@@ -373,8 +378,10 @@ static int cmd_shapes(const parsed *p)
     }
     int code = EXIT_CLEAN;
     size_t load_errors = onnxlint_model_diagnostic_count(model, ONNXLINT_ERROR);
-    if (onnxlint_model_infer(model, &err) != ONNXLINT_OK ||
-        onnxlint_shapes_write(model, format, write_stdout, stdout, &err) != ONNXLINT_OK) {
+    onnxlint_check_options co = {.no_confirm = 1}; /* infers, and finds the losses to show first */
+    if (onnxlint_check(model, &co, &err) != ONNXLINT_OK ||
+        onnxlint_shapes_write_filtered(model, format, p->values[OPT_OP], p->values[OPT_NAME], write_stdout, stdout,
+                                       &err) != ONNXLINT_OK) {
         fprintf(stderr, "onnxlint: %s\n", err.message);
         code = EXIT_ERROR;
     } else if (load_errors) {

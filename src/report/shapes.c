@@ -16,9 +16,11 @@
  * original model plus the new value_info, and weights are copied as bytes
  * without being decoded.
  */
+#include <regex.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "analysis/analysis.h"
 #include "infer/infer.h"
 #include "report/json.h"
 #include "report/writer.h"
@@ -76,12 +78,26 @@ typedef struct text_ctx {
     ol_sink *out;
     size_t name_width, type_width;
     bool measuring;
-    size_t initializers;
+    size_t initializers, filtered;
+    const char *op;       /* only values made by this operator, or NULL */
+    const regex_t *name;  /* only names matching, or NULL */
 } text_ctx;
+
+/* True when v passes the --op and --name filters. */
+static bool selected(const text_ctx *c, const ol_value *v)
+{
+    if (c->op && (!v->producer || strcmp(v->producer->op_type, c->op) != 0))
+        return false;
+    return !c->name || regexec(c->name, v->name, 0, NULL, 0) == 0;
+}
 
 static void text_value(void *p, const ol_value *v)
 {
     text_ctx *c = p;
+    if (!selected(c, v)) {
+        c->filtered += c->measuring;
+        return;
+    }
     if ((v->flags & OL_VALUE_INITIALIZER) && !(v->flags & OL_VALUE_INPUT)) {
         c->initializers += c->measuring;
         return;
@@ -111,17 +127,47 @@ static void text_value(void *p, const ol_value *v)
     ol_out_bytes(c->out, "\n", 1);
 }
 
-static void write_text(onnxlint_model *m, ol_sink *out)
+/* The loss path first: what each loss reads and makes. */
+static void write_losses(onnxlint_model *m, text_ctx *c)
 {
-    text_ctx c = {.m = m, .out = out, .measuring = true};
+    static const char *kinds[] = {"?", "cross_entropy", "nll", "bce_with_logits", "bce", "mse", "l1",
+                                  "sparse_categorical_crossentropy", "categorical_crossentropy"};
+    ol_sink *out = c->out;
+    for (size_t l = 0; l < m->n_losses; l++) {
+        const ol_loss_record *r = &m->losses[l];
+        char idx[32];
+        ol_out_printf(out, "loss %s", r->kind < sizeof kinds / sizeof *kinds ? kinds[r->kind] : "?");
+        if (r->node) {
+            ol_out_printf(out, " at %s '", r->pattern ? "the pattern meeting at" : "node");
+            ol_out_name(out, ol_node_display_name(r->node, idx, sizeof idx));
+            ol_out_bytes(out, "'", 1);
+        }
+        ol_out_bytes(out, "\n", 1);
+        const ol_value *path[3] = {r->logits, r->labels_input, r->output};
+        for (size_t k = 0; k < 3; k++) {
+            if (path[k])
+                text_value(c, path[k]);
+        }
+    }
+    if (m->n_losses)
+        ol_out_bytes(out, "\nvalues\n", 8);
+}
+
+static void write_text(onnxlint_model *m, ol_sink *out, const char *op, const regex_t *name)
+{
+    text_ctx c = {.m = m, .out = out, .measuring = true, .op = op, .name = name};
     each_value(m, text_value, &c);
     ol_out_printf(out, "%-10s", "model");
     ol_out_name(out, m->path);
     ol_out_bytes(out, "\n\n", 2);
     c.measuring = false;
+    if (!op && !name)
+        write_losses(m, &c);
     each_value(m, text_value, &c);
     if (c.initializers)
         ol_out_printf(out, "  (+ %zu initializers; --format json lists them)\n", c.initializers);
+    if (c.filtered)
+        ol_out_printf(out, "  (%zu values left out by --op/--name)\n", c.filtered);
     if (m->exprs.n_unifications) {
         ol_out_printf(out, "\nunified (symbols inference proved equal)\n");
         for (size_t i = 0; i < m->exprs.n_unifications; i++) {
@@ -200,6 +246,13 @@ onnxlint_status onnxlint_model_infer(onnxlint_model *model, onnxlint_error *err)
 onnxlint_status onnxlint_shapes_write(onnxlint_model *model, onnxlint_format format, onnxlint_write_fn write,
                                       void *write_ctx, onnxlint_error *err)
 {
+    return onnxlint_shapes_write_filtered(model, format, NULL, NULL, write, write_ctx, err);
+}
+
+onnxlint_status onnxlint_shapes_write_filtered(onnxlint_model *model, onnxlint_format format, const char *op,
+                                               const char *name_regex, onnxlint_write_fn write, void *write_ctx,
+                                               onnxlint_error *err)
+{
     if (!model || !write)
         return ONNXLINT_EINVAL;
     ol_sink out;
@@ -212,7 +265,18 @@ onnxlint_status onnxlint_shapes_write(onnxlint_model *model, onnxlint_format for
         json_decref(root);
         ol_out_bytes(&out, "\n", 1);
     } else {
-        write_text(model, &out);
+        regex_t re;
+        if (name_regex && regcomp(&re, name_regex, REG_EXTENDED | REG_NOSUB) != 0) {
+            if (err) {
+                err->status = ONNXLINT_EINVAL;
+                snprintf(err->message, sizeof err->message, "--name: '%.200s' is not a regular expression",
+                         name_regex);
+            }
+            return ONNXLINT_EINVAL;
+        }
+        write_text(model, &out, op, name_regex ? &re : NULL);
+        if (name_regex)
+            regfree(&re);
     }
     return ol_out_flush(&out) ? ONNXLINT_OK : fail(err, ONNXLINT_EWRITE, "shapes");
 }

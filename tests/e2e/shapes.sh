@@ -27,4 +27,13 @@ trap 'rm -rf "$tmp"' EXIT
 # The written value_info is read back as declared types: a second run finds no contradiction.
 "$ONNXLINT" shapes "$tmp/shaped.onnx" >/dev/null; expect_eq $? 0 "the -o model's shapes agree with inference"
 "$ONNXLINT" shapes models/example_cnn.onnx models/reg_l1.onnx >/dev/null 2>&1; expect_eq $? 2 "shapes takes one model"
+# The loss path first; --op and --name filters.
+out=$("$ONNXLINT" shapes models/seed_clean_ce.onnx)
+first=$(printf '%s\n' "$out" | sed -n 3p)
+expect_eq "$first" "loss cross_entropy at node '/SoftmaxCrossEntropyLoss'" "the loss path comes first"
+out=$("$ONNXLINT" shapes models/example_cnn.onnx --op Conv)
+expect_eq "$(printf '%s\n' "$out" | grep -c 'intermediate')" 1 "--op keeps the Conv output only"
+out=$("$ONNXLINT" shapes models/example_cnn.onnx --name 'Relu|MaxPool')
+expect_eq "$(printf '%s\n' "$out" | grep -c 'intermediate')" 2 "--name keeps the matching values"
+err=$("$ONNXLINT" shapes models/example_cnn.onnx --name '(' 2>&1); expect_eq $? 2 "a bad --name regex"
 finish
