@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "eval/eval.h"
 #include "infer/infer.h"
 #include "ir/ir.h"
 #include "onnx.pb-c.h"
@@ -42,6 +43,25 @@ uint8_t *tb_pack(const Onnx__ModelProto *m, size_t *len);
 
 /* Packs m and writes it to dir/name; returns the malloc'd path. */
 char *tb_save(const Onnx__ModelProto *m, const char *dir, const char *name);
+
+/* A run of a model whose inputs are all initializers (kernel tests). */
+typedef struct krun {
+    char *dir, *path;
+    onnxlint_model *model;
+    ol_eval eval;
+    ol_rvalue *outputs[8];
+    bool ok;
+} krun;
+
+/* Saves, loads, infers and runs m (then frees m); the outputs stay valid
+ * until krun_end. */
+void krun_start(krun *r, Onnx__ModelProto *m);
+void krun_end(krun *r);
+/* Output i of a successful run: a tensor of elem type and the given dims
+ * (the test fails otherwise). */
+const ol_array *kout(const krun *r, size_t i, int elem, int rank, const int64_t *dims);
+/* Runs m and expects it to fail with a message containing needle. */
+void expect_run_error(Onnx__ModelProto *m, const char *needle);
 
 #endif
 

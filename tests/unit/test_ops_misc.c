@@ -862,55 +862,9 @@ static void ml_newer_versions(void **state)
 
 /* ==== kernels: hand-built models run by the evaluator ==== */
 
-/* A run of a model whose inputs are all initializers. */
-typedef struct krun {
-    char *dir, *path;
-    onnxlint_model *model;
-    ol_eval eval;
-    ol_rvalue *outputs[8];
-    bool ok;
-} krun;
 
-/* Saves, loads, infers and runs m (then frees m); the outputs stay valid
- * until krun_end. */
-static void krun_start(krun *r, Onnx__ModelProto *m)
-{
-    memset(r, 0, sizeof *r);
-    r->dir = tb_tmpdir();
-    r->path = tb_save(m, r->dir, "model.onnx");
-    tb_model_free(m);
-    onnxlint_error err;
-    assert_int_equal(onnxlint_model_load(r->path, NULL, &r->model, &err), ONNXLINT_OK);
-    ol_infer_model(r->model, NULL, NULL);
-    ol_eval_init(&r->eval, r->model, NULL);
-    size_t n = r->model->graph->n_outputs < 8 ? r->model->graph->n_outputs : 8;
-    r->ok = ol_eval_run(&r->eval, NULL, 0, r->outputs, n);
-}
 
-static void krun_end(krun *r)
-{
-    ol_eval_destroy(&r->eval);
-    onnxlint_model_free(r->model);
-    tb_rmtree(r->dir);
-    free(r->dir);
-    free(r->path);
-}
 
-/* Output i of a successful run: a tensor of elem type and the given dims. */
-static const ol_array *kout(const krun *r, size_t i, int elem, int rank, const int64_t *dims)
-{
-    if (!r->ok)
-        print_error("run failed: %s\n", r->eval.error);
-    assert_true(r->ok);
-    assert_non_null(r->outputs[i]);
-    const ol_array *a = r->outputs[i]->tensor;
-    assert_non_null(a);
-    assert_int_equal(a->elem_type, elem);
-    assert_int_equal(a->rank, rank);
-    for (int d = 0; d < rank; d++)
-        assert_int_equal(a->dims[d], dims[d]);
-    return a;
-}
 
 /* Elements as doubles, within 1e-5 (relative). */
 static void expect_values(const ol_array *a, const double *want, size_t n)
