@@ -40,6 +40,7 @@ _onnxlint()
             check) opts+=" --loss --labels --logits --from-logits --dim --seed --input --no-confirm --fail-on
                 --config --baseline --write-baseline" ;;
             shapes) opts+=" --output --op --name" ;;
+            inspect) opts+=" --op --name" ;;
             run) opts="--help --inputs --input --outputs" ;;
             dot) opts+=" --output --around --depth" ;;
         esac

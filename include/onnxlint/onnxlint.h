@@ -136,6 +136,13 @@ typedef int (*onnxlint_write_fn)(void *ctx, const char *data, size_t len);
 onnxlint_status onnxlint_inspect_write(const onnxlint_model *model, onnxlint_format format,
                                        onnxlint_write_fn write, void *write_ctx, onnxlint_error *err);
 
+/* As onnxlint_inspect_write; in text, also lists the nodes of operator op
+ * and/or whose names match the POSIX extended regular expression
+ * name_regex, with their inputs' and outputs' types (either may be NULL). */
+onnxlint_status onnxlint_inspect_write_filtered(const onnxlint_model *model, onnxlint_format format, const char *op,
+                                                const char *name_regex, onnxlint_write_fn write, void *write_ctx,
+                                                onnxlint_error *err);
+
 /* Infers the element type and shape of every value of the model (ONNX's
  * operator semantics, symbolic dims as exact expressions).  Findings
  * (shape-error, type-error, declared-shape-mismatch, unknown-op) go to the

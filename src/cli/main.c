@@ -94,9 +94,11 @@ static const struct option_spec {
     {OPT_LOSS, "loss", 0, "KIND", CMD_CHECK,
      "the loss for an inference-only export: cross_entropy, nll, bce_with_logits, bce, mse, l1, "
      "sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy"},
-    {OPT_NAME, "name", 0, "REGEX", CMD_SHAPES, "only values whose name matches (POSIX extended)"},
+    {OPT_NAME, "name", 0, "REGEX", CMD_SHAPES | CMD_INSPECT,
+     "shapes: only values whose name matches; inspect: list the nodes whose name matches"},
     {OPT_NO_CONFIRM, "no-confirm", 0, NULL, CMD_CHECK, "do not run the loss on sample data"},
-    {OPT_OP, "op", 0, "TYPE", CMD_SHAPES, "only values made by this operator (e.g. Conv)"},
+    {OPT_OP, "op", 0, "TYPE", CMD_SHAPES | CMD_INSPECT,
+     "shapes: only values made by this operator; inspect: list the nodes of this type"},
     {OPT_OUTPUT, "output", 'o', "FILE", CMD_SHAPES | CMD_DOT,
      "shapes: also write the model with the inferred shapes as value_info; dot: the picture's file"},
     {OPT_OUTPUTS, "outputs", 0, "DIR", CMD_RUN, "write the outputs there as output_K.pb"},
@@ -112,12 +114,13 @@ static const struct command_spec {
     const char *summary;
     const char *examples;
 } commands[] = {
-    {"inspect", CMD_INSPECT, "inspect MODEL... [--format text|json]",
+    {"inspect", CMD_INSPECT, "inspect MODEL... [--format text|json] [--op TYPE] [--name REGEX]",
      "Show what a model is: IR version, producer, opsets, graph inputs and outputs with\n"
      "their types and shapes, initializers (count, parameters, bytes), operators by\n"
      "count, subgraphs, functions and metadata.  Weights are not read.",
      "  onnxlint inspect model.onnx\n"
-     "  onnxlint inspect --format json model.onnx | jq '.inputs'\n"},
+     "  onnxlint inspect --format json model.onnx | jq '.inputs'\n"
+     "  onnxlint inspect model.onnx --op Conv\n"},
     {"check", CMD_CHECK,
      "check MODEL|DIR... [--loss KIND --labels NAME:DTYPE[DIMS] [--logits NAME] [--from-logits]]\n"
      "                       [--format text|json|sarif] [--fail-on error|warning|note|never]",
@@ -343,7 +346,8 @@ static int cmd_inspect(const parsed *p)
         }
         if (i && format == ONNXLINT_FORMAT_TEXT)
             fputc('\n', stdout);
-        if (onnxlint_inspect_write(model, format, write_stdout, stdout, &err) != ONNXLINT_OK) {
+        if (onnxlint_inspect_write_filtered(model, format, p->values[OPT_OP], p->values[OPT_NAME], write_stdout, stdout,
+                                            &err) != ONNXLINT_OK) {
             fprintf(stderr, "onnxlint: %s\n", err.message);
             code = EXIT_ERROR;
         } else if (onnxlint_model_diagnostic_count(model, ONNXLINT_ERROR)) {

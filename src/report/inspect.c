@@ -20,6 +20,7 @@
  * unknown) or null when even the rank is unknown.
  */
 #include <jansson.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +160,40 @@ static void text_field(ol_sink *out, const char *label, const char *value)
     ol_out_printf(out, "%-14s", label);
     ol_out_name(out, value);
     ol_out_bytes(out, "\n", 1);
+}
+
+/* The nodes selected by --op / --name, with their inputs and outputs. */
+static void text_nodes(ol_sink *out, const onnxlint_model *m, const char *op, const regex_t *name)
+{
+    const ol_graph *g = m->graph;
+    size_t shown = 0;
+    ol_out_printf(out, "\nnodes");
+    if (op)
+        ol_out_printf(out, " of type %s", op);
+    ol_out_printf(out, "%s\n", name ? " with matching names" : "");
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        const ol_node *node = g->nodes[i];
+        char idx[32], type[512];
+        const char *nm = ol_node_display_name(node, idx, sizeof idx);
+        if ((op && strcmp(node->op_type, op) != 0) || (name && regexec(name, nm, 0, NULL, 0) != 0))
+            continue;
+        shown++;
+        ol_out_bytes(out, "  ", 2);
+        ol_out_name(out, node->op_type);
+        ol_out_bytes(out, " '", 2);
+        ol_out_name(out, nm);
+        ol_out_bytes(out, "'\n", 2);
+        for (size_t k = 0; k < node->n_inputs + node->n_outputs; k++) {
+            bool input = k < node->n_inputs;
+            const ol_value *v = input ? node->inputs[k] : node->outputs[k - node->n_inputs];
+            if (!v)
+                continue;
+            ol_out_printf(out, "    %s ", input ? "in " : "out");
+            ol_out_name(out, v->name);
+            ol_out_printf(out, "  %s\n", ol_type_text(ol_value_type(v), type, sizeof type));
+        }
+    }
+    ol_out_printf(out, "  (%zu of %zu nodes)\n", shown, g->n_nodes);
 }
 
 static void write_text(const onnxlint_model *m, const summary *s, ol_sink *out)
@@ -350,6 +385,21 @@ static json_t *build_json(const onnxlint_model *m, const summary *s)
 onnxlint_status onnxlint_inspect_write(const onnxlint_model *m, onnxlint_format format, onnxlint_write_fn write,
                                        void *write_ctx, onnxlint_error *err)
 {
+    return onnxlint_inspect_write_filtered(m, format, NULL, NULL, write, write_ctx, err);
+}
+
+onnxlint_status onnxlint_inspect_write_filtered(const onnxlint_model *m, onnxlint_format format, const char *op,
+                                                const char *name_regex, onnxlint_write_fn write, void *write_ctx,
+                                                onnxlint_error *err)
+{
+    regex_t re;
+    if (name_regex && regcomp(&re, name_regex, REG_EXTENDED | REG_NOSUB) != 0) {
+        if (err) {
+            err->status = ONNXLINT_EINVAL;
+            snprintf(err->message, sizeof err->message, "--name: '%.200s' is not a regular expression", name_regex);
+        }
+        return ONNXLINT_EINVAL;
+    }
     if (!m || !write)
         return ONNXLINT_EINVAL;
     ol_arena scratch;
@@ -373,10 +423,14 @@ onnxlint_status onnxlint_inspect_write(const onnxlint_model *m, onnxlint_format 
         ol_out_bytes(out, "\n", 1);
     } else {
         write_text(m, &s, out);
+        if (op || name_regex)
+            text_nodes(out, m, op, name_regex ? &re : NULL);
     }
     if (!ol_out_flush(out))
         st = ONNXLINT_EWRITE;
 done:
+    if (name_regex)
+        regfree(&re);
     if (st && err) {
         err->status = st;
         snprintf(err->message, sizeof err->message, "inspect: %s", onnxlint_status_name(st));

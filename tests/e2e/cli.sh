@@ -26,6 +26,13 @@ err=$("$ONNXLINT" inspect --format 2>&1); expect_eq $? 2 "option without value"
 # One failing model among good ones: exit 2, the good ones still reported.
 out=$("$ONNXLINT" inspect models/example_cnn.onnx missing.onnx models/reg_l1.onnx 2>/dev/null); expect_eq $? 2 "mixed exit"
 expect_contains "$out" "reg_l1.onnx" "later models still inspected"
+# inspect --op / --name list the selected nodes.
+out=$("$ONNXLINT" inspect models/example_cnn.onnx --op Gemm)
+expect_contains "$out" "(1 of 5 nodes)" "inspect --op"
+expect_contains "$out" "out logits  float[N,10]" "inspect --op shows the node's values"
+out=$("$ONNXLINT" inspect models/example_cnn.onnx --name 'features\.[01]/')
+expect_contains "$out" "(2 of 5 nodes)" "inspect --name"
+
 # run: the backend-test layout in, a summary or output_K.pb files out.
 suite=/usr/share/libonnx-testdata/data/node/test_add_bcast
 if [ -d "$suite" ]; then
