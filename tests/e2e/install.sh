@@ -15,7 +15,7 @@ pc=$(find "$prefix" -name onnxlint.pc | head -n 1)
 [ -n "$pc" ] && ok || bad "installed onnxlint.pc missing"
 export PKG_CONFIG_PATH=$(dirname "$pc")
 # shellcheck disable=SC2046
-cc "$SRC/examples/check_model.c" $(pkg-config --cflags --libs onnxlint) -o "$prefix/check_model"
+"${CC:-cc}" ${EXAMPLE_FLAGS:-} "$SRC/examples/check_model.c" $(pkg-config --cflags --libs onnxlint) -o "$prefix/check_model"
 expect_eq $? 0 "the C example builds against the installed pkg-config file"
 out=$("$prefix/check_model" "$SRC/models/infer_classifier.onnx"); expect_eq $? 0 "the C example runs"
 expect_contains "$out" "loss cross_entropy" "the C example's report"
