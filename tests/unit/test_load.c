@@ -392,6 +392,64 @@ static void external_data_stays_inside_the_model_folder(void **state)
     free(data);
 }
 
+/* A model-local function (custom:Scale2, body x -> Add(x, x)) called from
+ * the main graph: the call's output type comes from inferring the body
+ * with the caller's input type. */
+static void model_local_functions_are_inferred(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *mp = tb_model(13);
+    Onnx__OperatorSetIdProto *custom = calloc(1, sizeof *custom);
+    onnx__operator_set_id_proto__init(custom);
+    custom->domain = strdup("custom");
+    custom->has_version = 1;
+    custom->version = 1;
+    mp->opset_import = realloc(mp->opset_import, 2 * sizeof *mp->opset_import);
+    mp->opset_import[mp->n_opset_import++] = custom;
+    Onnx__FunctionProto *f = calloc(1, sizeof *f);
+    onnx__function_proto__init(f);
+    f->name = strdup("Scale2");
+    f->domain = strdup("custom");
+    f->n_input = 1;
+    f->input = calloc(1, sizeof *f->input);
+    f->input[0] = strdup("x");
+    f->n_output = 1;
+    f->output = calloc(1, sizeof *f->output);
+    f->output[0] = strdup("y");
+    Onnx__GraphProto *scratch = tb_graph("scratch"); /* tb_node appends nodes to a graph */
+    tb_node(scratch, "Add", "double", "x", "x", "y");
+    f->n_node = scratch->n_node;
+    f->node = scratch->node;
+    scratch->n_node = 0;
+    scratch->node = NULL;
+    onnx__graph_proto__free_unpacked(scratch, NULL);
+    f->n_opset_import = 1;
+    f->opset_import = calloc(1, sizeof *f->opset_import);
+    Onnx__OperatorSetIdProto *o = calloc(1, sizeof *o);
+    onnx__operator_set_id_proto__init(o);
+    o->domain = strdup("");
+    o->has_version = 1;
+    o->version = 13;
+    f->opset_import[0] = o;
+    mp->n_functions = 1;
+    mp->functions = calloc(1, sizeof *mp->functions);
+    mp->functions[0] = f;
+    int64_t d[] = {-1, 3};
+    tb_input(mp->graph, "a", 1, 2, d);
+    Onnx__NodeProto *call = tb_node(mp->graph, "Scale2", "call", "a", NULL, "b");
+    call->domain = strdup("custom");
+    tb_node(mp->graph, "Relu", "after", "b", NULL, "c");
+    tb_output(mp->graph, "c", 1, 0, d);
+    /* No declared shape for the output: inference alone says what it is. */
+    onnx__tensor_shape_proto__free_unpacked(mp->graph->output[0]->type->tensor_type->shape, NULL);
+    mp->graph->output[0]->type->tensor_type->shape = NULL;
+    tb_result r = tb_infer(mp, (const char *[]){"b", "c", NULL});
+    assert_int_equal(r.errors, 0);
+    assert_string_equal(r.types[0], "float[N,3]");
+    assert_string_equal(r.types[1], "float[N,3]");
+    tb_model_free(mp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -404,6 +462,7 @@ int main(void)
         cmocka_unit_test(not_a_model_is_explained),
         cmocka_unit_test(tensor_data_must_match_dims),
         cmocka_unit_test(external_data_stays_inside_the_model_folder),
+        cmocka_unit_test(model_local_functions_are_inferred),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
