@@ -111,6 +111,21 @@ static void infer_function_call(ol_infer *inf, ol_ctx *ctx)
         ol_out_set(ctx, i, &outs[i]);
 }
 
+/* ol_schema_find through the run's cache. */
+static const ol_schema *schema_of(ol_infer *inf, const ol_node *node)
+{
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)node->opset;
+    for (const unsigned char *p = (const unsigned char *)node->op_type; *p; p++)
+        h = (h ^ *p) * 1099511628211ull;
+    ol_schema_cache_entry *e = &inf->schema_cache[h % OL_SCHEMA_CACHE_SIZE];
+    if (e->op_type && e->opset == node->opset && strcmp(e->op_type, node->op_type) == 0 &&
+        strcmp(e->domain, node->domain) == 0)
+        return e->schema;
+    const ol_schema *schema = ol_schema_find(node->domain, node->op_type, node->opset);
+    *e = (ol_schema_cache_entry){node->domain, node->op_type, node->opset, schema};
+    return schema;
+}
+
 static void infer_node(ol_infer *inf, ol_node *node)
 {
     onnxlint_model *m = inf->model;
@@ -126,7 +141,7 @@ static void infer_node(ol_infer *inf, ol_node *node)
     if (node->function) {
         infer_function_call(inf, &ctx);
     } else {
-        const ol_schema *schema = ol_schema_find(node->domain, node->op_type, node->opset);
+        const ol_schema *schema = schema_of(inf, node);
         if (!schema) {
             inf->stats.no_schema++;
             const char *domain = node->domain[0] ? node->domain : "ai.onnx";

@@ -30,8 +30,19 @@ typedef struct ol_infer_stats {
     size_t no_function;     /* operators with a schema but no inference */
 } ol_infer_stats;
 
+/* Direct-mapped cache of schema lookups (operator, domain, opset): a graph
+ * repeats a few operators many times. */
+#define OL_SCHEMA_CACHE_SIZE 256
+
+typedef struct ol_schema_cache_entry {
+    const char *domain, *op_type;
+    int64_t opset;
+    const struct ol_schema *schema;
+} ol_schema_cache_entry;
+
 typedef struct ol_infer {
     onnxlint_model *model;
+    ol_schema_cache_entry schema_cache[OL_SCHEMA_CACHE_SIZE];
     ol_infer_options options;
     ol_infer_stats stats;
     int depth; /* subgraph nesting of the graph being inferred */
