@@ -11,10 +11,12 @@
  *   2  usage error, or a model that cannot be read or is malformed
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -50,6 +52,7 @@ enum option_id {
     OPT_HELP,
     OPT_INPUT,
     OPT_INPUTS,
+    OPT_JOBS,
     OPT_LABELS,
     OPT_LOGITS,
     OPT_LOSS,
@@ -88,6 +91,7 @@ static const struct option_spec {
     {OPT_INPUT, "input", 0, "NAME=FILE", CMD_RUN | CMD_CHECK,
      "the value of a graph input (.pb TensorProto or .npy); repeatable"},
     {OPT_INPUTS, "inputs", 0, "DIR", CMD_RUN, "a folder of input_K.pb files (ONNX's backend-test layout)"},
+    {OPT_JOBS, "jobs", 'j', "N", CMD_CHECK, "check N models in parallel (default 1)"},
     {OPT_LABELS, "labels", 0, "NAME:DTYPE[DIMS]", CMD_CHECK,
      "the labels of an inference-only export, e.g. labels:int64[N]"},
     {OPT_LOGITS, "logits", 0, "NAME", CMD_CHECK, "the value the loss reads (default: the model's output)"},
@@ -470,6 +474,120 @@ static void find_models(path_list *l, const char *dir, int depth)
     qsort(l->paths + first, l->n - first, sizeof *l->paths, by_path);
 }
 
+/* Most models checked in parallel (-j). */
+#define MAX_JOBS 256
+/* A run longer than this shows a progress line on a terminal. */
+#define PROGRESS_AFTER_NS 1000000000LL
+
+/* What checking one model gave: the checked model, or why not. */
+typedef struct check_result {
+    onnxlint_model *model; /* NULL when it could not be checked */
+    bool usage;            /* the options themselves are wrong */
+    char message[1100];
+} check_result;
+
+/* The models to check, shared by the worker threads. */
+typedef struct check_job {
+    const char *const *paths;
+    size_t n;
+    const onnxlint_check_options *options;
+    const onnxlint_config *forced;
+    bool cli_loss;
+    const char *baseline;
+    check_result *results;
+    pthread_mutex_t lock;
+    size_t next, done;
+    long long started_ns;
+    bool progress; /* a progress line was shown (to clear at the end) */
+} check_job;
+
+static long long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Loads and checks one model; the result says how it went. */
+static void check_one(const check_job *job, const char *path, check_result *r)
+{
+    onnxlint_error err;
+    onnxlint_model *model = NULL;
+    /* Load diagnostics become findings: no sink needed. */
+    if (onnxlint_model_load(path, NULL, &model, &err) != ONNXLINT_OK) {
+        snprintf(r->message, sizeof r->message, "%s", err.message);
+        return;
+    }
+    /* The configuration: --config, else the nearest .onnxlint.yaml. */
+    onnxlint_config *config = (onnxlint_config *)job->forced;
+    char config_path[4096];
+    if (!config && onnxlint_config_find(path, config_path, sizeof config_path) &&
+        onnxlint_config_load(config_path, &config, &err) != ONNXLINT_OK) {
+        snprintf(r->message, sizeof r->message, "%s", err.message);
+        onnxlint_model_free(model);
+        return;
+    }
+    onnxlint_check_options mo = *job->options;
+    if (config && !job->cli_loss) /* the command line wins */
+        onnxlint_config_options(config, path, &mo);
+    onnxlint_status st = onnxlint_check(model, &mo, &err);
+    if (st == ONNXLINT_OK && config)
+        onnxlint_config_apply(config, model);
+    if (config != job->forced)
+        onnxlint_config_free(config);
+    if (st == ONNXLINT_OK && job->baseline)
+        st = onnxlint_baseline_apply(job->baseline, model, &err);
+    if (st != ONNXLINT_OK) {
+        r->usage = st == ONNXLINT_EINVAL;
+        snprintf(r->message, sizeof r->message, "%s%s%s", r->usage ? "" : path, r->usage ? "" : ": ", err.message);
+        onnxlint_model_free(model);
+        return;
+    }
+    r->model = model;
+}
+
+static void *check_worker(void *arg)
+{
+    check_job *job = arg;
+    for (;;) {
+        pthread_mutex_lock(&job->lock);
+        size_t i = job->next < job->n ? job->next++ : job->n;
+        pthread_mutex_unlock(&job->lock);
+        if (i == job->n)
+            return NULL;
+        check_one(job, job->paths[i], &job->results[i]);
+        pthread_mutex_lock(&job->lock);
+        job->done++;
+        if (isatty(STDERR_FILENO) && now_ns() - job->started_ns > PROGRESS_AFTER_NS) {
+            fprintf(stderr, "\r\033[Kchecked %zu of %zu models", job->done, job->n);
+            job->progress = true;
+        }
+        pthread_mutex_unlock(&job->lock);
+    }
+}
+
+/* Checks every model of the job with n_threads threads. */
+static void run_jobs(check_job *job, long n_threads)
+{
+    pthread_t threads[MAX_JOBS];
+    long started = 0;
+    pthread_mutex_init(&job->lock, NULL);
+    job->started_ns = now_ns();
+    if (n_threads > (long)job->n)
+        n_threads = job->n ? (long)job->n : 1;
+    for (long t = 1; t < n_threads; t++) {
+        if (pthread_create(&threads[started], NULL, check_worker, job) != 0)
+            break; /* fewer threads: the others do the work */
+        started++;
+    }
+    check_worker(job);
+    for (long t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    if (job->progress)
+        fprintf(stderr, "\r\033[K");
+    pthread_mutex_destroy(&job->lock);
+}
+
 static int cmd_check(const parsed *p)
 {
     onnxlint_format format = ONNXLINT_FORMAT_TEXT;
@@ -496,6 +614,13 @@ static int cmd_check(const parsed *p)
     }
     if ((p->values[OPT_LABELS] || p->values[OPT_LOGITS]) && !p->values[OPT_LOSS])
         return usage_error("%s", "--labels and --logits need --loss KIND (which loss reads them?)");
+    long jobs = 1;
+    if (p->values[OPT_JOBS]) {
+        char *end;
+        jobs = strtol(p->values[OPT_JOBS], &end, 10);
+        if (*end || jobs < 1 || jobs > MAX_JOBS)
+            return usage_error("-j takes a number of parallel checks from 1 to 256, not '%s'", p->values[OPT_JOBS]);
+    }
     path_list list = {0};
     for (int i = 0; i < p->n_operands; i++) {
         struct stat st;
@@ -557,54 +682,33 @@ static int cmd_check(const parsed *p)
     }
     co.inputs = input_files;
     co.n_inputs = n_input_files;
-    for (size_t i = 0; models && i < list.n; i++) {
-        onnxlint_error err;
-        onnxlint_model *model = NULL;
-        /* Load diagnostics become findings: no sink needed. */
-        if (onnxlint_model_load(list.paths[i], NULL, &model, &err) != ONNXLINT_OK) {
-            fprintf(stderr, "%s\n", err.message);
-            code = EXIT_ERROR;
-            continue;
-        }
-        /* The configuration: --config, else the nearest .onnxlint.yaml. */
-        onnxlint_config *config = forced;
-        char config_path[4096];
-        if (!config && onnxlint_config_find(list.paths[i], config_path, sizeof config_path) &&
-            onnxlint_config_load(config_path, &config, &err) != ONNXLINT_OK) {
-            fprintf(stderr, "%s\n", err.message);
-            onnxlint_model_free(model);
-            code = EXIT_ERROR;
-            continue;
-        }
-        onnxlint_check_options mo = co;
-        if (config && !p->values[OPT_LOSS]) /* the command line wins */
-            onnxlint_config_options(config, list.paths[i], &mo);
-        onnxlint_status st = onnxlint_check(model, &mo, &err);
-        if (st == ONNXLINT_OK && config)
-            onnxlint_config_apply(config, model);
-        if (config != forced)
-            onnxlint_config_free(config);
-        if (st == ONNXLINT_OK && p->values[OPT_BASELINE] &&
-            (st = onnxlint_baseline_apply(p->values[OPT_BASELINE], model, &err)) != ONNXLINT_OK) {
-            fprintf(stderr, "%s\n", err.message);
-            onnxlint_model_free(model);
-            code = EXIT_ERROR;
+    check_job job = {.paths = (const char *const *)list.paths, .n = list.n, .options = &co, .forced = forced,
+                     .cli_loss = p->values[OPT_LOSS] != NULL, .baseline = p->values[OPT_BASELINE],
+                     .results = calloc(list.n + 1, sizeof *job.results)};
+    if (!job.results || !models) {
+        code = usage_error("%s", "out of memory");
+        goto out;
+    }
+    run_jobs(&job, jobs);
+    for (size_t i = 0; i < list.n; i++) { /* in the order the models were given */
+        check_result *r = &job.results[i];
+        if (r->usage) {
+            for (size_t k = i; k < list.n; k++)
+                onnxlint_model_free(job.results[k].model);
+            free(job.results);
+            code = usage_error("%s", r->message);
             goto out;
         }
-        if (st == ONNXLINT_EINVAL) {
-            onnxlint_model_free(model);
-            code = usage_error("%s", err.message);
-            goto out;
-        } else if (st != ONNXLINT_OK) {
-            fprintf(stderr, "%s: %s\n", list.paths[i], err.message);
-            onnxlint_model_free(model);
+        if (!r->model) {
+            fprintf(stderr, "%s\n", r->message);
             code = EXIT_ERROR;
             continue;
         }
-        models[n++] = model;
-        if (fail_on >= 0 && code == EXIT_CLEAN && onnxlint_finding_count(model, (onnxlint_severity)fail_on))
+        models[n++] = r->model;
+        if (fail_on >= 0 && code == EXIT_CLEAN && onnxlint_finding_count(r->model, (onnxlint_severity)fail_on))
             code = EXIT_FINDINGS;
     }
+    free(job.results);
     if (list.n == 0) {
         fprintf(stderr, "onnxlint: no .onnx model found\n");
         code = EXIT_ERROR;

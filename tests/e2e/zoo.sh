@@ -72,6 +72,10 @@ expect_contains "$out" '"confirmed": null' "--no-confirm leaves findings unconfi
 # A folder is searched recursively.
 out=$("$ONNXLINT" check --fail-on never models --format text)
 expect_contains "$out" "in $(find models -name '*.onnx' | wc -l) models" "folder check covers every model"
+# -j N checks in parallel and reports exactly as one thread does.
+a=$("$ONNXLINT" check --fail-on never --format json models -j 1)
+b=$("$ONNXLINT" check --fail-on never --format json models -j 4)
+[ "$a" = "$b" ] && ok || bad "-j 4 reports differently from -j 1"
 # SARIF is valid JSON with the rules and results.
 "$ONNXLINT" check --format sarif models/seed_class_count.onnx | "$JSON_CHECK" version runs
 expect_eq $? 0 "sarif"
