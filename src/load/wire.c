@@ -39,6 +39,7 @@ typedef struct walker {
     size_t why_len;
     bool validate_only;
     bool limit_hit; /* the failure is a limit, not malformed bytes */
+    bool changed;   /* measuring: something is left out (a payload, an unknown field) or added (a marker) */
 } walker;
 
 int ol_wire_varint(const uint8_t *data, size_t end, size_t *pos, uint64_t *value)
@@ -270,8 +271,10 @@ static bool walk(walker *w, const ProtobufCMessageDescriptor *desc, size_t begin
             return fail(w, "invalid wire type %u for field %u of %s at offset %zu", wire_type, number,
                         short_name(desc), field_start);
         }
-        if (!fd)
-            continue; /* unknown fields are dropped */
+        if (!fd) {
+            w->changed = true; /* unknown fields are dropped */
+            continue;
+        }
         unsigned natural = natural_wire_type(fd->type);
         bool repeated = fd->label == PROTOBUF_C_LABEL_REPEATED;
         bool packed = repeated && natural != 2 && wire_type == 2;
@@ -282,6 +285,7 @@ static bool walk(walker *w, const ProtobufCMessageDescriptor *desc, size_t begin
         if (packed && !packed_count(w, fd->type, content, content_end, &elements))
             return false;
         if (is_payload_field(desc, number)) {
+            w->changed = true;
             if (w->writing) {
                 if (number == 9) {
                     payload->raw_offset = content;
@@ -330,6 +334,7 @@ static bool walk(walker *w, const ProtobufCMessageDescriptor *desc, size_t begin
         }
     }
     if (is_tensor) {
+        w->changed = true;
         size_t marker = varint_len((uint64_t)OL_WIRE_PAYLOAD_FIELD << 3) + varint_len(tensor_index);
         if (w->writing) {
             put_varint(w, (uint64_t)OL_WIRE_PAYLOAD_FIELD << 3);
@@ -352,6 +357,12 @@ onnxlint_status ol_wire_strip(const uint8_t *data, size_t len, const ProtobufCMe
     if (!walk(&w, root, 0, len, 1, &total))
         return tmp->failed ? ONNXLINT_ENOMEM : w.limit_hit ? ONNXLINT_ELIMIT : ONNXLINT_EMALFORMED;
     size_t n_tensors = w.n_tensors;
+    if (!w.changed && total == len) {
+        /* Nothing to leave out: protobuf-c can read the bytes as they are. */
+        out->stripped = (uint8_t *)data;
+        out->stripped_len = len;
+        return ONNXLINT_OK;
+    }
     out->payloads = n_tensors ? ol_arena_calloc(keep, n_tensors, sizeof *out->payloads) : NULL;
     out->stripped = ol_arena_alloc(tmp, total ? total : 1);
     if ((n_tensors && !out->payloads) || !out->stripped) {

@@ -59,7 +59,7 @@ typedef struct ol_payload {
 } ol_payload;
 
 typedef struct ol_wire_result {
-    uint8_t *stripped; /* in the temporary arena */
+    uint8_t *stripped; /* in the temporary arena, or the input itself when nothing was left out */
     size_t stripped_len;
     ol_payload *payloads; /* in the keeping arena, indexed by marker */
     size_t n_payloads;
