@@ -693,10 +693,10 @@ static int cmd_check(const parsed *p)
     for (size_t i = 0; i < list.n; i++) { /* in the order the models were given */
         check_result *r = &job.results[i];
         if (r->usage) {
+            code = usage_error("%s", r->message); /* before the results go */
             for (size_t k = i; k < list.n; k++)
                 onnxlint_model_free(job.results[k].model);
             free(job.results);
-            code = usage_error("%s", r->message);
             goto out;
         }
         if (!r->model) {
