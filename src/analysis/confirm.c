@@ -28,6 +28,10 @@
 #include "eval/eval.h"
 #include "eval/testdata.h"
 
+/* Most elements the sample inputs of one confirmation may hold: a larger
+ * run is skipped with a note (bind smaller dims with --dim). */
+#define OL_MAX_SAMPLE_ELEMENTS ((uint64_t)1 << 24)
+
 typedef struct sampler {
     uint64_t state;
 } sampler;
@@ -331,6 +335,32 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
             set_evidence(m, &m->losses[i], -1, why, false);
         ol_eval_destroy(&e);
         return ONNXLINT_OK;
+    }
+    /* The sample inputs' size first: a run that would not fit is skipped. */
+    uint64_t elements = 0;
+    for (size_t i = 0; i < g->n_inputs; i++) {
+        const ol_value *v = g->inputs[i];
+        const ol_type *t = ol_value_type(v);
+        if ((v->flags & OL_VALUE_INITIALIZER) || t->kind != OL_TYPE_TENSOR || t->shape.rank < 0 ||
+            user_file(v->name, user_inputs, n_user_inputs))
+            continue;
+        uint64_t count = 1;
+        for (int k = 0; k < t->shape.rank && count <= OL_MAX_SAMPLE_ELEMENTS; k++) {
+            int64_t d = bind_dim(m, t->shape.dims[k], dims, n_dims);
+            count = d <= 0 ? 0 : count * (uint64_t)d;
+        }
+        elements += count;
+        if (elements > OL_MAX_SAMPLE_ELEMENTS) {
+            const char *why = ol_finding_printf(
+                m, "not run: the sample inputs would hold more than %llu elements ('%s' alone %s); bind smaller dims "
+                   "with --dim",
+                (unsigned long long)OL_MAX_SAMPLE_ELEMENTS, v->name,
+                count > OL_MAX_SAMPLE_ELEMENTS ? "is larger" : "tips it over");
+            for (size_t l = 0; l < m->n_losses; l++)
+                set_evidence(m, &m->losses[l], -1, why, false);
+            ol_eval_destroy(&e);
+            return ONNXLINT_OK;
+        }
     }
     ol_rvalue **inputs = ol_arena_calloc(&e.arena, g->n_inputs + 1, sizeof *inputs);
     ol_rvalue **outputs = ol_arena_calloc(&e.arena, g->n_outputs + 1, sizeof *outputs);
