@@ -134,8 +134,9 @@ uint64_t ol_check_node(ol_ctx *ctx)
     }
 
     /* Element types: each within its constraint, one type per constraint. */
-    int32_t first_elem[256] = {0};
-    size_t first_input[256] = {0};
+    int32_t first_elem[256];
+    size_t first_input[256]; /* read only where first_elem is set */
+    memset(first_elem, 0, s->n_constraints * sizeof *first_elem);
     for (size_t i = 0; i < n_in; i++) {
         const ol_formal *f = formal_of(s->inputs, s->n_inputs, i);
         if (!f || f->constraint == 255 || f->constraint >= s->n_constraints || !node->inputs[i])

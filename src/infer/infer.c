@@ -111,8 +111,8 @@ static void infer_function_call(ol_infer *inf, ol_ctx *ctx)
         ol_out_set(ctx, i, &outs[i]);
 }
 
-/* ol_schema_find through the run's cache. */
-static const ol_schema *schema_of(ol_infer *inf, const ol_node *node)
+/* ol_schema_find and ol_infer_find through the run's cache. */
+static const ol_schema *schema_of(ol_infer *inf, const ol_node *node, ol_infer_fn *fn)
 {
     uint64_t h = 1469598103934665603ull ^ (uint64_t)node->opset;
     for (const unsigned char *p = (const unsigned char *)node->op_type; *p; p++)
@@ -120,9 +120,10 @@ static const ol_schema *schema_of(ol_infer *inf, const ol_node *node)
     ol_schema_cache_entry *e = &inf->schema_cache[h % OL_SCHEMA_CACHE_SIZE];
     if (e->op_type && e->opset == node->opset && strcmp(e->op_type, node->op_type) == 0 &&
         strcmp(e->domain, node->domain) == 0)
-        return e->schema;
+        return *fn = e->infer, e->schema;
     const ol_schema *schema = ol_schema_find(node->domain, node->op_type, node->opset);
-    *e = (ol_schema_cache_entry){node->domain, node->op_type, node->opset, schema};
+    *fn = schema ? ol_infer_find(node->domain, node->op_type) : NULL;
+    *e = (ol_schema_cache_entry){node->domain, node->op_type, node->opset, schema, *fn};
     return schema;
 }
 
@@ -141,7 +142,8 @@ static void infer_node(ol_infer *inf, ol_node *node)
     if (node->function) {
         infer_function_call(inf, &ctx);
     } else {
-        const ol_schema *schema = schema_of(inf, node);
+        ol_infer_fn fn;
+        const ol_schema *schema = schema_of(inf, node, &fn);
         if (!schema) {
             inf->stats.no_schema++;
             const char *domain = node->domain[0] ? node->domain : "ai.onnx";
@@ -158,7 +160,6 @@ static void infer_node(ol_infer *inf, ol_node *node)
             ctx.schema = schema;
             ctx.version = schema->since_version;
             uint64_t conflicts = ol_check_node(&ctx);
-            ol_infer_fn fn = ol_infer_find(node->domain, node->op_type);
             if (fn)
                 fn(&ctx);
             else

@@ -34,10 +34,13 @@ typedef struct ol_infer_stats {
  * repeats a few operators many times. */
 #define OL_SCHEMA_CACHE_SIZE 256
 
+struct ol_ctx;
+
 typedef struct ol_schema_cache_entry {
     const char *domain, *op_type;
     int64_t opset;
     const struct ol_schema *schema;
+    void (*infer)(struct ol_ctx *ctx); /* the operator's inference function, NULL if none */
 } ol_schema_cache_entry;
 
 typedef struct ol_infer {

@@ -136,11 +136,16 @@ static void type_text(const ol_type *t, char *buf, size_t cap, size_t *pos, int 
             if (i)
                 put(buf, cap, pos, ",");
             if (d->kind == OL_DIM_VALUE) {
-                snprintf(tmp, sizeof tmp, "%lld", (long long)d->value);
+                ol_format_i64(tmp, d->value);
                 put(buf, cap, pos, tmp);
             } else if (d->kind == OL_DIM_SYMBOL) {
-                ol_escape(tmp, sizeof tmp, d->symbol, strlen(d->symbol), false);
-                put(buf, cap, pos, tmp);
+                size_t len = strlen(d->symbol);
+                if (ol_is_plain(d->symbol, len)) {
+                    put(buf, cap, pos, d->symbol);
+                } else {
+                    ol_escape(tmp, sizeof tmp, d->symbol, len, false);
+                    put(buf, cap, pos, tmp);
+                }
             } else {
                 put(buf, cap, pos, "?");
             }

@@ -117,10 +117,13 @@ static void text_value(void *p, const ol_value *v)
     ol_out_pad(c->out, c->name_width - nw + 2);
     ol_out_bytes(c->out, type, strlen(type));
     ol_out_pad(c->out, c->type_width - tw + 2);
-    ol_out_printf(c->out, "%s", value_kind(v));
+    const char *kind = value_kind(v);
+    ol_out_bytes(c->out, kind, strlen(kind));
     if (v->producer) {
         char idx[32];
-        ol_out_printf(c->out, " (%s '", v->producer->op_type);
+        ol_out_bytes(c->out, " (", 2);
+        ol_out_name(c->out, v->producer->op_type);
+        ol_out_bytes(c->out, " '", 2);
         ol_out_name(c->out, ol_node_display_name(v->producer, idx, sizeof idx));
         ol_out_bytes(c->out, "')", 2);
     }

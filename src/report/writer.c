@@ -91,7 +91,12 @@ bool ol_out_flush(ol_sink *out)
 
 size_t ol_display_width(const char *s)
 {
-    size_t len = strlen(s);
+    size_t ascii = 0; /* printable ASCII: one column per byte */
+    while ((unsigned char)s[ascii] >= 0x20 && (unsigned char)s[ascii] < 0x7f)
+        ascii++;
+    if (!s[ascii])
+        return ascii;
+    size_t len = ascii + strlen(s + ascii);
     if (!ol_is_plain(s, len))
         return ol_escape(NULL, 0, s, len, false);
     size_t w = 0;

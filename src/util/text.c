@@ -84,7 +84,10 @@ size_t ol_escape(char *dst, size_t cap, const char *src, size_t len, bool keep_c
 bool ol_is_plain(const char *src, size_t len)
 {
     const unsigned char *s = (const unsigned char *)src;
-    for (size_t i = 0; i < len;) {
+    size_t i = 0;
+    while (i < len && s[i] >= 0x20 && s[i] < 0x7f) /* printable ASCII, the common case */
+        i++;
+    while (i < len) {
         uint32_t cp;
         size_t n = utf8_sequence(s + i, len - i, &cp);
         if (n == 0 || is_control(cp))
@@ -92,4 +95,21 @@ bool ol_is_plain(const char *src, size_t len)
         i += n;
     }
     return true;
+}
+
+size_t ol_format_i64(char *dst, int64_t v)
+{
+    char rev[24];
+    size_t n = 0, out = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        rev[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        dst[out++] = '-';
+    while (n)
+        dst[out++] = rev[--n];
+    dst[out] = '\0';
+    return out;
 }

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Writes src (len bytes) into dst (cap bytes, NUL-terminated, truncated on
  * a character boundary) with control characters and invalid UTF-8 bytes
@@ -24,5 +25,10 @@ size_t ol_escape(char *dst, size_t cap, const char *src, size_t len, bool keep_c
 
 /* True when src (len bytes) needs no escaping for a terminal. */
 bool ol_is_plain(const char *src, size_t len);
+
+/* Writes v in decimal into dst (at least 21 bytes), NUL-terminated;
+ * returns the length.  printf's cost is measurable when a report prints
+ * the dims of 100,000 values. */
+size_t ol_format_i64(char *dst, int64_t v);
 
 #endif

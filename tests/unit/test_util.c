@@ -113,6 +113,29 @@ static void escape_truncates_on_a_character_boundary(void **state)
     assert_string_equal(buf, "ab"); /* "\x01" does not fit whole */
 }
 
+static void format_i64_matches_printf(void **state)
+{
+    (void)state;
+    const int64_t cases[] = {0, 1, -1, 9, 10, -10, 150528, INT64_MAX, INT64_MIN, INT64_MIN + 1};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char mine[24], ref[24];
+        size_t n = ol_format_i64(mine, cases[i]);
+        snprintf(ref, sizeof ref, "%lld", (long long)cases[i]);
+        assert_string_equal(mine, ref);
+        assert_int_equal(n, strlen(ref));
+    }
+}
+
+static void plain_text_fast_path_still_sees_controls(void **state)
+{
+    (void)state;
+    assert_true(ol_is_plain("input_ids", 9));
+    assert_true(ol_is_plain("caf\xc3\xa9", 5));
+    assert_false(ol_is_plain("abc\x1b[31m", 8));   /* an escape after ASCII */
+    assert_false(ol_is_plain("abcdef\x7f", 7));    /* DEL */
+    assert_false(ol_is_plain("abc\xc2\x9b", 5));   /* C1 CSI after ASCII */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -122,6 +145,8 @@ int main(void)
         cmocka_unit_test(map_stores_finds_and_grows),
         cmocka_unit_test(escape_controls_and_invalid_utf8),
         cmocka_unit_test(escape_truncates_on_a_character_boundary),
+        cmocka_unit_test(format_i64_matches_printf),
+        cmocka_unit_test(plain_text_fast_path_still_sees_controls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
