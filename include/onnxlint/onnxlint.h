@@ -65,11 +65,17 @@ typedef struct onnxlint_error {
 } onnxlint_error;
 
 /* The one allocation hook.  alloc returns NULL to refuse; free accepts
- * NULL.  Both receive ctx.  Allocations are never resized. */
+ * NULL.  Both receive ctx.  Allocations are never resized.  The library
+ * carves its objects out of chunks it asks the hook for (16 KB growing to
+ * 4 MB); chunk_size, when not 0, caps a chunk at that many bytes (a block
+ * larger than the cap gets a call of its own), so chunk_size = 1 makes
+ * every internal allocation one call of the hook: what a fault-injection
+ * test needs to refuse each of them in turn. */
 typedef struct onnxlint_allocator {
     void *(*alloc)(void *ctx, size_t size);
     void (*free)(void *ctx, void *ptr);
     void *ctx;
+    size_t chunk_size;
 } onnxlint_allocator;
 
 typedef enum onnxlint_severity {

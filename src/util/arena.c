@@ -22,14 +22,20 @@
 #define OL_ARENA_CHUNK_MIN ((size_t)16 * 1024)
 #define OL_ARENA_CHUNK_MAX ((size_t)4 * 1024 * 1024)
 
-#define OL_ALIGN (_Alignof(max_align_t))
+#define OL_ALIGN OL_ARENA_ALIGN
 
 struct ol_arena_chunk {
     ol_arena_chunk *next;
-    size_t size; /* usable bytes after the header */
-    size_t used;
+    size_t size;        /* usable bytes after the header */
     max_align_t data[]; /* aligned start of the usable bytes */
 };
+
+/* Marks the arena failed: from now on every call returns NULL. */
+static void fail(ol_arena *arena)
+{
+    arena->failed = true;
+    arena->cur = arena->end = NULL;
+}
 
 static void *default_alloc(void *ctx, size_t size)
 {
@@ -55,7 +61,7 @@ static void default_free(void *ctx, void *ptr)
     free(ptr);
 }
 
-const onnxlint_allocator ol_default_allocator = {default_alloc, default_free, NULL};
+const onnxlint_allocator ol_default_allocator = {default_alloc, default_free, NULL, 0};
 
 void ol_arena_init(ol_arena *arena, const onnxlint_allocator *allocator, size_t budget)
 {
@@ -73,46 +79,48 @@ static ol_arena_chunk *new_chunk(ol_arena *arena, size_t size)
 {
     size_t total = sizeof(ol_arena_chunk) + size;
     if (total < size || arena->used > arena->budget || total > arena->budget - arena->used) {
-        arena->failed = true;
+        fail(arena);
         return NULL;
     }
     ol_arena_chunk *chunk = arena->allocator.alloc(arena->allocator.ctx, total);
     if (!chunk) {
-        arena->failed = true;
+        fail(arena);
         return NULL;
     }
     arena->used += total;
     chunk->size = size;
-    chunk->used = 0;
     return chunk;
 }
 
-void *ol_arena_alloc(ol_arena *arena, size_t size)
+/* The slow path of ol_arena_alloc: the head has no room (or the arena has
+ * failed, or size is 0). */
+void *ol_arena_alloc_slow(ol_arena *arena, size_t size)
 {
     if (arena->failed)
         return NULL;
     if (size == 0)
         size = 1;
     if (size > SIZE_MAX - OL_ALIGN) {
-        arena->failed = true;
+        fail(arena);
         return NULL;
     }
     size = align_up(size);
-    ol_arena_chunk *head = arena->chunks;
-    if (head && head->size - head->used >= size) {
-        void *p = (char *)head->data + head->used;
-        head->used += size;
+    if ((size_t)(arena->end - arena->cur) >= size) { /* size 0 came here */
+        void *p = arena->cur;
+        arena->cur += size;
         return p;
     }
+    ol_arena_chunk *head = arena->chunks;
     size_t next_size = head ? head->size * 2 : OL_ARENA_CHUNK_MIN;
     if (next_size > OL_ARENA_CHUNK_MAX)
         next_size = OL_ARENA_CHUNK_MAX;
+    if (arena->allocator.chunk_size && next_size > arena->allocator.chunk_size)
+        next_size = arena->allocator.chunk_size;
     if (size > next_size / 4) {
         /* A big block: its own chunk, kept behind the head. */
         ol_arena_chunk *own = new_chunk(arena, size);
         if (!own)
             return NULL;
-        own->used = size;
         if (head) {
             own->next = head->next;
             head->next = own;
@@ -127,14 +135,15 @@ void *ol_arena_alloc(ol_arena *arena, size_t size)
         return NULL;
     chunk->next = head;
     arena->chunks = chunk;
-    chunk->used = size;
+    arena->cur = (char *)chunk->data + size;
+    arena->end = (char *)chunk->data + next_size;
     return chunk->data;
 }
 
 void *ol_arena_calloc(ol_arena *arena, size_t count, size_t size)
 {
     if (size && count > SIZE_MAX / size) {
-        arena->failed = true;
+        fail(arena);
         return NULL;
     }
     void *p = ol_arena_alloc(arena, count * size);
@@ -146,7 +155,7 @@ void *ol_arena_calloc(ol_arena *arena, size_t count, size_t size)
 char *ol_arena_strndup(ol_arena *arena, const char *s, size_t len)
 {
     if (len == SIZE_MAX) {
-        arena->failed = true;
+        fail(arena);
         return NULL;
     }
     char *p = ol_arena_alloc(arena, len + 1);
@@ -165,7 +174,7 @@ char *ol_arena_printf(ol_arena *arena, const char *fmt, ...)
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (n < 0) {
-        arena->failed = true;
+        fail(arena);
         return NULL;
     }
     char *p = ol_arena_alloc(arena, (size_t)n + 1);
@@ -186,6 +195,7 @@ void ol_arena_destroy(ol_arena *arena)
         chunk = next;
     }
     arena->chunks = NULL;
+    arena->cur = arena->end = NULL;
     arena->used = 0;
     arena->failed = false;
 }

@@ -25,9 +25,13 @@
 
 typedef struct ol_arena_chunk ol_arena_chunk;
 
+/* Alignment of every block: any object's. */
+#define OL_ARENA_ALIGN (_Alignof(max_align_t))
+
 typedef struct ol_arena {
     onnxlint_allocator allocator;
     ol_arena_chunk *chunks; /* newest first; allocation happens in the head */
+    char *cur, *end;        /* the head's free bytes (both NULL when failed) */
     size_t used;            /* bytes requested from the hook so far */
     size_t budget;          /* most bytes the arena may request */
     bool failed;            /* sticky: the hook or the budget refused once */
@@ -40,9 +44,24 @@ extern const onnxlint_allocator ol_default_allocator;
  * default) and refuses to hold more than budget bytes in all. */
 void ol_arena_init(ol_arena *arena, const onnxlint_allocator *allocator, size_t budget);
 
+void *ol_arena_alloc_slow(ol_arena *arena, size_t size);
+
 /* Returns size bytes aligned for any object, or NULL when the hook or the
- * budget refuses (and from then on). */
-void *ol_arena_alloc(ol_arena *arena, size_t size);
+ * budget refuses (and from then on).  Inline: a graph of 50,000 nodes
+ * makes about 400,000 of these calls, nearly all a bump of cur. */
+static inline void *ol_arena_alloc(ol_arena *arena, size_t size)
+{
+    size_t room = (size_t)(arena->end - arena->cur);
+    if (size - 1 < room) { /* size 0 wraps and takes the slow path */
+        size_t need = (size + OL_ARENA_ALIGN - 1) & ~(OL_ARENA_ALIGN - 1);
+        if (need <= room) {
+            void *p = arena->cur;
+            arena->cur += need;
+            return p;
+        }
+    }
+    return ol_arena_alloc_slow(arena, size);
+}
 
 /* As ol_arena_alloc, zero-filled; count * size overflow returns NULL. */
 void *ol_arena_calloc(ol_arena *arena, size_t count, size_t size);
