@@ -1,6 +1,6 @@
 /*
  * fuzz_check.c - libFuzzer target for the whole path a hostile file takes:
- * load (wire pre-pass, protobuf-c, IR) -> shape inference -> check (loss
+ * load (wire decoder, IR) -> shape inference -> check (loss
  * analysis and confirmation on sample data, with a small memory budget)
  * -> every report format.  Any crash, hang, sanitizer report or leak is a
  * bug; a clean error status is the expected outcome for garbage.

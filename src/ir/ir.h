@@ -78,7 +78,7 @@ typedef struct ol_tensor {
     int rank;
     const int64_t *dims;
     uint64_t count;                /* product of dims */
-    const Onnx__TensorProto *proto; /* metadata; payload stripped */
+    const Onnx__TensorProto *proto; /* metadata; payload left in the file */
     const ol_payload *payload;     /* where embedded data lies, or NULL */
     const char *external_path;     /* resolved path of external data, or NULL */
     uint64_t external_offset;

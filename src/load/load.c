@@ -1,9 +1,9 @@
 /*
  * load.c - from a file to the graph IR.
  *
- * The file is mapped read-only; the wire pre-pass (wire.c) validates it and
- * writes a copy without tensor payloads, which protobuf-c unpacks into the
- * model's arena; the graph IR is then built from the unpacked messages.
+ * The file is mapped read-only; the wire decoder (wire.c) validates it and
+ * decodes it into protobuf-c's structs in the model's arena, tensor
+ * payloads left in the file; the graph IR is then built from the messages.
  * Weight bytes are never touched: tensors keep an ol_payload that says
  * where their data lies in the mapping, and external data is only checked
  * with realpath and stat.
@@ -109,19 +109,6 @@ void ol_model_diagnostic(onnxlint_model *model, onnxlint_severity severity, cons
         model->on_diagnostic(model->diagnostic_ctx, &d);
 }
 
-/* ---- protobuf-c allocation through the model's arena ---- */
-
-static void *pb_alloc(void *ctx, size_t size)
-{
-    return ol_arena_alloc(ctx, size);
-}
-
-static void pb_free(void *ctx, void *ptr)
-{
-    (void)ctx;
-    (void)ptr; /* the arena frees everything at once */
-}
-
 /* ---- types ---- */
 
 static onnxlint_status type_from_proto(loader *l, const Onnx__TypeProto *tp, ol_type *out, const char *what);
@@ -168,7 +155,7 @@ static onnxlint_status elem_of(loader *l, const Onnx__TypeProto *tp, ol_type **o
     return type_from_proto(l, tp, t, what);
 }
 
-/* Recursion is bounded: the wire pre-pass capped message depth. */
+/* Recursion is bounded: the wire decoder capped message depth. */
 static onnxlint_status type_from_proto(loader *l, const Onnx__TypeProto *tp, ol_type *out, const char *what)
 {
     memset(out, 0, sizeof *out);
@@ -825,7 +812,7 @@ static onnxlint_status map_file(onnxlint_model *m, onnxlint_error *err)
         if (p == MAP_FAILED) {
             status = set_error(err, ONNXLINT_EIO, m->path, "cannot map: %s", strerror(errno));
         } else {
-            /* The pre-pass touches only the graph's structure; readahead
+            /* The decoder touches only the graph's structure; readahead
              * would pull the weights around it into memory. */
             madvise(p, (size_t)st.st_size, MADV_RANDOM);
             m->map = p;
@@ -923,7 +910,8 @@ static onnxlint_status load(const char *path, const void *data, size_t len, cons
 
     char why[512];
     ol_wire_result wire;
-    st = ol_wire_strip(m->map, m->map_len, &onnx__model_proto__descriptor, &tmp, &m->arena, &wire, why, sizeof why);
+    st = ol_wire_decode(m->map, m->map_len, &onnx__model_proto__descriptor, &m->arena, &tmp, &wire, why, sizeof why);
+    ol_arena_destroy(&tmp);
     if (st == ONNXLINT_EMALFORMED) {
         st = explain_not_model(m, err, why);
         goto fail;
@@ -933,14 +921,7 @@ static onnxlint_status load(const char *path, const void *data, size_t len, cons
     }
     m->payloads = wire.payloads;
     m->n_payloads = wire.n_payloads;
-    ProtobufCAllocator pb = {pb_alloc, pb_free, &m->arena};
-    m->proto = onnx__model_proto__unpack(&pb, wire.stripped_len, wire.stripped);
-    ol_arena_destroy(&tmp);
-    if (!m->proto) {
-        st = m->arena.failed ? ONNXLINT_ENOMEM
-                             : set_error(err, ONNXLINT_EMALFORMED, path, "not an ONNX model: protobuf-c rejected it");
-        goto fail;
-    }
+    m->proto = (Onnx__ModelProto *)wire.message;
     if (!m->proto->graph) {
         if (ol_wire_is_message(m->map, m->map_len, &onnx__tensor_proto__descriptor) && m->map[0] != 0x08) {
             st = explain_not_model(m, err, "");

@@ -1,11 +1,13 @@
 /*
- * wire.c - validate a protobuf message against its descriptors and write a
- * copy without tensor payloads (see wire.h for the why).
+ * wire.c - validate a protobuf message against its descriptors and decode
+ * it into protobuf-c's structs, tensor payloads left in the file (see
+ * wire.h for the why).
  *
  * Invariants: every read is bounds-checked against the enclosing message's
- * end; recursion depth never exceeds OL_MAX_MESSAGE_DEPTH; the measuring
- * pass and the writing pass visit fields in the same order and agree on
- * every size, so the writing pass needs no checks of its own.
+ * end; recursion depth never exceeds OL_MAX_MESSAGE_DEPTH; each message is
+ * scanned (validated, repeated fields counted) before anything of it is
+ * stored, so the storing loop over the same bytes needs no checks of its
+ * own beyond what next_field repeats.
  */
 #include "load/wire.h"
 
@@ -16,31 +18,38 @@
 
 #include "onnx.pb-c.h"
 
-/* Nested-message sizes, recorded in pre-order by the measuring pass. */
-#define SIZE_BLOCK_LEN 4096
-typedef struct size_block {
-    struct size_block *next;
-    size_t sizes[SIZE_BLOCK_LEN];
-} size_block;
+/* Most fields one message type may declare (ONNX's largest has 16). */
+#define OL_WIRE_MAX_DECLARED 64
+
+#define PAYLOAD_BLOCK_LEN 256
+typedef struct payload_block {
+    struct payload_block *next;
+    ol_payload items[PAYLOAD_BLOCK_LEN];
+} payload_block;
 
 typedef struct walker {
     const uint8_t *data;
-    bool writing;
-    uint8_t *out;
-    size_t out_pos;
-    size_block *first, *last; /* the recorded sizes */
-    size_t n_sizes;           /* recorded (measuring) or consumed (writing) */
-    size_block *cursor;       /* writing: block holding size n_sizes */
-    size_t n_tensors;         /* payload index of the next TensorProto */
-    ol_payload *payloads;
+    ol_arena *arena; /* decoded messages; NULL when only validating */
+    ol_arena *tmp;   /* payload records until they are gathered */
+    payload_block *first, *last;
+    size_t n_payloads;
     uint64_t entries;
-    ol_arena *tmp;
     char *why;
     size_t why_len;
-    bool validate_only;
     bool limit_hit; /* the failure is a limit, not malformed bytes */
-    bool changed;   /* measuring: something is left out (a payload, an unknown field) or added (a marker) */
 } walker;
+
+/* One field of a message, as found on the wire. */
+typedef struct field {
+    const ProtobufCFieldDescriptor *fd; /* NULL: a field the schema does not know */
+    uint32_t number;
+    unsigned wire_type;
+    size_t start;          /* the tag's first byte */
+    size_t content, end;   /* the value's bytes (the length prefix excluded) */
+    uint64_t value;        /* wire type 0: the varint */
+    uint64_t elements;     /* packed: how many elements; otherwise 1 */
+    bool packed;
+} field;
 
 int ol_wire_varint(const uint8_t *data, size_t end, size_t *pos, uint64_t *value)
 {
@@ -60,23 +69,14 @@ int ol_wire_varint(const uint8_t *data, size_t end, size_t *pos, uint64_t *value
     return 0;
 }
 
-static size_t varint_len(uint64_t v)
+/* ol_wire_varint with the one-byte case inline: most tags and lengths. */
+static inline int varint(const uint8_t *data, size_t end, size_t *pos, uint64_t *value)
 {
-    size_t n = 1;
-    while (v >= 0x80) {
-        v >>= 7;
-        n++;
+    if (*pos < end && data[*pos] < 0x80) {
+        *value = data[(*pos)++];
+        return 1;
     }
-    return n;
-}
-
-static void put_varint(walker *w, uint64_t v)
-{
-    while (v >= 0x80) {
-        w->out[w->out_pos++] = (uint8_t)(v | 0x80);
-        v >>= 7;
-    }
-    w->out[w->out_pos++] = (uint8_t)v;
+    return ol_wire_varint(data, end, pos, value);
 }
 
 static bool fail(walker *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -96,32 +96,6 @@ static const char *short_name(const ProtobufCMessageDescriptor *desc)
 {
     const char *dot = strrchr(desc->name, '.');
     return dot ? dot + 1 : desc->name;
-}
-
-static bool record_size(walker *w, size_t **slot)
-{
-    if (w->n_sizes % SIZE_BLOCK_LEN == 0) {
-        size_block *b = ol_arena_alloc(w->tmp, sizeof *b);
-        if (!b)
-            return fail(w, "out of memory while reading the model's structure");
-        b->next = NULL;
-        if (w->last)
-            w->last->next = b;
-        else
-            w->first = b;
-        w->last = b;
-    }
-    *slot = &w->last->sizes[w->n_sizes++ % SIZE_BLOCK_LEN];
-    return true;
-}
-
-static size_t next_size(walker *w)
-{
-    if (!w->cursor)
-        w->cursor = w->first;
-    else if (w->n_sizes % SIZE_BLOCK_LEN == 0)
-        w->cursor = w->cursor->next;
-    return w->cursor->sizes[w->n_sizes++ % SIZE_BLOCK_LEN];
 }
 
 static bool is_payload_field(const ProtobufCMessageDescriptor *desc, uint32_t number)
@@ -164,6 +138,30 @@ static unsigned natural_wire_type(ProtobufCType type)
     }
 }
 
+/* Bytes one element of the field's type takes in protobuf-c's structs. */
+static size_t element_size(ProtobufCType type)
+{
+    switch (type) {
+    case PROTOBUF_C_TYPE_SFIXED64:
+    case PROTOBUF_C_TYPE_FIXED64:
+    case PROTOBUF_C_TYPE_DOUBLE:
+    case PROTOBUF_C_TYPE_INT64:
+    case PROTOBUF_C_TYPE_SINT64:
+    case PROTOBUF_C_TYPE_UINT64:
+        return 8;
+    case PROTOBUF_C_TYPE_BOOL:
+        return sizeof(protobuf_c_boolean);
+    case PROTOBUF_C_TYPE_STRING:
+        return sizeof(char *);
+    case PROTOBUF_C_TYPE_BYTES:
+        return sizeof(ProtobufCBinaryData);
+    case PROTOBUF_C_TYPE_MESSAGE:
+        return sizeof(ProtobufCMessage *);
+    default:
+        return 4; /* int32, sint32, sfixed32, uint32, fixed32, float, enum */
+    }
+}
+
 /* Counts the elements of a packed repeated field of the given type. */
 static bool packed_count(walker *w, ProtobufCType type, size_t begin, size_t end, uint64_t *count)
 {
@@ -194,196 +192,425 @@ static bool count_entries(walker *w, uint64_t n, const ProtobufCMessageDescripto
     return true;
 }
 
-/* Walks the fields of a message of type desc in data[begin..end).  While
- * measuring, stores the stripped content size in *size. */
-static bool walk(walker *w, const ProtobufCMessageDescriptor *desc, size_t begin, size_t end, int depth,
-                 size_t *size)
+/* The descriptor of field number in desc, or NULL.  ONNX numbers most
+ * fields 1..n in order, which protobuf-c's generated tables keep sorted by
+ * number: look there first. */
+static const ProtobufCFieldDescriptor *field_of(const ProtobufCMessageDescriptor *desc, uint32_t number)
 {
-    if (depth > OL_MAX_MESSAGE_DEPTH)
-        return fail(w, "messages nested deeper than %d levels (%s at offset %zu); limit OL_MAX_MESSAGE_DEPTH",
-                    OL_MAX_MESSAGE_DEPTH, short_name(desc), begin);
-    bool is_tensor = desc == &onnx__tensor_proto__descriptor;
-    size_t tensor_index = 0;
-    ol_payload *payload = NULL;
-    if (is_tensor) {
-        tensor_index = w->n_tensors++;
-        if (w->writing) {
-            payload = &w->payloads[tensor_index];
-            payload->message_offset = begin;
-            payload->message_length = end - begin;
-            payload->raw_offset = OL_NO_OFFSET;
-        }
+    if (number && number <= desc->n_fields && desc->fields[number - 1].id == number)
+        return &desc->fields[number - 1];
+    return protobuf_c_message_descriptor_get_field(desc, number);
+}
+
+/* A varint that the scan has checked: one byte in the common case. */
+static uint64_t checked_varint(const uint8_t *data, size_t end, size_t *pos)
+{
+    if (data[*pos] < 0x80)
+        return data[(*pos)++];
+    uint64_t v = 0;
+    ol_wire_varint(data, end, pos, &v);
+    return v;
+}
+
+/* Re-reads a field that next_field has checked (the storing pass). */
+static void reread_field(const uint8_t *data, const ProtobufCMessageDescriptor *desc, size_t end, size_t *pos,
+                         field *f)
+{
+    uint64_t tag = checked_varint(data, end, pos);
+    f->number = (uint32_t)(tag >> 3);
+    f->wire_type = (unsigned)(tag & 7);
+    f->fd = field_of(desc, f->number);
+    f->content = *pos;
+    switch (f->wire_type) {
+    case 0:
+        f->value = checked_varint(data, end, pos);
+        break;
+    case 1:
+        *pos += 8;
+        break;
+    case 5:
+        *pos += 4;
+        break;
+    default: { /* 2: groups and invalid types were refused by the scan */
+        uint64_t len = checked_varint(data, end, pos);
+        f->content = *pos;
+        *pos += (size_t)len;
+        break;
     }
-    size_t kept = 0;
-    size_t pos = begin;
-    uint64_t n_fields = 0;
-    while (pos < end) {
-        size_t field_start = pos;
-        if (++n_fields > OL_MAX_FIELDS_PER_MESSAGE && (w->limit_hit = true))
-            return fail(w, "too many entries: %s at offset %zu has more than %llu fields; limit OL_MAX_FIELDS_PER_MESSAGE",
-                        short_name(desc), begin, (unsigned long long)OL_MAX_FIELDS_PER_MESSAGE);
-        uint64_t tag;
-        if (!ol_wire_varint(w->data, end, &pos, &tag))
-            return fail(w, "truncated or invalid field tag in %s at offset %zu", short_name(desc), field_start);
-        uint64_t number64 = tag >> 3;
-        unsigned wire_type = (unsigned)(tag & 7);
-        if (number64 == 0 || number64 > 536870911u)
-            return fail(w, "invalid field number %llu in %s at offset %zu", (unsigned long long)number64,
-                        short_name(desc), field_start);
-        uint32_t number = (uint32_t)number64;
-        const ProtobufCFieldDescriptor *fd = protobuf_c_message_descriptor_get_field(desc, number);
-        const char *fname = fd ? fd->name : "unknown";
-        size_t content = pos, content_end;
+    }
+    f->end = *pos;
+    f->packed = f->fd && f->wire_type == 2 && f->fd->label == PROTOBUF_C_LABEL_REPEATED &&
+                natural_wire_type(f->fd->type) != 2;
+}
+
+/* Reads and checks the field at *pos of a message of type desc ending at
+ * end: its tag, a wire type that fits the declared type, its length. */
+static bool next_field(walker *w, const ProtobufCMessageDescriptor *desc, size_t end, size_t *pos, field *f)
+{
+    size_t field_start = *pos;
+    uint64_t tag;
+    if (!varint(w->data, end, pos, &tag))
+        return fail(w, "truncated or invalid field tag in %s at offset %zu", short_name(desc), field_start);
+    uint64_t number64 = tag >> 3;
+    unsigned wire_type = (unsigned)(tag & 7);
+    if (number64 == 0 || number64 > 536870911u)
+        return fail(w, "invalid field number %llu in %s at offset %zu", (unsigned long long)number64, short_name(desc),
+                    field_start);
+    uint32_t number = (uint32_t)number64;
+    const ProtobufCFieldDescriptor *fd = field_of(desc, number);
+    const char *fname = fd ? fd->name : "unknown";
+    *f = (field){.fd = fd, .number = number, .wire_type = wire_type, .start = field_start, .elements = 1};
+    switch (wire_type) {
+    case 0:
+        f->content = *pos;
+        if (!varint(w->data, end, pos, &f->value))
+            return fail(w, "truncated varint in field '%s' of %s at offset %zu", fname, short_name(desc), field_start);
+        break;
+    case 1:
+    case 5: {
+        size_t n = wire_type == 1 ? 8 : 4;
+        if (end - *pos < n)
+            return fail(w, "truncated: field '%s' of %s at offset %zu needs %zu bytes, %zu remain", fname,
+                        short_name(desc), field_start, n, end - *pos);
+        f->content = *pos;
+        *pos += n;
+        break;
+    }
+    case 2: {
         uint64_t v;
-        switch (wire_type) {
-        case 0:
-            if (!ol_wire_varint(w->data, end, &pos, &v))
-                return fail(w, "truncated varint in field '%s' of %s at offset %zu", fname, short_name(desc),
-                            field_start);
-            content_end = pos;
-            break;
-        case 1:
-        case 5: {
-            size_t n = wire_type == 1 ? 8 : 4;
-            if (end - pos < n)
-                return fail(w, "truncated: field '%s' of %s at offset %zu needs %zu bytes, %zu remain", fname,
-                            short_name(desc), field_start, n, end - pos);
-            pos += n;
-            content_end = pos;
-            break;
-        }
-        case 2:
-            if (!ol_wire_varint(w->data, end, &pos, &v))
-                return fail(w, "truncated length of field '%s' of %s at offset %zu", fname, short_name(desc),
-                            field_start);
-            if (v > end - pos)
-                return fail(w, "truncated: field '%s' of %s at offset %zu needs %llu bytes, %zu remain", fname,
-                            short_name(desc), field_start, (unsigned long long)v, end - pos);
-            content = pos;
-            pos += (size_t)v;
-            content_end = pos;
-            break;
-        case 3:
-        case 4:
-            return fail(w, "group wire type %u (unused by ONNX) for field %u of %s at offset %zu", wire_type, number,
-                        short_name(desc), field_start);
-        default:
-            return fail(w, "invalid wire type %u for field %u of %s at offset %zu", wire_type, number,
-                        short_name(desc), field_start);
-        }
-        if (!fd) {
-            w->changed = true; /* unknown fields are dropped */
-            continue;
-        }
-        unsigned natural = natural_wire_type(fd->type);
-        bool repeated = fd->label == PROTOBUF_C_LABEL_REPEATED;
-        bool packed = repeated && natural != 2 && wire_type == 2;
-        if (wire_type != natural && !packed)
-            return fail(w, "field '%s' of %s at offset %zu has wire type %u, expected %u", fname, short_name(desc),
-                        field_start, wire_type, natural);
-        uint64_t elements = 1;
-        if (packed && !packed_count(w, fd->type, content, content_end, &elements))
-            return false;
-        if (is_payload_field(desc, number)) {
-            w->changed = true;
-            if (w->writing) {
-                if (number == 9) {
-                    payload->raw_offset = content;
-                    payload->raw_length = content_end - content;
-                } else {
-                    payload->typed_field = number;
-                    payload->typed_bytes += content_end - content;
-                    payload->typed_count += elements;
-                }
-            }
-            continue;
-        }
-        if (repeated && !count_entries(w, elements, desc))
-            return false;
-        if (fd->type == PROTOBUF_C_TYPE_MESSAGE) {
-            if (!repeated && !count_entries(w, 1, desc))
-                return false;
-            const ProtobufCMessageDescriptor *sub = fd->descriptor;
-            size_t tag_len = pos - field_start - (content_end - content) - varint_len(content_end - content);
-            if (w->writing) {
-                size_t sub_size = next_size(w);
-                memcpy(w->out + w->out_pos, w->data + field_start, tag_len);
-                w->out_pos += tag_len;
-                put_varint(w, sub_size);
-                if (!walk(w, sub, content, content_end, depth + 1, NULL))
-                    return false;
-            } else {
-                size_t *slot = NULL, sub_size = 0;
-                if (!w->validate_only && !record_size(w, &slot))
-                    return false;
-                if (!walk(w, sub, content, content_end, depth + 1, &sub_size))
-                    return false;
-                if (slot)
-                    *slot = sub_size; /* pointer: the recursion may have added blocks */
-                kept += tag_len + varint_len(sub_size) + sub_size;
-            }
-            continue;
-        }
-        if (fd->type == PROTOBUF_C_TYPE_ENUM && !fd->descriptor)
-            return fail(w, "internal: enum field '%s' without descriptor", fname);
-        if (w->writing) {
-            memcpy(w->out + w->out_pos, w->data + field_start, pos - field_start);
-            w->out_pos += pos - field_start;
-        } else {
-            kept += pos - field_start;
-        }
+        if (!varint(w->data, end, pos, &v))
+            return fail(w, "truncated length of field '%s' of %s at offset %zu", fname, short_name(desc), field_start);
+        if (v > end - *pos)
+            return fail(w, "truncated: field '%s' of %s at offset %zu needs %llu bytes, %zu remain", fname,
+                        short_name(desc), field_start, (unsigned long long)v, end - *pos);
+        f->content = *pos;
+        *pos += (size_t)v;
+        break;
     }
-    if (is_tensor) {
-        w->changed = true;
-        size_t marker = varint_len((uint64_t)OL_WIRE_PAYLOAD_FIELD << 3) + varint_len(tensor_index);
-        if (w->writing) {
-            put_varint(w, (uint64_t)OL_WIRE_PAYLOAD_FIELD << 3);
-            put_varint(w, tensor_index);
-        } else {
-            kept += marker;
-        }
+    case 3:
+    case 4:
+        return fail(w, "group wire type %u (unused by ONNX) for field %u of %s at offset %zu", wire_type, number,
+                    short_name(desc), field_start);
+    default:
+        return fail(w, "invalid wire type %u for field %u of %s at offset %zu", wire_type, number, short_name(desc),
+                    field_start);
     }
-    if (size)
-        *size = kept;
+    f->end = *pos;
+    if (!fd)
+        return true;
+    unsigned natural = natural_wire_type(fd->type);
+    bool repeated = fd->label == PROTOBUF_C_LABEL_REPEATED;
+    f->packed = repeated && natural != 2 && wire_type == 2;
+    if (wire_type != natural && !f->packed)
+        return fail(w, "field '%s' of %s at offset %zu has wire type %u, expected %u", fname, short_name(desc),
+                    field_start, wire_type, natural);
+    if (f->packed && !packed_count(w, fd->type, f->content, f->end, &f->elements))
+        return false;
+    if (fd->type == PROTOBUF_C_TYPE_ENUM && !fd->descriptor)
+        return fail(w, "internal: enum field '%s' without descriptor", fname);
     return true;
 }
 
-onnxlint_status ol_wire_strip(const uint8_t *data, size_t len, const ProtobufCMessageDescriptor *root,
-                              ol_arena *tmp, ol_arena *keep, ol_wire_result *out, char *why, size_t why_len)
+/* Checks every field of the message in data[begin..end) (not its
+ * submessages), counts the repeated elements of each declared field into
+ * counts (indexed like desc->fields) and charges the entries. */
+static bool scan(walker *w, const ProtobufCMessageDescriptor *desc, size_t begin, size_t end, uint64_t *counts)
 {
-    walker w = {.data = data, .tmp = tmp, .why = why, .why_len = why_len};
-    size_t total = 0;
+    size_t pos = begin;
+    uint64_t n_fields = 0;
+    while (pos < end) {
+        if (++n_fields > OL_MAX_FIELDS_PER_MESSAGE && (w->limit_hit = true))
+            return fail(w, "too many entries: %s at offset %zu has more than %llu fields; limit OL_MAX_FIELDS_PER_MESSAGE",
+                        short_name(desc), begin, (unsigned long long)OL_MAX_FIELDS_PER_MESSAGE);
+        field f;
+        if (!next_field(w, desc, end, &pos, &f))
+            return false;
+        if (!f.fd || is_payload_field(desc, f.number))
+            continue;
+        bool repeated = f.fd->label == PROTOBUF_C_LABEL_REPEATED;
+        if (repeated) {
+            counts[f.fd - desc->fields] += f.elements;
+            if (!count_entries(w, f.elements, desc))
+                return false;
+        } else if (f.fd->type == PROTOBUF_C_TYPE_MESSAGE && !count_entries(w, 1, desc)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Reads one scalar element at *pos (packed data) of the given wire type. */
+static uint64_t read_scalar(const uint8_t *data, size_t end, size_t *pos, unsigned wire_type)
+{
+    uint64_t v = 0;
+    if (wire_type == 0) {
+        ol_wire_varint(data, end, pos, &v); /* checked by packed_count / next_field */
+        return v;
+    }
+    size_t n = wire_type == 1 ? 8 : 4;
+    for (size_t i = 0; i < n; i++)
+        v |= (uint64_t)data[*pos + i] << (8 * i);
+    *pos += n;
+    return v;
+}
+
+/* Stores a scalar read from the wire (a varint, or the bits of a fixed
+ * field) as protobuf-c does. */
+static void store_scalar(ProtobufCType type, void *dst, uint64_t v)
+{
+    switch (type) {
+    case PROTOBUF_C_TYPE_INT32:
+    case PROTOBUF_C_TYPE_SFIXED32:
+    case PROTOBUF_C_TYPE_ENUM: {
+        int32_t x = (int32_t)(uint32_t)v;
+        memcpy(dst, &x, 4);
+        break;
+    }
+    case PROTOBUF_C_TYPE_SINT32: {
+        uint32_t u = (uint32_t)v;
+        int32_t x = (int32_t)(u >> 1) ^ -(int32_t)(u & 1);
+        memcpy(dst, &x, 4);
+        break;
+    }
+    case PROTOBUF_C_TYPE_UINT32:
+    case PROTOBUF_C_TYPE_FIXED32:
+    case PROTOBUF_C_TYPE_FLOAT: { /* a float's bits, as they are */
+        uint32_t x = (uint32_t)v;
+        memcpy(dst, &x, 4);
+        break;
+    }
+    case PROTOBUF_C_TYPE_SINT64: {
+        int64_t x = (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+        memcpy(dst, &x, 8);
+        break;
+    }
+    case PROTOBUF_C_TYPE_BOOL: {
+        protobuf_c_boolean x = v != 0;
+        memcpy(dst, &x, sizeof x);
+        break;
+    }
+    default: /* int64, uint64, sfixed64, fixed64, double */
+        memcpy(dst, &v, 8);
+        break;
+    }
+}
+
+static ProtobufCMessage *decode(walker *w, const ProtobufCMessageDescriptor *desc, size_t begin, size_t end,
+                                int depth);
+
+/* Stores one element of field f into dst. */
+static bool store_one(walker *w, const field *f, void *dst, int depth)
+{
+    const ProtobufCFieldDescriptor *fd = f->fd;
+    size_t len = f->end - f->content;
+    switch (fd->type) {
+    case PROTOBUF_C_TYPE_STRING: {
+        char *s = ol_arena_alloc(w->arena, len + 1);
+        if (!s)
+            return fail(w, "out of memory while reading the model's structure");
+        memcpy(s, w->data + f->content, len);
+        s[len] = '\0';
+        memcpy(dst, &s, sizeof s);
+        return true;
+    }
+    case PROTOBUF_C_TYPE_BYTES: {
+        ProtobufCBinaryData b = {len, NULL};
+        if (len) {
+            b.data = ol_arena_alloc(w->arena, len);
+            if (!b.data)
+                return fail(w, "out of memory while reading the model's structure");
+            memcpy(b.data, w->data + f->content, len);
+        }
+        memcpy(dst, &b, sizeof b);
+        return true;
+    }
+    case PROTOBUF_C_TYPE_MESSAGE: {
+        ProtobufCMessage *sub = decode(w, fd->descriptor, f->content, f->end, depth + 1);
+        if (!sub)
+            return false;
+        memcpy(dst, &sub, sizeof sub);
+        return true;
+    }
+    default: {
+        size_t pos = f->content;
+        store_scalar(fd->type, dst, read_scalar(w->data, f->end, &pos, f->wire_type));
+        return true;
+    }
+    }
+}
+
+/* A TensorProto's payload record, numbered in the order tensors are met. */
+static ol_payload *new_payload(walker *w, size_t *index)
+{
+    if (w->n_payloads % PAYLOAD_BLOCK_LEN == 0) {
+        payload_block *b = ol_arena_alloc(w->tmp, sizeof *b);
+        if (!b)
+            return NULL;
+        b->next = NULL;
+        if (w->last)
+            w->last->next = b;
+        else
+            w->first = b;
+        w->last = b;
+    }
+    *index = w->n_payloads;
+    return &w->last->items[w->n_payloads++ % PAYLOAD_BLOCK_LEN];
+}
+
+/* The payload index as the unknown field OL_WIRE_PAYLOAD_FIELD. */
+static bool add_marker(walker *w, ProtobufCMessage *msg, size_t index)
+{
+    ProtobufCMessageUnknownField *u = ol_arena_alloc(w->arena, sizeof *u);
+    uint8_t *bytes = ol_arena_alloc(w->arena, 10);
+    if (!u || !bytes)
+        return false;
+    size_t n = 0;
+    uint64_t v = index;
+    while (v >= 0x80) {
+        bytes[n++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    bytes[n++] = (uint8_t)v;
+    *u = (ProtobufCMessageUnknownField){.tag = OL_WIRE_PAYLOAD_FIELD, .wire_type = PROTOBUF_C_WIRE_TYPE_VARINT,
+                                        .len = n, .data = bytes};
+    msg->n_unknown_fields = 1;
+    msg->unknown_fields = u;
+    return true;
+}
+
+/* Validates and decodes the message of type desc in data[begin..end). */
+static ProtobufCMessage *decode(walker *w, const ProtobufCMessageDescriptor *desc, size_t begin, size_t end,
+                                int depth)
+{
+    if (depth > OL_MAX_MESSAGE_DEPTH)
+        return fail(w, "messages nested deeper than %d levels (%s at offset %zu); limit OL_MAX_MESSAGE_DEPTH",
+                    OL_MAX_MESSAGE_DEPTH, short_name(desc), begin),
+               NULL;
+    if (desc->n_fields > OL_WIRE_MAX_DECLARED)
+        return fail(w, "internal: %s declares %u fields", short_name(desc), desc->n_fields), NULL;
+    uint64_t counts[OL_WIRE_MAX_DECLARED];
+    memset(counts, 0, desc->n_fields * sizeof *counts);
+    if (!scan(w, desc, begin, end, counts))
+        return NULL;
+
+    ProtobufCMessage *msg = ol_arena_alloc(w->arena, desc->sizeof_message);
+    if (!msg)
+        return fail(w, "out of memory while reading the model's structure"), NULL;
+    desc->message_init(msg);
+    for (unsigned i = 0; i < desc->n_fields; i++) {
+        const ProtobufCFieldDescriptor *fd = &desc->fields[i];
+        if (!counts[i])
+            continue;
+        void *array = ol_arena_alloc(w->arena, counts[i] * element_size(fd->type));
+        if (!array)
+            return fail(w, "out of memory while reading the model's structure"), NULL;
+        memcpy((char *)msg + fd->offset, &array, sizeof array);
+    }
+    ol_payload *payload = NULL;
+    size_t payload_index = 0;
+    if (desc == &onnx__tensor_proto__descriptor) {
+        payload = new_payload(w, &payload_index);
+        if (!payload)
+            return fail(w, "out of memory while reading the model's structure"), NULL;
+        *payload = (ol_payload){.message_offset = begin, .message_length = end - begin, .raw_offset = OL_NO_OFFSET};
+    }
+
+    size_t pos = begin;
+    while (pos < end) {
+        field f;
+        reread_field(w->data, desc, end, &pos, &f);
+        const ProtobufCFieldDescriptor *fd = f.fd;
+        if (!fd)
+            continue; /* unknown fields are dropped */
+        if (payload && is_payload_field(desc, f.number)) {
+            if (f.number == 9) {
+                payload->raw_offset = f.content;
+                payload->raw_length = f.end - f.content;
+            } else {
+                uint64_t elements = 1;
+                if (f.packed)
+                    packed_count(w, fd->type, f.content, f.end, &elements); /* checked by the scan */
+                payload->typed_field = f.number;
+                payload->typed_bytes += f.end - f.content;
+                payload->typed_count += elements;
+            }
+            continue;
+        }
+        char *slot = (char *)msg + fd->offset;
+        if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t *n = (size_t *)((char *)msg + fd->quantifier_offset);
+            char *array;
+            memcpy(&array, slot, sizeof array);
+            size_t size = element_size(fd->type);
+            if (f.packed) {
+                for (size_t p = f.content; p < f.end;)
+                    store_scalar(fd->type, array + (*n)++ * size, read_scalar(w->data, f.end, &p, natural_wire_type(fd->type)));
+            } else if (!store_one(w, &f, array + (*n)++ * size, depth)) {
+                return NULL;
+            }
+            continue;
+        }
+        if (!store_one(w, &f, slot, depth))
+            return NULL;
+        if (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+            *(uint32_t *)((char *)msg + fd->quantifier_offset) = fd->id;
+        else if (fd->label == PROTOBUF_C_LABEL_OPTIONAL && fd->type != PROTOBUF_C_TYPE_STRING &&
+                 fd->type != PROTOBUF_C_TYPE_MESSAGE)
+            *(protobuf_c_boolean *)((char *)msg + fd->quantifier_offset) = 1;
+    }
+    if (payload && !add_marker(w, msg, payload_index))
+        return fail(w, "out of memory while reading the model's structure"), NULL;
+    return msg;
+}
+
+onnxlint_status ol_wire_decode(const uint8_t *data, size_t len, const ProtobufCMessageDescriptor *root,
+                               ol_arena *arena, ol_arena *tmp, ol_wire_result *out, char *why, size_t why_len)
+{
+    walker w = {.data = data, .arena = arena, .tmp = tmp, .why = why, .why_len = why_len};
     memset(out, 0, sizeof *out);
-    if (!walk(&w, root, 0, len, 1, &total))
-        return tmp->failed ? ONNXLINT_ENOMEM : w.limit_hit ? ONNXLINT_ELIMIT : ONNXLINT_EMALFORMED;
-    size_t n_tensors = w.n_tensors;
-    if (!w.changed && total == len) {
-        /* Nothing to leave out: protobuf-c can read the bytes as they are. */
-        out->stripped = (uint8_t *)data;
-        out->stripped_len = len;
-        return ONNXLINT_OK;
+    out->message = decode(&w, root, 0, len, 1);
+    if (!out->message)
+        return arena->failed || tmp->failed ? ONNXLINT_ENOMEM : w.limit_hit ? ONNXLINT_ELIMIT : ONNXLINT_EMALFORMED;
+    if (w.n_payloads) {
+        out->payloads = ol_arena_alloc(arena, w.n_payloads * sizeof *out->payloads);
+        if (!out->payloads) {
+            snprintf(why, why_len, "out of memory while reading the model's structure");
+            return ONNXLINT_ENOMEM;
+        }
+        size_t i = 0;
+        for (payload_block *b = w.first; b; b = b->next) {
+            size_t n = w.n_payloads - i < PAYLOAD_BLOCK_LEN ? w.n_payloads - i : PAYLOAD_BLOCK_LEN;
+            memcpy(out->payloads + i, b->items, n * sizeof *b->items);
+            i += n;
+        }
     }
-    out->payloads = n_tensors ? ol_arena_calloc(keep, n_tensors, sizeof *out->payloads) : NULL;
-    out->stripped = ol_arena_alloc(tmp, total ? total : 1);
-    if ((n_tensors && !out->payloads) || !out->stripped) {
-        snprintf(why, why_len, "out of memory while reading the model's structure");
-        return ONNXLINT_ENOMEM;
-    }
-    w.writing = true;
-    w.out = out->stripped;
-    w.payloads = out->payloads;
-    w.n_sizes = 0;
-    w.n_tensors = 0;
-    w.cursor = NULL;
-    walk(&w, root, 0, len, 1, NULL);
-    out->stripped_len = w.out_pos;
-    out->n_payloads = n_tensors;
+    out->n_payloads = w.n_payloads;
     return ONNXLINT_OK;
+}
+
+/* Checks the message in data[begin..end) and its submessages. */
+static bool validate(walker *w, const ProtobufCMessageDescriptor *desc, size_t begin, size_t end, int depth)
+{
+    if (depth > OL_MAX_MESSAGE_DEPTH)
+        return false;
+    if (desc->n_fields > OL_WIRE_MAX_DECLARED)
+        return false;
+    uint64_t counts[OL_WIRE_MAX_DECLARED];
+    memset(counts, 0, desc->n_fields * sizeof *counts);
+    if (!scan(w, desc, begin, end, counts))
+        return false;
+    for (size_t pos = begin; pos < end;) {
+        field f;
+        reread_field(w->data, desc, end, &pos, &f);
+        if (f.fd && f.fd->type == PROTOBUF_C_TYPE_MESSAGE && !is_payload_field(desc, f.number) &&
+            !validate(w, f.fd->descriptor, f.content, f.end, depth + 1))
+            return false;
+    }
+    return true;
 }
 
 int ol_wire_is_message(const uint8_t *data, size_t len, const ProtobufCMessageDescriptor *desc)
 {
-    walker w = {.data = data, .validate_only = true};
-    size_t size;
-    return walk(&w, desc, 0, len, 1, &size);
+    walker w = {.data = data};
+    return validate(&w, desc, 0, len, 1);
 }

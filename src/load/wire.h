@@ -1,24 +1,27 @@
 /*
- * wire.h - the pre-pass over the protobuf wire format.
+ * wire.h - reading a model's protobuf bytes.
  *
- * protobuf-c copies every bytes field it unpacks, recurses without a depth
- * limit and allocates per repeated entry.  Before a model's bytes reach it,
- * ol_wire_strip walks them once against protobuf-c's own descriptors and
- * writes a smaller copy that holds the graph's structure only:
+ * protobuf-c's unpack copies every bytes field, recurses without a depth
+ * limit and costs about 1,500 instructions per node of a graph.  The
+ * loader does not use it: ol_wire_decode walks the bytes once against
+ * protobuf-c's own descriptors and fills protobuf-c's structs itself, so
+ * the rest of the program reads the same Onnx__* messages:
  *
- *   - every message is checked: tags, wire types that fit the field's
- *     declared type, lengths inside their parent, nesting depth at most
- *     OL_MAX_MESSAGE_DEPTH, repeated entries at most OL_MAX_ENTRIES;
+ *   - every message is checked before anything of it is stored: tags,
+ *     wire types that fit the field's declared type, lengths inside their
+ *     parent, nesting depth at most OL_MAX_MESSAGE_DEPTH, repeated entries
+ *     at most OL_MAX_ENTRIES, fields per message at most
+ *     OL_MAX_FIELDS_PER_MESSAGE;
  *   - the payload fields of every TensorProto (raw_data, float_data,
  *     int32_data, string_data, int64_data, double_data, uint64_data) are
- *     left out; their place in the file is recorded in an ol_payload and
- *     the stripped TensorProto carries one extra field,
- *     OL_WIRE_PAYLOAD_FIELD, whose varint value is that payload's index;
+ *     not read; their place in the file is recorded in an ol_payload and
+ *     the TensorProto carries one unknown field, OL_WIRE_PAYLOAD_FIELD,
+ *     whose varint value is that payload's index;
  *   - fields the schema does not know are dropped (nothing reads them).
  *
- * The walk needs two passes: the first validates and measures each nested
- * message's stripped size (recorded in pre-order), the second writes the
- * copy with the new length prefixes.  The second pass cannot fail.
+ * Each message is scanned first (checked, its repeated fields counted),
+ * then its fields are stored into arrays of the right size; submessages
+ * are decoded as their field is stored.
  */
 #ifndef OL_WIRE_H
 #define OL_WIRE_H
@@ -34,15 +37,16 @@
  * subgraph costs 3 levels: attribute, graph, node). */
 #define OL_MAX_MESSAGE_DEPTH 96
 /* Most messages plus repeated elements (outside tensor payloads) a model
- * may hold: each costs protobuf-c up to ~150 bytes, so 10 million empty
+ * may hold: each costs its decoded struct up to ~150 bytes, so 10 million empty
  * entries (a 20 MB file) would cost 1.5 GB.  A 60,000-node graph holds
  * about half a million. */
 #define OL_MAX_ENTRIES ((uint64_t)4 * 1000 * 1000)
-/* Most fields one message may hold: protobuf-c's unpack refuses a message
- * of about two million fields (measured with 1.4.1), so the pre-pass stops
- * well before and says why. */
+/* Most fields one message may hold.  protobuf-c's unpack refuses a message
+ * of about two million fields (measured with 1.4.1); the decoder keeps a
+ * limit below that so a file it accepts can also be written back and read
+ * by protobuf-c-based tools. */
 #define OL_MAX_FIELDS_PER_MESSAGE ((uint64_t)1000 * 1000)
-/* The field number that carries a stripped TensorProto's payload index. */
+/* The field number that carries a decoded TensorProto's payload index. */
 #define OL_WIRE_PAYLOAD_FIELD 536870911u
 /* Marks an absent span in ol_payload. */
 #define OL_NO_OFFSET UINT64_MAX
@@ -59,20 +63,21 @@ typedef struct ol_payload {
 } ol_payload;
 
 typedef struct ol_wire_result {
-    uint8_t *stripped; /* in the temporary arena, or the input itself when nothing was left out */
-    size_t stripped_len;
-    ol_payload *payloads; /* in the keeping arena, indexed by marker */
+    ProtobufCMessage *message; /* the decoded root, in the arena */
+    ol_payload *payloads;      /* in the arena, indexed by marker */
     size_t n_payloads;
 } ol_wire_result;
 
-/* Validates data[0..len) as a message of type root and writes the stripped
- * copy into tmp (payload records into keep).  On failure returns a status
- * and writes a one-line reason (without the file name) into why. */
-onnxlint_status ol_wire_strip(const uint8_t *data, size_t len, const ProtobufCMessageDescriptor *root,
-                              ol_arena *tmp, ol_arena *keep, ol_wire_result *out, char *why, size_t why_len);
+/* Validates data[0..len) as a message of type root and decodes it into
+ * arena (tmp holds scratch space and may be destroyed afterwards; data
+ * must outlive nothing: strings and bytes are copied).  On failure returns
+ * a status and writes a one-line reason (without the file name) into
+ * why. */
+onnxlint_status ol_wire_decode(const uint8_t *data, size_t len, const ProtobufCMessageDescriptor *root,
+                               ol_arena *arena, ol_arena *tmp, ol_wire_result *out, char *why, size_t why_len);
 
 /* Returns 1 if data[0..len) is a well-formed message of type desc (same
- * checks as ol_wire_strip, nothing written), 0 otherwise. */
+ * checks as ol_wire_decode, nothing stored), 0 otherwise. */
 int ol_wire_is_message(const uint8_t *data, size_t len, const ProtobufCMessageDescriptor *desc);
 
 /* Reads one varint at *pos (advancing it) below end; returns 0 if it is

@@ -2321,8 +2321,8 @@ static bool constant_strings(ol_kctx *k, const ProtobufCBinaryData *s, size_t n,
     return true;
 }
 
-/* A TensorProto of a sparse_value read in full: the loader stripped its
- * data (load/wire.h) and marked where it lies, as for any tensor. */
+/* A TensorProto of a sparse_value read in full: the loader left its
+ * data in the file (load/wire.h) and marked where it lies, as for any tensor. */
 static ol_array *sparse_part(ol_kctx *k, const Onnx__TensorProto *tp, const char *what)
 {
     const onnxlint_model *m = k->eval->model;
