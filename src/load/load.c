@@ -301,6 +301,10 @@ static onnxlint_status tensor_build(loader *l, const Onnx__TensorProto *tp, cons
 
 /* ---- values and graphs ---- */
 
+/* The most names a graph's table is sized for up front (a crafted node
+ * with millions of empty outputs must not reserve a huge table). */
+#define OL_MAP_RESERVE_MAX ((size_t)1 << 20)
+
 static ol_value *value_new(loader *l, ol_graph *g, const char *name)
 {
     ol_value *v = ol_arena_calloc(&l->model->arena, 1, sizeof *v);
@@ -513,6 +517,11 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
     g->initializers = ol_arena_calloc(arena, n_init + 1, sizeof *g->initializers);
     g->nodes = ol_arena_calloc(arena, n_nodes + 1, sizeof *g->nodes);
     if (!g->inputs || !g->outputs || !g->initializers || !g->nodes)
+        return ONNXLINT_ENOMEM;
+    size_t n_values = n_in + n_init; /* what this scope defines, about */
+    for (size_t i = 0; i < n_nodes && n_values < OL_MAP_RESERVE_MAX; i++)
+        n_values += node_protos[i]->n_output;
+    if (!ol_map_reserve(&g->values, arena, n_values < OL_MAP_RESERVE_MAX ? n_values : OL_MAP_RESERVE_MAX))
         return ONNXLINT_ENOMEM;
 
     /* Phase 1: every name this scope defines. */

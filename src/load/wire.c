@@ -405,7 +405,7 @@ static bool store_one(walker *w, const field *f, void *dst, int depth)
     size_t len = f->end - f->content;
     switch (fd->type) {
     case PROTOBUF_C_TYPE_STRING: {
-        char *s = ol_arena_alloc(w->arena, len + 1);
+        char *s = ol_arena_alloc_bytes(w->arena, len + 1);
         if (!s)
             return fail(w, "out of memory while reading the model's structure");
         memcpy(s, w->data + f->content, len);
@@ -416,7 +416,7 @@ static bool store_one(walker *w, const field *f, void *dst, int depth)
     case PROTOBUF_C_TYPE_BYTES: {
         ProtobufCBinaryData b = {len, NULL};
         if (len) {
-            b.data = ol_arena_alloc(w->arena, len);
+            b.data = ol_arena_alloc_bytes(w->arena, len);
             if (!b.data)
                 return fail(w, "out of memory while reading the model's structure");
             memcpy(b.data, w->data + f->content, len);

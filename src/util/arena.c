@@ -105,10 +105,10 @@ void *ol_arena_alloc_slow(ol_arena *arena, size_t size)
         return NULL;
     }
     size = align_up(size);
-    if ((size_t)(arena->end - arena->cur) >= size) { /* size 0 came here */
-        void *p = arena->cur;
-        arena->cur += size;
-        return p;
+    char *at = arena->cur ? (char *)align_up((size_t)(uintptr_t)arena->cur) : NULL;
+    if (at && at <= arena->end && (size_t)(arena->end - at) >= size) { /* size 0 came here */
+        arena->cur = at + size;
+        return at;
     }
     ol_arena_chunk *head = arena->chunks;
     size_t next_size = head ? head->size * 2 : OL_ARENA_CHUNK_MIN;
@@ -158,7 +158,7 @@ char *ol_arena_strndup(ol_arena *arena, const char *s, size_t len)
         fail(arena);
         return NULL;
     }
-    char *p = ol_arena_alloc(arena, len + 1);
+    char *p = ol_arena_alloc_bytes(arena, len + 1);
     if (!p)
         return NULL;
     if (len)

@@ -8,7 +8,8 @@
  * Invariants:
  *   - Every chunk comes from the arena's onnxlint_allocator and goes back to
  *     it in ol_arena_destroy; nothing else is ever allocated.
- *   - Returned blocks are aligned for any object (alignof(max_align_t)).
+ *   - Returned blocks are aligned for any object (alignof(max_align_t)),
+ *     except those of ol_arena_alloc_bytes and ol_arena_strndup (text).
  *   - The arena refuses to grow past its byte budget (ol_arena_init), so a
  *     crafted file cannot make a load take all memory.
  *   - After a refusal the arena is "failed": later calls return NULL too,
@@ -51,14 +52,26 @@ void *ol_arena_alloc_slow(ol_arena *arena, size_t size);
  * makes about 400,000 of these calls, nearly all a bump of cur. */
 static inline void *ol_arena_alloc(ol_arena *arena, size_t size)
 {
-    size_t room = (size_t)(arena->end - arena->cur);
+    uintptr_t at = ((uintptr_t)arena->cur + OL_ARENA_ALIGN - 1) & ~(uintptr_t)(OL_ARENA_ALIGN - 1);
+    size_t room = at <= (uintptr_t)arena->end ? (size_t)((uintptr_t)arena->end - at) : 0;
     if (size - 1 < room) { /* size 0 wraps and takes the slow path */
         size_t need = (size + OL_ARENA_ALIGN - 1) & ~(OL_ARENA_ALIGN - 1);
         if (need <= room) {
-            void *p = arena->cur;
-            arena->cur += need;
-            return p;
+            arena->cur = (char *)at + need;
+            return (void *)at;
         }
+    }
+    return ol_arena_alloc_slow(arena, size);
+}
+
+/* As ol_arena_alloc without the alignment: for the bytes of strings,
+ * which are most of a graph's allocations and a few bytes each. */
+static inline void *ol_arena_alloc_bytes(ol_arena *arena, size_t size)
+{
+    if (size - 1 < (size_t)(arena->end - arena->cur)) {
+        void *p = arena->cur;
+        arena->cur += size;
+        return p;
     }
     return ol_arena_alloc_slow(arena, size);
 }

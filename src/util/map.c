@@ -15,6 +15,14 @@ static uint64_t hash_key(const char *key)
         h ^= *p;
         h *= 1099511628211ull;
     }
+    /* FNV-1a's low bits barely differ between "v1041" and "v1042"; the
+     * table indexes by them, so mix the high bits down (murmur3's
+     * finaliser) or linear probing walks long runs. */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
     return h;
 }
 
@@ -23,18 +31,18 @@ void *ol_map_get(const ol_map *map, const char *key)
     if (!map->capacity)
         return NULL;
     size_t mask = map->capacity - 1;
-    for (size_t i = hash_key(key) & mask;; i = (i + 1) & mask) {
+    uint64_t h = hash_key(key);
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
         const ol_map_slot *slot = &map->slots[i];
         if (!slot->key)
             return NULL;
-        if (strcmp(slot->key, key) == 0)
+        if (slot->hash == h && strcmp(slot->key, key) == 0)
             return slot->value;
     }
 }
 
-static bool grow(ol_map *map, ol_arena *arena)
+static bool resize(ol_map *map, ol_arena *arena, size_t capacity)
 {
-    size_t capacity = map->capacity ? map->capacity * 2 : OL_MAP_MIN_CAPACITY;
     ol_map_slot *slots = ol_arena_calloc(arena, capacity, sizeof *slots);
     if (!slots)
         return false;
@@ -42,7 +50,7 @@ static bool grow(ol_map *map, ol_arena *arena)
         const ol_map_slot *old = &map->slots[j];
         if (!old->key)
             continue;
-        size_t i = hash_key(old->key) & (capacity - 1);
+        size_t i = old->hash & (capacity - 1);
         while (slots[i].key)
             i = (i + 1) & (capacity - 1);
         slots[i] = *old;
@@ -52,18 +60,27 @@ static bool grow(ol_map *map, ol_arena *arena)
     return true;
 }
 
+bool ol_map_reserve(ol_map *map, ol_arena *arena, size_t n)
+{
+    size_t capacity = OL_MAP_MIN_CAPACITY;
+    while (capacity / 2 < n && capacity < ((size_t)1 << 40))
+        capacity *= 2;
+    return capacity <= map->capacity || resize(map, arena, capacity);
+}
+
 void *ol_map_put(ol_map *map, ol_arena *arena, const char *key, void *value)
 {
-    if ((map->count + 1) * 2 > map->capacity && !grow(map, arena))
+    if ((map->count + 1) * 2 > map->capacity &&
+        !resize(map, arena, map->capacity ? map->capacity * 2 : OL_MAP_MIN_CAPACITY))
         return NULL;
     size_t mask = map->capacity - 1;
-    size_t i = hash_key(key) & mask;
+    uint64_t h = hash_key(key);
+    size_t i = h & mask;
     for (; map->slots[i].key; i = (i + 1) & mask) {
-        if (strcmp(map->slots[i].key, key) == 0)
+        if (map->slots[i].hash == h && strcmp(map->slots[i].key, key) == 0)
             return map->slots[i].value;
     }
-    map->slots[i].key = key;
-    map->slots[i].value = value;
+    map->slots[i] = (ol_map_slot){key, value, h};
     map->count++;
     return value;
 }

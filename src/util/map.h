@@ -14,12 +14,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/arena.h"
 
 typedef struct ol_map_slot {
     const char *key;
     void *value;
+    uint64_t hash; /* compared before the key: a probe past another key reads no string */
 } ol_map_slot;
 
 typedef struct ol_map {
@@ -35,5 +37,9 @@ void *ol_map_get(const ol_map *map, const char *key);
  * already stored (and changes nothing), value itself when it was inserted,
  * or NULL when the arena refused memory. */
 void *ol_map_put(ol_map *map, ol_arena *arena, const char *key, void *value);
+
+/* Sizes an empty map for about n keys, so that filling it does not grow
+ * (and leave old tables in the arena).  False when the arena refuses. */
+bool ol_map_reserve(ol_map *map, ol_arena *arena, size_t n);
 
 #endif
