@@ -31,6 +31,14 @@
 /* Most elements the sample inputs of one confirmation may hold: a larger
  * run is skipped with a note (bind smaller dims with --dim). */
 #define OL_MAX_SAMPLE_ELEMENTS ((uint64_t)1 << 24)
+/* Most bytes the values of one confirmation run may hold, and most
+ * multiply-adds its MatMul, Gemm and Conv nodes may do, estimated from the
+ * inferred shapes under the sample dims before anything runs: a run over
+ * either is skipped with a note instead of taking minutes or all memory.
+ * (The evaluator's own budget still stops a run whose shapes inference
+ * could not tell.) */
+#define OL_MAX_CONFIRM_BYTES ((uint64_t)2 << 30)
+#define OL_MAX_CONFIRM_WORK ((uint64_t)1 << 36)
 
 typedef struct sampler {
     uint64_t state;
@@ -73,6 +81,134 @@ static int64_t bind_dim(onnxlint_model *m, ol_dim d, const char *const *dims, si
         }
     }
     return OL_DEFAULT_SAMPLE_DIM;
+}
+
+/* The sample dims, for ol_dim_eval: --dim NAME=VALUE, else the default. */
+typedef struct dim_env {
+    const char *const *dims;
+    size_t n_dims;
+} dim_env;
+
+static bool symbol_value(void *ctx, const char *name, int64_t *out)
+{
+    const dim_env *env = ctx;
+    size_t len = strlen(name);
+    for (size_t i = 0; i < env->n_dims; i++) {
+        const char *eq = strchr(env->dims[i], '=');
+        if (eq && (size_t)(eq - env->dims[i]) == len && strncmp(env->dims[i], name, len) == 0) {
+            *out = strtoll(eq + 1, NULL, 10);
+            return true;
+        }
+    }
+    *out = OL_DEFAULT_SAMPLE_DIM;
+    return true;
+}
+
+static uint64_t sat_mul(uint64_t a, uint64_t b)
+{
+    return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* Elements of v under the sample dims, or false when inference left its
+ * shape open. */
+static bool sample_count(onnxlint_model *m, const ol_value *v, dim_env *env, uint64_t *count)
+{
+    const ol_type *t = v ? ol_value_type(v) : NULL;
+    if (!t || t->kind != OL_TYPE_TENSOR || t->shape.rank < 0)
+        return false;
+    uint64_t c = 1;
+    for (int k = 0; k < t->shape.rank; k++) {
+        int64_t d;
+        if (!ol_dim_eval(&m->exprs, t->shape.dims[k], symbol_value, env, &d) || d < 0)
+            return false;
+        c = sat_mul(c, (uint64_t)d);
+    }
+    *count = c;
+    return true;
+}
+
+/* Dim k of v's shape under the sample dims (negative k from the end), or
+ * 0 when not known. */
+static uint64_t sample_dim(onnxlint_model *m, const ol_value *v, int k, dim_env *env)
+{
+    const ol_type *t = v ? ol_value_type(v) : NULL;
+    if (!t || t->kind != OL_TYPE_TENSOR || t->shape.rank <= 0)
+        return 0;
+    if (k < 0)
+        k += t->shape.rank;
+    int64_t d;
+    if (k < 0 || k >= t->shape.rank || !ol_dim_eval(&m->exprs, t->shape.dims[k], symbol_value, env, &d) || d < 0)
+        return 0;
+    return (uint64_t)d;
+}
+
+/* Multiply-adds per output element of the nodes whose cost is not their
+ * size: the contracted dim of a product, a convolution's window. */
+static uint64_t work_per_element(onnxlint_model *m, const ol_node *node, dim_env *env)
+{
+    const char *op = node->op_type;
+    if (node->domain[0] || node->n_inputs < 2)
+        return 1;
+    if (!strcmp(op, "MatMul") || !strcmp(op, "MatMulInteger"))
+        return sample_dim(m, node->inputs[0], -1, env);
+    if (!strcmp(op, "QLinearMatMul"))
+        return sample_dim(m, node->inputs[0], -1, env);
+    if (!strcmp(op, "Gemm"))
+        return sample_dim(m, node->inputs[0], ol_node_attribute_int(node, "transA", 0) ? 0 : 1, env);
+    bool conv = !strcmp(op, "Conv") || !strcmp(op, "ConvInteger");
+    bool qconv = !strcmp(op, "QLinearConv"), transposed = !strcmp(op, "ConvTranspose");
+    if (conv || qconv || transposed) {
+        const ol_value *w = node->n_inputs > (qconv ? 3u : 1u) ? node->inputs[qconv ? 3 : 1] : NULL;
+        uint64_t elems, per_out = sample_dim(m, w, transposed ? 1 : 0, env);
+        return sample_count(m, w, env, &elems) && per_out ? elems / per_out : 1;
+    }
+    return 1;
+}
+
+/* The cost of running the main graph on the sample data, from the inferred
+ * shapes: bytes of the values it makes and multiply-adds.  Values whose
+ * shape is open count nothing (the evaluator's budget covers them). */
+typedef struct run_cost {
+    uint64_t bytes, work;
+    const ol_value *largest;
+    uint64_t largest_bytes;
+    const ol_node *heaviest;
+    uint64_t heaviest_work;
+} run_cost;
+
+static void estimate_cost(onnxlint_model *m, dim_env *env, run_cost *c)
+{
+    memset(c, 0, sizeof *c);
+    const ol_graph *g = m->graph;
+    size_t n = g->order ? g->n_nodes - g->n_cyclic : 0;
+    for (size_t i = 0; i < n; i++) {
+        const ol_node *node = g->order[i];
+        uint64_t out_elements = 0;
+        for (size_t o = 0; o < node->n_outputs; o++) {
+            uint64_t count;
+            if (!sample_count(m, node->outputs[o], env, &count))
+                continue;
+            unsigned bits = ol_elem_type_bits(ol_value_type(node->outputs[o])->elem_type);
+            uint64_t bytes = sat_mul(count, bits ? (bits + 7) / 8 : 16);
+            c->bytes = sat_add(c->bytes, bytes);
+            if (bytes > c->largest_bytes) {
+                c->largest_bytes = bytes;
+                c->largest = node->outputs[o];
+            }
+            out_elements = sat_add(out_elements, count);
+        }
+        uint64_t work = sat_mul(out_elements, work_per_element(m, node, env));
+        c->work = sat_add(c->work, work);
+        if (work > c->heaviest_work) {
+            c->heaviest_work = work;
+            c->heaviest = node;
+        }
+    }
 }
 
 /* What a loss wants its labels to hold. */
@@ -259,6 +395,16 @@ static void set_evidence(onnxlint_model *m, const ol_loss_record *r, int confirm
     }
 }
 
+/* Every loss gets the same "not run" evidence, and says it when it has no
+ * finding to carry it. */
+static void not_run(onnxlint_model *m, const char *why)
+{
+    for (size_t l = 0; l < m->n_losses; l++) {
+        set_evidence(m, &m->losses[l], -1, why, false);
+        m->losses[l].summary = why;
+    }
+}
+
 /* Evidence for the warnings of a loss that ran to a value. */
 static void value_evidence(onnxlint_model *m, ol_eval *e, ol_loss_record *r, double v, int64_t classes)
 {
@@ -330,9 +476,7 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
     sampler s = {seed ? seed : 0x9E3779B97F4A7C15ull};
     const ol_graph *g = m->graph;
     if (!ol_eval_supported(&e, g)) {
-        const char *why = ol_finding_printf(m, "not run: %s", e.error);
-        for (size_t i = 0; i < m->n_losses; i++)
-            set_evidence(m, &m->losses[i], -1, why, false);
+        not_run(m, ol_finding_printf(m, "not run: %s", e.error));
         ol_eval_destroy(&e);
         return ONNXLINT_OK;
     }
@@ -356,11 +500,35 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
                    "with --dim",
                 (unsigned long long)OL_MAX_SAMPLE_ELEMENTS, v->name,
                 count > OL_MAX_SAMPLE_ELEMENTS ? "is larger" : "tips it over");
-            for (size_t l = 0; l < m->n_losses; l++)
-                set_evidence(m, &m->losses[l], -1, why, false);
+            not_run(m, why);
             ol_eval_destroy(&e);
             return ONNXLINT_OK;
         }
+    }
+    dim_env env = {dims, n_dims};
+    run_cost cost;
+    estimate_cost(m, &env, &cost);
+    if (cost.bytes > OL_MAX_CONFIRM_BYTES) {
+        char idx[32];
+        not_run(m, ol_finding_printf(m,
+                                     "not run: its values would take about %.1f GiB, over the %.0f GiB a confirmation "
+                                     "may use ('%s', made by %s '%s', alone %.1f GiB); bind smaller dims with --dim",
+                                     (double)cost.bytes / (1 << 30), (double)OL_MAX_CONFIRM_BYTES / (1 << 30),
+                                     cost.largest->name, cost.largest->producer->op_type,
+                                     ol_node_display_name(cost.largest->producer, idx, sizeof idx),
+                                     (double)cost.largest_bytes / (1 << 30)));
+        ol_eval_destroy(&e);
+        return ONNXLINT_OK;
+    }
+    if (cost.work > OL_MAX_CONFIRM_WORK) {
+        char idx[32];
+        not_run(m, ol_finding_printf(m,
+                                     "not run: it would take about %.3g multiply-adds, over the %.3g a confirmation "
+                                     "may do (%s '%s' alone %.3g); bind smaller dims with --dim",
+                                     (double)cost.work, (double)OL_MAX_CONFIRM_WORK, cost.heaviest->op_type,
+                                     ol_node_display_name(cost.heaviest, idx, sizeof idx), (double)cost.heaviest_work));
+        ol_eval_destroy(&e);
+        return ONNXLINT_OK;
     }
     ol_rvalue **inputs = ol_arena_calloc(&e.arena, g->n_inputs + 1, sizeof *inputs);
     ol_rvalue **outputs = ol_arena_calloc(&e.arena, g->n_outputs + 1, sizeof *outputs);
@@ -385,9 +553,7 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
             char why[512];
             inputs[n] = ol_value_read_file(&e, file, t, why, sizeof why);
             if (!inputs[n]) {
-                const char *ev = ol_finding_printf(m, "not run: %s", why);
-                for (size_t l = 0; l < m->n_losses; l++)
-                    set_evidence(m, &m->losses[l], -1, ev, false);
+                not_run(m, ol_finding_printf(m, "not run: %s", why));
                 ol_eval_destroy(&e);
                 return ONNXLINT_OK;
             }

@@ -507,6 +507,45 @@ ol_dim ol_dim_resolve(ol_exprs *pool, ol_dim d)
     return resolve_expr(pool, d.expr, 0);
 }
 
+static bool eval_expr(const ol_expr *e, ol_symbol_value_fn value_of, void *ctx, int depth, int64_t *out);
+
+static bool eval_atom(const ol_atom *a, ol_symbol_value_fn value_of, void *ctx, int depth, int64_t *out)
+{
+    if (a->name)
+        return value_of(ctx, a->name, out);
+    int64_t num;
+    if (depth > OL_EXPR_MAX_NESTING + 1 || a->den <= 0 || !eval_expr(a->num, value_of, ctx, depth + 1, &num))
+        return false;
+    int64_t q = num / a->den;
+    *out = (num % a->den != 0 && num < 0) ? q - 1 : q; /* floor */
+    return true;
+}
+
+static bool eval_expr(const ol_expr *e, ol_symbol_value_fn value_of, void *ctx, int depth, int64_t *out)
+{
+    int64_t sum = e->constant;
+    for (int t = 0; t < e->n_terms; t++) {
+        int64_t prod = e->terms[t].coeff;
+        for (int k = 0; k < e->terms[t].n; k++) {
+            int64_t v;
+            if (!eval_atom(e->terms[t].atoms[k], value_of, ctx, depth, &v) || __builtin_mul_overflow(prod, v, &prod))
+                return false;
+        }
+        if (__builtin_add_overflow(sum, prod, &sum))
+            return false;
+    }
+    *out = sum;
+    return true;
+}
+
+bool ol_dim_eval(ol_exprs *pool, ol_dim d, ol_symbol_value_fn value_of, void *ctx, int64_t *out)
+{
+    d = ol_dim_resolve(pool, d);
+    if (d.kind == OL_DIM_VALUE)
+        return *out = d.value, true;
+    return d.kind == OL_DIM_SYMBOL && eval_expr(d.expr, value_of, ctx, 0, out);
+}
+
 bool ol_dim_equal(ol_exprs *pool, ol_dim a, ol_dim b)
 {
     a = ol_dim_resolve(pool, a);

@@ -101,6 +101,14 @@ ol_dim ol_dim_add_const(ol_exprs *pool, ol_dim a, int64_t k);
 /* Rewrites d through the unifications made so far. */
 ol_dim ol_dim_resolve(ol_exprs *pool, ol_dim d);
 
+/* Gives a symbol's value: true and *out set, or false when it has none. */
+typedef bool (*ol_symbol_value_fn)(void *ctx, const char *name, int64_t *out);
+
+/* The value of d (after unification) with each symbol given by value_of:
+ * true and *out set, or false when d is unknown, a symbol has no value, or
+ * the arithmetic overflows. */
+bool ol_dim_eval(ol_exprs *pool, ol_dim d, ol_symbol_value_fn value_of, void *ctx, int64_t *out);
+
 /* True when a and b are known and equal (after unification). */
 bool ol_dim_equal(ol_exprs *pool, ol_dim a, ol_dim b);
 

@@ -33,6 +33,12 @@ done < "$table"
 out=$("$ONNXLINT" check --no-confirm missing_subgraph.onnx); expect_eq $? 1 "check of a missing subgraph"
 expect_contains "$out" "required attribute 'then_branch' is missing" "the missing subgraph is named"
 out=$("$ONNXLINT" check --no-confirm bad_attr_type.onnx); expect_eq $? 1 "check of a mistyped attribute"
+# Confirmation runs that would be huge are skipped with a note, before they start.
+out=$(timeout 20 "$ONNXLINT" check confirm_huge_values.onnx); expect_eq $? 0 "check of a model with a huge intermediate"
+expect_contains "$out" "not run: its values would take about 119.2 GiB" "the memory estimate is the note"
+expect_contains "$out" "'big', made by Expand 'blow_up'" "the largest value is named"
+out=$(timeout 20 "$ONNXLINT" check confirm_huge_work.onnx); expect_eq $? 0 "check of a model with a huge product"
+expect_contains "$out" "not run: it would take about 2.75e+11 multiply-adds" "the work estimate is the note"
 # Fuzzer finds: check must end, in time, with a proper exit code.
 for f in "$SRC"/tests/malformed/fuzz/*.onnx; do
     timeout 20 "$ONNXLINT" check "$f" >/dev/null 2>&1; rc=$?

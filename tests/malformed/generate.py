@@ -541,6 +541,44 @@ def build_cases():
           "valid model whose node name carries ESC[31m and BEL, value M a newline and a NUL, "
           "output Y invalid UTF-8 (ff fe c0 80) and an OSC escape; must load and be printed escaped")
 
+    # ---- confirmation budgets: valid models whose sample run would be huge ------------------
+    def budget_model(nodes, inits):
+        g = helper.make_graph(
+            nodes, "budget",
+            [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["N", 8]),
+             helper.make_tensor_value_info("labels", TensorProto.INT64, ["N"])],
+            [helper.make_tensor_value_info("loss", TensorProto.FLOAT, [])], inits)
+        return check_valid(helper.make_model(g, opset_imports=[helper.make_opsetid("", OPSET)],
+                                             ir_version=IR_VERSION))
+
+    def int64s(name, values):
+        return numpy_helper.from_array(np.array(values, dtype=np.int64), name=name)
+
+    # X (N,8) -> (N,8,1,1) expanded to (N,8,100000,10000), averaged back to (N,8) logits.
+    m = budget_model(
+        [helper.make_node("Unsqueeze", ["X", "axes23"], ["X4"], name="unsqueeze"),
+         helper.make_node("Expand", ["X4", "big_shape"], ["big"], name="blow_up"),
+         helper.make_node("ReduceMean", ["big"], ["logits"], name="mean", axes=[2, 3], keepdims=0),
+         helper.make_node("SoftmaxCrossEntropyLoss", ["logits", "labels"], ["loss"], name="sce")],
+        [int64s("axes23", [2, 3]), int64s("big_shape", [1, 1, 100000, 10000])])
+    write("confirm_huge_values.onnx", ser(m), 0, "confirm-memory",
+          "valid: an Expand makes float[N,8,100000,10000] (119 GiB at N=4) before the loss; check must skip "
+          "the confirmation run with a note, not attempt it")
+
+    # (N,8,2048,2048) @ (2048,2048): 2.7e11 multiply-adds at N=4 in about 1.1 GB of values.
+    m = budget_model(
+        [helper.make_node("Unsqueeze", ["X", "axes23"], ["X4"], name="unsqueeze"),
+         helper.make_node("Expand", ["X4", "a_shape"], ["A"], name="widen"),
+         helper.make_node("ConstantOfShape", ["b_shape"], ["B"], name="weights",
+                          value=numpy_helper.from_array(np.array([0.5], dtype=np.float32))),
+         helper.make_node("MatMul", ["A", "B"], ["P"], name="product"),
+         helper.make_node("ReduceMean", ["P"], ["logits"], name="mean", axes=[2, 3], keepdims=0),
+         helper.make_node("SoftmaxCrossEntropyLoss", ["logits", "labels"], ["loss"], name="sce")],
+        [int64s("axes23", [2, 3]), int64s("a_shape", [1, 8, 2048, 2048]), int64s("b_shape", [2048, 2048])])
+    write("confirm_huge_work.onnx", ser(m), 0, "confirm-work",
+          "valid: a MatMul of float[N,8,2048,2048] by [2048,2048] (2.7e11 multiply-adds at N=4); check must "
+          "skip the confirmation run with a note, not spend minutes on it")
+
     with open(INDEX, "w") as f:
         f.write("file\texpect_exit\tkind\tdescription\n")
         for r in ROWS:

@@ -134,6 +134,47 @@ static void unification_binds_and_records(void **state)
     assert_true(ol_dim_differ(&pool, k, ol_dim_value(63)));
 }
 
+/* Test bindings: H=7, N=3, BIG=2^40; anything else has no value. */
+static bool test_value(void *ctx, const char *name, int64_t *out)
+{
+    (void)ctx;
+    if (!strcmp(name, "H"))
+        return *out = 7, true;
+    if (!strcmp(name, "N"))
+        return *out = 3, true;
+    if (!strcmp(name, "BIG"))
+        return *out = (int64_t)1 << 40, true;
+    return false;
+}
+
+static void evaluates_with_bindings(void **state)
+{
+    (void)state;
+    ol_dim h = ol_dim_named(&pool, "H"), n = ol_dim_named(&pool, "N"), big = ol_dim_named(&pool, "BIG");
+    int64_t v;
+    /* floor((H-1)/2)+1, a stride-2 convolution's output: 4 for H=7 */
+    ol_dim conv = ol_dim_add_const(&pool, ol_dim_floordiv(&pool, ol_dim_add_const(&pool, h, -1), ol_dim_value(2)), 1);
+    assert_true(ol_dim_eval(&pool, conv, test_value, NULL, &v));
+    assert_int_equal(v, 4);
+    /* floor((N-4)/2) floors toward minus infinity: -1 for N=3 */
+    ol_dim neg = ol_dim_floordiv(&pool, ol_dim_add_const(&pool, n, -4), ol_dim_value(2));
+    assert_true(ol_dim_eval(&pool, neg, test_value, NULL, &v));
+    assert_int_equal(v, -1);
+    assert_true(ol_dim_eval(&pool, ol_dim_mul(&pool, ol_dim_add_const(&pool, n, 5), h), test_value, NULL, &v));
+    assert_int_equal(v, 56);
+    assert_true(ol_dim_eval(&pool, ol_dim_value(12), test_value, NULL, &v));
+    assert_int_equal(v, 12);
+    /* a symbol without a value, an unknown dim, an overflowing product */
+    assert_false(ol_dim_eval(&pool, ol_dim_add(&pool, n, ol_dim_named(&pool, "W")), test_value, NULL, &v));
+    assert_false(ol_dim_eval(&pool, ol_dim_unknown(), test_value, NULL, &v));
+    assert_false(ol_dim_eval(&pool, ol_dim_mul(&pool, big, ol_dim_mul(&pool, big, n)), test_value, NULL, &v));
+    /* unified symbols take the value they were bound to */
+    ol_dim k = ol_dim_named(&pool, "K");
+    assert_true(ol_exprs_unify(&pool, k, ol_dim_value(9), NULL));
+    assert_true(ol_dim_eval(&pool, ol_dim_mul(&pool, k, n), test_value, NULL, &v));
+    assert_int_equal(v, 27);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -142,6 +183,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(exact_division_for_reshape, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_and_overflow_give_unknown, setup, teardown),
         cmocka_unit_test_setup_teardown(unification_binds_and_records, setup, teardown),
+        cmocka_unit_test_setup_teardown(evaluates_with_bindings, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
