@@ -61,7 +61,6 @@ typedef struct edges {
     size_t *succ;
     size_t *fill;
     size_t *indegree;
-    bool sorted;
 } edges;
 
 static void count_edge(void *ctx, size_t from, size_t to)
@@ -69,8 +68,6 @@ static void count_edge(void *ctx, size_t from, size_t to)
     edges *e = ctx;
     e->start[from + 1]++;
     e->indegree[to]++;
-    if (from >= to)
-        e->sorted = false;
 }
 
 static void store_edge(void *ctx, size_t from, size_t to)
@@ -79,10 +76,30 @@ static void store_edge(void *ctx, size_t from, size_t to)
     e->succ[e->fill[from]++] = to;
 }
 
+static void check_edge(void *ctx, size_t from, size_t to)
+{
+    if (from >= to)
+        *(bool *)ctx = false;
+}
+
 bool ol_graph_sort(ol_arena *arena, ol_graph *g)
 {
     size_t n = g->n_nodes;
-    edges e = {.sorted = true};
+    /* Exporters write nodes in order: when every edge goes forward, the
+     * file's order is the order, and no edge list is needed. */
+    bool sorted = true;
+    for (size_t i = 0; i < n && sorted; i++)
+        node_edges(g, g->nodes[i], check_edge, &sorted);
+    if (sorted) {
+        g->order = ol_arena_alloc(arena, (n + 1) * sizeof *g->order);
+        if (!g->order)
+            return false;
+        memcpy(g->order, g->nodes, n * sizeof *g->order);
+        g->sorted = true;
+        g->n_cyclic = 0;
+        return true;
+    }
+    edges e = {0};
     e.start = ol_arena_calloc(arena, n + 1, sizeof *e.start);
     e.indegree = ol_arena_calloc(arena, n + 1, sizeof *e.indegree);
     e.fill = ol_arena_calloc(arena, n + 1, sizeof *e.fill);
@@ -100,12 +117,7 @@ bool ol_graph_sort(ol_arena *arena, ol_graph *g)
     for (size_t i = 0; i < n; i++)
         node_edges(g, g->nodes[i], store_edge, &e);
 
-    g->sorted = e.sorted;
-    if (e.sorted) {
-        memcpy(g->order, g->nodes, n * sizeof *g->order);
-        g->n_cyclic = 0;
-        return true;
-    }
+    g->sorted = false;
     /* Kahn: the order array doubles as the queue. */
     size_t head = 0, tail = 0;
     for (size_t i = 0; i < n; i++) {
