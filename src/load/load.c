@@ -344,6 +344,27 @@ static bool add_consumer(loader *l, ol_value *v, ol_node *node)
     return true;
 }
 
+/* Number of preceding nodes whose outputs are tried before the name
+ * table: most inputs come from a node just before, and the table is a
+ * cache miss per lookup on a large graph. */
+#define OL_RECENT_PRODUCERS 4
+
+/* The output of one of the few nodes before index i of g called name, or
+ * NULL.  Only valid while no name of g was defined twice (then a node's
+ * output need not be the value the table holds under its name). */
+static ol_value *recent_output(const ol_graph *g, size_t i, const char *name)
+{
+    for (size_t back = 1; back <= OL_RECENT_PRODUCERS && back <= i; back++) {
+        const ol_node *p = g->nodes[i - back];
+        for (size_t k = 0; k < p->n_outputs; k++) {
+            ol_value *v = p->outputs[k];
+            if (v && strcmp(v->name, name) == 0)
+                return v;
+        }
+    }
+    return NULL;
+}
+
 /* Resolves a name read in graph g: its own scope, then enclosing scopes
  * (recorded as an outer reference), else an undefined value. */
 static ol_value *value_use(loader *l, ol_graph *g, const char *name, bool *undefined)
@@ -592,6 +613,7 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
         }
         g->initializers[g->n_initializers++] = v;
     }
+    bool redefined = false; /* some name of this scope is defined twice */
     for (size_t i = 0; i < n_nodes; i++) {
         const Onnx__NodeProto *np = node_protos[i];
         ol_node *node = ol_arena_calloc(arena, 1, sizeof *node);
@@ -634,6 +656,7 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
                 v = value_new(l, g, name);
                 if (!v)
                     return ONNXLINT_ENOMEM;
+                redefined = true;
             }
             v->producer = node;
             v->producer_output = k;
@@ -658,8 +681,10 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
             const char *name = np->input[k];
             if (!name || !name[0])
                 continue;
-            bool undefined;
-            ol_value *v = value_use(l, g, name, &undefined);
+            bool undefined = false;
+            ol_value *v = redefined ? NULL : recent_output(g, i, name);
+            if (!v)
+                v = value_use(l, g, name, &undefined);
             if (!v || !add_consumer(l, v, node))
                 return ONNXLINT_ENOMEM;
             if (undefined)
