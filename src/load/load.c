@@ -316,16 +316,23 @@ static ol_value *value_new(loader *l, ol_graph *g, const char *name)
     return v;
 }
 
-/* The value called name in g's own scope, created if absent. */
+/* The value called name in g's own scope, created if absent (one probe of
+ * the table; the new value is wasted when the name exists). */
 static ol_value *value_define(loader *l, ol_graph *g, const char *name)
 {
-    ol_value *v = ol_map_get(&g->values, name);
-    if (v)
-        return v;
-    v = value_new(l, g, name);
-    if (!v || !ol_map_put(&g->values, &l->model->arena, name, v))
-        return NULL;
-    return v;
+    ol_value *v = value_new(l, g, name);
+    return v ? ol_map_put(&g->values, &l->model->arena, name, v) : NULL;
+}
+
+/* How many nodes ahead the loader prefetches the table slots of names. */
+#define OL_PREFETCH_NODES 8
+
+static void prefetch_names(const ol_graph *g, char *const *names, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (names[k] && names[k][0])
+            ol_map_prefetch(&g->values, names[k]);
+    }
 }
 
 static bool add_consumer(loader *l, ol_value *v, ol_node *node)
@@ -616,6 +623,9 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
     bool redefined = false; /* some name of this scope is defined twice */
     for (size_t i = 0; i < n_nodes; i++) {
         const Onnx__NodeProto *np = node_protos[i];
+        if (i + OL_PREFETCH_NODES < n_nodes)
+            prefetch_names(g, node_protos[i + OL_PREFETCH_NODES]->output,
+                           node_protos[i + OL_PREFETCH_NODES]->n_output);
         ol_node *node = ol_arena_calloc(arena, 1, sizeof *node);
         if (!node)
             return ONNXLINT_ENOMEM;
@@ -677,6 +687,9 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
     for (size_t i = 0; i < g->n_nodes; i++) {
         ol_node *node = g->nodes[i];
         const Onnx__NodeProto *np = node->proto;
+        if (i + OL_PREFETCH_NODES < g->n_nodes)
+            prefetch_names(g, g->nodes[i + OL_PREFETCH_NODES]->proto->input,
+                           g->nodes[i + OL_PREFETCH_NODES]->proto->n_input);
         for (size_t k = 0; k < np->n_input; k++) {
             const char *name = np->input[k];
             if (!name || !name[0])

@@ -60,6 +60,12 @@ static bool resize(ol_map *map, ol_arena *arena, size_t capacity)
     return true;
 }
 
+void ol_map_prefetch(const ol_map *map, const char *key)
+{
+    if (map->capacity)
+        __builtin_prefetch(&map->slots[hash_key(key) & (map->capacity - 1)]);
+}
+
 bool ol_map_reserve(ol_map *map, ol_arena *arena, size_t n)
 {
     size_t capacity = OL_MAP_MIN_CAPACITY;

@@ -38,6 +38,11 @@ void *ol_map_get(const ol_map *map, const char *key);
  * or NULL when the arena refused memory. */
 void *ol_map_put(ol_map *map, ol_arena *arena, const char *key, void *value);
 
+/* Starts loading the slot where key's search begins into the cache, for a
+ * get or put a little later (a large table misses the cache on every
+ * lookup; issued a few keys ahead, the miss overlaps other work). */
+void ol_map_prefetch(const ol_map *map, const char *key);
+
 /* Sizes an empty map for about n keys, so that filling it does not grow
  * (and leave old tables in the arena).  False when the arena refuses. */
 bool ol_map_reserve(ol_map *map, ol_arena *arena, size_t n);
