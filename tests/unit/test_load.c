@@ -240,6 +240,30 @@ static void structural_defects_are_diagnostics(void **state)
     tb_model_free(mp);
 }
 
+/* A node right after a redefinition of a name reads the value the name's
+ * first definition made, as everywhere else (the loader's shortcut through
+ * the previous nodes' outputs must not see the redefined one). */
+static void inputs_after_a_redefinition_read_the_first_definition(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *mp = small_model();
+    tb_node(mp->graph, "Neg", "shadow", "Y", NULL, "X"); /* X is also the graph input */
+    tb_node(mp->graph, "Abs", "reader", "X", NULL, "Z");
+    char *path = tb_save(mp, dir, "redefined.onnx");
+    seen s = {0};
+    onnxlint_model *m = load_ok(path, &s);
+    assert_string_equal(m->diagnostic_list[0].code, "duplicate-name");
+    const ol_node *reader = m->graph->nodes[3];
+    assert_string_equal(reader->name, "reader");
+    assert_ptr_equal(reader->inputs[0], m->graph->inputs[0]);
+    assert_ptr_not_equal(reader->inputs[0], m->graph->nodes[2]->outputs[0]);
+    /* Without a redefinition the previous node's output is the one read. */
+    assert_ptr_equal(m->graph->nodes[1]->inputs[0], m->graph->nodes[0]->outputs[0]);
+    onnxlint_model_free(m);
+    free(path);
+    tb_model_free(mp);
+}
+
 static void newer_versions_warn(void **state)
 {
     (void)state;
@@ -458,6 +482,7 @@ int main(void)
         cmocka_unit_test(subgraphs_see_outer_values),
         cmocka_unit_test(outer_reference_to_a_later_node_is_an_order_problem),
         cmocka_unit_test(structural_defects_are_diagnostics),
+        cmocka_unit_test(inputs_after_a_redefinition_read_the_first_definition),
         cmocka_unit_test(newer_versions_warn),
         cmocka_unit_test(not_a_model_is_explained),
         cmocka_unit_test(tensor_data_must_match_dims),
