@@ -107,6 +107,11 @@ void *ol_k_alloc(ol_kctx *k, size_t size);
 ol_array *ol_k_array(ol_kctx *k, int32_t elem_type, int rank, const int64_t *dims);
 /* A value wrapping a tensor. */
 ol_rvalue *ol_k_tensor_value(ol_kctx *k, ol_array *a);
+/* A sparse tensor (a sparse initializer, Constant's sparse_value) made
+ * dense: values [NNZ] at indices [NNZ] (linear) or [NNZ, rank]
+ * (coordinates), zeros elsewhere.  NULL (after ol_k_fail) when its parts
+ * cannot be read or do not fit its dims. */
+ol_array *ol_k_sparse_dense(ol_kctx *k, const Onnx__SparseTensorProto *sp);
 /* A shape for messages: "(4,5)". */
 const char *ol_k_shape(ol_kctx *k, const ol_array *a);
 

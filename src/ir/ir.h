@@ -83,6 +83,7 @@ typedef struct ol_tensor {
     const char *external_path;     /* resolved path of external data, or NULL */
     uint64_t external_offset;
     uint64_t external_length;
+    const Onnx__SparseTensorProto *sparse; /* a sparse initializer: this is its values part */
 } ol_tensor;
 
 /* Values of a small tensor known before run time (a Shape's output, a

@@ -601,6 +601,7 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
         ol_tensor *t;
         if ((st = tensor_build(l, sp->values, "", &t)))
             return st;
+        t->sparse = sp;
         ol_value *v = value_define(l, g, sp->values->name);
         if (!v)
             return ONNXLINT_ENOMEM;

@@ -2321,70 +2321,14 @@ static bool constant_strings(ol_kctx *k, const ProtobufCBinaryData *s, size_t n,
     return true;
 }
 
-/* A TensorProto of a sparse_value read in full: the loader left its
- * data in the file (load/wire.h) and marked where it lies, as for any tensor. */
-static ol_array *sparse_part(ol_kctx *k, const Onnx__TensorProto *tp, const char *what)
-{
-    const onnxlint_model *m = k->eval->model;
-    ol_tensor t;
-    memset(&t, 0, sizeof t);
-    if (!tp || tp->n_dims > OL_MAX_RANK || !ol_dims_count(tp->dims, tp->n_dims, &t.count) ||
-        (tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)) {
-        ol_k_fail(k, "the sparse_value's %s cannot be read", what);
-        return NULL;
-    }
-    t.name = what;
-    t.elem_type = tp->data_type;
-    t.rank = (int)tp->n_dims;
-    t.dims = tp->dims;
-    t.proto = tp;
-    for (size_t i = 0; i < tp->base.n_unknown_fields; i++) {
-        const ProtobufCMessageUnknownField *u = &tp->base.unknown_fields[i];
-        size_t pos = 0;
-        uint64_t index;
-        if (u->tag == OL_WIRE_PAYLOAD_FIELD && ol_wire_varint(u->data, u->len, &pos, &index) && index < m->n_payloads)
-            t.payload = &m->payloads[index];
-    }
-    ol_array *a = ol_eval_read_tensor(k->eval, &t);
-    if (!a)
-        ol_k_fail(k, "the sparse_value's %s cannot be read", what);
-    return a;
-}
-
-/* Constant's sparse_value, made dense: values [NNZ] at indices [NNZ]
- * (linear) or [NNZ, rank] (coordinates), zeros elsewhere. */
+/* Constant's sparse_value, made dense. */
 static bool constant_sparse(ol_kctx *k, const Onnx__SparseTensorProto *sp)
 {
-    ol_array *values = sparse_part(k, sp->values, "values");
-    ol_array *indices = values ? sparse_part(k, sp->indices, "indices") : NULL;
-    if (!indices)
+    ol_array *y = ol_k_sparse_dense(k, sp);
+    ol_rvalue *v = y ? ol_k_tensor_value(k, y) : NULL;
+    if (!v)
         return false;
-    size_t nnz = values->count, size;
-    int rank = (int)sp->n_dims;
-    if (sp->n_dims > OL_MAX_RANK || values->rank != 1 || indices->elem_type != ELEM_INT64 ||
-        !(indices->rank == 1 || (indices->rank == 2 && indices->dims[1] == rank)) || indices->dims[0] != (int64_t)nnz)
-        return ol_k_fail(k, "sparse_value: values %s and indices %s do not fit %zu dims", ol_k_shape(k, values),
-                         ol_k_shape(k, indices), sp->n_dims);
-    if (!elem_sized(k, values->elem_type, &size))
-        return false;
-    ol_array *y = ol_k_out(k, 0, values->elem_type, rank, sp->dims);
-    if (!y)
-        return false;
-    const int64_t *ind = indices->data;
-    for (size_t j = 0; j < nnz; j++) {
-        int64_t at = 0;
-        if (indices->rank == 1) {
-            at = ind[j];
-        } else {
-            for (int d = 0; d < rank && at >= 0; d++) {
-                int64_t c = ind[j * (size_t)rank + (size_t)d];
-                at = c >= 0 && c < y->dims[d] ? at * y->dims[d] + c : -1;
-            }
-        }
-        if (at < 0 || (uint64_t)at >= y->count)
-            return ol_k_fail(k, "sparse_value: index %zu lies outside %s", j, ol_k_shape(k, y));
-        memcpy((char *)y->data + (size_t)at * size, (const char *)values->data + j * size, size);
-    }
+    ol_k_out_value(k, 0, v);
     return true;
 }
 

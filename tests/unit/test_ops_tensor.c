@@ -1168,6 +1168,37 @@ static void kernel_constant_sparse(void **state)
     }
 }
 
+/* A sparse initializer is read dense, in its declared dims (2,3), not as
+ * its values part (2). */
+static void sparse_initializer_is_dense(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    Onnx__SparseTensorProto *sp = calloc(1, sizeof *sp);
+    assert_non_null(sp);
+    onnx__sparse_tensor_proto__init(sp);
+    float vals[] = {5.0f, 7.0f};
+    int64_t vd[] = {2}, linear[] = {1, 4};
+    sp->values = raw_tensor(T_FLOAT, 1, vd, vals, sizeof vals);
+    sp->values->name = strdup("S");
+    sp->indices = raw_tensor(T_INT64, 1, vd, linear, sizeof linear);
+    sp->dims = calloc(2, sizeof *sp->dims);
+    assert_non_null(sp->dims);
+    sp->dims[0] = 2;
+    sp->dims[1] = 3;
+    sp->n_dims = 2;
+    m->graph->sparse_initializer = calloc(1, sizeof *m->graph->sparse_initializer);
+    assert_non_null(m->graph->sparse_initializer);
+    m->graph->sparse_initializer[0] = sp;
+    m->graph->n_sparse_initializer = 1;
+    tb_node(m->graph, "Identity", "id", "S", NULL, "Y");
+    out_any(m->graph, "Y", T_FLOAT);
+    krun r;
+    krun_start(&r, m);
+    expect_floats(kout(&r, 0, T_FLOAT, 2, (int64_t[]){2, 3}), (float[]){0, 5, 0, 0, 7, 0}, 6);
+    krun_end(&r);
+}
+
 /* Constant's forms, ConstantOfShape with an int value and an empty shape,
  * Range over ints and floats. */
 static void kernel_constants_range(void **state)
@@ -1252,6 +1283,7 @@ int main(void)
         cmocka_unit_test(kernel_cast),
         cmocka_unit_test(kernel_constants_range),
         cmocka_unit_test(kernel_constant_sparse),
+        cmocka_unit_test(sparse_initializer_is_dense),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
