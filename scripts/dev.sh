@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-    build-essential cmake pkg-config clang valgrind graphviz pre-commit git
+    build-essential cmake pkg-config clang valgrind strace graphviz pre-commit git
     protobuf-c-compiler libprotobuf-c-dev
     libjansson-dev libcmocka-dev libopenblas-dev libyaml-dev
     libonnx-testdata

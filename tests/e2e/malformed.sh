@@ -33,6 +33,20 @@ done < "$table"
 out=$("$ONNXLINT" check --no-confirm missing_subgraph.onnx); expect_eq $? 1 "check of a missing subgraph"
 expect_contains "$out" "required attribute 'then_branch' is missing" "the missing subgraph is named"
 out=$("$ONNXLINT" check --no-confirm bad_attr_type.onnx); expect_eq $? 1 "check of a mistyped attribute"
+# Refused external data is never opened: strace sees every open of check
+# (and of a load whose external data is fine, which does open its file).
+bin=${ONNXLINT_BINARY:-$ONNXLINT}
+for f in ext_absolute.onnx ext_dotdot.onnx ext_symlink.onnx ext_ok/model.onnx; do
+    trace=$(strace -f -qq -e trace=open,openat,openat2 -o /dev/stdout "$bin" check "$f" 2>/dev/null)
+    expect_contains "$trace" "\"$f\"" "strace sees $f opened"
+    case "$f" in
+    ext_ok/*) expect_contains "$trace" "weights.data" "a valid external file is opened (strace works)" ;;
+    *) case "$trace" in
+        *hostname* | *outside.data* | *link.data*) bad "$f: a refused external file was opened: $trace" ;;
+        *) ok ;;
+        esac ;;
+    esac
+done
 # Confirmation runs that would be huge are skipped with a note, before they start.
 out=$(timeout 20 "$ONNXLINT" check confirm_huge_values.onnx); expect_eq $? 0 "check of a model with a huge intermediate"
 expect_contains "$out" "not run: its values would take about 119.2 GiB" "the memory estimate is the note"
