@@ -51,6 +51,7 @@ row() { # label "median peak" [baseline "median peak"]
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -m), $(date -u +%Y-%m-%d)"
 echo "runs per figure: $runs (median wall time, peak RSS)"
+declare -A seconds
 for model in resnet50.onnx decoder.onnx decoder_ext.onnx chain50k.onnx chain100k.onnx big_external.onnx; do
     path=bench/out/$model
     echo
@@ -62,10 +63,21 @@ for model in resnet50.onnx decoder.onnx decoder_ext.onnx chain50k.onnx chain100k
         row "onnx.load + infer_shapes" "$base"
     fi
     row "cat (read the file)" "$(measure cat "$path")"
-    row "onnxlint inspect" "$(measure "$bin" inspect "$path")" "$base"
-    row "onnxlint shapes" "$(measure "$bin" shapes "$path")" "$base"
-    row "onnxlint check --no-confirm" "$(measure "$bin" check --fail-on never --no-confirm "$path")" "$base"
-    row "onnxlint check" "$(measure "$bin" check --fail-on never "$path")" "$base"
+    for cmd in inspect shapes "check --no-confirm" check; do
+        extra=()
+        [ "${cmd%% *}" = check ] && extra=(--fail-on never)
+        # shellcheck disable=SC2086 # $cmd is a command and its options
+        m=$(measure "$bin" $cmd "${extra[@]}" "$path")
+        row "onnxlint $cmd" "$m" "$base"
+        seconds["$model $cmd"]=${m% *}
+    done
+done
+
+echo
+echo "doubling the chain (chain100k / chain50k, same run)"
+for cmd in inspect shapes "check --no-confirm" check; do
+    awk -v l="onnxlint $cmd" -v a="${seconds["chain50k.onnx $cmd"]}" -v b="${seconds["chain100k.onnx $cmd"]}" \
+        'BEGIN { printf "  %-28s %8.4f s -> %8.4f s   %5.2fx the time\n", l, a, b, (a > 0 ? b / a : 0) }'
 done
 
 echo

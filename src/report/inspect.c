@@ -46,11 +46,20 @@ typedef struct summary {
 
 static bool count_op(summary *s, ol_arena *arena, const ol_node *node)
 {
-    char *key = ol_arena_printf(arena, "%s\x1f%s", node->domain, node->op_type);
+    /* The key on the stack for the lookup; a copy in the arena only for a
+     * new operator (printf per node was half of inspect on a big graph). */
+    char buf[512];
+    size_t nd = strlen(node->domain), no = strlen(node->op_type);
+    char *key = nd + no + 2 <= sizeof buf ? buf : ol_arena_alloc_bytes(arena, nd + no + 2);
     if (!key)
         return false;
+    memcpy(key, node->domain, nd);
+    key[nd] = '\x1f';
+    memcpy(key + nd + 1, node->op_type, no + 1);
     op_count *c = ol_map_get(&s->op_map, key);
     if (!c) {
+        if (key == buf && !(key = ol_arena_strndup(arena, buf, nd + no + 1)))
+            return false;
         c = ol_arena_calloc(arena, 1, sizeof *c);
         if (!c || !ol_map_put(&s->op_map, arena, key, c))
             return false;
