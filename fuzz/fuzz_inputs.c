@@ -1,0 +1,104 @@
+/*
+ * fuzz_inputs.c - libFuzzer target for the other files onnxlint reads from
+ * a repository or a user: a .onnxlint.yaml config, a baseline, and the
+ * tensors `run` and `check --input` take (.pb TensorProto / Sequence /
+ * Optional, .npy).  The first byte picks the kind (modulo 4), the rest is
+ * the file.  A small valid model (one float input X[N,4]) is the model the
+ * baseline and the inputs go with.  Any crash, hang, sanitizer report or
+ * leak is a bug; a clean error status is the expected outcome for garbage.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "onnxlint/onnxlint.h"
+
+#ifndef FUZZ_MODEL
+#error "FUZZ_MODEL: path of the model the inputs go with"
+#endif
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static char dir[64];
+
+static int discard(void *ctx, const char *data, size_t len)
+{
+    (void)ctx;
+    (void)data;
+    (void)len;
+    return 0;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    snprintf(dir, sizeof dir, "/tmp/onnxlint-fuzz-XXXXXX");
+    if (!mkdtemp(dir))
+        abort();
+    return 0;
+}
+
+static void write_file(const char *path, const uint8_t *data, size_t size)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        abort();
+    if (size && fwrite(data, 1, size, f) != size)
+        abort();
+    fclose(f);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1)
+        return 0;
+    static const char *names[] = {".onnxlint.yaml", "baseline.json", "x.pb", "x.npy"};
+    unsigned kind = data[0] % 4;
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, names[kind]);
+    write_file(path, data + 1, size - 1);
+    onnxlint_error err;
+
+    if (kind == 0) {
+        onnxlint_config *config = NULL;
+        if (onnxlint_config_load(path, &config, &err) == ONNXLINT_OK) {
+            onnxlint_check_options co = {0};
+            onnxlint_config_options(config, "models/sub/model.onnx", &co);
+            onnxlint_config_options(config, "other.onnx", &co);
+            onnxlint_model *model = NULL;
+            if (onnxlint_model_load(FUZZ_MODEL, NULL, &model, &err) == ONNXLINT_OK) {
+                onnxlint_config_options(config, FUZZ_MODEL, &co);
+                co.no_confirm = 1;
+                if (onnxlint_check(model, &co, &err) == ONNXLINT_OK) {
+                    onnxlint_config_apply(config, model);
+                    onnxlint_findings_write(&model, 1, ONNXLINT_FORMAT_TEXT, 0, discard, NULL, &err);
+                }
+                onnxlint_model_free(model);
+            }
+            onnxlint_config_free(config);
+        }
+        return 0;
+    }
+
+    onnxlint_model *model = NULL;
+    if (onnxlint_model_load(FUZZ_MODEL, NULL, &model, &err) != ONNXLINT_OK)
+        abort(); /* the bundled model must load */
+    if (kind == 1) {
+        onnxlint_check_options co = {.no_confirm = 1};
+        if (onnxlint_check(model, &co, &err) == ONNXLINT_OK &&
+            onnxlint_baseline_apply(path, model, &err) == ONNXLINT_OK)
+            onnxlint_findings_write(&model, 1, ONNXLINT_FORMAT_JSON, 0, discard, NULL, &err);
+    } else {
+        char binding[160];
+        snprintf(binding, sizeof binding, "X=%s", path);
+        const char *inputs[] = {binding};
+        onnxlint_run_options ro = {.input_files = inputs, .n_input_files = 1, .memory_budget = (size_t)256 << 20};
+        onnxlint_run(model, &ro, discard, NULL, &err);
+    }
+    onnxlint_model_free(model);
+    return 0;
+}
