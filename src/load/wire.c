@@ -174,11 +174,15 @@ static bool packed_count(walker *w, ProtobufCType type, size_t begin, size_t end
         *count = len / size;
         return true;
     }
-    uint64_t n = 0;
-    for (size_t i = begin; i < end; i++)
-        n += !(w->data[i] & 0x80);
-    if (len && (w->data[end - 1] & 0x80))
-        return fail(w, "packed varints at offset %zu end inside a varint", begin);
+    /* Each varint is read as the storing pass will read it, so the count
+     * is exactly what that pass stores (an 11-byte run of continuation
+     * bytes is one element by its terminators but two reads). */
+    uint64_t n = 0, v;
+    for (size_t pos = begin; pos < end; n++) {
+        if (!varint(w->data, end, &pos, &v))
+            return fail(w, "packed varints at offset %zu: element %llu is truncated or longer than 10 bytes", begin,
+                        (unsigned long long)n);
+    }
     *count = n;
     return true;
 }

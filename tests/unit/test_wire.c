@@ -215,6 +215,58 @@ static void rejects_wrong_wire_types_and_groups(void **state)
     ol_arena_destroy(&keep);
 }
 
+/* Packed varints: each element must be a valid varint.  Eleven bytes with
+ * the continuation bit and a terminator hold one element by their
+ * terminators but are two reads: refused, not stored out of bounds. */
+static void packed_varints_are_checked_one_by_one(void **state)
+{
+    (void)state;
+    ol_arena tmp, keep;
+    ol_wire_result r;
+    char why[256];
+    /* ModelProto{graph: GraphProto{initializer: TensorProto{dims (packed): ...}}} */
+    uint8_t good_dims[] = {0x02, 0x96, 0x01}, long_dims[14] = {0};
+    for (size_t i = 0; i < 12; i++)
+        long_dims[i] = 0x80;
+    long_dims[12] = 0x01;
+    long_dims[13] = 0x03;
+    const struct {
+        const uint8_t *dims;
+        size_t len;
+        onnxlint_status want;
+    } cases[] = {{good_dims, sizeof good_dims, ONNXLINT_OK}, {long_dims, sizeof long_dims, ONNXLINT_EMALFORMED}};
+    for (size_t c = 0; c < 2; c++) {
+        uint8_t tensor[32], graph[40], model[48];
+        size_t t = 0, g = 0, m = 0;
+        tensor[t++] = (1 << 3) | 2; /* dims, packed */
+        tensor[t++] = (uint8_t)cases[c].len;
+        memcpy(tensor + t, cases[c].dims, cases[c].len);
+        t += cases[c].len;
+        graph[g++] = (5 << 3) | 2; /* initializer */
+        graph[g++] = (uint8_t)t;
+        memcpy(graph + g, tensor, t);
+        g += t;
+        model[m++] = (7 << 3) | 2; /* graph */
+        model[m++] = (uint8_t)g;
+        memcpy(model + m, graph, g);
+        m += g;
+        uint8_t *exact = malloc(m); /* exact size: ASan sees any over-read */
+        memcpy(exact, model, m);
+        assert_int_equal(strip(exact, m, &tmp, &keep, &r, why), cases[c].want);
+        if (cases[c].want == ONNXLINT_OK) {
+            const Onnx__TensorProto *tp = ((Onnx__ModelProto *)r.message)->graph->initializer[0];
+            assert_int_equal(tp->n_dims, 2);
+            assert_int_equal(tp->dims[0], 2);
+            assert_int_equal(tp->dims[1], 150);
+        } else {
+            assert_non_null(strstr(why, "longer than 10 bytes"));
+        }
+        ol_arena_destroy(&tmp);
+        ol_arena_destroy(&keep);
+        free(exact);
+    }
+}
+
 static void drops_unknown_fields(void **state)
 {
     (void)state;
@@ -351,6 +403,7 @@ int main(void)
         cmocka_unit_test(rejects_truncation_at_every_length),
         cmocka_unit_test(enforces_the_depth_limit),
         cmocka_unit_test(rejects_wrong_wire_types_and_groups),
+        cmocka_unit_test(packed_varints_are_checked_one_by_one),
         cmocka_unit_test(drops_unknown_fields),
         cmocka_unit_test(recognises_a_tensor_proto),
         cmocka_unit_test(decodes_like_protobuf_c),
