@@ -18,6 +18,17 @@
 
 #define OL_HUGE_PAGE ((size_t)2 * 1024 * 1024)
 
+#ifdef OL_ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define REDZONE OL_ARENA_ALIGN /* poisoned bytes behind every block */
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define REDZONE 0
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 /* First chunk size, and the largest size the geometric growth reaches. */
 #define OL_ARENA_CHUNK_MIN ((size_t)16 * 1024)
 #define OL_ARENA_CHUNK_MAX ((size_t)4 * 1024 * 1024)
@@ -89,6 +100,7 @@ static ol_arena_chunk *new_chunk(ol_arena *arena, size_t size)
     }
     arena->used += total;
     chunk->size = size;
+    POISON(chunk->data, size); /* unpoisoned block by block */
     return chunk;
 }
 
@@ -100,14 +112,16 @@ void *ol_arena_alloc_slow(ol_arena *arena, size_t size)
         return NULL;
     if (size == 0)
         size = 1;
-    if (size > SIZE_MAX - OL_ALIGN) {
+    if (size > SIZE_MAX - OL_ALIGN - REDZONE) {
         fail(arena);
         return NULL;
     }
-    size = align_up(size);
+    size_t request = size;
+    size = align_up(size) + REDZONE;
     char *at = arena->cur ? (char *)align_up((size_t)(uintptr_t)arena->cur) : NULL;
     if (at && at <= arena->end && (size_t)(arena->end - at) >= size) { /* size 0 came here */
         arena->cur = at + size;
+        UNPOISON(at, request);
         return at;
     }
     ol_arena_chunk *head = arena->chunks;
@@ -128,6 +142,7 @@ void *ol_arena_alloc_slow(ol_arena *arena, size_t size)
             own->next = NULL;
             arena->chunks = own;
         }
+        UNPOISON(own->data, request);
         return own->data;
     }
     ol_arena_chunk *chunk = new_chunk(arena, next_size);
@@ -137,6 +152,7 @@ void *ol_arena_alloc_slow(ol_arena *arena, size_t size)
     arena->chunks = chunk;
     arena->cur = (char *)chunk->data + size;
     arena->end = (char *)chunk->data + next_size;
+    UNPOISON(chunk->data, request);
     return chunk->data;
 }
 
@@ -191,6 +207,7 @@ void ol_arena_destroy(ol_arena *arena)
     ol_arena_chunk *chunk = arena->chunks;
     while (chunk) {
         ol_arena_chunk *next = chunk->next;
+        UNPOISON(chunk->data, chunk->size);
         arena->allocator.free(arena->allocator.ctx, chunk);
         chunk = next;
     }

@@ -26,6 +26,18 @@
 
 typedef struct ol_arena_chunk ol_arena_chunk;
 
+/* Under AddressSanitizer every block is carved with a poisoned redzone
+ * behind it and the unused part of a chunk stays poisoned, so an overflow
+ * from one arena object into the next is reported like a heap overflow
+ * (the inline bump paths below are then bypassed). */
+#if defined(__SANITIZE_ADDRESS__)
+#define OL_ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define OL_ARENA_ASAN 1
+#endif
+#endif
+
 /* Alignment of every block: any object's. */
 #define OL_ARENA_ALIGN (_Alignof(max_align_t))
 
@@ -52,6 +64,9 @@ void *ol_arena_alloc_slow(ol_arena *arena, size_t size);
  * makes about 400,000 of these calls, nearly all a bump of cur. */
 static inline void *ol_arena_alloc(ol_arena *arena, size_t size)
 {
+#ifdef OL_ARENA_ASAN
+    return ol_arena_alloc_slow(arena, size);
+#endif
     uintptr_t at = ((uintptr_t)arena->cur + OL_ARENA_ALIGN - 1) & ~(uintptr_t)(OL_ARENA_ALIGN - 1);
     size_t room = at <= (uintptr_t)arena->end ? (size_t)((uintptr_t)arena->end - at) : 0;
     if (size - 1 < room) { /* size 0 wraps and takes the slow path */
@@ -68,6 +83,9 @@ static inline void *ol_arena_alloc(ol_arena *arena, size_t size)
  * which are most of a graph's allocations and a few bytes each. */
 static inline void *ol_arena_alloc_bytes(ol_arena *arena, size_t size)
 {
+#ifdef OL_ARENA_ASAN
+    return ol_arena_alloc_slow(arena, size);
+#endif
     if (size - 1 < (size_t)(arena->end - arena->cur)) {
         void *p = arena->cur;
         arena->cur += size;
