@@ -109,6 +109,41 @@ void ol_model_diagnostic(onnxlint_model *model, onnxlint_severity severity, cons
         model->on_diagnostic(model->diagnostic_ctx, &d);
 }
 
+/* ---- names ---- */
+
+/* ELIMIT when a name (of a value, node, operator, domain, symbol) is longer
+ * than OL_MAX_NAME_LENGTH; what says whose name it is. */
+static onnxlint_status name_ok(loader *l, const char *name, const char *what, size_t index)
+{
+    if (!name || strnlen(name, OL_MAX_NAME_LENGTH + 1) <= OL_MAX_NAME_LENGTH)
+        return ONNXLINT_OK;
+    return set_error(l->err, ONNXLINT_ELIMIT, l->model->path,
+                     "%s %zu has a name of more than %zu bytes; limit OL_MAX_NAME_LENGTH", what, index,
+                     OL_MAX_NAME_LENGTH);
+}
+
+/* Every name a node carries. */
+static onnxlint_status node_names_ok(loader *l, const Onnx__NodeProto *np, size_t index)
+{
+    onnxlint_status st;
+    if ((st = name_ok(l, np->name, "node", index)) || (st = name_ok(l, np->op_type, "the operator of node", index)) ||
+        (st = name_ok(l, np->domain, "the domain of node", index)))
+        return st;
+    for (size_t k = 0; k < np->n_input; k++) {
+        if ((st = name_ok(l, np->input[k], "an input of node", index)))
+            return st;
+    }
+    for (size_t k = 0; k < np->n_output; k++) {
+        if ((st = name_ok(l, np->output[k], "an output of node", index)))
+            return st;
+    }
+    for (size_t k = 0; k < np->n_attribute; k++) {
+        if ((st = name_ok(l, np->attribute[k]->name, "an attribute of node", index)))
+            return st;
+    }
+    return ONNXLINT_OK;
+}
+
 /* ---- types ---- */
 
 static onnxlint_status type_from_proto(loader *l, const Onnx__TypeProto *tp, ol_type *out, const char *what);
@@ -135,6 +170,9 @@ static onnxlint_status shape_from_proto(loader *l, const Onnx__TensorShapeProto 
             dim->value = d->dim_value;
         } else if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM && d->dim_param &&
                    d->dim_param[0]) {
+            onnxlint_status st = name_ok(l, d->dim_param, "a symbolic dim of axis", i);
+            if (st)
+                return st;
             *dim = ol_dim_named(&l->model->exprs, d->dim_param);
         } else {
             dim->kind = OL_DIM_UNKNOWN;
@@ -555,6 +593,8 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
     /* Phase 1: every name this scope defines. */
     for (size_t i = 0; i < n_in; i++) {
         const char *name = gp ? gp->input[i]->name : fp->input[i];
+        if ((st = name_ok(l, name, "graph input", i)))
+            return st;
         ol_value *v = value_define(l, g, name ? name : "");
         if (!v)
             return ONNXLINT_ENOMEM;
@@ -569,7 +609,7 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
     for (size_t i = 0; gp && i < gp->n_initializer; i++) {
         const Onnx__TensorProto *tp = gp->initializer[i];
         ol_tensor *t;
-        if ((st = tensor_build(l, tp, "", &t)))
+        if ((st = name_ok(l, tp->name, "initializer", i)) || (st = tensor_build(l, tp, "", &t)))
             return st;
         ol_value *v = value_define(l, g, tp->name ? tp->name : "");
         if (!v)
@@ -624,6 +664,8 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
     bool redefined = false; /* some name of this scope is defined twice */
     for (size_t i = 0; i < n_nodes; i++) {
         const Onnx__NodeProto *np = node_protos[i];
+        if ((st = node_names_ok(l, np, i)))
+            return st;
         if (i + OL_PREFETCH_NODES < n_nodes)
             prefetch_names(g, node_protos[i + OL_PREFETCH_NODES]->output,
                            node_protos[i + OL_PREFETCH_NODES]->n_output);
@@ -713,6 +755,8 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
     }
     for (size_t i = 0; i < n_out; i++) {
         const char *name = gp ? gp->output[i]->name : fp->output[i];
+        if ((st = name_ok(l, name, "graph output", i)))
+            return st;
         bool undefined;
         ol_value *v = value_use(l, g, name ? name : "", &undefined);
         if (!v)

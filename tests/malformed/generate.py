@@ -541,6 +541,13 @@ def build_cases():
           "valid model whose node name carries ESC[31m and BEL, value M a newline and a NUL, "
           "output Y invalid UTF-8 (ff fe c0 80) and an OSC escape; must load and be printed escaped")
 
+    # ---- names longer than OL_MAX_NAME_LENGTH (65536 bytes) --------------------------------
+    m = make_model([helper.make_node("MatMul", ["X", "W"], ["M"], name="n" * 70000),
+                    helper.make_node("Add", ["M", "B"], ["Y"], name="add_bias")])
+    write("long_name.onnx", ser(m), 2, "long-name",
+          "valid protobuf whose first node is named with 70,000 bytes, over OL_MAX_NAME_LENGTH: refused with "
+          "a limit error, not carried into every message")
+
     # ---- confirmation budgets: valid models whose sample run would be huge ------------------
     def budget_model(nodes, inits):
         g = helper.make_graph(
