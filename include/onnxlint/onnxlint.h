@@ -170,9 +170,15 @@ onnxlint_status onnxlint_shapes_write_filtered(onnxlint_model *model, onnxlint_f
                                                const char *name_regex, onnxlint_write_fn write, void *write_ctx,
                                                onnxlint_error *err);
 
+/* The folder (resolved) that the model's external data files are relative
+ * to, or NULL when it has none.  A copy of the model written elsewhere
+ * would not find them. */
+const char *onnxlint_model_external_dir(const onnxlint_model *model);
+
 /* Writes the model file with the inferred shapes of its intermediate
  * values added as graph.value_info (symbolic dims as dim_param); the
- * original bytes, weights included, are kept as they are. */
+ * original bytes, weights included, are kept as they are (external data
+ * locations too: write it into onnxlint_model_external_dir). */
 onnxlint_status onnxlint_model_write_with_shapes(onnxlint_model *model, onnxlint_write_fn write, void *write_ctx,
                                                  onnxlint_error *err);
 

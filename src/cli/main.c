@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 #include <dirent.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -366,6 +367,21 @@ static int cmd_inspect(const parsed *p)
     return code;
 }
 
+/* True when the file path (which may not exist yet) lies directly in the
+ * resolved folder dir. */
+static bool same_folder(const char *path, const char *dir)
+{
+    char folder[4096], resolved[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(folder, sizeof folder, ".");
+    else if (slash == path)
+        snprintf(folder, sizeof folder, "/");
+    else
+        snprintf(folder, sizeof folder, "%.*s", (int)(slash - path), path);
+    return realpath(folder, resolved) && strcmp(resolved, dir) == 0;
+}
+
 static int cmd_shapes(const parsed *p)
 {
     onnxlint_format format = ONNXLINT_FORMAT_TEXT;
@@ -398,7 +414,14 @@ static int cmd_shapes(const parsed *p)
         code = EXIT_FINDINGS;
     }
     const char *out_path = p->values[OPT_OUTPUT];
-    if (out_path && code != EXIT_ERROR) {
+    const char *data_dir = onnxlint_model_external_dir(model);
+    if (out_path && code != EXIT_ERROR && data_dir && !same_folder(out_path, data_dir)) {
+        fprintf(stderr,
+                "%s: %s keeps its weights in external files relative to %s; write the output into that folder, "
+                "where they still resolve\n",
+                out_path, path, data_dir);
+        code = EXIT_ERROR;
+    } else if (out_path && code != EXIT_ERROR) {
         FILE *out = fopen(out_path, "wb");
         if (!out) {
             fprintf(stderr, "%s: cannot create: %s\n", out_path, strerror(errno));

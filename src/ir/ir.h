@@ -197,6 +197,7 @@ struct onnxlint_model {
     ol_arena arena;
     const char *path;
     const char *dir; /* the folder external data must stay inside */
+    size_t n_external; /* tensors whose data is in external files */
     const uint8_t *map; /* the file, mapped read-only (or the caller's buffer) */
     size_t map_len;
     bool map_borrowed;  /* map is the caller's buffer: not ours to unmap */

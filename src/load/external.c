@@ -147,5 +147,6 @@ onnxlint_status ol_external_resolve(onnxlint_model *m, ol_tensor *t, onnxlint_er
         return ONNXLINT_ENOMEM;
     t->external_offset = offset;
     t->external_length = length;
+    m->n_external++;
     return ONNXLINT_OK;
 }

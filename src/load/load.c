@@ -1074,6 +1074,11 @@ void onnxlint_model_free(onnxlint_model *model)
     ol_arena_destroy(&arena);
 }
 
+const char *onnxlint_model_external_dir(const onnxlint_model *model)
+{
+    return model && model->n_external ? model->dir : NULL;
+}
+
 size_t onnxlint_model_diagnostic_count(const onnxlint_model *model, onnxlint_severity severity)
 {
     if (!model || severity > ONNXLINT_ERROR)

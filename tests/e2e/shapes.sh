@@ -27,6 +27,14 @@ trap 'rm -rf "$tmp"' EXIT
 # The written value_info is read back as declared types: a second run finds no contradiction.
 "$ONNXLINT" shapes "$tmp/shaped.onnx" >/dev/null; expect_eq $? 0 "the -o model's shapes agree with inference"
 "$ONNXLINT" shapes models/example_cnn.onnx models/reg_l1.onnx >/dev/null 2>&1; expect_eq $? 2 "shapes takes one model"
+# External data stays where it is: -o elsewhere is refused (the copy would
+# not find its weights), -o next to the data files works.
+err=$("$ONNXLINT" shapes models/external/ext_mlp.onnx -o "$tmp/ext.onnx" 2>&1 >/dev/null); expect_eq $? 2 "-o away from external data"
+expect_contains "$err" "keeps its weights in external files relative to" "why -o was refused"
+[ -e "$tmp/ext.onnx" ] && bad "a refused -o still wrote a file" || ok
+cp -r models/external "$tmp/external"
+"$ONNXLINT" shapes "$tmp/external/ext_mlp.onnx" -o "$tmp/external/shaped.onnx" >/dev/null; expect_eq $? 0 "-o beside external data"
+"$ONNXLINT" check --fail-on never "$tmp/external/shaped.onnx" >/dev/null; expect_eq $? 0 "its external weights still resolve"
 # The loss path first; --op and --name filters.
 out=$("$ONNXLINT" shapes models/seed_clean_ce.onnx)
 first=$(printf '%s\n' "$out" | sed -n 3p)
