@@ -171,7 +171,8 @@ static uint64_t work_per_element(onnxlint_model *m, const ol_node *node, dim_env
 }
 
 /* The cost of running the main graph on the sample data, from the inferred
- * shapes: bytes of the values it makes and multiply-adds.  Values whose
+ * shapes: bytes of the weights it reads and the values it makes, and
+ * multiply-adds.  Values whose
  * shape is open count nothing (the evaluator's budget covers them). */
 typedef struct run_cost {
     uint64_t bytes, work;
@@ -185,6 +186,19 @@ static void estimate_cost(onnxlint_model *m, dim_env *env, run_cost *c)
 {
     memset(c, 0, sizeof *c);
     const ol_graph *g = m->graph;
+    for (size_t i = 0; i < g->n_initializers; i++) { /* read in full when the run starts */
+        const ol_value *v = g->initializers[i];
+        uint64_t count;
+        if ((v->flags & OL_VALUE_INPUT) || !sample_count(m, v, env, &count))
+            continue;
+        unsigned bits = ol_elem_type_bits(ol_value_type(v)->elem_type);
+        uint64_t bytes = sat_mul(count, bits ? (bits + 7) / 8 : 16);
+        c->bytes = sat_add(c->bytes, bytes);
+        if (bytes > c->largest_bytes) {
+            c->largest_bytes = bytes;
+            c->largest = v;
+        }
+    }
     size_t n = g->order ? g->n_nodes - g->n_cyclic : 0;
     for (size_t i = 0; i < n; i++) {
         const ol_node *node = g->order[i];
@@ -509,14 +523,17 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
     run_cost cost;
     estimate_cost(m, &env, &cost);
     if (cost.bytes > OL_MAX_CONFIRM_BYTES) {
-        char idx[32];
+        char idx[32], what[160];
+        const ol_node *p = cost.largest->producer;
+        if (p)
+            snprintf(what, sizeof what, "made by %s '%s'", p->op_type, ol_node_display_name(p, idx, sizeof idx));
+        else
+            snprintf(what, sizeof what, "a weight");
         not_run(m, ol_finding_printf(m,
                                      "not run: its values would take about %.1f GiB, over the %.0f GiB a confirmation "
-                                     "may use ('%s', made by %s '%s', alone %.1f GiB); bind smaller dims with --dim",
+                                     "may use ('%s', %s, alone %.1f GiB); bind smaller dims with --dim",
                                      (double)cost.bytes / (1 << 30), (double)OL_MAX_CONFIRM_BYTES / (1 << 30),
-                                     cost.largest->name, cost.largest->producer->op_type,
-                                     ol_node_display_name(cost.largest->producer, idx, sizeof idx),
-                                     (double)cost.largest_bytes / (1 << 30)));
+                                     cost.largest->name, what, (double)cost.largest_bytes / (1 << 30)));
         ol_eval_destroy(&e);
         return ONNXLINT_OK;
     }

@@ -549,14 +549,14 @@ def build_cases():
           "a limit error, not carried into every message")
 
     # ---- confirmation budgets: valid models whose sample run would be huge ------------------
-    def budget_model(nodes, inits):
+    def budget_model(nodes, inits, check=True):
         g = helper.make_graph(
             nodes, "budget",
             [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["N", 8]),
              helper.make_tensor_value_info("labels", TensorProto.INT64, ["N"])],
             [helper.make_tensor_value_info("loss", TensorProto.FLOAT, [])], inits)
-        return check_valid(helper.make_model(g, opset_imports=[helper.make_opsetid("", OPSET)],
-                                             ir_version=IR_VERSION))
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=IR_VERSION)
+        return check_valid(m) if check else m  # the checker looks for external data files
 
     def int64s(name, values):
         return numpy_helper.from_array(np.array(values, dtype=np.int64), name=name)
@@ -571,6 +571,24 @@ def build_cases():
     write("confirm_huge_values.onnx", ser(m), 0, "confirm-memory",
           "valid: an Expand makes float[N,8,100000,10000] (119 GiB at N=4) before the loss; check must skip "
           "the confirmation run with a note, not attempt it")
+
+    # A 3.2 GB weight in external data (the test makes the file sparse with truncate):
+    # logits = X + mean over rows of W[100000000, 8].
+    w = TensorProto()
+    w.name = "W"
+    w.data_type = TensorProto.FLOAT
+    w.dims.extend([100000000, 8])
+    w.data_location = TensorProto.EXTERNAL
+    e = w.external_data.add()
+    e.key, e.value = "location", "huge_weights.data"
+    m = budget_model(
+        [helper.make_node("ReduceMean", ["W"], ["w_mean"], name="mean_w", axes=[0], keepdims=1),
+         helper.make_node("Add", ["X", "w_mean"], ["logits"], name="add"),
+         helper.make_node("SoftmaxCrossEntropyLoss", ["logits", "labels"], ["loss"], name="sce")], [w], check=False)
+    os.makedirs(os.path.join(CASES, "huge_weights"), exist_ok=True)
+    write("huge_weights/model.onnx", ser(m), 0, "confirm-weights",
+          "valid: a float[100000000,8] weight (3.2 GB) in huge_weights.data, which tests/e2e/malformed.sh makes "
+          "as a sparse file; check must skip the confirmation run with a note instead of reading it")
 
     # (N,8,2048,2048) @ (2048,2048): 2.7e11 multiply-adds at N=4 in about 1.1 GB of values.
     m = budget_model(
