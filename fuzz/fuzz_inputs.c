@@ -23,6 +23,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char dir[64];
+static uint8_t *model_bytes; /* FUZZ_MODEL, read once: the tree may change while fuzzing */
+static size_t model_len;
 
 static int discard(void *ctx, const char *data, size_t len)
 {
@@ -39,6 +41,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     snprintf(dir, sizeof dir, "/tmp/onnxlint-fuzz-XXXXXX");
     if (!mkdtemp(dir))
         abort();
+    FILE *f = fopen(FUZZ_MODEL, "rb");
+    if (!f || fseek(f, 0, SEEK_END) != 0)
+        abort();
+    long len = ftell(f);
+    model_bytes = malloc(len > 0 ? (size_t)len : 1);
+    if (len <= 0 || !model_bytes || fseek(f, 0, SEEK_SET) != 0 || fread(model_bytes, 1, (size_t)len, f) != (size_t)len)
+        abort();
+    model_len = (size_t)len;
+    fclose(f);
     return 0;
 }
 
@@ -70,8 +81,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             onnxlint_config_options(config, "models/sub/model.onnx", &co);
             onnxlint_config_options(config, "other.onnx", &co);
             onnxlint_model *model = NULL;
-            if (onnxlint_model_load(FUZZ_MODEL, NULL, &model, &err) == ONNXLINT_OK) {
-                onnxlint_config_options(config, FUZZ_MODEL, &co);
+            if (onnxlint_model_load_buffer("models/model.onnx", model_bytes, model_len, NULL, &model, &err) ==
+                ONNXLINT_OK) {
+                onnxlint_config_options(config, "models/model.onnx", &co);
                 co.no_confirm = 1;
                 if (onnxlint_check(model, &co, &err) == ONNXLINT_OK) {
                     onnxlint_config_apply(config, model);
@@ -85,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     onnxlint_model *model = NULL;
-    if (onnxlint_model_load(FUZZ_MODEL, NULL, &model, &err) != ONNXLINT_OK)
+    if (onnxlint_model_load_buffer("models/model.onnx", model_bytes, model_len, NULL, &model, &err) != ONNXLINT_OK)
         abort(); /* the bundled model must load */
     if (kind == 1) {
         onnxlint_check_options co = {.no_confirm = 1};
