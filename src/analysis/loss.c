@@ -216,10 +216,14 @@ static const char *name_text(analysis *a, const char *name)
 static const char *framework_shape(analysis *a, const ol_type *t, bool keras)
 {
     char buf[512];
-    size_t n = 0;
-    n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", keras ? "(" : "torch.Size([");
-    for (int i = 0; t->shape.rank > 0 && i < t->shape.rank && n < sizeof buf - 64; i++)
+    size_t n = (size_t)snprintf(buf, sizeof buf, "%s", keras ? "(" : "torch.Size([");
+    for (int i = 0; t->shape.rank > 0 && i < t->shape.rank && n < sizeof buf - 64; i++) {
+        /* A symbolic dim's text can be long: snprintf then reports more
+         * than it wrote, and n must stay inside buf. */
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? ", " : "", dim_text(a, t->shape.dims[i]));
+        if (n >= sizeof buf)
+            n = sizeof buf - 1;
+    }
     snprintf(buf + n, sizeof buf - n, "%s", keras ? (t->shape.rank == 1 ? ",)" : ")") : "])");
     const char *s = ol_finding_printf(a->m, "%s", buf);
     return s ? s : "?";

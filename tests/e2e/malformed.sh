@@ -64,6 +64,10 @@ for f in "$SRC"/tests/malformed/fuzz/*.onnx; do
     timeout 20 "$ONNXLINT" check "$f" >/dev/null 2>&1; rc=$?
     case $rc in 0|1|2) ok ;; *) bad "check $(basename "$f") exited $rc (124: timeout, >128: crash)" ;; esac
 done
+for f in "$SRC"/tests/malformed/fuzz/*.yaml; do
+    timeout 20 "$ONNXLINT" check --no-confirm --config "$f" ./control_chars.onnx >/dev/null 2>&1; rc=$?
+    case $rc in 0|1|2) ok ;; *) bad "check --config $(basename "$f") exited $rc (124: timeout, >128: crash)" ;; esac
+done
 # Names with control characters come out escaped: no raw ESC, BEL or newline inside a line.
 out=$("$ONNXLINT" inspect control_chars.onnx)
 if printf '%s' "$out" | LC_ALL=C grep -q "$(printf '\033')\|$(printf '\a')"; then bad "raw control characters in text output"; else ok; fi
