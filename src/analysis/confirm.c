@@ -68,18 +68,28 @@ static double normal(sampler *s)
 }
 
 /* The concrete size of a dim: a value, a bound symbol, or the default. */
+/* The value --dim NAME=VALUE gives the symbol name: true and *out set. */
+static bool dim_binding(const char *name, const char *const *dims, size_t n_dims, int64_t *out)
+{
+    size_t len = strlen(name);
+    for (size_t i = 0; i < n_dims; i++) {
+        const char *eq = strchr(dims[i], '=');
+        if (eq && (size_t)(eq - dims[i]) == len && strncmp(dims[i], name, len) == 0) {
+            *out = strtoll(eq + 1, NULL, 10);
+            return true;
+        }
+    }
+    return false;
+}
+
 static int64_t bind_dim(onnxlint_model *m, ol_dim d, const char *const *dims, size_t n_dims)
 {
     d = ol_dim_resolve(&m->exprs, d);
+    int64_t v;
     if (d.kind == OL_DIM_VALUE)
         return d.value;
-    if (d.kind == OL_DIM_SYMBOL) {
-        for (size_t i = 0; i < n_dims; i++) {
-            const char *eq = strchr(dims[i], '=');
-            if (eq && strlen(d.symbol) == (size_t)(eq - dims[i]) && strncmp(dims[i], d.symbol, strlen(d.symbol)) == 0)
-                return strtoll(eq + 1, NULL, 10);
-        }
-    }
+    if (d.kind == OL_DIM_SYMBOL && dim_binding(d.symbol, dims, n_dims, &v))
+        return v;
     return OL_DEFAULT_SAMPLE_DIM;
 }
 
@@ -92,15 +102,8 @@ typedef struct dim_env {
 static bool symbol_value(void *ctx, const char *name, int64_t *out)
 {
     const dim_env *env = ctx;
-    size_t len = strlen(name);
-    for (size_t i = 0; i < env->n_dims; i++) {
-        const char *eq = strchr(env->dims[i], '=');
-        if (eq && (size_t)(eq - env->dims[i]) == len && strncmp(env->dims[i], name, len) == 0) {
-            *out = strtoll(eq + 1, NULL, 10);
-            return true;
-        }
-    }
-    *out = OL_DEFAULT_SAMPLE_DIM;
+    if (!dim_binding(name, env->dims, env->n_dims, out))
+        *out = OL_DEFAULT_SAMPLE_DIM;
     return true;
 }
 
@@ -154,9 +157,7 @@ static uint64_t work_per_element(onnxlint_model *m, const ol_node *node, dim_env
     const char *op = node->op_type;
     if (node->domain[0] || node->n_inputs < 2)
         return 1;
-    if (!strcmp(op, "MatMul") || !strcmp(op, "MatMulInteger"))
-        return sample_dim(m, node->inputs[0], -1, env);
-    if (!strcmp(op, "QLinearMatMul"))
+    if (!strcmp(op, "MatMul") || !strcmp(op, "MatMulInteger") || !strcmp(op, "QLinearMatMul"))
         return sample_dim(m, node->inputs[0], -1, env);
     if (!strcmp(op, "Gemm"))
         return sample_dim(m, node->inputs[0], ol_node_attribute_int(node, "transA", 0) ? 0 : 1, env);
@@ -172,8 +173,8 @@ static uint64_t work_per_element(onnxlint_model *m, const ol_node *node, dim_env
 
 /* The cost of running the main graph on the sample data, from the inferred
  * shapes: bytes of the weights it reads and the values it makes, and
- * multiply-adds.  Values whose
- * shape is open count nothing (the evaluator's budget covers them). */
+ * multiply-adds.  Values whose shape is open count nothing (the
+ * evaluator's budget covers them). */
 typedef struct run_cost {
     uint64_t bytes, work;
     const ol_value *largest;
@@ -182,40 +183,37 @@ typedef struct run_cost {
     uint64_t heaviest_work;
 } run_cost;
 
+/* Adds v's bytes to the cost; returns its element count (0 when its shape
+ * is open). */
+static uint64_t add_value(onnxlint_model *m, dim_env *env, run_cost *c, const ol_value *v)
+{
+    uint64_t count;
+    if (!sample_count(m, v, env, &count))
+        return 0;
+    unsigned bits = ol_elem_type_bits(ol_value_type(v)->elem_type);
+    uint64_t bytes = sat_mul(count, bits ? (bits + 7) / 8 : 16);
+    c->bytes = sat_add(c->bytes, bytes);
+    if (bytes > c->largest_bytes) {
+        c->largest_bytes = bytes;
+        c->largest = v;
+    }
+    return count;
+}
+
 static void estimate_cost(onnxlint_model *m, dim_env *env, run_cost *c)
 {
     memset(c, 0, sizeof *c);
     const ol_graph *g = m->graph;
     for (size_t i = 0; i < g->n_initializers; i++) { /* read in full when the run starts */
-        const ol_value *v = g->initializers[i];
-        uint64_t count;
-        if ((v->flags & OL_VALUE_INPUT) || !sample_count(m, v, env, &count))
-            continue;
-        unsigned bits = ol_elem_type_bits(ol_value_type(v)->elem_type);
-        uint64_t bytes = sat_mul(count, bits ? (bits + 7) / 8 : 16);
-        c->bytes = sat_add(c->bytes, bytes);
-        if (bytes > c->largest_bytes) {
-            c->largest_bytes = bytes;
-            c->largest = v;
-        }
+        if (!(g->initializers[i]->flags & OL_VALUE_INPUT))
+            add_value(m, env, c, g->initializers[i]);
     }
     size_t n = g->order ? g->n_nodes - g->n_cyclic : 0;
     for (size_t i = 0; i < n; i++) {
         const ol_node *node = g->order[i];
         uint64_t out_elements = 0;
-        for (size_t o = 0; o < node->n_outputs; o++) {
-            uint64_t count;
-            if (!sample_count(m, node->outputs[o], env, &count))
-                continue;
-            unsigned bits = ol_elem_type_bits(ol_value_type(node->outputs[o])->elem_type);
-            uint64_t bytes = sat_mul(count, bits ? (bits + 7) / 8 : 16);
-            c->bytes = sat_add(c->bytes, bytes);
-            if (bytes > c->largest_bytes) {
-                c->largest_bytes = bytes;
-                c->largest = node->outputs[o];
-            }
-            out_elements = sat_add(out_elements, count);
-        }
+        for (size_t o = 0; o < node->n_outputs; o++)
+            out_elements = sat_add(out_elements, add_value(m, env, c, node->outputs[o]));
         uint64_t work = sat_mul(out_elements, work_per_element(m, node, env));
         c->work = sat_add(c->work, work);
         if (work > c->heaviest_work) {

@@ -322,13 +322,7 @@ static ol_array *sparse_part(ol_kctx *k, const Onnx__TensorProto *tp, const char
     t.rank = (int)tp->n_dims;
     t.dims = tp->dims;
     t.proto = tp;
-    for (size_t i = 0; i < tp->base.n_unknown_fields; i++) {
-        const ProtobufCMessageUnknownField *u = &tp->base.unknown_fields[i];
-        size_t pos = 0;
-        uint64_t index;
-        if (u->tag == OL_WIRE_PAYLOAD_FIELD && ol_wire_varint(u->data, u->len, &pos, &index) && index < m->n_payloads)
-            t.payload = &m->payloads[index];
-    }
+    t.payload = ol_wire_payload_of(&tp->base, m->payloads, m->n_payloads);
     ol_array *a = ol_eval_read_tensor(k->eval, &t);
     if (!a)
         ol_k_fail(k, "the sparse tensor's %s cannot be read", what);

@@ -293,17 +293,7 @@ static onnxlint_status tensor_build(loader *l, const Onnx__TensorProto *tp, cons
     if (!ol_dims_count(tp->dims, tp->n_dims, &t->count))
         return set_error(l->err, ONNXLINT_EMALFORMED, m->path,
                          "tensor '%s' has dims whose element count overflows 64 bits", esc(shown, name));
-    uint64_t index = UINT64_MAX;
-    for (size_t i = 0; i < tp->base.n_unknown_fields; i++) {
-        const ProtobufCMessageUnknownField *u = &tp->base.unknown_fields[i];
-        if (u->tag == OL_WIRE_PAYLOAD_FIELD) {
-            size_t pos = 0;
-            if (!ol_wire_varint(u->data, u->len, &pos, &index))
-                index = UINT64_MAX;
-        }
-    }
-    if (index < m->n_payloads)
-        t->payload = &m->payloads[index];
+    t->payload = ol_wire_payload_of(&tp->base, m->payloads, m->n_payloads);
     if (tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
         return (*out = t), ol_external_resolve(m, t, l->err);
     *out = t;

@@ -317,8 +317,11 @@ static bool next_field(walker *w, const ProtobufCMessageDescriptor *desc, size_t
 
 /* Checks every field of the message in data[begin..end) (not its
  * submessages), counts the repeated elements of each declared field into
- * counts (indexed like desc->fields) and charges the entries. */
-static bool scan(walker *w, const ProtobufCMessageDescriptor *desc, size_t begin, size_t end, uint64_t *counts)
+ * counts (indexed like desc->fields) and charges the entries.  A
+ * TensorProto's payload fields are recorded in payload (when not NULL)
+ * instead of counted. */
+static bool scan(walker *w, const ProtobufCMessageDescriptor *desc, size_t begin, size_t end, uint64_t *counts,
+                 ol_payload *payload)
 {
     size_t pos = begin;
     uint64_t n_fields = 0;
@@ -329,8 +332,19 @@ static bool scan(walker *w, const ProtobufCMessageDescriptor *desc, size_t begin
         field f;
         if (!next_field(w, desc, end, &pos, &f))
             return false;
-        if (!f.fd || is_payload_field(desc, f.number))
+        if (!f.fd)
             continue;
+        if (is_payload_field(desc, f.number)) {
+            if (payload && f.number == 9) {
+                payload->raw_offset = f.content;
+                payload->raw_length = f.end - f.content;
+            } else if (payload) {
+                payload->typed_field = f.number;
+                payload->typed_bytes += f.end - f.content;
+                payload->typed_count += f.elements;
+            }
+            continue;
+        }
         bool repeated = f.fd->label == PROTOBUF_C_LABEL_REPEATED;
         if (repeated) {
             counts[f.fd - desc->fields] += f.elements;
@@ -492,9 +506,17 @@ static ProtobufCMessage *decode(walker *w, const ProtobufCMessageDescriptor *des
                NULL;
     if (desc->n_fields > OL_WIRE_MAX_DECLARED)
         return fail(w, "internal: %s declares %u fields", short_name(desc), desc->n_fields), NULL;
+    ol_payload *payload = NULL;
+    size_t payload_index = 0;
+    if (desc == &onnx__tensor_proto__descriptor) {
+        payload = new_payload(w, &payload_index);
+        if (!payload)
+            return fail(w, "out of memory while reading the model's structure"), NULL;
+        *payload = (ol_payload){.message_offset = begin, .message_length = end - begin, .raw_offset = OL_NO_OFFSET};
+    }
     uint64_t counts[OL_WIRE_MAX_DECLARED];
     memset(counts, 0, desc->n_fields * sizeof *counts);
-    if (!scan(w, desc, begin, end, counts))
+    if (!scan(w, desc, begin, end, counts, payload))
         return NULL;
 
     ProtobufCMessage *msg = ol_arena_alloc(w->arena, desc->sizeof_message);
@@ -510,36 +532,14 @@ static ProtobufCMessage *decode(walker *w, const ProtobufCMessageDescriptor *des
             return fail(w, "out of memory while reading the model's structure"), NULL;
         memcpy((char *)msg + fd->offset, &array, sizeof array);
     }
-    ol_payload *payload = NULL;
-    size_t payload_index = 0;
-    if (desc == &onnx__tensor_proto__descriptor) {
-        payload = new_payload(w, &payload_index);
-        if (!payload)
-            return fail(w, "out of memory while reading the model's structure"), NULL;
-        *payload = (ol_payload){.message_offset = begin, .message_length = end - begin, .raw_offset = OL_NO_OFFSET};
-    }
 
     size_t pos = begin;
     while (pos < end) {
         field f;
         reread_field(w->data, desc, end, &pos, &f);
         const ProtobufCFieldDescriptor *fd = f.fd;
-        if (!fd)
-            continue; /* unknown fields are dropped */
-        if (payload && is_payload_field(desc, f.number)) {
-            if (f.number == 9) {
-                payload->raw_offset = f.content;
-                payload->raw_length = f.end - f.content;
-            } else {
-                uint64_t elements = 1;
-                if (f.packed)
-                    packed_count(w, fd->type, f.content, f.end, &elements); /* checked by the scan */
-                payload->typed_field = f.number;
-                payload->typed_bytes += f.end - f.content;
-                payload->typed_count += elements;
-            }
-            continue;
-        }
+        if (!fd || is_payload_field(desc, f.number))
+            continue; /* unknown fields are dropped; payloads were recorded by the scan */
         char *slot = (char *)msg + fd->offset;
         if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
             size_t *n = (size_t *)((char *)msg + fd->quantifier_offset);
@@ -547,8 +547,9 @@ static ProtobufCMessage *decode(walker *w, const ProtobufCMessageDescriptor *des
             memcpy(&array, slot, sizeof array);
             size_t size = element_size(fd->type);
             if (f.packed) {
+                unsigned wire_type = natural_wire_type(fd->type);
                 for (size_t p = f.content; p < f.end;)
-                    store_scalar(fd->type, array + (*n)++ * size, read_scalar(w->data, f.end, &p, natural_wire_type(fd->type)));
+                    store_scalar(fd->type, array + (*n)++ * size, read_scalar(w->data, f.end, &p, wire_type));
             } else if (!store_one(w, &f, array + (*n)++ * size, depth)) {
                 return NULL;
             }
@@ -592,6 +593,18 @@ onnxlint_status ol_wire_decode(const uint8_t *data, size_t len, const ProtobufCM
     return ONNXLINT_OK;
 }
 
+const ol_payload *ol_wire_payload_of(const ProtobufCMessage *tensor, const ol_payload *payloads, size_t n)
+{
+    for (size_t i = 0; i < tensor->n_unknown_fields; i++) {
+        const ProtobufCMessageUnknownField *u = &tensor->unknown_fields[i];
+        size_t pos = 0;
+        uint64_t index;
+        if (u->tag == OL_WIRE_PAYLOAD_FIELD && ol_wire_varint(u->data, u->len, &pos, &index) && index < n)
+            return &payloads[index];
+    }
+    return NULL;
+}
+
 /* Checks the message in data[begin..end) and its submessages. */
 static bool validate(walker *w, const ProtobufCMessageDescriptor *desc, size_t begin, size_t end, int depth)
 {
@@ -601,7 +614,7 @@ static bool validate(walker *w, const ProtobufCMessageDescriptor *desc, size_t b
         return false;
     uint64_t counts[OL_WIRE_MAX_DECLARED];
     memset(counts, 0, desc->n_fields * sizeof *counts);
-    if (!scan(w, desc, begin, end, counts))
+    if (!scan(w, desc, begin, end, counts, NULL))
         return false;
     for (size_t pos = begin; pos < end;) {
         field f;

@@ -80,6 +80,10 @@ onnxlint_status ol_wire_decode(const uint8_t *data, size_t len, const ProtobufCM
  * checks as ol_wire_decode, nothing stored), 0 otherwise. */
 int ol_wire_is_message(const uint8_t *data, size_t len, const ProtobufCMessageDescriptor *desc);
 
+/* The payload a decoded TensorProto's marker points at, or NULL (no
+ * marker, or an index past n). */
+const ol_payload *ol_wire_payload_of(const ProtobufCMessage *tensor, const ol_payload *payloads, size_t n);
+
 /* Reads one varint at *pos (advancing it) below end; returns 0 if it is
  * truncated or longer than 10 bytes. */
 int ol_wire_varint(const uint8_t *data, size_t end, size_t *pos, uint64_t *value);

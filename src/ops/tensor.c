@@ -25,7 +25,6 @@
 #include <strings.h>
 
 #include "eval/kernels.h"
-#include "load/wire.h"
 #include "ops/common.h"
 #include "ops/families.h"
 

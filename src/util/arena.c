@@ -33,8 +33,6 @@
 #define OL_ARENA_CHUNK_MIN ((size_t)16 * 1024)
 #define OL_ARENA_CHUNK_MAX ((size_t)4 * 1024 * 1024)
 
-#define OL_ALIGN OL_ARENA_ALIGN
-
 struct ol_arena_chunk {
     ol_arena_chunk *next;
     size_t size;        /* usable bytes after the header */
@@ -83,7 +81,7 @@ void ol_arena_init(ol_arena *arena, const onnxlint_allocator *allocator, size_t 
 
 static size_t align_up(size_t n)
 {
-    return (n + OL_ALIGN - 1) & ~(OL_ALIGN - 1);
+    return (n + OL_ARENA_ALIGN - 1) & ~(OL_ARENA_ALIGN - 1);
 }
 
 static ol_arena_chunk *new_chunk(ol_arena *arena, size_t size)
@@ -112,14 +110,14 @@ void *ol_arena_alloc_slow(ol_arena *arena, size_t size)
         return NULL;
     if (size == 0)
         size = 1;
-    if (size > SIZE_MAX - OL_ALIGN - REDZONE) {
+    if (size > SIZE_MAX - OL_ARENA_ALIGN - REDZONE) {
         fail(arena);
         return NULL;
     }
     size_t request = size;
     size = align_up(size) + REDZONE;
     char *at = arena->cur ? (char *)align_up((size_t)(uintptr_t)arena->cur) : NULL;
-    if (at && at <= arena->end && (size_t)(arena->end - at) >= size) { /* size 0 came here */
+    if (at && at <= arena->end && (size_t)(arena->end - at) >= size) { /* room after all */
         arena->cur = at + size;
         UNPOISON(at, request);
         return at;
