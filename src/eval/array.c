@@ -21,7 +21,7 @@ size_t ol_elem_size(int32_t t)
     case 7: case 11: case 13: case 14: return 8; /* int64, double, uint64, complex64 */
     case 15: return 16;                       /* complex128 */
     case 8: return sizeof(ol_string);         /* string */
-    case 17: case 18: case 19: case 20: return 1; /* float8 kinds, stored as bytes */
+    case 17: case 18: case 19: case 20: case 24: return 1; /* float8 kinds (e8m0 too), stored as bytes */
     default: return 0;
     }
 }

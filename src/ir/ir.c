@@ -66,7 +66,8 @@ static const struct {
     [13] = {"uint64", 64},      [14] = {"complex64", 64},    [15] = {"complex128", 128},
     [16] = {"bfloat16", 16},    [17] = {"float8e4m3fn", 8},  [18] = {"float8e4m3fnuz", 8},
     [19] = {"float8e5m2", 8},   [20] = {"float8e5m2fnuz", 8}, [21] = {"uint4", 4},
-    [22] = {"int4", 4},         [23] = {"float4e2m1", 4},
+    [22] = {"int4", 4},         [23] = {"float4e2m1", 4},    [24] = {"float8e8m0", 8},
+    [25] = {"uint2", 2},        [26] = {"int2", 2},
 };
 
 const char *ol_elem_type_name(int32_t elem_type)

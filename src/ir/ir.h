@@ -36,9 +36,9 @@
 #include "util/arena.h"
 #include "util/map.h"
 
-/* ONNX element types (TensorProto.DataType), FLOAT4E2M1 the newest known. */
+/* ONNX element types (TensorProto.DataType), INT2 (IR 13) the newest known. */
 #define OL_ELEM_UNDEFINED 0
-#define OL_ELEM_MAX 23
+#define OL_ELEM_MAX 26
 
 /* How many diagnostics a model keeps for its reports (all are counted and
  * all reach the sink). */
@@ -276,7 +276,7 @@ char *ol_type_text(const ol_type *type, char *buf, size_t cap);
  * when the code is not a known element type. */
 const char *ol_elem_type_name(int32_t elem_type);
 
-/* Bits one element of the type takes (4 for INT4, 0 for STRING or an
+/* Bits one element of the type takes (4 for INT4, 2 for INT2, 0 for STRING or an
  * unknown type). */
 unsigned ol_elem_type_bits(int32_t elem_type);
 

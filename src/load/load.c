@@ -238,6 +238,9 @@ static uint64_t typed_count_needed(int32_t elem_type, uint64_t count)
     case ONNX__TENSOR_PROTO__DATA_TYPE__INT4:
     case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT4E2M1:
         return (count + 1) / 2;
+    case ONNX__TENSOR_PROTO__DATA_TYPE__UINT2:
+    case ONNX__TENSOR_PROTO__DATA_TYPE__INT2:
+        return (count + 3) / 4;
     default:
         return count;
     }
@@ -262,7 +265,7 @@ static uint32_t typed_field_of(int32_t elem_type)
     case ONNX__TENSOR_PROTO__DATA_TYPE__UINT64:
         return 11; /* uint64_data */
     default:
-        return 5; /* int32_data: the small integers, bool, the 16- and 8-bit floats, 4-bit types */
+        return 5; /* int32_data: the small integers, bool, the 16- and 8-bit floats, 4- and 2-bit types */
     }
 }
 

@@ -9,10 +9,10 @@
 /* Newest IR version whose meaning onnxlint knows; newer ones load with a
  * warning.  Fields added after the bundled schema (see proto/) are
  * skipped. */
-#define OL_KNOWN_IR_VERSION 10
+#define OL_KNOWN_IR_VERSION 14
 /* Newest ai.onnx and ai.onnx.ml opsets known; newer ones load with a
  * warning. */
-#define OL_KNOWN_ONNX_OPSET 21
+#define OL_KNOWN_ONNX_OPSET 28
 #define OL_KNOWN_ML_OPSET 5
 /* Most bytes one model's arena may take (graph structure, not weights). */
 #define OL_MAX_MODEL_MEMORY ((size_t)8 << 30)

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Writes src/ops/schemas_newer.inc from spec.py (the rows of ai.onnx opsets
-18-21 and ai.onnx.ml 4-5, transcribed from ONNX's changelogs), with the
+18-28 and ai.onnx.ml 4-5, transcribed from ONNX's changelogs), with the
 logic of src/ops/gen_schemas.py.
 
 Run: /usr/bin/python3 src/ops/newer/gen_schemas_newer.py
@@ -15,7 +15,8 @@ ELEM = {
     "float": 1, "uint8": 2, "int8": 3, "uint16": 4, "int16": 5, "int32": 6, "int64": 7,
     "string": 8, "bool": 9, "float16": 10, "double": 11, "uint32": 12, "uint64": 13,
     "complex64": 14, "complex128": 15, "bfloat16": 16, "float8e4m3fn": 17, "float8e4m3fnuz": 18,
-    "float8e5m2": 19, "float8e5m2fnuz": 20, "uint4": 21, "int4": 22, "float4e2m1": 23,
+    "float8e5m2": 19, "float8e5m2fnuz": 20, "uint4": 21, "int4": 22, "float4e2m1": 23, "float8e8m0": 24,
+    "uint2": 25, "int2": 26,
 }
 ATTR = {"float": 1, "int": 2, "string": 3, "tensor": 4, "graph": 5, "floats": 6, "ints": 7, "strings": 8,
         "tensors": 9, "graphs": 10, "sparse_tensor": 11, "sparse_tensors": 12, "type_proto": 13, "type_protos": 14}

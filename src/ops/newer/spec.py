@@ -1,5 +1,6 @@
-# Schema rows of ai.onnx 18-21 and ai.onnx.ml 4-5, transcribed from onnx/onnx docs/Changelog.md
-# (commit 4cad1c7b) and docs/Changelog-ml.md.
+# Schema rows of ai.onnx 18-28 and ai.onnx.ml 4-5, transcribed from onnx/onnx docs/Changelog.md and
+# docs/Changelog-ml.md: opsets 18-21 at commit 4cad1c7b, opsets 22-28 at commit f7546912 (2026-08-22, ONNX 1.23.0
+# in development: ai.onnx 28, ai.onnx.ml 5 the newest; ai.onnx.ml has no version past 5 there).
 # formal: (name, typeStr, opt) opt: "" single, "?" optional, "*" variadic homogeneous, "*h" variadic heterogeneous
 # attr: (name, type, required)
 OPS = []
@@ -206,6 +207,339 @@ op("Squeeze", 21, [("data", "T", ""), ("axes", "tensor(int64)", "?")], [("squeez
 op("Transpose", 21, [("data", "T", "")], [("transposed", "T", "")], attrs=[("perm", "ints", False)],
    tc=[("T", t(IR10))])
 op("Unsqueeze", 21, [("data", "T", ""), ("axes", "tensor(int64)", "")], [("expanded", "T", "")], tc=[("T", t(IR10))])
+
+# ---- opsets 22-28: the element types added since IR 10 ----
+# float4e2m1 (IR 11, opset 23), float8e8m0 (IR 12, opset 24), uint2/int2 (IR 13, opset 25).
+F4 = "float4e2m1"
+E8M0 = "float8e8m0"
+I2 = "uint2 int2"
+IR11 = IR10 + " " + F4
+IR12 = IR11 + " " + E8M0
+IR13 = IR12 + " " + I2
+CAST23 = CAST21 + " " + F4
+CAST24 = CAST23 + " " + E8M0
+CAST25 = CAST24 + " " + I2
+COS23 = COS20 + " " + I4 + " " + F4
+COS24 = COS23 + " " + E8M0
+COS25 = COS24 + " " + I2
+FLT3B = "float float16 bfloat16"
+NUM13 = "uint8 uint16 uint32 uint64 int8 int16 int32 int64 bfloat16 float16 float double bool"
+DROP22 = FLT4 + " " + F8
+BITCAST26 = " ".join(x for x in IR13.split() if x != "string")
+DQ23 = "int8 uint8 int16 uint16 int32 " + F8 + " " + I4 + " " + F4
+Q23 = "int8 uint8 int16 uint16 " + F8 + " " + I4 + " " + F4
+DQ25 = DQ23 + " " + I2
+Q25 = Q23 + " " + I2
+
+# ---- opset 22 ----
+op("Acos", 22, [("input", "T", "")], [("output", "T", "")], tc=[("T", t(FLT4))])
+op("Acosh", 22, [("input", "T", "")], [("output", "T", "")], tc=[("T", t(FLT4))])
+op("Asin", 22, [("input", "T", "")], [("output", "T", "")], tc=[("T", t(FLT4))])
+op("Asinh", 22, [("input", "T", "")], [("output", "T", "")], tc=[("T", t(FLT4))])
+op("Atan", 22, [("input", "T", "")], [("output", "T", "")], tc=[("T", t(FLT4))])
+op("Atanh", 22, [("input", "T", "")], [("output", "T", "")], tc=[("T", t(FLT4))])
+op("AveragePool", 22, [("X", "T", "")], [("Y", "T", "")],
+   attrs=[("auto_pad", "string", False), ("ceil_mode", "int", False), ("count_include_pad", "int", False),
+          ("dilations", "ints", False), ("kernel_shape", "ints", True), ("pads", "ints", False),
+          ("strides", "ints", False)], tc=[("T", t(FLT4))])
+op("Bernoulli", 22, [("input", "T1", "")], [("output", "T2", "")],
+   attrs=[("dtype", "int", False), ("seed", "float", False)], tc=[("T1", t(FLT4)), ("T2", t(NUM13))])
+op("Conv", 22, [("X", "T", ""), ("W", "T", ""), ("B", "T", "?")], [("Y", "T", "")],
+   attrs=[("auto_pad", "string", False), ("dilations", "ints", False), ("group", "int", False),
+          ("kernel_shape", "ints", False), ("pads", "ints", False), ("strides", "ints", False)], tc=[("T", t(FLT4))],
+   rin=(2, 3))
+op("ConvTranspose", 22, [("X", "T", ""), ("W", "T", ""), ("B", "T", "?")], [("Y", "T", "")],
+   attrs=[("auto_pad", "string", False), ("dilations", "ints", False), ("group", "int", False),
+          ("kernel_shape", "ints", False), ("output_padding", "ints", False), ("output_shape", "ints", False),
+          ("pads", "ints", False), ("strides", "ints", False)], tc=[("T", t(FLT4))], rin=(2, 3))
+op("Cos", 22, [("input", "T", "")], [("output", "T", "")], tc=[("T", t(FLT4))])
+op("Cosh", 22, [("input", "T", "")], [("output", "T", "")], tc=[("T", t(FLT4))])
+op("DeformConv", 22, [("X", "T", ""), ("W", "T", ""), ("offset", "T", ""), ("B", "T", "?"), ("mask", "T", "?")],
+   [("Y", "T", "")],
+   attrs=[("dilations", "ints", False), ("group", "int", False), ("kernel_shape", "ints", False),
+          ("offset_group", "int", False), ("pads", "ints", False), ("strides", "ints", False)], tc=[("T", t(FLT4))],
+   rin=(3, 5))
+op("Det", 22, [("X", "T", "")], [("Y", "T", "")], tc=[("T", t(FLT4))])
+op("Dropout", 22, [("data", "T", ""), ("ratio", "T1", "?"), ("training_mode", "T2", "?")],
+   [("output", "T", ""), ("mask", "T2", "?")], attrs=[("seed", "int", False)],
+   tc=[("T", t(DROP22)), ("T1", t(DROP22)), ("T2", t("bool"))], rin=(1, 3), rout=(1, 2))
+op("Elu", 22, [("X", "T", "")], [("Y", "T", "")], attrs=[("alpha", "float", False)], tc=[("T", t(FLT4))])
+op("EyeLike", 22, [("input", "T1", "")], [("output", "T2", "")], attrs=[("dtype", "int", False), ("k", "int", False)],
+   tc=[("T1", t(NUM13)), ("T2", t(NUM13))])
+op("GRU", 22,
+   [("X", "T", ""), ("W", "T", ""), ("R", "T", ""), ("B", "T", "?"), ("sequence_lens", "T1", "?"),
+    ("initial_h", "T", "?")], [("Y", "T", "?"), ("Y_h", "T", "?")],
+   attrs=[("activation_alpha", "floats", False), ("activation_beta", "floats", False),
+          ("activations", "strings", False), ("clip", "float", False), ("direction", "string", False),
+          ("hidden_size", "int", False), ("layout", "int", False), ("linear_before_reset", "int", False)],
+   tc=[("T", t(FLT4)), ("T1", t("int32"))], rin=(3, 6), rout=(0, 2))
+op("GlobalAveragePool", 22, [("X", "T", "")], [("Y", "T", "")], tc=[("T", t(FLT4))])
+op("GlobalLpPool", 22, [("X", "T", "")], [("Y", "T", "")], attrs=[("p", "int", False)], tc=[("T", t(FLT4))])
+op("GlobalMaxPool", 22, [("X", "T", "")], [("Y", "T", "")], tc=[("T", t(FLT4))])
+op("GridSample", 22, [("X", "T1", ""), ("grid", "T2", "")], [("Y", "T1", "")],
+   attrs=[("align_corners", "int", False), ("mode", "string", False), ("padding_mode", "string", False)],
+   tc=[("T1", t(ALL16)), ("T2", t(FLT4))])
+op("HardSigmoid", 22, [("X", "T", "")], [("Y", "T", "")], attrs=[("alpha", "float", False), ("beta", "float", False)],
+   tc=[("T", t(FLT4))])
+op("HardSwish", 22, [("X", "T", "")], [("Y", "T", "")], tc=[("T", t(FLT4))])
+op("InstanceNormalization", 22, [("input", "T", ""), ("scale", "T", ""), ("B", "T", "")], [("output", "T", "")],
+   attrs=[("epsilon", "float", False)], tc=[("T", t(FLT4))])
+op("LSTM", 22,
+   [("X", "T", ""), ("W", "T", ""), ("R", "T", ""), ("B", "T", "?"), ("sequence_lens", "T1", "?"),
+    ("initial_h", "T", "?"), ("initial_c", "T", "?"), ("P", "T", "?")],
+   [("Y", "T", "?"), ("Y_h", "T", "?"), ("Y_c", "T", "?")],
+   attrs=[("activation_alpha", "floats", False), ("activation_beta", "floats", False),
+          ("activations", "strings", False), ("clip", "float", False), ("direction", "string", False),
+          ("hidden_size", "int", False), ("input_forget", "int", False), ("layout", "int", False)],
+   tc=[("T", t(FLT4)), ("T1", t("int32"))], rin=(3, 8), rout=(0, 3))
+op("LpNormalization", 22, [("input", "T", "")], [("output", "T", "")],
+   attrs=[("axis", "int", False), ("p", "int", False)], tc=[("T", t(FLT4))])
+op("LpPool", 22, [("X", "T", "")], [("Y", "T", "")],
+   attrs=[("auto_pad", "string", False), ("ceil_mode", "int", False), ("dilations", "ints", False),
+          ("kernel_shape", "ints", True), ("p", "int", False), ("pads", "ints", False), ("strides", "ints", False)],
+   tc=[("T", t(FLT4))])
+op("MaxPool", 22, [("X", "T", "")], [("Y", "T", ""), ("Indices", "I", "?")],
+   attrs=[("auto_pad", "string", False), ("ceil_mode", "int", False), ("dilations", "ints", False),
+          ("kernel_shape", "ints", True), ("pads", "ints", False), ("storage_order", "int", False),
+          ("strides", "ints", False)], tc=[("T", t("bfloat16 float16 float double int8 uint8")), ("I", t("int64"))],
+   rout=(1, 2))
+op("MaxRoiPool", 22, [("X", "T", ""), ("rois", "T", "")], [("Y", "T", "")],
+   attrs=[("pooled_shape", "ints", True), ("spatial_scale", "float", False)], tc=[("T", t(FLT4))])
+op("MaxUnpool", 22, [("X", "T1", ""), ("I", "T2", ""), ("output_shape", "T2", "?")], [("output", "T1", "")],
+   attrs=[("kernel_shape", "ints", True), ("pads", "ints", False), ("strides", "ints", False)],
+   tc=[("T1", t(FLT4)), ("T2", t("int64"))], rin=(2, 3))
+op("Mish", 22, [("X", "T", "")], [("Y", "T", "")], tc=[("T", t(FLT4))])
+op("Multinomial", 22, [("input", "T1", "")], [("output", "T2", "")],
+   attrs=[("dtype", "int", False), ("sample_size", "int", False), ("seed", "float", False)],
+   tc=[("T1", t(FLT4)), ("T2", t("int32 int64"))])
+op("NegativeLogLikelihoodLoss", 22, [("input", "T", ""), ("target", "Tind", ""), ("weight", "T", "?")],
+   [("loss", "T", "")], attrs=[("ignore_index", "int", False), ("reduction", "string", False)],
+   tc=[("T", t(FLT4)), ("Tind", t("int32 int64"))], rin=(2, 3))
+op("RNN", 22,
+   [("X", "T", ""), ("W", "T", ""), ("R", "T", ""), ("B", "T", "?"), ("sequence_lens", "T1", "?"),
+    ("initial_h", "T", "?")], [("Y", "T", "?"), ("Y_h", "T", "?")],
+   attrs=[("activation_alpha", "floats", False), ("activation_beta", "floats", False),
+          ("activations", "strings", False), ("clip", "float", False), ("direction", "string", False),
+          ("hidden_size", "int", False), ("layout", "int", False)], tc=[("T", t(FLT4)), ("T1", t("int32"))], rin=(3, 6),
+   rout=(0, 2))
+op("RandomNormal", 22, [], [("output", "T", "")],
+   attrs=[("dtype", "int", False), ("mean", "float", False), ("scale", "float", False), ("seed", "float", False),
+          ("shape", "ints", True)], tc=[("T", t(FLT4))])
+op("RandomNormalLike", 22, [("input", "T1", "")], [("output", "T2", "")],
+   attrs=[("dtype", "int", False), ("mean", "float", False), ("scale", "float", False), ("seed", "float", False)],
+   tc=[("T1", t(ALL16)), ("T2", t(FLT4))])
+op("RandomUniform", 22, [], [("output", "T", "")],
+   attrs=[("dtype", "int", False), ("high", "float", False), ("low", "float", False), ("seed", "float", False),
+          ("shape", "ints", True)], tc=[("T", t(FLT4))])
+op("RandomUniformLike", 22, [("input", "T1", "")], [("output", "T2", "")],
+   attrs=[("dtype", "int", False), ("high", "float", False), ("low", "float", False), ("seed", "float", False)],
+   tc=[("T1", t(ALL16)), ("T2", t(FLT4))])
+op("RoiAlign", 22, [("X", "T1", ""), ("rois", "T1", ""), ("batch_indices", "T2", "")], [("Y", "T1", "")],
+   attrs=[("coordinate_transformation_mode", "string", False), ("mode", "string", False),
+          ("output_height", "int", False), ("output_width", "int", False), ("sampling_ratio", "int", False),
+          ("spatial_scale", "float", False)], tc=[("T1", t(FLT4)), ("T2", t("int64"))])
+op("Round", 22, [("X", "T", "")], [("Y", "T", "")], tc=[("T", t(FLT4))])
+op("Selu", 22, [("X", "T", "")], [("Y", "T", "")], attrs=[("alpha", "float", False), ("gamma", "float", False)],
+   tc=[("T", t(FLT4))])
+op("Sin", 22, [("input", "T", "")], [("output", "T", "")], tc=[("T", t(FLT4))])
+op("Sinh", 22, [("input", "T", "")], [("output", "T", "")], tc=[("T", t(FLT4))])
+op("Softplus", 22, [("X", "T", "")], [("Y", "T", "")], tc=[("T", t(FLT4))])
+op("Softsign", 22, [("input", "T", "")], [("output", "T", "")], tc=[("T", t(FLT4))])
+op("Tan", 22, [("input", "T", "")], [("output", "T", "")], tc=[("T", t(FLT4))])
+op("ThresholdedRelu", 22, [("X", "T", "")], [("Y", "T", "")], attrs=[("alpha", "float", False)], tc=[("T", t(FLT4))])
+
+# ---- opset 23 ----
+op("Attention", 23,
+   [("Q", "T1", ""), ("K", "T1", ""), ("V", "T2", ""), ("attn_mask", "U", "?"), ("past_key", "T1", "?"),
+    ("past_value", "T2", "?")],
+   [("Y", "T1", ""), ("present_key", "T1", "?"), ("present_value", "T2", "?"), ("qk_matmul_output", "T1", "?")],
+   attrs=[("is_causal", "int", False), ("kv_num_heads", "int", False), ("q_num_heads", "int", False),
+          ("qk_matmul_output_mode", "int", False), ("scale", "float", False), ("softcap", "float", False),
+          ("softmax_precision", "int", False)], tc=[("T1", t(FLT4)), ("T2", t(FLT4)), ("U", t(NUM13))], rin=(3, 6),
+   rout=(1, 4))
+op("Cast", 23, [("input", "T1", "")], [("output", "T2", "")], attrs=[("saturate", "int", False), ("to", "int", True)],
+   tc=[("T1", t(CAST23)), ("T2", t(CAST23))])
+op("CastLike", 23, [("input", "T1", ""), ("target_type", "T2", "")], [("output", "T2", "")],
+   attrs=[("saturate", "int", False)], tc=[("T1", t(CAST23)), ("T2", t(CAST23))])
+op("Constant", 23, [], [("output", "T", "")], attrs=CONST_ATTRS, tc=[("T", t(IR11))])
+op("ConstantOfShape", 23, [("input", "T1", "")], [("output", "T2", "")], attrs=[("value", "tensor", False)],
+   tc=[("T1", t("int64")), ("T2", t(COS23))])
+op("DequantizeLinear", 23, [("x", "T1", ""), ("x_scale", "T2", ""), ("x_zero_point", "T1", "?")], [("y", "T3", "")],
+   attrs=[("axis", "int", False), ("block_size", "int", False), ("output_dtype", "int", False)],
+   tc=[("T1", t(DQ23)), ("T2", t(FLT3B)), ("T3", t(FLT3B))], rin=(2, 3))
+op("Flatten", 23, [("input", "T", "")], [("output", "T", "")], attrs=[("axis", "int", False)], tc=[("T", t(IR11))])
+op("Identity", 23, [("input", "V", "")], [("output", "V", "")],
+   tc=[("V", t(IR11) + sq(ALL15) + osq(ALL15) + ot(ALL15))])
+op("If", 23, [("cond", "B", "")], [("outputs", "V", "*h")],
+   attrs=[("else_branch", "graph", True), ("then_branch", "graph", True)],
+   tc=[("V", t(IR11) + sq(IR11) + osq(ALL16) + ot(IR11)), ("B", t("bool"))], rout=(1, None))
+op("Loop", 23, [("M", "I", "?"), ("cond", "B", "?"), ("v_initial", "V", "*h0")],
+   [("v_final_and_scan_outputs", "V", "*h")], attrs=[("body", "graph", True)],
+   tc=[("V", t(IR11) + sq(IR11) + osq(ALL16) + ot(IR11)), ("I", t("int64")), ("B", t("bool"))], rin=(2, None),
+   rout=(1, None))
+op("Pad", 23, [("data", "T", ""), ("pads", "tensor(int64)", ""), ("constant_value", "T", "?"), ("axes", "Tind", "?")],
+   [("output", "T", "")], attrs=[("mode", "string", False)], tc=[("T", t(IR11)), ("Tind", t("int32 int64"))],
+   rin=(2, 4))
+op("QuantizeLinear", 23, [("x", "T1", ""), ("y_scale", "T2", ""), ("y_zero_point", "T3", "?")], [("y", "T3", "")],
+   attrs=[("axis", "int", False), ("block_size", "int", False), ("output_dtype", "int", False),
+          ("precision", "int", False), ("saturate", "int", False)],
+   tc=[("T1", t("float float16 bfloat16 int32")), ("T2", t("float float16 bfloat16 int32")), ("T3", t(Q23))],
+   rin=(2, 3))
+op("RMSNormalization", 23, [("X", "T", ""), ("scale", "V", "")], [("Y", "V", "")],
+   attrs=[("axis", "int", False), ("epsilon", "float", False), ("stash_type", "int", False)],
+   tc=[("T", t(FLT4)), ("V", t(FLT4))])
+op("Reshape", 23, [("data", "T", ""), ("shape", "tensor(int64)", "")], [("reshaped", "T", "")],
+   attrs=[("allowzero", "int", False)], tc=[("T", t(IR11))])
+op("RotaryEmbedding", 23, [("X", "T", ""), ("cos_cache", "T", ""), ("sin_cache", "T", ""), ("position_ids", "M", "?")],
+   [("Y", "T", "")],
+   attrs=[("interleaved", "int", False), ("num_heads", "int", False), ("rotary_embedding_dim", "int", False)],
+   tc=[("T", t(FLT3B)), ("M", t("int64"))], rin=(3, 4))
+op("Scan", 23, [("initial_state_and_scan_inputs", "V", "*h")], [("final_state_and_scan_outputs", "V", "*h")],
+   attrs=SCAN_ATTRS, tc=[("V", t(IR11))], rin=(1, None), rout=(1, None))
+op("Shape", 23, [("data", "T", "")], [("shape", "T1", "")], attrs=[("end", "int", False), ("start", "int", False)],
+   tc=[("T", t(IR11)), ("T1", t("int64"))])
+op("Size", 23, [("data", "T", "")], [("size", "T1", "")], tc=[("T", t(IR11)), ("T1", t("int64"))])
+op("Squeeze", 23, [("data", "T", ""), ("axes", "tensor(int64)", "?")], [("squeezed", "T", "")], tc=[("T", t(IR11))],
+   rin=(1, 2))
+op("Transpose", 23, [("data", "T", "")], [("transposed", "T", "")], attrs=[("perm", "ints", False)],
+   tc=[("T", t(IR11))])
+op("Unsqueeze", 23, [("data", "T", ""), ("axes", "tensor(int64)", "")], [("expanded", "T", "")], tc=[("T", t(IR11))])
+
+# ---- opset 24 ----
+op("Attention", 24,
+   [("Q", "T1", ""), ("K", "T1", ""), ("V", "T2", ""), ("attn_mask", "U", "?"), ("past_key", "T1", "?"),
+    ("past_value", "T2", "?"), ("nonpad_kv_seqlen", "tensor(int64)", "?")],
+   [("Y", "T1", ""), ("present_key", "T1", "?"), ("present_value", "T2", "?"), ("qk_matmul_output", "T1", "?")],
+   attrs=[("is_causal", "int", False), ("kv_num_heads", "int", False), ("q_num_heads", "int", False),
+          ("qk_matmul_output_mode", "int", False), ("scale", "float", False), ("softcap", "float", False),
+          ("softmax_precision", "int", False)], tc=[("T1", t(FLT4)), ("T2", t(FLT4)), ("U", t(NUM13))], rin=(3, 7),
+   rout=(1, 4))
+op("Cast", 24, [("input", "T1", "")], [("output", "T2", "")],
+   attrs=[("round_mode", "string", False), ("saturate", "int", False), ("to", "int", True)],
+   tc=[("T1", t(CAST24)), ("T2", t(CAST24))])
+op("CastLike", 24, [("input", "T1", ""), ("target_type", "T2", "")], [("output", "T2", "")],
+   attrs=[("round_mode", "string", False), ("saturate", "int", False)], tc=[("T1", t(CAST24)), ("T2", t(CAST24))])
+op("Constant", 24, [], [("output", "T", "")], attrs=CONST_ATTRS, tc=[("T", t(IR12))])
+op("ConstantOfShape", 24, [("input", "T1", "")], [("output", "T2", "")], attrs=[("value", "tensor", False)],
+   tc=[("T1", t("int64")), ("T2", t(COS24))])
+op("DequantizeLinear", 24, [("x", "T1", ""), ("x_scale", "T2", ""), ("x_zero_point", "T1", "?")], [("y", "T3", "")],
+   attrs=[("axis", "int", False), ("block_size", "int", False), ("output_dtype", "int", False)],
+   tc=[("T1", t(DQ23)), ("T2", t("float float16 bfloat16 float8e8m0")), ("T3", t(FLT3B))], rin=(2, 3))
+op("Flatten", 24, [("input", "T", "")], [("output", "T", "")], attrs=[("axis", "int", False)], tc=[("T", t(IR12))])
+op("Identity", 24, [("input", "V", "")], [("output", "V", "")],
+   tc=[("V", t(IR12) + sq(ALL15) + osq(ALL15) + ot(ALL15))])
+op("If", 24, [("cond", "B", "")], [("outputs", "V", "*h")],
+   attrs=[("else_branch", "graph", True), ("then_branch", "graph", True)],
+   tc=[("V", t(IR12) + sq(IR12) + osq(ALL16) + ot(IR12)), ("B", t("bool"))], rout=(1, None))
+op("Loop", 24, [("M", "I", "?"), ("cond", "B", "?"), ("v_initial", "V", "*h0")],
+   [("v_final_and_scan_outputs", "V", "*h")], attrs=[("body", "graph", True)],
+   tc=[("V", t(IR12) + sq(IR12) + osq(ALL16) + ot(IR12)), ("I", t("int64")), ("B", t("bool"))], rin=(2, None),
+   rout=(1, None))
+op("Pad", 24, [("data", "T", ""), ("pads", "tensor(int64)", ""), ("constant_value", "T", "?"), ("axes", "Tind", "?")],
+   [("output", "T", "")], attrs=[("mode", "string", False)], tc=[("T", t(IR12)), ("Tind", t("int32 int64"))],
+   rin=(2, 4))
+op("QuantizeLinear", 24, [("x", "T1", ""), ("y_scale", "T2", ""), ("y_zero_point", "T3", "?")], [("y", "T3", "")],
+   attrs=[("axis", "int", False), ("block_size", "int", False), ("output_dtype", "int", False),
+          ("precision", "int", False), ("saturate", "int", False)],
+   tc=[("T1", t("float float16 bfloat16 int32")), ("T2", t("float float16 bfloat16 int32 float8e8m0")), ("T3", t(Q23))],
+   rin=(2, 3))
+op("Reshape", 24, [("data", "T", ""), ("shape", "tensor(int64)", "")], [("reshaped", "T", "")],
+   attrs=[("allowzero", "int", False)], tc=[("T", t(IR12))])
+op("Scan", 24, [("initial_state_and_scan_inputs", "V", "*h")], [("final_state_and_scan_outputs", "V", "*h")],
+   attrs=SCAN_ATTRS, tc=[("V", t(IR12))], rin=(1, None), rout=(1, None))
+op("Shape", 24, [("data", "T", "")], [("shape", "T1", "")], attrs=[("end", "int", False), ("start", "int", False)],
+   tc=[("T", t(IR12)), ("T1", t("int64"))])
+op("Size", 24, [("data", "T", "")], [("size", "T1", "")], tc=[("T", t(IR12)), ("T1", t("int64"))])
+op("SplitToSequence", 24, [("input", "T", ""), ("split", "I", "?")], [("output_sequence", "S", "")],
+   attrs=[("axis", "int", False), ("keepdims", "int", False)],
+   tc=[("T", t(ALL16)), ("I", t("int32 int64")), ("S", sq(ALL16))], rin=(1, 2))
+op("Squeeze", 24, [("data", "T", ""), ("axes", "tensor(int64)", "?")], [("squeezed", "T", "")], tc=[("T", t(IR12))],
+   rin=(1, 2))
+op("Swish", 24, [("X", "T", "")], [("Y", "T", "")], attrs=[("alpha", "float", False)], tc=[("T", t(FLT4))])
+op("TensorScatter", 24, [("past_cache", "T", ""), ("update", "T", ""), ("write_indices", "tensor(int64)", "?")],
+   [("present_cache", "T", "")], attrs=[("axis", "int", False), ("mode", "string", False)], tc=[("T", t(IR12))],
+   rin=(2, 3))
+op("TopK", 24, [("X", "T", ""), ("K", "tensor(int64)", "")], [("Values", "T", ""), ("Indices", "I", "")],
+   attrs=[("axis", "int", False), ("largest", "int", False), ("sorted", "int", False)],
+   tc=[("T", t("uint8 uint16 uint32 uint64 int8 int16 int32 int64 float16 float double bfloat16")), ("I", t("int64"))])
+op("Transpose", 24, [("data", "T", "")], [("transposed", "T", "")], attrs=[("perm", "ints", False)],
+   tc=[("T", t(IR12))])
+op("Unsqueeze", 24, [("data", "T", ""), ("axes", "tensor(int64)", "")], [("expanded", "T", "")], tc=[("T", t(IR12))])
+
+# ---- opset 25 ----
+op("Attention", 25,
+   [("Q", "T1", ""), ("K", "T1", ""), ("V", "T2", ""), ("attn_mask", "U", "?"), ("past_key", "T1", "?"),
+    ("past_value", "T2", "?"), ("nonpad_kv_seqlen", "tensor(int64)", "?")],
+   [("Y", "T1", ""), ("present_key", "T1", "?"), ("present_value", "T2", "?"), ("qk_matmul_output", "T1", "?")],
+   attrs=[("is_causal", "int", False), ("kv_num_heads", "int", False), ("left_window_size", "int", False),
+          ("q_num_heads", "int", False), ("qk_matmul_output_mode", "int", False), ("right_window_size", "int", False),
+          ("scale", "float", False), ("softcap", "float", False), ("softmax_precision", "int", False)],
+   tc=[("T1", t(FLT4)), ("T2", t(FLT4)), ("U", t(NUM13))], rin=(3, 7), rout=(1, 4))
+op("Cast", 25, [("input", "T1", "")], [("output", "T2", "")],
+   attrs=[("round_mode", "string", False), ("saturate", "int", False), ("to", "int", True)],
+   tc=[("T1", t(CAST25)), ("T2", t(CAST25))])
+op("CastLike", 25, [("input", "T1", ""), ("target_type", "T2", "")], [("output", "T2", "")],
+   attrs=[("round_mode", "string", False), ("saturate", "int", False)], tc=[("T1", t(CAST25)), ("T2", t(CAST25))])
+op("Constant", 25, [], [("output", "T", "")], attrs=CONST_ATTRS, tc=[("T", t(IR13))])
+op("ConstantOfShape", 25, [("input", "T1", "")], [("output", "T2", "")], attrs=[("value", "tensor", False)],
+   tc=[("T1", t("int64")), ("T2", t(COS25))])
+op("DequantizeLinear", 25, [("x", "T1", ""), ("x_scale", "T2", ""), ("x_zero_point", "T1", "?")], [("y", "T3", "")],
+   attrs=[("axis", "int", False), ("block_size", "int", False), ("output_dtype", "int", False)],
+   tc=[("T1", t(DQ25)), ("T2", t("float float16 bfloat16 float8e8m0")), ("T3", t(FLT3B))], rin=(2, 3))
+op("Flatten", 25, [("input", "T", "")], [("output", "T", "")], attrs=[("axis", "int", False)], tc=[("T", t(IR13))])
+op("Identity", 25, [("input", "V", "")], [("output", "V", "")],
+   tc=[("V", t(IR13) + sq(ALL15) + osq(ALL15) + ot(ALL15))])
+op("If", 25, [("cond", "B", "")], [("outputs", "V", "*h")],
+   attrs=[("else_branch", "graph", True), ("then_branch", "graph", True)],
+   tc=[("V", t(IR13) + sq(IR13) + osq(ALL16) + ot(IR13)), ("B", t("bool"))], rout=(1, None))
+op("Loop", 25, [("M", "I", "?"), ("cond", "B", "?"), ("v_initial", "V", "*h0")],
+   [("v_final_and_scan_outputs", "V", "*h")], attrs=[("body", "graph", True)],
+   tc=[("V", t(IR13) + sq(IR13) + osq(ALL16) + ot(IR13)), ("I", t("int64")), ("B", t("bool"))], rin=(2, None),
+   rout=(1, None))
+op("Pad", 25, [("data", "T", ""), ("pads", "tensor(int64)", ""), ("constant_value", "T", "?"), ("axes", "Tind", "?")],
+   [("output", "T", "")], attrs=[("mode", "string", False)], tc=[("T", t(IR13)), ("Tind", t("int32 int64"))],
+   rin=(2, 4))
+op("QuantizeLinear", 25, [("x", "T1", ""), ("y_scale", "T2", ""), ("y_zero_point", "T3", "?")], [("y", "T3", "")],
+   attrs=[("axis", "int", False), ("block_size", "int", False), ("output_dtype", "int", False),
+          ("precision", "int", False), ("saturate", "int", False)],
+   tc=[("T1", t("float float16 bfloat16 int32")), ("T2", t("float float16 bfloat16 int32 float8e8m0")), ("T3", t(Q25))],
+   rin=(2, 3))
+op("Reshape", 25, [("data", "T", ""), ("shape", "tensor(int64)", "")], [("reshaped", "T", "")],
+   attrs=[("allowzero", "int", False)], tc=[("T", t(IR13))])
+op("Scan", 25, [("initial_state_and_scan_inputs", "V", "*h")], [("final_state_and_scan_outputs", "V", "*h")],
+   attrs=SCAN_ATTRS, tc=[("V", t(IR13))], rin=(1, None), rout=(1, None))
+op("Shape", 25, [("data", "T", "")], [("shape", "T1", "")], attrs=[("end", "int", False), ("start", "int", False)],
+   tc=[("T", t(IR13)), ("T1", t("int64"))])
+op("Size", 25, [("data", "T", "")], [("size", "T1", "")], tc=[("T", t(IR13)), ("T1", t("int64"))])
+op("Squeeze", 25, [("data", "T", ""), ("axes", "tensor(int64)", "?")], [("squeezed", "T", "")], tc=[("T", t(IR13))],
+   rin=(1, 2))
+op("Transpose", 25, [("data", "T", "")], [("transposed", "T", "")], attrs=[("perm", "ints", False)],
+   tc=[("T", t(IR13))])
+op("Unsqueeze", 25, [("data", "T", ""), ("axes", "tensor(int64)", "")], [("expanded", "T", "")], tc=[("T", t(IR13))])
+
+# ---- opset 26 ----
+op("BitCast", 26, [("input", "T1", "")], [("output", "T2", "")], attrs=[("to", "int", True)],
+   tc=[("T1", t(BITCAST26)), ("T2", t(BITCAST26))])
+op("CumProd", 26, [("x", "T", ""), ("axis", "T2", "")], [("y", "T", "")],
+   attrs=[("exclusive", "int", False), ("reverse", "int", False)], tc=[("T", t(RED_T)), ("T2", t("int32 int64"))])
+
+# ---- opset 27 ----
+op("CausalConvWithState", 27, [("input", "T", ""), ("weight", "T", ""), ("bias", "T", "?"), ("past_state", "T", "?")],
+   [("output", "T", ""), ("present_state", "T", "")], attrs=[("activation", "string", False)], tc=[("T", t(FLT3B))],
+   rin=(2, 4))
+op("LinearAttention", 27,
+   [("query", "T", ""), ("key", "T", ""), ("value", "T", ""), ("past_state", "S", "?"), ("decay", "T", "?"),
+    ("beta", "T", "?")], [("output", "T", ""), ("present_state", "S", "")],
+   attrs=[("chunk_size", "int", False), ("kv_num_heads", "int", True), ("q_num_heads", "int", True),
+          ("scale", "float", False), ("update_rule", "string", False)], tc=[("T", t(FLT3B)), ("S", t(FLT3B))],
+   rin=(3, 6))
+op("Range", 27, [("start", "T", ""), ("limit", "T", ""), ("delta", "T", "")], [("output", "T", "")],
+   attrs=[("stash_type", "int", False)], tc=[("T", t("float double int16 int32 int64 float16 bfloat16"))])
+
+# ---- opset 28 ----
+op("Celu", 28, [("X", "T", "")], [("Y", "T", "")], attrs=[("alpha", "float", False)], tc=[("T", t(FLT4))])
+op("SwiGLU", 28, [("A", "T", ""), ("B", "T", "")], [("Y", "T", "")], attrs=[("alpha", "float", False)],
+   tc=[("T", t(FLT4))])
 
 # ---- ai.onnx.ml 4 and 5 ----
 ML = "ai.onnx.ml"
