@@ -1136,17 +1136,42 @@ static void infer_TopK(ol_ctx *ctx)
     }
 }
 
-/* CumSum: x's type; the axis (a scalar input) must exist. */
-static void infer_CumSum(ol_ctx *ctx)
+/* CumSum and CumProd (26): x's type; the axis (a scalar input) must exist. */
+static void infer_cumulative(ol_ctx *ctx)
 {
     ol_infer_same_as_input(ctx);
+    const char *op = ctx->node->op_type;
     const ol_shape *as = ol_in_shape(ctx, 1);
     if (as && as->rank > 1)
-        ol_error(ctx, "shape-error", "CumSum's axis %s must be a scalar", in_str(ctx, 1));
+        ol_error(ctx, "shape-error", "%s's axis %s must be a scalar", op, in_str(ctx, 1));
     const ol_data *d = ol_in_data(ctx, 1);
     int rank = in_rank(ctx, 0);
     if (d && d->count == 1 && d->values && d->values[0].kind == OL_DIM_VALUE && rank >= 0)
-        ol_axis(ctx, d->values[0].value, rank, false, "CumSum axis");
+        ol_axis(ctx, d->values[0].value, rank, false, strcmp(op, "CumProd") == 0 ? "CumProd axis" : "CumSum axis");
+}
+
+/* SwiGLU (28): the gate A and the value B have one shape (no
+ * broadcasting), which Y keeps. */
+static void infer_SwiGLU(ol_ctx *ctx)
+{
+    const ol_shape *a = ol_in_shape(ctx, 0), *b = ol_in_shape(ctx, 1);
+    int32_t elem = ol_in_elem(ctx, 0) ? ol_in_elem(ctx, 0) : ol_in_elem(ctx, 1);
+    if (!a || !b) {
+        const ol_shape *known = a ? a : b;
+        ol_dim *d = ol_out_tensor(ctx, 0, elem, known ? known->rank : -1);
+        for (int i = 0; d && i < known->rank; i++)
+            d[i] = known->dims[i];
+        return;
+    }
+    if (a->rank != b->rank) {
+        ol_error(ctx, "shape-error", "gate A %s and value B %s must have the same shape (SwiGLU does not broadcast)",
+                 in_str(ctx, 0), in_str(ctx, 1));
+        ol_out_tensor(ctx, 0, elem, -1);
+        return;
+    }
+    ol_dim *d = ol_out_tensor(ctx, 0, elem, a->rank);
+    for (int i = 0; d && i < a->rank; i++)
+        d[i] = ol_dim_merge(ctx, a->dims[i], b->dims[i], "a dim of SwiGLU's A and B");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2064,6 +2089,13 @@ static double shrink_f(double x, const void *p)
     return x < -a->alpha ? x + a->beta : x > a->alpha ? x - a->beta : 0;
 }
 
+/* x * sigmoid(alpha * x) (Swish-24, SwiGLU's gate). */
+static double swish_f(double x, const void *p)
+{
+    const act_params *a = p;
+    return x * sigmoid_f(a->alpha * x, NULL);
+}
+
 static double gelu_f(double x, const void *p)
 {
     (void)p;
@@ -2125,6 +2157,31 @@ static bool kernel_Celu(ol_kctx *k)
     if (a.alpha == 0)
         return ol_k_fail(k, "Celu's alpha must not be 0");
     return unary_run(k, celu_f, &a, NULL);
+}
+
+static bool kernel_Swish(ol_kctx *k)
+{
+    act_params a = {.alpha = ol_attr_float(&k->infer, "alpha", 1.0f)};
+    return unary_run(k, swish_f, &a, NULL);
+}
+
+/* SwiGLU: Y = Swish_alpha(A) * B over two tensors of one shape. */
+static bool kernel_SwiGLU(ol_kctx *k)
+{
+    const ol_array *a = ol_k_in(k, 0), *b = ol_k_in(k, 1);
+    if (!a || !b)
+        return ol_k_fail(k, "inputs A and B are required");
+    if (!ol_elem_is_floating(a->elem_type) || a->elem_type != b->elem_type)
+        return ol_k_fail(k, "A and B must be floating-point tensors of one type");
+    if (a->rank != b->rank || memcmp(a->dims, b->dims, (size_t)a->rank * sizeof *a->dims) != 0)
+        return ol_k_fail(k, "gate A %s and value B %s must have the same shape", ol_k_shape(k, a), ol_k_shape(k, b));
+    act_params p = {.alpha = ol_attr_float(&k->infer, "alpha", 1.0f)};
+    ol_array *y = ol_k_out(k, 0, a->elem_type, a->rank, a->dims);
+    if (!y)
+        return false;
+    for (size_t i = 0; i < a->count; i++)
+        ol_array_set_f64(y, i, swish_f(ol_array_get_f64(a, i), &p) * ol_array_get_f64(b, i));
+    return true;
 }
 
 static bool kernel_Selu(ol_kctx *k)
@@ -2856,19 +2913,21 @@ static bool kernel_TopK(ol_kctx *k)
     return true;
 }
 
-/* CumSum along the axis input: inclusive or exclusive, forward or
- * reversed; integers in wrapping int64, reals in double. */
-static bool kernel_CumSum(ol_kctx *k)
+/* CumSum and CumProd (26) along the axis input: inclusive or exclusive,
+ * forward or reverse.  Integers wrap as in two's complement (the sum and
+ * product in uint64); floats accumulate in double. */
+static bool cumulative_run(ol_kctx *k, bool product)
 {
+    const char *op = product ? "CumProd" : "CumSum";
     const ol_array *x = ol_k_in(k, 0);
     int64_t axis_v;
     if (!x)
         return ol_k_fail(k, "input 0 is missing");
     if (!elem_numeric(x->elem_type))
-        return ol_k_fail(k, "CumSum of %s elements is not defined", elem_name(x->elem_type));
-    if (!scalar_int(k, 1, "CumSum's axis", &axis_v))
+        return ol_k_fail(k, "%s of %s elements is not defined", op, elem_name(x->elem_type));
+    if (!scalar_int(k, 1, product ? "CumProd's axis" : "CumSum's axis", &axis_v))
         return false;
-    int axis = kernel_axis(k, axis_v, x->rank, "CumSum axis");
+    int axis = kernel_axis(k, axis_v, x->rank, product ? "CumProd axis" : "CumSum axis");
     if (axis < 0)
         return false;
     bool exclusive = ol_attr_int(&k->infer, "exclusive", 0) != 0, reverse = ol_attr_int(&k->infer, "reverse", 0) != 0;
@@ -2880,29 +2939,33 @@ static bool kernel_CumSum(ol_kctx *k)
     bool ints = ol_elem_is_integral(x->elem_type);
     for (size_t o = 0; o < outer; o++) {
         for (size_t in = 0; in < inner; in++) {
-            uint64_t iacc = 0;
-            double acc = 0;
+            uint64_t iacc = product ? 1 : 0;
+            double acc = product ? 1 : 0;
             for (size_t s = 0; s < n; s++) {
                 size_t j = reverse ? n - 1 - s : s, at = o * n * inner + j * inner + in;
                 if (ints) {
-                    uint64_t v = (uint64_t)ol_array_get_i64(x, at);
-                    if (!exclusive)
-                        iacc += v;
-                    ol_array_set_i64(y, at, (int64_t)iacc);
-                    if (exclusive)
-                        iacc += v;
+                    uint64_t v = (uint64_t)ol_array_get_i64(x, at), next = product ? iacc * v : iacc + v;
+                    ol_array_set_i64(y, at, (int64_t)(exclusive ? iacc : next));
+                    iacc = next;
                 } else {
-                    double v = real_at(x, at);
-                    if (!exclusive)
-                        acc += v;
-                    real_set(y, at, acc);
-                    if (exclusive)
-                        acc += v;
+                    double v = real_at(x, at), next = product ? acc * v : acc + v;
+                    real_set(y, at, exclusive ? acc : next);
+                    acc = next;
                 }
             }
         }
     }
     return true;
+}
+
+static bool kernel_CumSum(ol_kctx *k)
+{
+    return cumulative_run(k, false);
+}
+
+static bool kernel_CumProd(ol_kctx *k)
+{
+    return cumulative_run(k, true);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -3017,7 +3080,8 @@ static const ol_op_entry math_ops[] = {
     {"", "Clip", infer_Clip, kernel_Clip},
     {"", "Cos", infer_unary, kernel_Cos},
     {"", "Cosh", infer_unary, kernel_Cosh},
-    {"", "CumSum", infer_CumSum, kernel_CumSum},
+    {"", "CumProd", infer_cumulative, kernel_CumProd},
+    {"", "CumSum", infer_cumulative, kernel_CumSum},
     {"", "Det", infer_Det, kernel_Det},
     {"", "Div", infer_Div, kernel_Div},
     {"", "Einsum", infer_Einsum, kernel_Einsum},
@@ -3060,6 +3124,8 @@ static const ol_op_entry math_ops[] = {
     {"", "Sqrt", infer_unary, kernel_Sqrt},
     {"", "Sub", infer_Sub, kernel_Sub},
     {"", "Sum", infer_Sum, kernel_Sum},
+    {"", "SwiGLU", infer_SwiGLU, kernel_SwiGLU},
+    {"", "Swish", infer_unary, kernel_Swish},
     {"", "Tan", infer_unary, kernel_Tan},
     {"", "Tanh", infer_unary, kernel_Tanh},
     {"", "ThresholdedRelu", infer_unary, kernel_ThresholdedRelu},

@@ -828,6 +828,20 @@ static void infer_LayerNormalization(ol_ctx *ctx)
         check_layer_norm_param(ctx, 2, xs, axis);
 }
 
+/* RMSNormalization (23): Y has X's type and shape (ONNX's inference and
+ * reference both keep X's type); axis in [-r, r); scale broadcasts to the
+ * normalized dims X[axis:]. */
+static void infer_RMSNormalization(ol_ctx *ctx)
+{
+    ol_out_like(ctx, 0, 0);
+    const ol_shape *xs = ol_in_shape(ctx, 0);
+    if (!xs)
+        return;
+    int axis = ol_axis(ctx, ol_attr_int(ctx, "axis", -1), xs->rank, false, "axis");
+    if (axis >= 0)
+        check_layer_norm_param(ctx, 1, xs, axis);
+}
+
 static void infer_LpNormalization(ol_ctx *ctx)
 {
     ol_out_like(ctx, 0, 0);
@@ -2453,6 +2467,36 @@ static bool kernel_LayerNormalization(ol_kctx *k)
     return true;
 }
 
+/* RMSNormalization: each row of X (the dims before axis) divided by the
+ * root of its mean square plus epsilon, times scale (broadcast to X). */
+static bool kernel_RMSNormalization(ol_kctx *k)
+{
+    const ol_array *x = float_input(k, 0, "input X"), *s = x ? float_input(k, 1, "scale") : NULL;
+    if (!s)
+        return false;
+    int64_t a = ol_attr_int(&k->infer, "axis", -1);
+    if (a < -x->rank || a >= x->rank)
+        return ol_k_fail(k, "axis %lld is out of range for input X %s", (long long)a, ol_k_shape(k, x));
+    int axis = (int)(a < 0 ? a + x->rank : a);
+    if (!check_broadcasts_to(k, s, x, "scale"))
+        return false;
+    double eps = ol_attr_float(&k->infer, "epsilon", NORM_DEFAULT_EPSILON);
+    int64_t rows = prod_dims(x->dims, 0, axis), cols = prod_dims(x->dims, axis, x->rank);
+    double *xv = load_f64(k, x), *sv = load_f64(k, s);
+    if (!xv || !sv)
+        return false;
+    size_t sblock = is_trailing_block(s, x, axis) ? (size_t)cols : 0;
+    for (int64_t r = 0; r < rows; r++) {
+        double *v = xv + r * cols, squares = 0;
+        for (int64_t i = 0; i < cols; i++)
+            squares += v[i] * v[i];
+        double inv = 1.0 / sqrt(squares / (double)(cols ? cols : 1) + eps);
+        for (int64_t i = 0; i < cols; i++)
+            v[i] = v[i] * inv * sv[param_index(s, x, (size_t)(r * cols + i), sblock)];
+    }
+    return out_like_f64(k, 0, x, xv);
+}
+
 /* GroupNormalization: channels in num_groups groups, each normalized over
  * its channels and spatial axes; scale and bias per group (18) or per
  * channel (21). */
@@ -3108,6 +3152,7 @@ static const ol_op_entry nn_ops[] = {
     {"", "MaxRoiPool", infer_MaxRoiPool, kernel_MaxRoiPool},
     {"", "MaxUnpool", infer_MaxUnpool, kernel_MaxUnpool},
     {"", "MeanVarianceNormalization", infer_MeanVarianceNormalization, kernel_MeanVarianceNormalization},
+    {"", "RMSNormalization", infer_RMSNormalization, kernel_RMSNormalization},
     {"", "RoiAlign", infer_RoiAlign, kernel_RoiAlign},
 };
 

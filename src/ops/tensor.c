@@ -476,6 +476,23 @@ static void infer_CastLike(ol_ctx *ctx)
     cast_to(ctx, ol_in_elem(ctx, 1));
 }
 
+/* BitCast (26): the same bits read as element type `to`, shape kept; both
+ * types must have one bit width, and neither may be string. */
+static void infer_BitCast(ol_ctx *ctx)
+{
+    int64_t v = ol_attr_int(ctx, "to", 0);
+    int32_t to = v > 0 && v <= OL_ELEM_MAX && ol_elem_type_name((int32_t)v) ? (int32_t)v : 0;
+    int32_t from = ol_in_elem(ctx, 0);
+    if (!to || to == ELEM_STRING) {
+        ol_error(ctx, "type-error", "to is %lld, not a non-string element type", (long long)v);
+        to = 0;
+    } else if (from && ol_elem_type_bits(from) != ol_elem_type_bits(to)) {
+        ol_error(ctx, "type-error", "BitCast of %s (%u bits) to %s (%u bits): the bit widths differ",
+                 ol_elem_type_name(from), ol_elem_type_bits(from), ol_elem_type_name(to), ol_elem_type_bits(to));
+    }
+    out_dims_like(ctx, 0, 0, to);
+}
+
 /* ---- Constant, ConstantOfShape ---- */
 
 /* A TENSOR attribute's values (NULL when unknown) and type: from the
@@ -2874,8 +2891,33 @@ static bool kernel_CastLike(ol_kctx *k)
     return cast_run(k, like->elem_type, saturate);
 }
 
+/* BitCast: the bytes as they are (little endian both sides), for the
+ * element types the evaluator stores whole bytes of. */
+static bool kernel_BitCast(ol_kctx *k)
+{
+    const ol_array *x = ol_k_in(k, 0);
+    int64_t to = ol_attr_int(&k->infer, "to", 0);
+    if (!x)
+        return ol_k_fail(k, "input 0 must be a tensor");
+    size_t from_size = x->elem_type == ELEM_STRING ? 0 : ol_elem_size(x->elem_type);
+    size_t to_size = to <= 0 || to > OL_ELEM_MAX || to == ELEM_STRING ? 0 : ol_elem_size((int32_t)to);
+    if (!from_size || !to_size)
+        return ol_k_fail(k, "BitCast between %s and element type %lld is not supported",
+                         ol_elem_type_name(x->elem_type) ? ol_elem_type_name(x->elem_type) : "?", (long long)to);
+    if (from_size != to_size)
+        return ol_k_fail(k, "BitCast of %s to %s: the bit widths differ", ol_elem_type_name(x->elem_type),
+                         ol_elem_type_name((int32_t)to));
+    ol_array *y = ol_k_out(k, 0, (int32_t)to, x->rank, x->dims);
+    if (!y)
+        return false;
+    if (x->count)
+        memcpy(y->data, x->data, x->count * from_size);
+    return true;
+}
+
 /* Sorted by (domain, name) with strcmp: the registry searches it. */
 static const ol_op_entry tensor_ops[] = {
+    {"", "BitCast", infer_BitCast, kernel_BitCast},
     {"", "Cast", infer_Cast, kernel_Cast},
     {"", "CastLike", infer_CastLike, kernel_CastLike},
     {"", "Concat", infer_Concat, kernel_Concat},

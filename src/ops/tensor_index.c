@@ -334,6 +334,48 @@ static void infer_ScatterND(ol_ctx *ctx)
         ol_dim_merge(ctx, upd->dims[q - 1 + i - (int)k], data->dims[i], "updates vs data dim");
 }
 
+/* TensorScatter (24): present_cache has past_cache's shape; update
+ * differs from it only along axis (the sequence, not the batch axis 0),
+ * where it is no longer; write_indices has one index per batch entry. */
+static void infer_TensorScatter(ol_ctx *ctx)
+{
+    const ol_shape *cache = ol_in_shape(ctx, 0), *upd = ol_in_shape(ctx, 1), *wi = ol_in_shape(ctx, 2);
+    const ol_shape *known = cache ? cache : upd;
+    int32_t elem = ol_in_elem(ctx, 0) ? ol_in_elem(ctx, 0) : ol_in_elem(ctx, 1);
+    ol_dim *dims = ol_out_tensor(ctx, 0, elem, known ? known->rank : -1);
+    if (!known || !dims)
+        return;
+    int rank = known->rank;
+    int axis = ol_axis(ctx, ol_attr_int(ctx, "axis", -2), rank, false, "axis");
+    if (axis == 0) {
+        ol_error(ctx, "shape-error", "axis must not be 0, the batch axis of past_cache %s",
+                 ol_type_str(ctx, ol_in_type(ctx, 0)));
+        axis = -1;
+    }
+    if (cache && upd && cache->rank != upd->rank) {
+        ol_error(ctx, "shape-error", "update %s must have the rank of past_cache %s",
+                 ol_type_str(ctx, ol_in_type(ctx, 1)), ol_type_str(ctx, ol_in_type(ctx, 0)));
+        upd = NULL;
+    }
+    for (int i = 0; i < rank; i++) {
+        dims[i] = cache ? cache->dims[i] : ol_dim_unknown();
+        if (!upd || i == axis)
+            continue;
+        dims[i] = cache ? ol_dim_merge(ctx, cache->dims[i], upd->dims[i], "a dim of past_cache and update")
+                        : upd->dims[i];
+    }
+    int64_t max_len, len;
+    if (cache && upd && axis > 0 && dim_value(ctx, cache->dims[axis], &max_len) &&
+        dim_value(ctx, upd->dims[axis], &len) && len > max_len)
+        ol_error(ctx, "shape-error", "update %s has %lld entries along axis %d, more than past_cache %s holds",
+                 ol_type_str(ctx, ol_in_type(ctx, 1)), (long long)len, axis, ol_type_str(ctx, ol_in_type(ctx, 0)));
+    if (wi && wi->rank != 1)
+        ol_error(ctx, "shape-error", "write_indices %s must be 1-D (one index per batch entry)",
+                 ol_type_str(ctx, ol_in_type(ctx, 2)));
+    else if (wi && rank > 0)
+        dims[0] = ol_dim_merge(ctx, dims[0], wi->dims[0], "the batch size of past_cache and write_indices");
+}
+
 /* ---- Split ---- */
 
 /* Copies elements [begin, begin+len) of a propagated 1-D block into a new
@@ -2473,6 +2515,61 @@ static bool kernel_NonZero(ol_kctx *k)
 
 /* Trilu: keeps the upper (j - i >= k) or lower (j - i <= k) triangle of
  * each matrix of the batch. */
+/* TensorScatter: a copy of past_cache with update written along axis at
+ * write_indices[b] + s for each batch entry b (mode "linear": must fit;
+ * "circular": modulo the cache length, as for a ring buffer; ONNX's
+ * reference takes the other indices modulo that length too, which only
+ * matters when they exceed it). */
+static bool kernel_TensorScatter(ol_kctx *k)
+{
+    const ol_array *cache = need_in(k, 0, "past_cache"), *upd = cache ? need_in(k, 1, "update") : NULL;
+    const ol_array *wi = ol_k_in(k, 2);
+    if (!upd)
+        return false;
+    const char *mode = ol_attr_string(&k->infer, "mode", "linear");
+    bool circular = strcmp(mode, "circular") == 0;
+    if (!circular && strcmp(mode, "linear") != 0)
+        return ol_k_fail(k, "mode '%s' is not linear or circular", mode);
+    int r = cache->rank;
+    int64_t a = ol_attr_int(&k->infer, "axis", -2);
+    if (a < -r || a >= r || (a < 0 ? a + r : a) == 0)
+        return ol_k_fail(k, "axis %lld is out of range or the batch axis for past_cache %s", (long long)a,
+                         ol_k_shape(k, cache));
+    int axis = (int)(a < 0 ? a + r : a);
+    bool ok = upd->rank == r && upd->elem_type == cache->elem_type && ol_elem_size(cache->elem_type);
+    for (int i = 0; ok && i < r; i++)
+        ok = i == axis ? upd->dims[i] <= cache->dims[i] : upd->dims[i] == cache->dims[i];
+    if (!ok)
+        return ol_k_fail(k, "update %s does not fit past_cache %s along axis %d", ol_k_shape(k, upd),
+                         ol_k_shape(k, cache), axis);
+    if (wi && (!ol_elem_is_integral(wi->elem_type) || wi->rank != 1 || wi->dims[0] != cache->dims[0]))
+        return ol_k_fail(k, "write_indices %s must be 1-D integers, one per batch entry of past_cache %s",
+                         ol_k_shape(k, wi), ol_k_shape(k, cache));
+    ol_array *y = out_clone(k, 0, cache);
+    if (!y)
+        return false;
+    size_t size = ol_elem_size(cache->elem_type), batch = (size_t)cache->dims[0];
+    size_t outer = dims_product(cache->dims, 1, axis), inner = dims_product(cache->dims, axis + 1, r);
+    int64_t max_len = cache->dims[axis], len = upd->dims[axis];
+    for (size_t b = 0; b < batch; b++) {
+        int64_t start = wi ? ol_array_get_i64(wi, b) : 0;
+        if (circular && max_len > 0)
+            start = ((start % max_len) + max_len) % max_len;
+        else if (start < 0 || start > max_len - len)
+            return ol_k_fail(k, "write index %lld of batch entry %zu leaves no room for the %lld entries of update "
+                             "in past_cache %s", (long long)start, b, (long long)len, ol_k_shape(k, cache));
+        for (int64_t s = 0; s < len; s++) {
+            int64_t at = circular ? (start + s) % max_len : start + s;
+            for (size_t o = 0; o < outer; o++) {
+                size_t dst = ((b * outer + o) * (size_t)max_len + (size_t)at) * inner;
+                size_t src = ((b * outer + o) * (size_t)len + (size_t)s) * inner;
+                copy_elems(y->data, dst, upd->data, src, inner, size);
+            }
+        }
+    }
+    return true;
+}
+
 static bool kernel_Trilu(ol_kctx *k)
 {
     const ol_array *x = need_in(k, 0, "input");
@@ -2991,6 +3088,7 @@ static const ol_op_entry tensor_index_ops[] = {
     {"", "ScatterND", infer_ScatterND, kernel_ScatterND},
     {"", "SpaceToDepth", infer_SpaceToDepth, kernel_SpaceToDepth},
     {"", "Split", infer_Split, kernel_Split},
+    {"", "TensorScatter", infer_TensorScatter, kernel_TensorScatter},
     {"", "Trilu", infer_Trilu, kernel_Trilu},
     {"", "Unique", infer_Unique, kernel_Unique},
     {"", "Upsample", infer_Upsample, kernel_Upsample},
