@@ -206,7 +206,8 @@ static void infer_Attention(ol_ctx *ctx)
         out_dims(ctx, OUT_Y, elem, y, HEADS_RANK);
     } else if (d.rank == PACKED_RANK) {
         ol_dim hidden = ol_dim_mul(ctx->exprs, d.q_heads, d.v_head);
-        if (hidden.kind == OL_DIM_UNKNOWN && ol_dim_equal(ctx->exprs, d.q_heads, d.kv_heads)) {
+        if (hidden.kind == OL_DIM_UNKNOWN && d.q_heads.kind == OL_DIM_VALUE &&
+            ol_dim_equal(ctx->exprs, d.q_heads, d.kv_heads)) {
             const ol_shape *v = ol_in_shape(ctx, IN_V);
             hidden = v && v->rank == PACKED_RANK ? v->dims[2] : hidden; /* as many heads as V packs */
         }

@@ -280,6 +280,97 @@ static void newer_versions_warn(void **state)
     tb_model_free(mp);
 }
 
+/* IR 14 and ai.onnx 28 are the newest known: silent; one past them warns
+ * naming the newest known. */
+static void newest_known_versions_are_silent(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *mp = small_model();
+    mp->ir_version = 14;
+    mp->opset_import[0]->version = 28;
+    char *path = tb_save(mp, dir, "newest.onnx");
+    seen s = {0};
+    onnxlint_model *m = load_ok(path, &s);
+    assert_int_equal(s.count[ONNXLINT_WARNING] + s.count[ONNXLINT_ERROR], 0);
+    onnxlint_model_free(m);
+    free(path);
+    mp->ir_version = 15;
+    mp->opset_import[0]->version = 29;
+    path = tb_save(mp, dir, "past_newest.onnx");
+    memset(&s, 0, sizeof s);
+    m = load_ok(path, &s);
+    assert_int_equal(s.count[ONNXLINT_WARNING], 2);
+    assert_non_null(strstr(s.last_message, "opset 29 of domain 'ai.onnx' is newer than the newest known (28)"));
+    onnxlint_model_free(m);
+    free(path);
+    tb_model_free(mp);
+}
+
+/* The fields of IR 10-14 (a node's overload, metadata_props and device
+ * configurations, the model's configurations) decode; 2-bit initializers
+ * (IR 13) hold four elements a byte in raw_data and in int32_data. */
+static void ir_13_fields_and_2_bit_tensors(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *mp = small_model();
+    mp->ir_version = 13;
+    Onnx__NodeProto *n = mp->graph->node[0];
+    n->overload = strdup("fast");
+    Onnx__StringStringEntryProto *meta = malloc(sizeof *meta);
+    onnx__string_string_entry_proto__init(meta);
+    meta->key = strdup("source");
+    meta->value = strdup("test");
+    n->n_metadata_props = 1;
+    n->metadata_props = malloc(sizeof *n->metadata_props);
+    n->metadata_props[0] = meta;
+    Onnx__NodeDeviceConfigurationProto *dc = malloc(sizeof *dc);
+    onnx__node_device_configuration_proto__init(dc);
+    dc->configuration_id = strdup("pair");
+    dc->has_pipeline_stage = true;
+    dc->pipeline_stage = 1;
+    n->n_device_configurations = 1;
+    n->device_configurations = malloc(sizeof *n->device_configurations);
+    n->device_configurations[0] = dc;
+    Onnx__DeviceConfigurationProto *cfg = malloc(sizeof *cfg);
+    onnx__device_configuration_proto__init(cfg);
+    cfg->name = strdup("pair");
+    cfg->has_num_devices = true;
+    cfg->num_devices = 2;
+    mp->n_configuration = 1;
+    mp->configuration = malloc(sizeof *mp->configuration);
+    mp->configuration[0] = cfg;
+    const uint8_t packed[2] = {0xe4, 0x01}; /* 0, 1, 2, 3 | 1 */
+    tb_initializer(mp->graph, "I2", ONNX__TENSOR_PROTO__DATA_TYPE__INT2, 1, (const int64_t[]){5}, packed, 2);
+    Onnx__TensorProto *u2 = tb_initializer(mp->graph, "U2", ONNX__TENSOR_PROTO__DATA_TYPE__UINT2, 1,
+                                           (const int64_t[]){6}, NULL, 0);
+    u2->n_int32_data = 2; /* ceil(6 / 4) */
+    u2->int32_data = calloc(2, sizeof *u2->int32_data);
+    char *path = tb_save(mp, dir, "ir13.onnx");
+    seen s = {0};
+    onnxlint_model *m = load_ok(path, &s);
+    assert_int_equal(s.count[ONNXLINT_WARNING] + s.count[ONNXLINT_ERROR], 0);
+    const ol_node *node = m->graph->nodes[0];
+    assert_string_equal(node->proto->overload, "fast");
+    assert_int_equal(node->proto->n_device_configurations, 1);
+    assert_int_equal(node->proto->device_configurations[0]->pipeline_stage, 1);
+    assert_int_equal(m->proto->n_configuration, 1);
+    assert_string_equal(ol_elem_type_name(ONNX__TENSOR_PROTO__DATA_TYPE__INT2), "int2");
+    assert_int_equal(ol_elem_type_bits(ONNX__TENSOR_PROTO__DATA_TYPE__UINT2), 2);
+    assert_int_equal(ol_elem_type_bits(ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT8E8M0), 8);
+    onnxlint_model_free(m);
+    free(path);
+    /* Five 2-bit elements in three bytes: the raw_data does not fit. */
+    mp->graph->initializer[mp->graph->n_initializer - 2]->raw_data.len = 3;
+    mp->graph->initializer[mp->graph->n_initializer - 2]->raw_data.data = realloc(
+        mp->graph->initializer[mp->graph->n_initializer - 2]->raw_data.data, 3);
+    path = tb_save(mp, dir, "ir13_bad.onnx");
+    onnxlint_error err;
+    assert_int_equal(load_fail(path, &err), ONNXLINT_EMALFORMED);
+    assert_non_null(strstr(err.message, "its dims need 2"));
+    free(path);
+    tb_model_free(mp);
+}
+
 static void not_a_model_is_explained(void **state)
 {
     (void)state;
@@ -484,6 +575,8 @@ int main(void)
         cmocka_unit_test(structural_defects_are_diagnostics),
         cmocka_unit_test(inputs_after_a_redefinition_read_the_first_definition),
         cmocka_unit_test(newer_versions_warn),
+        cmocka_unit_test(newest_known_versions_are_silent),
+        cmocka_unit_test(ir_13_fields_and_2_bit_tensors),
         cmocka_unit_test(not_a_model_is_explained),
         cmocka_unit_test(tensor_data_must_match_dims),
         cmocka_unit_test(external_data_stays_inside_the_model_folder),
