@@ -30,8 +30,9 @@ FLT4 = "float16 float double bfloat16"
 op("Col2Im", 18, [("input", "T", ""), ("image_shape", "tensor(int64)", ""), ("block_shape", "tensor(int64)", "")],
    [("output", "T", "")], attrs=[("dilations", "ints", False), ("pads", "ints", False), ("strides", "ints", False)],
    tc=[("T", t(ALL16))])
+# Deprecated in ONNX (its scale and bias per group were a mistake; version 21 has them per channel).
 op("GroupNormalization", 18, [("X", "T", ""), ("scale", "T", ""), ("bias", "T", "")], [("Y", "T", "")],
-   attrs=[("epsilon", "float", False), ("num_groups", "int", True)], tc=[("T", t(FLT4))])
+   attrs=[("epsilon", "float", False), ("num_groups", "int", True)], tc=[("T", t(FLT4))], deprecated=True)
 op("LpPool", 18, [("X", "T", "")], [("Y", "T", "")],
    attrs=[("auto_pad", "string", False), ("ceil_mode", "int", False), ("dilations", "ints", False),
           ("kernel_shape", "ints", True), ("p", "int", False), ("pads", "ints", False), ("strides", "ints", False)],
