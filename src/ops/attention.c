@@ -23,7 +23,6 @@
 #include "eval/eval.h"
 #include "ops/families.h"
 
-#define ELEM_FLOAT ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT
 #define ELEM_BOOL ONNX__TENSOR_PROTO__DATA_TYPE__BOOL
 
 /* Ranks of the two layouts of Q, K and V. */
@@ -761,7 +760,8 @@ static bool kernel_LinearAttention(ol_kctx *k)
     double scale = ol_attr_float(&k->infer, "scale", 0.0f);
     scale = scale != 0 ? scale : 1.0 / sqrt((double)dk);
     size_t state_count = (size_t)(batch * kvh * dk * dv);
-    double *st = ol_k_alloc(k, (state_count + 1) * sizeof *st), *y = ol_k_alloc(k, (size_t)(batch * len * qh * dv + 1) * sizeof *y);
+    double *st = ol_k_alloc(k, (state_count + 1) * sizeof *st);
+    double *y = ol_k_alloc(k, (size_t)(batch * len * qh * dv + 1) * sizeof *y);
     double *upd = ol_k_alloc(k, (size_t)(dv + 1) * sizeof *upd);
     if (!st || !y || !upd)
         return false;
