@@ -263,7 +263,8 @@ enum {
     ELEM_FLOAT8E4M3FN = 17,
     ELEM_FLOAT8E4M3FNUZ = 18,
     ELEM_FLOAT8E5M2 = 19,
-    ELEM_FLOAT8E5M2FNUZ = 20
+    ELEM_FLOAT8E5M2FNUZ = 20,
+    ELEM_FLOAT8E8M0 = 24
 };
 #define UINT8_LEVELS 255.0f /* DynamicQuantizeLinear's range [0, 255] */
 #define MATMUL_RANK 2
@@ -346,11 +347,20 @@ static uint8_t float8_encode(int32_t elem, double v, bool saturate)
     return sign | (uint8_t)((unsigned)(e - 1 + f.bias) << f.mbits) | (uint8_t)mant;
 }
 
+/* float8e8m0, the scales of the microscaling formats (DequantizeLinear-24
+ * and QuantizeLinear-24 take them): 2^(b - 127), NaN for 0xff. */
+#define FLOAT8E8M0_BIAS 127
+#define FLOAT8E8M0_NAN 0xff
+
 /* Element i of a quantized (integer or float8) or real array as a double. */
 static double value_at(const ol_array *a, size_t i)
 {
     if (is_float8(a->elem_type))
         return float8_decode(a->elem_type, ((const uint8_t *)a->data)[i]);
+    if (a->elem_type == ELEM_FLOAT8E8M0) {
+        uint8_t b = ((const uint8_t *)a->data)[i];
+        return b == FLOAT8E8M0_NAN ? NAN : ldexp(1.0, (int)b - FLOAT8E8M0_BIAS);
+    }
     if (a->elem_type == ELEM_FLOAT)
         return ((const float *)a->data)[i];
     return ol_array_get_f64(a, i);

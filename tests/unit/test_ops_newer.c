@@ -483,7 +483,7 @@ static void kernel_small_ops(void **state)
 
 /* TensorScatter in circular mode wraps past the end of the cache;
  * CausalConvWithState with a carried state and SiLU; LinearAttention's
- * gated delta rule. */
+ * gated delta rule; DequantizeLinear (24 on) with a float8e8m0 scale. */
 static void kernel_cache_ops(void **state)
 {
     (void)state;
@@ -508,11 +508,17 @@ static void kernel_cache_ops(void **state)
     n = NODE(m->graph, "LinearAttention", IN("Q", "K", "V", "", "Decay", "Beta"), OUT("La", "LaState"));
     tb_attr_int(n, "q_num_heads", 1);
     tb_attr_int(n, "kv_num_heads", 1);
+    const int8_t q8[] = {1, -2, 3};
+    const uint8_t two = 128; /* 2^(128 - 127) */
+    tb_initializer(m->graph, "Q8", 3, 1, DIMS(3), q8, sizeof q8);
+    tb_initializer(m->graph, "E8", FLOAT8E8M0, 0, NULL, &two, 1);
+    tb_attr_int(NODE(m->graph, "DequantizeLinear", IN("Q8", "E8"), OUT("Dq")), "output_dtype", FLOAT);
     tb_output(m->graph, "Ts", FLOAT, 3, DIMS(2, 3, 2));
     tb_output(m->graph, "Cc", FLOAT, 3, DIMS(1, 2, 3));
     tb_output(m->graph, "CcState", FLOAT, 3, DIMS(1, 2, 1));
     tb_output(m->graph, "La", FLOAT, 3, DIMS(1, 2, 2));
     tb_output(m->graph, "LaState", FLOAT, 4, DIMS(1, 1, 2, 2));
+    tb_output(m->graph, "Dq", FLOAT, 1, DIMS(3));
     krun r;
     krun_start(&r, m);
     expect_values(kout(&r, 0, FLOAT, 3, DIMS(2, 3, 2)), VALUES(-3, -4, 2, 3, -1, -2, -5, -6, -7, -8, 10, 11));
@@ -521,6 +527,7 @@ static void kernel_cache_ops(void **state)
     expect_values(kout(&r, 2, FLOAT, 3, DIMS(1, 2, 1)), VALUES(3, 1));
     expect_values(kout(&r, 3, FLOAT, 3, DIMS(1, 2, 2)), VALUES(0.212132, 0.424264, -0.0526741, 1.48564));
     expect_values(kout(&r, 4, FLOAT, 4, DIMS(1, 1, 2, 2)), VALUES(-0.872855, 2.75429, 0.361935, 0.72387));
+    expect_values(kout(&r, 5, FLOAT, 1, DIMS(3)), VALUES(2, -4, 6));
     krun_end(&r);
 }
 
