@@ -2486,12 +2486,56 @@ static bool kernel_Range(ol_kctx *k)
  * INT32_MIN's low bits) and a 64-bit one for uint32 and int64; float16
  * rounds to nearest even (from double directly); bfloat16 keeps the top
  * half of the float's bits, as the suite's expected data does; float8
- * follows ONNX's reference (nearest even, `saturate` from opset 19).
+ * follows ONNX's reference (nearest even, `saturate` from opset 19);
+ * float8e8m0 (24) keeps the float's exponent, rounded by `round_mode`.
  * Strings are numpy's str() of the value (the shortest digits that read
  * back to it) and parse as Python's float() does. */
 
 /* Element types beyond the classic ones. */
-enum { ELEM_FLOAT8E4M3FN = 17, ELEM_FLOAT8E4M3FNUZ = 18, ELEM_FLOAT8E5M2 = 19, ELEM_FLOAT8E5M2FNUZ = 20 };
+enum {
+    ELEM_FLOAT8E4M3FN = 17,
+    ELEM_FLOAT8E4M3FNUZ = 18,
+    ELEM_FLOAT8E5M2 = 19,
+    ELEM_FLOAT8E5M2FNUZ = 20,
+    ELEM_FLOAT8E8M0 = 24
+};
+
+/* float8e8m0: an exponent byte, 2^(b - 127), 0xff NaN.  The float32
+ * fields it is cut from (numpy_helper.to_float8e8m0 of ONNX). */
+#define E8M0_BIAS 127
+#define E8M0_NAN 0xffu
+#define E8M0_MAX_EXP 0xfeu
+#define F32_MANTISSA 0x7fffffu
+#define F32_GUARD 0x400000u
+#define F32_ROUND 0x200000u
+#define F32_STICKY 0x1fffffu
+#define F32_MANTISSA_BITS 23
+typedef enum e8m0_round { E8M0_UP, E8M0_DOWN, E8M0_NEAREST } e8m0_round;
+
+static double e8m0_to_double(uint8_t b)
+{
+    return b == E8M0_NAN ? NAN : ldexp(1.0, (int)b - E8M0_BIAS);
+}
+
+/* v's exponent, rounded up when v is not a power of two (up), never
+ * (down), or by its guard/round/sticky bits (nearest); NaN and infinity
+ * give NaN; saturate keeps a finite value from rounding into NaN. */
+static uint8_t e8m0_from_float(float v, e8m0_round mode, bool saturate)
+{
+    uint32_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    uint32_t exp = (bits >> F32_MANTISSA_BITS) & E8M0_NAN;
+    if (exp == E8M0_NAN)
+        return (uint8_t)E8M0_NAN;
+    bool up = false;
+    if (mode == E8M0_UP)
+        up = (bits & F32_MANTISSA) != 0;
+    else if (mode == E8M0_NEAREST)
+        up = (bits & F32_GUARD) && ((bits & F32_ROUND) || (bits & F32_STICKY) || exp > 0);
+    if (up && saturate && exp == E8M0_MAX_EXP)
+        up = false;
+    return (uint8_t)(exp + (up ? 1 : 0));
+}
 
 /* numpy's str() of a float: positional within [1e-4, 1e16), else
  * scientific with at least two exponent digits. */
@@ -2628,6 +2672,8 @@ static int64_t real_to_i64(double v)
 /* Element i of a as a double, float8 kinds included. */
 static double cast_get(const ol_array *a, size_t i)
 {
+    if (a->elem_type == ELEM_FLOAT8E8M0)
+        return e8m0_to_double(((const uint8_t *)a->data)[i]);
     const f8_format *f = f8_of(a->elem_type);
     return f ? (double)f8_to_float(f, ((const uint8_t *)a->data)[i]) : ol_array_get_f64(a, i);
 }
@@ -2832,6 +2878,17 @@ static bool cast_run(ol_kctx *k, int32_t to, bool saturate)
         return cast_from_string(k, x, y, saturate);
     if (to == ELEM_STRING)
         return cast_to_string(k, x, y);
+    if (to == ELEM_FLOAT8E8M0) {
+        const char *round = ol_attr_string(&k->infer, "round_mode", "up");
+        e8m0_round mode = strcmp(round, "up") == 0     ? E8M0_UP
+                          : strcmp(round, "down") == 0 ? E8M0_DOWN
+                                                       : E8M0_NEAREST;
+        if (mode == E8M0_NEAREST && strcmp(round, "nearest") != 0)
+            return ol_k_fail(k, "round_mode '%s' is not up, down or nearest", round);
+        for (size_t i = 0; i < x->count; i++)
+            ((uint8_t *)y->data)[i] = e8m0_from_float((float)cast_get(x, i), mode, saturate);
+        return true;
+    }
     if (from == ELEM_FLOAT && to == ELEM_FLOAT16) {
         const float *in = x->data;
         uint16_t *out = y->data;

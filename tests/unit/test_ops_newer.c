@@ -531,6 +531,38 @@ static void kernel_cache_ops(void **state)
     krun_end(&r);
 }
 
+/* Cast to float8e8m0 (24) keeps the exponent, rounded up by default,
+ * down or to nearest on request, saturating below NaN; and back. */
+static void kernel_cast_e8m0(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(25);
+    float_init(m->graph, "X", 1, DIMS(4), FLOATS(1, 3, 0.3f, 3.4e38f));
+    tb_attr_int(NODE(m->graph, "Cast", IN("X"), OUT("Up")), "to", FLOAT8E8M0);
+    tb_attr_int(tb_node_n(m->graph, "Cast", "back", IN("Up"), OUT("Back")), "to", FLOAT);
+    Onnx__NodeProto *n = tb_node_n(m->graph, "Cast", "down", IN("X"), OUT("Down"));
+    tb_attr_int(n, "to", FLOAT8E8M0);
+    tb_attr_string(n, "round_mode", "down");
+    n = tb_node_n(m->graph, "Cast", "nearest", IN("X"), OUT("Nearest"));
+    tb_attr_int(n, "to", FLOAT8E8M0);
+    tb_attr_string(n, "round_mode", "nearest");
+    tb_output(m->graph, "Up", FLOAT8E8M0, 1, DIMS(4));
+    tb_output(m->graph, "Back", FLOAT, 1, DIMS(4));
+    tb_output(m->graph, "Down", FLOAT8E8M0, 1, DIMS(4));
+    tb_output(m->graph, "Nearest", FLOAT8E8M0, 1, DIMS(4));
+    krun r;
+    krun_start(&r, m);
+    const uint8_t *up = kout(&r, 0, FLOAT8E8M0, 1, DIMS(4))->data;
+    const uint8_t *down = kout(&r, 2, FLOAT8E8M0, 1, DIMS(4))->data;
+    const uint8_t *nearest = kout(&r, 3, FLOAT8E8M0, 1, DIMS(4))->data;
+    const uint8_t want_up[] = {127, 129, 126, 254}, want_down[] = {127, 128, 125, 254}, want_near[] = {127, 129, 125, 254};
+    assert_memory_equal(up, want_up, 4);
+    assert_memory_equal(down, want_down, 4);
+    assert_memory_equal(nearest, want_near, 4);
+    expect_values(kout(&r, 1, FLOAT, 1, DIMS(4)), VALUES(1, 4, 0.5, ldexp(1.0, 127)));
+    krun_end(&r);
+}
+
 /* Run-time defects fail naming the shapes. */
 static void kernel_errors(void **state)
 {
@@ -569,6 +601,7 @@ int main(void)
         cmocka_unit_test(kernel_attention_3d_mask),
         cmocka_unit_test(kernel_small_ops),
         cmocka_unit_test(kernel_cache_ops),
+        cmocka_unit_test(kernel_cast_e8m0),
         cmocka_unit_test(kernel_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
