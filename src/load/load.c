@@ -973,7 +973,15 @@ static void check_versions(onnxlint_model *m)
         int64_t known = o->domain[0] == '\0'                ? OL_KNOWN_ONNX_OPSET
                         : strcmp(o->domain, "ai.onnx.ml") == 0 ? OL_KNOWN_ML_OPSET
                                                                 : INT64_MAX;
-        if (o->version > known)
+        /* ai.onnx.ml versions come years apart: one far past the newest
+         * does not exist, and ONNX Runtime refuses opsets past the released
+         * ones. A newer ai.onnx may simply be newer than onnxlint. */
+        if (o->version > known && strcmp(o->domain, "ai.onnx.ml") == 0)
+            ol_model_diagnostic(m, ONNXLINT_ERROR, "opset", NULL,
+                                "opset %lld of domain 'ai.onnx.ml' does not exist (the newest is %lld): ONNX Runtime "
+                                "refuses the model",
+                                (long long)o->version, (long long)known);
+        else if (o->version > known)
             ol_model_diagnostic(m, ONNXLINT_WARNING, "opset", NULL,
                                 "opset %lld of domain '%s' is newer than the newest known (%lld)",
                                 (long long)o->version, o->domain[0] ? esc(shown, o->domain) : "ai.onnx",
