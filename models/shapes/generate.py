@@ -7,7 +7,8 @@ own reference degrades: symbolic arithmetic through Concat, a Reshape fed by
 Shape->Gather->Unsqueeze->Concat with a dynamic batch, conv arithmetic on
 symbolic spatial dims, If branches that agree, and unification of two
 symbols that must be equal, an If branch that reads its enclosing branch's
-value, and an IR-3 model whose initializers are also graph inputs.
+value, an IR-3 model whose initializers are also graph inputs, and an
+anonymous batch dim.
 
 Run with Debian's python3-torch and python3-onnx:
     /usr/bin/python3 models/shapes/generate.py
@@ -131,6 +132,17 @@ def main():
          helper.make_tensor("shape", TensorProto.INT64, [2], [1, -1])])
     model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 6)], ir_version=3)
     save(model, "ir3_initializer_inputs.onnx", [("c", "float[1,8,8,8]"), ("y", "float[1,512]")], check=False)
+
+    # skl2onnx's None batch: a dim with neither value nor name becomes a
+    # symbol of its own, kept through the graph.
+    g = helper.make_graph(
+        [helper.make_node("MatMul", ["X", "coef"], ["scores"]),
+         helper.make_node("ArgMax", ["scores"], ["label"], axis=1, keepdims=0)], "anonymous_batch",
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT, [None, 4])],
+        [helper.make_tensor_value_info("label", TensorProto.INT64, [None])],
+        [onnx.numpy_helper.from_array(torch.ones(4, 3).numpy(), "coef")])
+    save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), "anonymous_batch.onnx",
+         [("scores", "float[unk__0,3]"), ("label", "int64[unk__0]")])
 
     with open(os.path.join(HERE, "EXPECTED.tsv"), "w") as f:
         f.write("file\tvalue\ttype\n")

@@ -316,15 +316,42 @@ bool ol_infer_subgraph(ol_ctx *ctx, const ol_graph *graph, const ol_type *const 
     return true;
 }
 
+/* A graph input's dim with neither a value nor a name (skl2onnx's None
+ * batch, an exporter's dropped dim_param) becomes a symbol of its own
+ * (unk__K), so that everything computed from it keeps its shape in terms
+ * of it, as with a named dim.  Each gets its own: nothing says two such
+ * dims are equal. */
+static void name_anonymous_dims(onnxlint_model *m, ol_type *t, unsigned *next)
+{
+    if (t->kind != OL_TYPE_TENSOR || t->shape.rank <= 0)
+        return;
+    int k = 0;
+    while (k < t->shape.rank && t->shape.dims[k].kind != OL_DIM_UNKNOWN)
+        k++;
+    if (k == t->shape.rank)
+        return;
+    ol_dim *dims = ol_arena_alloc(&m->arena, (size_t)t->shape.rank * sizeof *dims);
+    if (!dims)
+        return;
+    memcpy(dims, t->shape.dims, (size_t)t->shape.rank * sizeof *dims);
+    for (; k < t->shape.rank; k++) {
+        if (dims[k].kind == OL_DIM_UNKNOWN)
+            dims[k] = ol_dim_fresh(&m->exprs, next);
+    }
+    t->shape.dims = dims;
+}
+
 onnxlint_status ol_infer_model(onnxlint_model *m, const ol_infer_options *options, ol_infer_stats *stats)
 {
     ol_infer inf = {.model = m};
     if (options)
         inf.options = *options;
     const ol_graph *g = m->graph;
+    unsigned next_symbol = 0;
     for (size_t i = 0; i < g->n_inputs; i++) {
         g->inputs[i]->inferred = g->inputs[i]->type;
         g->inputs[i]->data = NULL;
+        name_anonymous_dims(m, &g->inputs[i]->inferred, &next_symbol);
     }
     ol_infer_graph(&inf, g);
     if (stats)
