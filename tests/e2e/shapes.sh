@@ -21,6 +21,16 @@ done
 out=$("$ONNXLINT" shapes models/shapes/ir3_initializer_inputs.onnx)
 printf '%s\n' "$out" | grep -qE '^  W +' && bad "an IR-3 initializer is listed as a graph input" || ok
 
+# Subgraph values are listed after the node holding them, named by it.
+out=$("$ONNXLINT" shapes models/shapes/nested_if_outer_value.onnx)
+expect_contains "$out" "ie    float[N,3]  output (Neg '#0') in If '#1' else_branch" "a nested branch's value in text"
+json=$("$ONNXLINT" shapes --format json models/shapes/nested_if_outer_value.onnx)
+expect_contains "$json" '"attribute": "then_branch"' "a subgraph value names its graph in JSON"
+# Sequences, maps and optionals have ONNX's type strings, not null.
+json=$("$ONNXLINT" shapes --format json /usr/share/libonnx-testdata/data/node/test_loop13_seq/model.onnx)
+expect_contains "$json" '"dtype": "seq(tensor(float))"' "a sequence's dtype"
+printf '%s' "$json" | grep -q '"dtype": null' && bad "a value without dtype in test_loop13_seq" || ok
+
 out=$("$ONNXLINT" shapes models/shapes/unify_symbols.onnx)
 expect_contains "$out" "N = batch" "unification is shown"
 json=$("$ONNXLINT" shapes --format json models/shapes/concat_symbolic.onnx)
