@@ -39,6 +39,14 @@ def main():
     # shape-error: MatMul inner dims 4 vs 5
     model([helper.make_node("MatMul", ["x", "W"], ["y"])], [x], [vi("y", None)], "shape_error", ["shape-error"],
           [w("W", (5, 3))])
+    # shape-error: a U-Net skip connection on an odd length: Conv (stride 2)
+    # then ConvTranspose (stride 2) makes 200 of 201 steps, and the Concat
+    # with the skip fails at run time in every runtime
+    skip = vi("x", [1, 4, 201])
+    model([helper.make_node("Conv", ["x", "Wd"], ["down"], kernel_shape=[2], strides=[2]),
+           helper.make_node("ConvTranspose", ["down", "Wu"], ["up"], kernel_shape=[2], strides=[2]),
+           helper.make_node("Concat", ["up", "x"], ["y"], axis=1)], [skip], [vi("y", None)],
+          "unet_odd_length", ["shape-error:error"], [w("Wd", (4, 4, 2)), w("Wu", (4, 4, 2))])
     # type-error: an attribute Relu does not have
     model([helper.make_node("Relu", ["x"], ["y"], alpha=0.1)], [x], [vi("y", None)], "type_error", ["type-error"])
     # declared-shape-mismatch: output declared (N,7), MatMul makes (N,3): ONNX
