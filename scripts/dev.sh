@@ -44,6 +44,14 @@ install_tools() {
     chmod u+x .tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool 2>/dev/null || true
 }
 
+# ONNX Runtime's Node.js package, the runtime the real-world test compares
+# `onnxlint run` with (CPU only: its install script, which fetches GPU
+# libraries, is not run).
+install_ort() {
+    [ -d .tools/node_modules/onnxruntime-node ] && return 0
+    npm install --prefix .tools --no-audit --no-fund --loglevel=error --ignore-scripts onnxruntime-node@1.30
+}
+
 build() { # build DIR [cmake options...]
     local dir=$1
     shift
@@ -60,6 +68,7 @@ example)
 test)
     install_packages
     install_tools
+    install_ort
     build build
     (cd build && ctest --output-on-failure -j "$(nproc)")
     # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.

@@ -6,7 +6,9 @@ These are the cases where onnxlint's inference must be exact where ONNX's
 own reference degrades: symbolic arithmetic through Concat, a Reshape fed by
 Shape->Gather->Unsqueeze->Concat with a dynamic batch, conv arithmetic on
 symbolic spatial dims, If branches that agree, and unification of two
-symbols that must be equal.
+symbols that must be equal, an If branch that reads its enclosing branch's
+value, an IR-3 model whose initializers are also graph inputs, and an
+anonymous batch dim.
 
 Run with Debian's python3-torch and python3-onnx:
     /usr/bin/python3 models/shapes/generate.py
@@ -14,6 +16,7 @@ Run with Debian's python3-torch and python3-onnx:
 import os
 
 import onnx
+import onnx.numpy_helper
 import torch
 from onnx import TensorProto, helper
 
@@ -93,6 +96,53 @@ def main():
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
     save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), "if_merge.onnx", [("y", "float[N,4]")],
          check=False)
+
+    # An If branch reads a value of its enclosing branch from a nested If:
+    # scoping, not a cycle (Silero VAD's form).
+    inner_then = helper.make_graph([helper.make_node("Identity", ["b"], ["it"])], "inner_then", [],
+                                   [helper.make_tensor_value_info("it", TensorProto.FLOAT, None)])
+    inner_else = helper.make_graph([helper.make_node("Neg", ["b"], ["ie"])], "inner_else", [],
+                                   [helper.make_tensor_value_info("ie", TensorProto.FLOAT, None)])
+    then_g = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["b"]),
+         helper.make_node("If", ["cond"], ["io"], then_branch=inner_then, else_branch=inner_else)], "then", [],
+        [helper.make_tensor_value_info("io", TensorProto.FLOAT, None)])
+    else_g = helper.make_graph([helper.make_node("Identity", ["x"], ["eo"])], "else", [],
+                               [helper.make_tensor_value_info("eo", TensorProto.FLOAT, None)])
+    g = helper.make_graph(
+        [helper.make_node("If", ["cond"], ["y"], then_branch=then_g, else_branch=else_g)], "nested_if",
+        [helper.make_tensor_value_info("cond", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+    model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    save(model, "nested_if_outer_value.onnx", [("y", "float[N,3]")], check=False)
+
+    # IR version 3: every initializer is also a graph input (the format
+    # required it), here with no shape declared: the input is the constant.
+    rng = torch.Generator().manual_seed(0)
+    wt = torch.randn(8, 3, 3, 3, generator=rng).numpy()
+    g = helper.make_graph(
+        [helper.make_node("Conv", ["x", "W"], ["c"], pads=[1, 1, 1, 1]),
+         helper.make_node("Reshape", ["c", "shape"], ["y"])], "ir3",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8]),
+         helper.make_tensor_value_info("W", TensorProto.FLOAT, None),
+         helper.make_tensor_value_info("shape", TensorProto.INT64, None)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        [onnx.numpy_helper.from_array(wt, "W"),
+         helper.make_tensor("shape", TensorProto.INT64, [2], [1, -1])])
+    model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 6)], ir_version=3)
+    save(model, "ir3_initializer_inputs.onnx", [("c", "float[1,8,8,8]"), ("y", "float[1,512]")], check=False)
+
+    # skl2onnx's None batch: a dim with neither value nor name becomes a
+    # symbol of its own, kept through the graph.
+    g = helper.make_graph(
+        [helper.make_node("MatMul", ["X", "coef"], ["scores"]),
+         helper.make_node("ArgMax", ["scores"], ["label"], axis=1, keepdims=0)], "anonymous_batch",
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT, [None, 4])],
+        [helper.make_tensor_value_info("label", TensorProto.INT64, [None])],
+        [onnx.numpy_helper.from_array(torch.ones(4, 3).numpy(), "coef")])
+    save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), "anonymous_batch.onnx",
+         [("scores", "float[unk__0,3]"), ("label", "int64[unk__0]")])
 
     with open(os.path.join(HERE, "EXPECTED.tsv"), "w") as f:
         f.write("file\tvalue\ttype\n")

@@ -85,13 +85,21 @@ const ol_rule ol_rules[] = {
      "not take.\n"},
     {"declared-shape-mismatch", ONNXLINT_ERROR, "a declared shape contradicts inference",
      "The file declares a type or shape (graph output, value_info) that the operators\n"
-     "cannot produce.  One of them is wrong; runtimes trust the operators.\n"},
+     "cannot produce.  One of them is wrong; runtimes trust the operators.  Severity\n"
+     "follows what breaks: a declared element type that differs is an error (ONNX\n"
+     "Runtime refuses the model: \"Type Error: Type (tensor(int64)) of output arg (y)\n"
+     "of node () does not match expected type (tensor(float))\"); a graph output whose\n"
+     "declared shape differs is a warning (the runtime returns the computed shape, a\n"
+     "consumer that sizes buffers from the declaration breaks); a value_info hint\n"
+     "whose shape differs is a note (runtimes replace it with the computed shape).\n"},
     {"undefined-value", ONNXLINT_ERROR, "a node reads a value nothing defines", "A node input or graph output names a value that no node, graph input or initializer defines.\n"},
     {"duplicate-name", ONNXLINT_ERROR, "two definitions of one name", "ONNX graphs are in SSA form: every value has exactly one producer.\n"},
     {"not-topological", ONNXLINT_WARNING, "nodes are not in topological order", "ONNX requires each node to come after the producers of its inputs.\n"},
     {"cycle", ONNXLINT_ERROR, "nodes depend on each other in a cycle", "A cycle cannot execute.\n"},
     {"unknown-op", ONNXLINT_ERROR, "an operator that no imported opset defines", "The node's operator does not exist in the opset version the model imports (or is a custom operator, reported as a note).\n"},
-    {"opset", ONNXLINT_WARNING, "opset or IR version problems", "A domain used without an opset import, or a version newer than onnxlint knows.\n"},
+    {"opset", ONNXLINT_WARNING, "opset or IR version problems", "A domain used without an opset import (an error: ONNX Runtime refuses the model with\n"
+     "\"No opset import for domain\"), an opset version of a domain that does not exist,\n"
+     "or an opset or IR version newer than onnxlint knows.\n"},
     {"unused-input", ONNXLINT_WARNING, "a graph input nothing reads", "A graph input that no node consumes: often a label input left over after the loss was removed.\n"},
     {"dead-node", ONNXLINT_NOTE, "a node whose outputs nothing uses", "A node none of whose outputs reaches a graph output.\n"},
     {"unknown-shape", ONNXLINT_NOTE, "shapes feeding the loss could not be inferred", "The loss checks need the shapes of the logits and labels; declare them (value_info, --labels) or fix the unknown dims upstream.\n"},

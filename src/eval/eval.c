@@ -329,6 +329,27 @@ static ol_array *sparse_part(ol_kctx *k, const Onnx__TensorProto *tp, const char
     return a;
 }
 
+ol_array *ol_k_attr_tensor(ol_kctx *k, const char *name)
+{
+    const ol_node *node = k->node;
+    const ol_tensor *t = NULL;
+    for (size_t i = 0; node->proto && node->attribute_tensors && i < node->proto->n_attribute; i++) {
+        const char *a = node->proto->attribute[i]->name;
+        if (a && strcmp(a, name) == 0) {
+            t = node->attribute_tensors[i];
+            break;
+        }
+    }
+    if (!t) {
+        ol_k_fail(k, "attribute %s holds no tensor", name);
+        return NULL;
+    }
+    ol_array *a = ol_eval_read_tensor(k->eval, t);
+    if (!a)
+        ol_k_fail(k, "cannot read the tensor of attribute %s", name);
+    return a;
+}
+
 ol_array *ol_k_sparse_dense(ol_kctx *k, const Onnx__SparseTensorProto *sp)
 {
     ol_array *values = sp ? sparse_part(k, sp->values, "values") : NULL;

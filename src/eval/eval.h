@@ -112,6 +112,10 @@ ol_rvalue *ol_k_tensor_value(ol_kctx *k, ol_array *a);
  * (coordinates), zeros elsewhere.  NULL (after ol_k_fail) when its parts
  * cannot be read or do not fit its dims. */
 ol_array *ol_k_sparse_dense(ol_kctx *k, const Onnx__SparseTensorProto *sp);
+
+/* The full value of the node's TENSOR attribute name (its data read where
+ * the loader left it), or NULL after ol_k_fail. */
+ol_array *ol_k_attr_tensor(ol_kctx *k, const char *name);
 /* A shape for messages: "(4,5)". */
 const char *ol_k_shape(ol_kctx *k, const ol_array *a);
 

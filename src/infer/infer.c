@@ -63,11 +63,27 @@ static void merge_declared(ol_infer *inf, const ol_node *node, ol_value *v)
     if (got->kind != OL_TYPE_TENSOR || declared->kind != OL_TYPE_TENSOR)
         return;
     char a[512], b[512];
-    if ((got->elem_type && declared->elem_type && got->elem_type != declared->elem_type) ||
-        dims_contradict(&m->exprs, got, declared)) {
+    /* Severity by what breaks: ONNX Runtime refuses a declared element type
+     * that differs, and runs a declared shape that differs (it warns "Error
+     * merging shape info" and keeps the computed one), so only the consumers
+     * of a graph output that trust its declared shape break. */
+    if (got->elem_type && declared->elem_type && got->elem_type != declared->elem_type) {
         ol_model_diagnostic(m, ONNXLINT_ERROR, "declared-shape-mismatch", node,
-                            "'%s' is declared %s but %s produces %s", v->name, ol_type_text(declared, a, sizeof a),
-                            node->op_type, ol_type_text(got, b, sizeof b));
+                            "'%s' is declared %s but %s produces %s: ONNX Runtime refuses the model (Type Error: Type "
+                            "(tensor(%s)) of output arg (%s) of node (%s) does not match expected type (tensor(%s)))",
+                            v->name, ol_type_text(declared, a, sizeof a), node->op_type, ol_type_text(got, b, sizeof b),
+                            ol_elem_type_name(declared->elem_type), v->name, node->name, ol_elem_type_name(got->elem_type));
+        return;
+    }
+    if (dims_contradict(&m->exprs, got, declared)) {
+        bool output = (v->flags & OL_VALUE_OUTPUT) != 0;
+        ol_model_diagnostic(m, output ? ONNXLINT_WARNING : ONNXLINT_NOTE, "declared-shape-mismatch", node,
+                            output ? "graph output '%s' is declared %s but %s produces %s: ONNX Runtime runs it and "
+                                     "returns the computed shape; a consumer that sizes its buffers from the declared "
+                                     "output breaks"
+                                   : "'%s' is declared %s but %s produces %s: a value_info hint that the runtimes "
+                                     "replace with the computed shape",
+                            v->name, ol_type_text(declared, a, sizeof a), node->op_type, ol_type_text(got, b, sizeof b));
         return;
     }
     if (!got->elem_type)
@@ -111,6 +127,29 @@ static void infer_function_call(ol_infer *inf, ol_ctx *ctx)
         ol_out_set(ctx, i, &outs[i]);
 }
 
+/* Operators of one vendor's runtime that exporters write into the default
+ * domain, known by their naming convention. */
+typedef struct ol_vendor_op {
+    const char *suffix;
+    const char *what;
+    const char *runtime;
+} ol_vendor_op;
+
+static const ol_vendor_op vendor_ops[] = {
+    {"_TRT", "a TensorRT plugin", "TensorRT, with the plugin library loaded"},
+};
+
+static const ol_vendor_op *vendor_op(const char *op_type)
+{
+    size_t n = strlen(op_type);
+    for (size_t i = 0; i < sizeof vendor_ops / sizeof *vendor_ops; i++) {
+        size_t k = strlen(vendor_ops[i].suffix);
+        if (n > k && strcmp(op_type + n - k, vendor_ops[i].suffix) == 0)
+            return &vendor_ops[i];
+    }
+    return NULL;
+}
+
 /* ol_schema_find and ol_infer_find through the run's cache. */
 static const ol_schema *schema_of(ol_infer *inf, const ol_node *node, ol_infer_fn *fn)
 {
@@ -147,9 +186,16 @@ static void infer_node(ol_infer *inf, ol_node *node)
         if (!schema) {
             inf->stats.no_schema++;
             const char *domain = node->domain[0] ? node->domain : "ai.onnx";
-            if (!node->opset && is_known_domain(node->domain))
-                ol_model_diagnostic(m, ONNXLINT_ERROR, "opset", node, "the model imports no opset of domain '%s' for %s",
-                                    domain, node->op_type);
+            const ol_vendor_op *vendor = node->domain[0] ? NULL : vendor_op(node->op_type);
+            if (!node->opset)
+                ol_model_diagnostic(m, ONNXLINT_ERROR, "opset", node,
+                                    "the model imports no opset of domain '%s' for %s: ONNX Runtime refuses it (No "
+                                    "opset import for domain '%s')",
+                                    domain, node->op_type, node->domain[0] ? node->domain : "");
+            else if (vendor)
+                ol_model_diagnostic(m, ONNXLINT_ERROR, "unknown-op", node,
+                                    "%s is %s, not an ONNX operator: this model runs only in %s", node->op_type,
+                                    vendor->what, vendor->runtime);
             else if (is_known_domain(node->domain))
                 ol_model_diagnostic(m, ONNXLINT_ERROR, "unknown-op", node, "%s is not an operator of %s opset %lld",
                                     node->op_type, domain, (long long)node->opset);
@@ -270,15 +316,42 @@ bool ol_infer_subgraph(ol_ctx *ctx, const ol_graph *graph, const ol_type *const 
     return true;
 }
 
+/* A graph input's dim with neither a value nor a name (skl2onnx's None
+ * batch, an exporter's dropped dim_param) becomes a symbol of its own
+ * (unk__K), so that everything computed from it keeps its shape in terms
+ * of it, as with a named dim.  Each gets its own: nothing says two such
+ * dims are equal. */
+static void name_anonymous_dims(onnxlint_model *m, ol_type *t, unsigned *next)
+{
+    if (t->kind != OL_TYPE_TENSOR || t->shape.rank <= 0)
+        return;
+    int k = 0;
+    while (k < t->shape.rank && t->shape.dims[k].kind != OL_DIM_UNKNOWN)
+        k++;
+    if (k == t->shape.rank)
+        return;
+    ol_dim *dims = ol_arena_alloc(&m->arena, (size_t)t->shape.rank * sizeof *dims);
+    if (!dims)
+        return;
+    memcpy(dims, t->shape.dims, (size_t)t->shape.rank * sizeof *dims);
+    for (; k < t->shape.rank; k++) {
+        if (dims[k].kind == OL_DIM_UNKNOWN)
+            dims[k] = ol_dim_fresh(&m->exprs, next);
+    }
+    t->shape.dims = dims;
+}
+
 onnxlint_status ol_infer_model(onnxlint_model *m, const ol_infer_options *options, ol_infer_stats *stats)
 {
     ol_infer inf = {.model = m};
     if (options)
         inf.options = *options;
     const ol_graph *g = m->graph;
+    unsigned next_symbol = 0;
     for (size_t i = 0; i < g->n_inputs; i++) {
         g->inputs[i]->inferred = g->inputs[i]->type;
         g->inputs[i]->data = NULL;
+        name_anonymous_dims(m, &g->inputs[i]->inferred, &next_symbol);
     }
     ol_infer_graph(&inf, g);
     if (stats)

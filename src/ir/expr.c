@@ -8,6 +8,7 @@
  */
 #include "ir/expr.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,6 +236,20 @@ ol_dim ol_dim_named(ol_exprs *pool, const char *name)
     p.terms[0].n = 1;
     p.terms[0].atoms[0] = a;
     return finish(pool, &p);
+}
+
+ol_dim ol_dim_fresh(ol_exprs *pool, unsigned *next)
+{
+    char name[32], key[40];
+    for (; *next < UINT_MAX; (*next)++) {
+        snprintf(name, sizeof name, "unk__%u", *next);
+        snprintf(key, sizeof key, "s:%s", name);
+        if (!ol_map_get(&pool->atoms, key)) {
+            (*next)++;
+            return ol_dim_named(pool, name);
+        }
+    }
+    return ol_dim_unknown();
 }
 
 /* ---- arithmetic ---- */

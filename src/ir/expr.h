@@ -81,6 +81,11 @@ static inline ol_dim ol_dim_value(int64_t v)
  * memory. */
 ol_dim ol_dim_named(ol_exprs *pool, const char *name);
 
+/* A symbol no dim of the pool is named yet: unk__K with the smallest free
+ * K at or above *next (advanced past it), the way ONNX names dims it
+ * invents.  Unknown if the pool is out of memory. */
+ol_dim ol_dim_fresh(ol_exprs *pool, unsigned *next);
+
 /* Arithmetic on dims.  Unknown in, unknown out; constants fold.  floordiv
  * and ceildiv need a constant divisor > 0 for a symbolic dividend (else the
  * result is unknown); mod likewise. */

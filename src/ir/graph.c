@@ -30,13 +30,16 @@ static ol_node *ancestor_in(const ol_graph *g, ol_node *node)
 typedef void (*edge_fn)(void *ctx, size_t from, size_t to);
 
 /* Calls fn for every dependency edge of node `to` (index in g) whose
- * producer sits in g; sub is a subgraph of that node being scanned. */
+ * producer sits in g; sub is a subgraph of that node being scanned.  A
+ * value defined inside the node's own subgraphs (an enclosing branch's
+ * value read by a nested branch) encloses back to `to` itself: that is
+ * scoping, not a dependency. */
 static void subgraph_edges(const ol_graph *g, const ol_graph *sub, size_t to, edge_fn fn, void *ctx)
 {
     for (size_t i = 0; i < sub->n_outer_refs; i++) {
         const ol_value *v = real_value(sub->outer_refs[i]);
         ol_node *p = v ? ancestor_in(g, v->producer) : NULL;
-        if (p && p->graph == g)
+        if (p && p->graph == g && p->index != to)
             fn(ctx, p->index, to);
     }
     for (size_t i = 0; i < sub->n_nodes; i++) {

@@ -547,6 +547,44 @@ static onnxlint_status graph_check_order(loader *l, ol_graph *g)
     return ONNXLINT_OK;
 }
 
+/* Before IR version 4 every initializer had to be listed as a graph input
+ * too: such an input is the initializer itself, a constant of the
+ * tensor's shape, not a value the caller feeds (ONNX Runtime treats it so).
+ * It leaves the graph's inputs and takes the tensor's dims wherever the
+ * declared input type left them open. */
+static onnxlint_status ir3_initializers(ol_arena *arena, ol_graph *g)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < g->n_inputs; i++) {
+        ol_value *v = g->inputs[i];
+        if (!(v->flags & OL_VALUE_INITIALIZER) || !v->initializer || v->initializer->sparse) {
+            g->inputs[kept++] = v;
+            continue;
+        }
+        v->flags &= ~(unsigned)OL_VALUE_INPUT;
+        const ol_tensor *t = v->initializer;
+        if (v->type.kind != OL_TYPE_TENSOR)
+            continue;
+        if (v->type.shape.rank < 0) {
+            ol_dim *dims = ol_arena_calloc(arena, t->rank ? (size_t)t->rank : 1, sizeof *dims);
+            if (!dims)
+                return ONNXLINT_ENOMEM;
+            v->type.shape.dims = dims;
+            v->type.shape.rank = t->rank;
+        }
+        if (v->type.shape.rank != t->rank)
+            continue;
+        for (int k = 0; k < t->rank; k++) {
+            if (v->type.shape.dims[k].kind != OL_DIM_VALUE) {
+                v->type.shape.dims[k].kind = OL_DIM_VALUE;
+                v->type.shape.dims[k].value = t->dims[k];
+            }
+        }
+    }
+    g->n_inputs = kept;
+    return ONNXLINT_OK;
+}
+
 static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const Onnx__FunctionProto *fp,
                                    ol_graph *parent, ol_node *owner, const char *owner_attribute, ol_graph **out)
 {
@@ -654,6 +692,9 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
         }
         g->initializers[g->n_initializers++] = v;
     }
+    if (gp && m->proto && m->proto->has_ir_version && m->proto->ir_version < 4)
+        if ((st = ir3_initializers(arena, g)))
+            return st;
     bool redefined = false; /* some name of this scope is defined twice */
     for (size_t i = 0; i < n_nodes; i++) {
         const Onnx__NodeProto *np = node_protos[i];
@@ -935,7 +976,15 @@ static void check_versions(onnxlint_model *m)
         int64_t known = o->domain[0] == '\0'                ? OL_KNOWN_ONNX_OPSET
                         : strcmp(o->domain, "ai.onnx.ml") == 0 ? OL_KNOWN_ML_OPSET
                                                                 : INT64_MAX;
-        if (o->version > known)
+        /* ai.onnx.ml versions come years apart: one far past the newest
+         * does not exist, and ONNX Runtime refuses opsets past the released
+         * ones. A newer ai.onnx may simply be newer than onnxlint. */
+        if (o->version > known && strcmp(o->domain, "ai.onnx.ml") == 0)
+            ol_model_diagnostic(m, ONNXLINT_ERROR, "opset", NULL,
+                                "opset %lld of domain 'ai.onnx.ml' does not exist (the newest is %lld): ONNX Runtime "
+                                "refuses the model",
+                                (long long)o->version, (long long)known);
+        else if (o->version > known)
             ol_model_diagnostic(m, ONNXLINT_WARNING, "opset", NULL,
                                 "opset %lld of domain '%s' is newer than the newest known (%lld)",
                                 (long long)o->version, o->domain[0] ? esc(shown, o->domain) : "ai.onnx",

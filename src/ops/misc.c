@@ -1417,57 +1417,9 @@ static bool attr_array(ol_kctx *k, const char *name, ol_array **out)
         return true;
     int64_t n;
     ol_array *arr;
-    if (a->t) {
-        const Onnx__TensorProto *t = a->t;
-        if (t->n_dims > OL_MAX_RANK)
-            return ol_k_fail(k, "attribute %s has rank %zu", name, t->n_dims);
-        if (t->has_data_location && t->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
-            return ol_k_fail(k, "attribute %s keeps its data in an external file", name);
-        arr = ol_k_array(k, t->data_type, (int)t->n_dims, t->dims);
-        if (!arr)
-            return false;
-        size_t count = arr->count, size = ol_elem_size(t->data_type);
-        bool ok = true;
-        if (t->data_type == ELEM_STRING) {
-            ok = t->n_string_data == count;
-            for (size_t i = 0; ok && i < count; i++)
-                ((ol_string *)arr->data)[i] = (ol_string){(const char *)t->string_data[i].data, t->string_data[i].len};
-        } else if (t->has_raw_data || t->raw_data.len) {
-            ok = t->raw_data.len == count * size;
-            if (ok && count)
-                memcpy(arr->data, t->raw_data.data, count * size);
-        } else if (t->n_float_data && t->data_type == ELEM_FLOAT) {
-            ok = t->n_float_data == count;
-            if (ok)
-                memcpy(arr->data, t->float_data, count * size);
-        } else if (t->n_double_data && t->data_type == ELEM_DOUBLE) {
-            ok = t->n_double_data == count;
-            if (ok)
-                memcpy(arr->data, t->double_data, count * size);
-        } else if (t->n_int64_data) {
-            ok = t->n_int64_data == count && ol_elem_is_integral(t->data_type);
-            for (size_t i = 0; ok && i < count; i++)
-                ol_array_set_i64(arr, i, t->int64_data[i]);
-        } else if (t->n_uint64_data) {
-            ok = t->n_uint64_data == count && ol_elem_is_integral(t->data_type);
-            for (size_t i = 0; ok && i < count; i++)
-                ol_array_set_i64(arr, i, (int64_t)t->uint64_data[i]);
-        } else if (t->n_int32_data) {
-            ok = t->n_int32_data == count && (size <= sizeof(int32_t)) && t->data_type != ELEM_FLOAT;
-            for (size_t i = 0; ok && i < count; i++) {
-                if (t->data_type == ELEM_FLOAT16 || t->data_type == ELEM_BFLOAT16)
-                    ((uint16_t *)arr->data)[i] = (uint16_t)t->int32_data[i]; /* the bits */
-                else
-                    ol_array_set_i64(arr, i, t->int32_data[i]);
-            }
-        } else {
-            ok = count == 0;
-        }
-        if (!ok)
-            return ol_k_fail(k, "attribute %s: its data does not hold %zu %s values", name, count,
-                             elem_name(t->data_type));
-        *out = arr;
-        return true;
+    if (a->t) { /* its data lies where the loader left it */
+        *out = ol_k_attr_tensor(k, name);
+        return *out != NULL;
     }
     if (a->n_strings || a->type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRINGS) {
         n = (int64_t)a->n_strings;

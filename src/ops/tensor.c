@@ -2299,32 +2299,6 @@ static bool kernel_Where(ol_kctx *k)
 
 /* ---- Constant, ConstantOfShape, Range ---- */
 
-/* The index of attribute name in the node's proto, or -1. */
-static int attr_index(const ol_node *node, const char *name)
-{
-    for (size_t i = 0; node->proto && i < node->proto->n_attribute; i++) {
-        const char *a = node->proto->attribute[i]->name;
-        if (a && strcmp(a, name) == 0)
-            return (int)i;
-    }
-    return -1;
-}
-
-/* The full value of TENSOR attribute name, or NULL (after ol_k_fail). */
-static ol_array *attr_array(ol_kctx *k, const char *name)
-{
-    int i = attr_index(k->node, name);
-    const ol_tensor *t = i >= 0 && k->node->attribute_tensors ? k->node->attribute_tensors[i] : NULL;
-    if (!t) {
-        ol_k_fail(k, "attribute %s holds no tensor", name);
-        return NULL;
-    }
-    ol_array *a = ol_eval_read_tensor(k->eval, t);
-    if (!a)
-        ol_k_fail(k, "cannot read the tensor of attribute %s", name);
-    return a;
-}
-
 /* Constant's string values (n of them; a scalar when scalar). */
 static bool constant_strings(ol_kctx *k, const ProtobufCBinaryData *s, size_t n, bool scalar)
 {
@@ -2354,7 +2328,7 @@ static bool kernel_Constant(ol_kctx *k)
     int64_t n;
     ol_array *y;
     if ((a = ol_node_attribute(k->node, "value"))) {
-        ol_array *v = attr_array(k, "value");
+        ol_array *v = ol_k_attr_tensor(k, "value");
         ol_rvalue *rv = v ? ol_k_tensor_value(k, v) : NULL;
         if (!rv)
             return false;
@@ -2407,7 +2381,7 @@ static bool kernel_ConstantOfShape(ol_kctx *k)
     }
     const ol_array *value = NULL;
     if (ol_node_attribute(k->node, "value")) {
-        if (!(value = attr_array(k, "value")))
+        if (!(value = ol_k_attr_tensor(k, "value")))
             return false;
         if (value->count != 1)
             return ol_k_fail(k, "the value attribute must hold one element, not %zu", value->count);

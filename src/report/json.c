@@ -43,8 +43,50 @@ json_t *ol_json_shape(ol_exprs *exprs, const ol_type *t)
     return a;
 }
 
+/* ONNX's type string of a non-tensor type (seq(tensor(float)),
+ * map(int64,tensor(float)), optional(...)), '?' where unknown. */
+static void onnx_type_string(const ol_type *t, char *buf, size_t cap, size_t *pos, int depth)
+{
+    const char *s = "?";
+    const char *name = t ? ol_elem_type_name(t->elem_type) : NULL;
+    char tmp[64];
+    if (t && depth < 16) {
+        switch (t->kind) {
+        case OL_TYPE_TENSOR:
+        case OL_TYPE_SPARSE_TENSOR:
+            snprintf(tmp, sizeof tmp, "%s(%s)", t->kind == OL_TYPE_TENSOR ? "tensor" : "sparse_tensor",
+                     name ? name : "?");
+            s = tmp;
+            break;
+        case OL_TYPE_SEQUENCE:
+        case OL_TYPE_OPTIONAL:
+        case OL_TYPE_MAP: {
+            const char *key = ol_elem_type_name(t->key_type);
+            int n = snprintf(buf + *pos, *pos < cap ? cap - *pos : 0, "%s(%s%s",
+                             t->kind == OL_TYPE_SEQUENCE ? "seq" : t->kind == OL_TYPE_MAP ? "map" : "optional",
+                             t->kind == OL_TYPE_MAP ? (key ? key : "?") : "", t->kind == OL_TYPE_MAP ? "," : "");
+            *pos += n > 0 ? (size_t)n : 0;
+            onnx_type_string(t->elem, buf, cap, pos, depth + 1);
+            s = ")";
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    int n = snprintf(buf + (*pos < cap ? *pos : cap - 1), *pos < cap ? cap - *pos : 1, "%s", s);
+    *pos += n > 0 ? (size_t)n : 0;
+}
+
 json_t *ol_json_dtype(const ol_type *t)
 {
+    if (t && (t->kind == OL_TYPE_SEQUENCE || t->kind == OL_TYPE_MAP || t->kind == OL_TYPE_OPTIONAL)) {
+        char buf[512];
+        size_t pos = 0;
+        buf[0] = '\0';
+        onnx_type_string(t, buf, sizeof buf, &pos, 0);
+        return json_string(pos < sizeof buf ? buf : "?");
+    }
     const char *name = t && (t->kind == OL_TYPE_TENSOR || t->kind == OL_TYPE_SPARSE_TENSOR)
                            ? ol_elem_type_name(t->elem_type)
                            : NULL;

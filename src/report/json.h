@@ -21,7 +21,8 @@ json_t *ol_json_string(const char *s);
  * the unifications in exprs (which may be NULL). */
 json_t *ol_json_shape(ol_exprs *exprs, const ol_type *t);
 
-/* ONNX's lowercase element type name of a tensor type, or null. */
+/* ONNX's lowercase element type name of a tensor type ("float"), ONNX's type
+ * string of a sequence, map or optional ("seq(tensor(float))"), or null. */
 json_t *ol_json_dtype(const ol_type *t);
 
 /* jansson dump callback writing into an ol_sink (report/writer.h). */

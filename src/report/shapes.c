@@ -5,7 +5,10 @@
  * JSON (the contract in DESIGN.md):
  *   {"model": PATH, "values": [{"name", "dtype", "shape", "kind"}],
  *    "unified": [{"symbol", "value", "node"}]}
- * kind is "input", "initializer", "intermediate" or "output"; a dim is an
+ * kind is "input", "initializer", "intermediate" or "output" of the graph the
+ * value belongs to; a subgraph's values follow the node that holds it and
+ * carry "in": {"node", "op", "attribute"} (the node, its operator, and the
+ * attribute holding the subgraph); a dim is an
  * integer, a string (a symbol or an expression such as "N+5") or null.
  * Dims are shown after unification: when inference proved two symbols
  * equal, the bound one is replaced and the binding listed in "unified".
@@ -38,12 +41,12 @@ static const char *value_kind(const ol_value *v)
 }
 
 /* Calls fn for every value of the main graph: inputs, initializers, then
- * node outputs in dependency order. */
+ * node outputs in dependency order; with subgraphs, each node's subgraphs'
+ * values (the same way, at any depth) follow its outputs. */
 typedef void (*value_fn)(void *ctx, const ol_value *v);
 
-static void each_value(const onnxlint_model *m, value_fn fn, void *ctx)
+static void each_graph_value(const ol_graph *g, bool subgraphs, int depth, value_fn fn, void *ctx)
 {
-    const ol_graph *g = m->graph;
     for (size_t i = 0; i < g->n_inputs; i++)
         fn(ctx, g->inputs[i]);
     for (size_t i = 0; i < g->n_initializers; i++) {
@@ -57,7 +60,14 @@ static void each_value(const onnxlint_model *m, value_fn fn, void *ctx)
             if (node->outputs[k])
                 fn(ctx, node->outputs[k]);
         }
+        for (size_t k = 0; subgraphs && depth < OL_MAX_INFER_DEPTH && k < node->n_subgraphs; k++)
+            each_graph_value(node->subgraphs[k], true, depth + 1, fn, ctx);
     }
+}
+
+static void each_value(const onnxlint_model *m, bool subgraphs, value_fn fn, void *ctx)
+{
+    each_graph_value(m->graph, subgraphs, 0, fn, ctx);
 }
 
 /* A type with its dims resolved through the unifications, for display. */
@@ -153,6 +163,15 @@ static void text_value(void *p, const ol_value *v)
         ol_out_name(c->out, ol_node_display_name(v->producer, idx, sizeof idx));
         ol_out_bytes(c->out, "')", 2);
     }
+    if (v->graph && v->graph->owner) {
+        char idx[32];
+        ol_out_bytes(c->out, " in ", 4);
+        ol_out_name(c->out, v->graph->owner->op_type);
+        ol_out_bytes(c->out, " '", 2);
+        ol_out_name(c->out, ol_node_display_name(v->graph->owner, idx, sizeof idx));
+        ol_out_bytes(c->out, "' ", 2);
+        ol_out_name(c->out, v->graph->owner_attribute ? v->graph->owner_attribute : "");
+    }
     ol_out_bytes(c->out, "\n", 1);
 }
 
@@ -193,7 +212,7 @@ static void write_text(onnxlint_model *m, ol_sink *out, const char *op, const re
         n += g->order[i]->n_outputs;
     c.lines = ol_arena_alloc(&m->arena, (n ? n : 1) * sizeof *c.lines);
     c.lines_cap = c.lines ? n : 0;
-    each_value(m, text_value, &c);
+    each_value(m, true, text_value, &c);
     ol_out_printf(out, "%-10s", "model");
     ol_out_name(out, m->path);
     ol_out_bytes(out, "\n\n", 2);
@@ -201,7 +220,7 @@ static void write_text(onnxlint_model *m, ol_sink *out, const char *op, const re
     if (!op && !name)
         write_losses(m, &c);
     c.from_lines = true;
-    each_value(m, text_value, &c);
+    each_value(m, true, text_value, &c);
     if (c.initializers)
         ol_out_printf(out, "  (+ %zu initializers; --format json lists them)\n", c.initializers);
     if (c.filtered)
@@ -234,9 +253,18 @@ static void json_value(void *p, const ol_value *v)
 {
     json_ctx *c = p;
     const ol_type *t = ol_value_type(v);
-    json_array_append_new(c->values, json_pack("{s:o, s:o, s:o, s:s}", "name", ol_json_string(v->name), "dtype",
-                                               ol_json_dtype(t), "shape", ol_json_shape(&c->m->exprs, t), "kind",
-                                               value_kind(v)));
+    json_t *o = json_pack("{s:o, s:o, s:o, s:s}", "name", ol_json_string(v->name), "dtype", ol_json_dtype(t), "shape",
+                          ol_json_shape(&c->m->exprs, t), "kind", value_kind(v));
+    if (o && v->graph && v->graph->owner) {
+        char idx[32];
+        const ol_node *owner = v->graph->owner;
+        json_object_set_new(o, "in",
+                            json_pack("{s:o, s:o, s:o}", "node",
+                                      ol_json_string(ol_node_display_name(owner, idx, sizeof idx)), "op",
+                                      ol_json_string(owner->op_type), "attribute",
+                                      ol_json_string(v->graph->owner_attribute ? v->graph->owner_attribute : "")));
+    }
+    json_array_append_new(c->values, o);
 }
 
 static json_t *build_json(onnxlint_model *m)
@@ -249,7 +277,7 @@ static json_t *build_json(onnxlint_model *m)
         return NULL;
     }
     json_object_set_new(root, "model", ol_json_string(m->path));
-    each_value(m, json_value, &c);
+    each_value(m, true, json_value, &c);
     json_object_set_new(root, "values", c.values);
     json_t *unified = json_array();
     for (size_t i = 0; unified && i < m->exprs.n_unifications; i++) {
@@ -407,7 +435,7 @@ onnxlint_status onnxlint_model_write_with_shapes(onnxlint_model *model, onnxlint
     vi_ctx c = {.m = model, .cap = cap, .list = ol_arena_calloc(a, cap + 1, sizeof(Onnx__ValueInfoProto *))};
     if (!c.list)
         return fail(err, ONNXLINT_ENOMEM, "writing the model");
-    each_value(model, add_value_info, &c);
+    each_value(model, false, add_value_info, &c);
     if (c.failed)
         return fail(err, ONNXLINT_ENOMEM, "writing the model");
     Onnx__GraphProto g;

@@ -12,6 +12,25 @@ while IFS=$'\037' read -r file value type; do
     expect_eq "$got" "$type" "$file: $value"
 done < <(tr '\t' '\037' < models/shapes/EXPECTED.tsv)
 
+# A nested branch reading its enclosing branch's value is no cycle; an IR-3
+# model's initializer-inputs are constants.
+for f in nested_if_outer_value ir3_initializer_inputs; do
+    out=$("$ONNXLINT" check --no-confirm "models/shapes/$f.onnx" 2>&1); expect_eq $? 0 "$f: check is clean"
+    expect_contains "$out" "0 errors, 0 warnings" "$f: no finding"
+done
+out=$("$ONNXLINT" shapes models/shapes/ir3_initializer_inputs.onnx)
+printf '%s\n' "$out" | grep -qE '^  W +' && bad "an IR-3 initializer is listed as a graph input" || ok
+
+# Subgraph values are listed after the node holding them, named by it.
+out=$("$ONNXLINT" shapes models/shapes/nested_if_outer_value.onnx)
+expect_contains "$out" "ie    float[N,3]  output (Neg '#0') in If '#1' else_branch" "a nested branch's value in text"
+json=$("$ONNXLINT" shapes --format json models/shapes/nested_if_outer_value.onnx)
+expect_contains "$json" '"attribute": "then_branch"' "a subgraph value names its graph in JSON"
+# Sequences, maps and optionals have ONNX's type strings, not null.
+json=$("$ONNXLINT" shapes --format json /usr/share/libonnx-testdata/data/node/test_loop13_seq/model.onnx)
+expect_contains "$json" '"dtype": "seq(tensor(float))"' "a sequence's dtype"
+printf '%s' "$json" | grep -q '"dtype": null' && bad "a value without dtype in test_loop13_seq" || ok
+
 out=$("$ONNXLINT" shapes models/shapes/unify_symbols.onnx)
 expect_contains "$out" "N = batch" "unification is shown"
 json=$("$ONNXLINT" shapes --format json models/shapes/concat_symbolic.onnx)

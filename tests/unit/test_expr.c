@@ -175,6 +175,20 @@ static void evaluates_with_bindings(void **state)
     assert_int_equal(v, 27);
 }
 
+/* Fresh symbols never take a name the model already uses. */
+static void fresh_symbols_avoid_used_names(void **state)
+{
+    (void)state;
+    ol_dim used = ol_dim_named(&pool, "unk__1");
+    unsigned next = 0;
+    ol_dim a = ol_dim_fresh(&pool, &next), b = ol_dim_fresh(&pool, &next);
+    assert_string_equal(text(a), "unk__0");
+    assert_string_equal(text(b), "unk__2");
+    assert_int_equal(next, 3);
+    assert_false(ol_dim_equal(&pool, a, b));
+    assert_false(ol_dim_equal(&pool, b, used));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +198,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(unknown_and_overflow_give_unknown, setup, teardown),
         cmocka_unit_test_setup_teardown(unification_binds_and_records, setup, teardown),
         cmocka_unit_test_setup_teardown(evaluates_with_bindings, setup, teardown),
+        cmocka_unit_test_setup_teardown(fresh_symbols_avoid_used_names, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

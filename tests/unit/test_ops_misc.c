@@ -1305,6 +1305,38 @@ static void kernel_ml_models(void **state)
     krun_end(&r);
 }
 
+/* ai.onnx.ml 5 TreeEnsemble reads its splits, modes and weights from
+ * tensor attributes, whose data the loader leaves in the file. */
+static void kernel_tree_ensemble_tensor_attributes(void **state)
+{
+    (void)state;
+    if (missing_schema(ML, "TreeEnsemble", 5))
+        skip();
+    Onnx__ModelProto *m = tb_model(21);
+    add_opset(m, ML, 5);
+    init_floats(m->graph, "X", 2, (const int64_t[]){3, 1}, (const float[]){0.2f, 0.9f, 0.5f});
+    Onnx__NodeProto *n =
+        domain_node(m->graph, ML, "TreeEnsemble", (const char *[]){"X", NULL}, (const char *[]){"B", NULL});
+    const float splits[] = {0.5f}, weights[] = {1.0f, 2.0f};
+    const uint8_t modes[] = {0}; /* BRANCH_LEQ */
+    tb_attr_int(n, "n_targets", 1);
+    tb_attr_ints(n, "tree_roots", 1, (const int64_t[]){0});
+    tb_attr_ints(n, "nodes_featureids", 1, (const int64_t[]){0});
+    attr_tensor(n, "nodes_splits", FLOAT, 1, splits, sizeof splits);
+    attr_tensor(n, "nodes_modes", UINT8, 1, modes, sizeof modes);
+    tb_attr_ints(n, "nodes_truenodeids", 1, (const int64_t[]){0});
+    tb_attr_ints(n, "nodes_falsenodeids", 1, (const int64_t[]){1});
+    tb_attr_ints(n, "nodes_trueleafs", 1, (const int64_t[]){1});
+    tb_attr_ints(n, "nodes_falseleafs", 1, (const int64_t[]){1});
+    tb_attr_ints(n, "leaf_targetids", 2, (const int64_t[]){0, 0});
+    attr_tensor(n, "leaf_weights", FLOAT, 2, weights, sizeof weights);
+    out(m->graph, "B");
+    krun r;
+    krun_start(&r, m);
+    expect_values(kout(&r, 0, FLOAT, 2, (const int64_t[]){3, 1}), (const double[]){1, 2, 1}, 3);
+    krun_end(&r);
+}
+
 /* ZipMap makes one map per row; FeatureVectorizer lays inputs side by
  * side, cut to inputdimensions. */
 static void kernel_ml_maps_and_vectors(void **state)
@@ -1379,6 +1411,7 @@ int main(void)
         cmocka_unit_test(kernel_momentum),
         cmocka_unit_test(kernel_ml_transforms),
         cmocka_unit_test(kernel_ml_models),
+        cmocka_unit_test(kernel_tree_ensemble_tensor_attributes),
         cmocka_unit_test(kernel_ml_maps_and_vectors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
