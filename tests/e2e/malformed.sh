@@ -33,6 +33,12 @@ done < "$table"
 out=$("$ONNXLINT" check --no-confirm missing_subgraph.onnx); expect_eq $? 1 "check of a missing subgraph"
 expect_contains "$out" "required attribute 'then_branch' is missing" "the missing subgraph is named"
 out=$("$ONNXLINT" check --no-confirm bad_attr_type.onnx); expect_eq $? 1 "check of a mistyped attribute"
+# A graph given in two parts is merged (no undefined names); a deep model
+# meets the subgraph limit, and says so.
+out=$("$ONNXLINT" check --no-confirm graph_split.onnx); expect_eq $? 0 "check of a graph given in two parts"
+out=$("$ONNXLINT" check --no-confirm nested_if_30.onnx); expect_eq $? 0 "check of 30 nested If"
+out=$("$ONNXLINT" check --no-confirm nested_if_40.onnx); expect_eq $? 0 "check of 40 nested If"
+expect_contains "$out" "subgraphs nested deeper than 32 levels are not inferred; limit OL_MAX_INFER_DEPTH" "the subgraph limit is named"
 # Refused external data is never opened: strace sees every open of check
 # (and of a load whose external data is fine, which does open its file).
 bin=${ONNXLINT_BINARY:-$ONNXLINT}

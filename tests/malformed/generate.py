@@ -327,6 +327,56 @@ def check_valid(model):
     return model
 
 
+def nested_if(levels):
+    """X float[N,4], C bool -> `levels` If nodes nested in each other's then_branch around an
+    Identity of X; each else_branch is one Identity."""
+    def out_info(name):
+        return helper.make_tensor_value_info(name, TensorProto.FLOAT, ["N", 4])
+    inner = helper.make_graph([helper.make_node("Identity", ["X"], ["o0"], name="id0")], "g0", [], [out_info("o0")])
+    for i in range(1, levels + 1):
+        other = helper.make_graph([helper.make_node("Identity", ["X"], ["e%d" % i], name="else%d" % i)],
+                                  "else%d" % i, [], [out_info("e%d" % i)])
+        node = helper.make_node("If", ["C"], ["o%d" % i], name="if%d" % i, then_branch=inner, else_branch=other)
+        if i == levels:
+            return make_model([node], inputs=[x_info(), helper.make_tensor_value_info("C", TensorProto.BOOL, [])],
+                              outputs=[out_info("o%d" % i)], initializers=[])
+        inner = helper.make_graph([node], "g%d" % i, [], [out_info("o%d" % i)])
+
+
+def build_cases_round_two(base):
+    """Cases found by a second hostile corpus and by differential testing."""
+    # A field key is a 32-bit varint: at most 5 bytes.  ir_version's key 0x08 padded to 6 bytes.
+    fields = parse(base)
+    assert fields[0][0] == 1
+    write("key_6_bytes.onnx", b"\x88\x80\x80\x80\x80\x00" + base[fields[0][3] + 1:], 2, "key-6-bytes",
+          "the base model whose first key (ir_version, 0x08) is padded to a 6-byte varint; protobuf refuses "
+          "keys of more than 5 bytes")
+
+    # A singular message field twice: protobuf merges the occurrences (repeated fields concatenated).
+    graph = graph_of(base)
+    gf = parse(graph)
+    half = [f for f in gf if f[0] == GRAPH_NODE][0][4]  # after the first node
+    out = bytearray()
+    for (f, wt, v, s_, e) in fields:
+        if f == MODEL_GRAPH:
+            out += f_len(MODEL_GRAPH, graph[:half]) + f_len(MODEL_GRAPH, graph[half:])
+        else:
+            out += base[s_:e]
+    assert onnx.load_from_string(bytes(out)) == onnx.load_from_string(base)
+    write("graph_split.onnx", bytes(out), 0, "graph-split",
+          "valid: the base model with its graph given as two graph fields (the first node in one, the rest in the "
+          "other), as concatenating two serialized models makes; protobuf merges them into the base model")
+
+    # Nesting: the subgraph limit (OL_MAX_INFER_DEPTH, 32) is the one a deep model meets.
+    m = nested_if(30)
+    check_valid(m)
+    write("nested_if_30.onnx", ser(m), 0, "nested-if",
+          "valid: 30 If nodes nested in each other's then_branch (about 100 message levels)")
+    m = nested_if(40)
+    write("nested_if_40.onnx", ser(m), 0, "nested-if-deep",
+          "valid: 40 nested If nodes; loads, and check says the subgraph limit stops inference")
+
+
 def build_cases():
     if os.path.lexists(CASES):
         shutil.rmtree(CASES)
@@ -603,6 +653,9 @@ def build_cases():
     write("confirm_huge_work.onnx", ser(m), 0, "confirm-work",
           "valid: a MatMul of float[N,8,2048,2048] by [2048,2048] (2.7e11 multiply-adds at N=4); check must "
           "skip the confirmation run with a note, not spend minutes on it")
+
+    # ---- second hostile corpus --------------------------------------------------------------
+    build_cases_round_two(base)
 
     with open(INDEX, "w") as f:
         f.write("file\texpect_exit\tkind\tdescription\n")
