@@ -546,8 +546,16 @@ static void merge_state(ol_ctx *ctx, const ol_type *given, const ol_type *return
         return;
     char what[64];
     snprintf(what, sizeof what, "state variable %zu changes shape in the body", k);
-    for (int i = 0; i < given->shape.rank; i++)
-        dims[i] = ol_dim_merge(ctx, given->shape.dims[i], returned->shape.dims[i], what);
+    for (int i = 0; i < given->shape.rank; i++) {
+        ol_dim a = ol_dim_resolve(ctx->exprs, given->shape.dims[i]);
+        ol_dim b = ol_dim_resolve(ctx->exprs, returned->shape.dims[i]);
+        /* Two different symbols prove nothing about each other (the body
+         * may broadcast N against M): the state's dim is then unknown. */
+        if (a.kind == OL_DIM_SYMBOL && b.kind == OL_DIM_SYMBOL && !ol_dim_equal(ctx->exprs, a, b))
+            dims[i] = ol_dim_unknown();
+        else
+            dims[i] = ol_dim_merge(ctx, a, b, what);
+    }
     out->shape.dims = dims;
 }
 

@@ -366,12 +366,22 @@ static void slice_symbolic(void **state)
 {
     (void)state;
     int64_t x[] = {-1, 10};
-    /* x[1:] and x[:-1] of N are N-1; x[-3:] is 3 */
+    /* x[1:] and x[:-1] of N are N-1 for every N >= 1; x[-1:] is 1 */
     expect(slice_model(2, x, 1, (int64_t[]){1}, (int64_t[]){INT64_MAX}, (int64_t[]){0}, NULL), "Y", "float[N-1,10]",
            0);
     expect(slice_model(2, x, 1, (int64_t[]){0}, (int64_t[]){-1}, (int64_t[]){0}, NULL), "Y", "float[N-1,10]", 0);
+    expect(slice_model(2, x, 1, (int64_t[]){-1}, (int64_t[]){INT64_MAX}, (int64_t[]){-2}, NULL), "Y",
+           "float[1,10]", 0);
+    /* Wrong for small N, so unknown: x[-3:] is min(3, N), x[-3:-1] min(2, N-1),
+     * x[:-5] max(0, N-5), x[5:0:-1] min(5, N-1), x[-2:9:-2] 0 for N <= 10 */
     expect(slice_model(2, x, 1, (int64_t[]){-3}, (int64_t[]){INT64_MAX}, (int64_t[]){-2}, NULL), "Y",
-           "float[3,10]", 0);
+           "float[?,10]", 0);
+    expect(slice_model(2, x, 1, (int64_t[]){-3}, (int64_t[]){-1}, (int64_t[]){0}, NULL), "Y", "float[?,10]", 0);
+    expect(slice_model(2, x, 1, (int64_t[]){0}, (int64_t[]){-5}, (int64_t[]){0}, NULL), "Y", "float[?,10]", 0);
+    expect(slice_model(2, x, 1, (int64_t[]){5}, (int64_t[]){0}, (int64_t[]){0}, (int64_t[]){-1}), "Y",
+           "float[?,10]", 0);
+    expect(slice_model(2, x, 1, (int64_t[]){-2}, (int64_t[]){9}, (int64_t[]){0}, (int64_t[]){-2}), "Y",
+           "float[?,10]", 0);
     /* x[5:-7:-1] of N is max(0, 12-N): its sign is not known */
     expect(slice_model(2, x, 1, (int64_t[]){5}, (int64_t[]){-7}, (int64_t[]){0}, (int64_t[]){-1}), "Y",
            "float[?,10]", 0);
@@ -658,6 +668,20 @@ static void range(void **state)
     tb_node_n(m->graph, "Range", "range", IN("a", "b", "d"), OUT("r"));
     tb_node(m->graph, "ConstantOfShape", "fill", "r", NULL, "Y");
     expect(m, "Y", "float[10,7,4]", 0);
+
+    /* symbolic: Range(0, N, 1) has N elements, Range(0, N-5, 1) max(0, N-5): unknown */
+    for (int minus = 0; minus <= 5; minus += 5) {
+        m = tb_model(13);
+        tb_input(m->graph, "X", T_FLOAT, 2, (int64_t[]){-1, 3});
+        int64_scalar(m->graph, "zero", 0);
+        int64_scalar(m->graph, "k", minus);
+        int64_scalar(m->graph, "one", 1);
+        tb_node(m->graph, "Shape", "shape", "X", NULL, "s");
+        tb_node(m->graph, "Gather", "n", "s", "zero", "n");
+        tb_node(m->graph, "Sub", "sub", "n", "k", "limit");
+        tb_node_n(m->graph, "Range", "range", IN("zero", "limit", "one"), OUT("Y"));
+        expect(m, "Y", minus ? "int64[?]" : "int64[N]", 0);
+    }
 
     m = tb_model(11);
     int64_scalar(m->graph, "a", 0);
