@@ -523,6 +523,11 @@ static bool supported(ol_eval *e, const ol_graph *g, int depth)
 
 bool ol_eval_supported(ol_eval *e, const ol_graph *g)
 {
+    if (e->model->names_redefined) {
+        snprintf(e->error, sizeof e->error, "%s",
+                 "a name is defined twice (duplicate-name), so which value a node reads is not defined");
+        return false;
+    }
     return supported(e, g, 0);
 }
 

@@ -169,8 +169,8 @@ void ol_eval_init(ol_eval *e, onnxlint_model *model, const ol_eval_options *opti
 /* Frees everything the run made. */
 void ol_eval_destroy(ol_eval *e);
 
-/* True when every node of the graph (subgraphs included) has a kernel;
- * otherwise names the first missing operator in e->error. */
+/* True when every node of the graph (subgraphs included) has a kernel and
+ * the model defines no name twice; otherwise says why not in e->error. */
 bool ol_eval_supported(ol_eval *e, const ol_graph *g);
 
 /* Runs the main graph: inputs[i] binds the i-th graph input that is not an

@@ -93,6 +93,12 @@ onnxlint_status onnxlint_run(onnxlint_model *m, const onnxlint_run_options *o, o
         st = fail(err, ONNXLINT_ENOMEM, "%s%s", "run: out of memory", "");
         goto done;
     }
+    if (m->names_redefined) {
+        st = fail(err, ONNXLINT_EMALFORMED, "%s: cannot run: %s", m->path,
+                  "a name is defined twice (duplicate-name, see 'onnxlint inspect'), so which value a node reads "
+                  "is not defined");
+        goto done;
+    }
     if (!ol_eval_supported(&e, g)) {
         st = fail(err, ONNXLINT_EEVAL, "%s: cannot run: %s", m->path, e.error);
         goto done;

@@ -400,6 +400,19 @@ static ol_value *recent_output(const ol_graph *g, size_t i, const char *name)
     return NULL;
 }
 
+/* The value an enclosing scope of g defines (a graph input, an
+ * initializer or a node's output) under name, or NULL.  Enclosing scopes
+ * have defined all their names before their subgraphs are built. */
+static const ol_value *defined_outside(const ol_graph *g, const char *name)
+{
+    for (const ol_graph *p = g->parent; p; p = p->parent) {
+        const ol_value *v = ol_map_get(&p->values, name);
+        if (v && (v->producer || (v->flags & (OL_VALUE_INPUT | OL_VALUE_INITIALIZER))))
+            return v;
+    }
+    return NULL;
+}
+
 /* Resolves a name read in graph g: its own scope, then enclosing scopes
  * (recorded as an outer reference), else an undefined value. */
 static ol_value *value_use(loader *l, ol_graph *g, const char *name, bool *undefined)
@@ -588,9 +601,11 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
         ol_value *v = value_define(l, g, name ? name : "");
         if (!v)
             return ONNXLINT_ENOMEM;
-        if (v->flags & OL_VALUE_INPUT)
+        if (v->flags & OL_VALUE_INPUT) {
             ol_model_diagnostic(m, ONNXLINT_ERROR, "duplicate-name", NULL, "graph '%s' lists input '%s' twice",
                                 esc(shown, g->name), esc(shown2, v->name));
+            m->names_redefined = true;
+        }
         v->flags |= OL_VALUE_INPUT;
         if (gp && (st = type_from_proto(l, gp->input[i]->type, &v->type, v->name)))
             return st;
@@ -604,9 +619,11 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
         ol_value *v = value_define(l, g, tp->name ? tp->name : "");
         if (!v)
             return ONNXLINT_ENOMEM;
-        if (v->flags & OL_VALUE_INITIALIZER)
+        if (v->flags & OL_VALUE_INITIALIZER) {
             ol_model_diagnostic(m, ONNXLINT_ERROR, "duplicate-name", NULL, "initializer '%s' is defined twice",
                                 esc(shown, v->name));
+            m->names_redefined = true;
+        }
         v->flags |= OL_VALUE_INITIALIZER;
         v->initializer = t;
         if (v->type.kind == OL_TYPE_NONE) {
@@ -686,10 +703,34 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
             const char *name = np->output[k];
             if (!name || !name[0])
                 continue;
+            const ol_value *outside = defined_outside(g, name);
+            if (outside) {
+                /* SSA holds across scopes: a subgraph's node may not define
+                 * a name an enclosing graph defines.  Its reads keep the
+                 * enclosing value, as a redefinition's do in one scope. */
+                char other[32];
+                ol_model_diagnostic(m, ONNXLINT_ERROR, "duplicate-name", node,
+                                    "output '%s' of %s is already defined in an enclosing graph (%s)", esc(shown, name),
+                                    node->op_type,
+                                    outside->producer
+                                        ? esc(shown2, ol_node_display_name(outside->producer, other, sizeof other))
+                                    : (outside->flags & OL_VALUE_INPUT) ? "a graph input"
+                                                                        : "an initializer");
+                m->names_redefined = true;
+                ol_value *v = value_new(l, g, name);
+                if (!v)
+                    return ONNXLINT_ENOMEM;
+                v->producer = node;
+                v->producer_output = k;
+                node->outputs[k] = v;
+                redefined = true;
+                continue;
+            }
             ol_value *v = value_define(l, g, name);
             if (!v)
                 return ONNXLINT_ENOMEM;
             if (v->producer || (v->flags & (OL_VALUE_INPUT | OL_VALUE_INITIALIZER))) {
+                m->names_redefined = true;
                 char other[32];
                 ol_model_diagnostic(m, ONNXLINT_ERROR, "duplicate-name", node,
                                     "output '%s' of %s is already defined (%s)", esc(shown, name), node->op_type,

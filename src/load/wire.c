@@ -23,6 +23,8 @@
 /* Longest encoding of a field key: a 32-bit varint (protobuf's own
  * parser refuses a sixth byte, even one that only pads with zeros). */
 #define OL_WIRE_MAX_KEY_BYTES 5
+/* TensorProto.external_data: its keys and values may hold no NUL. */
+#define TENSOR_EXTERNAL_DATA 13
 
 /* One stretch of the file that holds (part of) a message's fields.  A
  * singular message field that occurs more than once is one message made
@@ -47,7 +49,8 @@ typedef struct walker {
     uint64_t entries;
     char *why;
     size_t why_len;
-    bool limit_hit; /* the failure is a limit, not malformed bytes */
+    bool limit_hit;     /* the failure is a limit, not malformed bytes */
+    bool external_data; /* decoding a TensorProto's external_data entries */
 } walker;
 
 /* One field of a message, as found on the wire. */
@@ -440,6 +443,11 @@ static bool store_one(walker *w, const field *f, void *dst, int depth)
     size_t len = f->end - f->content;
     switch (fd->type) {
     case PROTOBUF_C_TYPE_STRING: {
+        /* A C string ends at a NUL: "weights.bin\0../../etc/passwd" would
+         * be read as "weights.bin".  A file location cannot hold one. */
+        if (w->external_data && memchr(w->data + f->content, 0, len))
+            return fail(w, "external data %s of a TensorProto at offset %zu contains a NUL byte", fd->name,
+                        f->content);
         char *s = ol_arena_alloc_bytes(w->arena, len + 1);
         if (!s)
             return fail(w, "out of memory while reading the model's structure");
@@ -663,8 +671,13 @@ static ProtobufCMessage *decode(walker *w, const ProtobufCMessageDescriptor *des
                     unsigned wire_type = natural_wire_type(fd->type);
                     for (size_t p = f.content; p < f.end;)
                         store_scalar(fd->type, array + (*n)++ * size, read_scalar(w->data, f.end, &p, wire_type));
-                } else if (!store_one(w, &f, array + (*n)++ * size, depth)) {
-                    return NULL;
+                } else {
+                    bool external = w->external_data;
+                    w->external_data = payload && fd->id == TENSOR_EXTERNAL_DATA;
+                    bool stored = store_one(w, &f, array + (*n)++ * size, depth);
+                    w->external_data = external;
+                    if (!stored)
+                        return NULL;
                 }
                 continue;
             }

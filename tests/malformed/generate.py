@@ -367,6 +367,33 @@ def build_cases_round_two(base):
           "valid: the base model with its graph given as two graph fields (the first node in one, the rest in the "
           "other), as concatenating two serialized models makes; protobuf merges them into the base model")
 
+    # A NUL inside an external-data location: a C string would stop at it.
+    write("ext_nul.onnx", ser(external_model("ext_ok/weights.data\0../../../../etc/passwd", 0, 48)), 2, "ext-nul",
+          "initializer W is EXTERNAL with location 'ext_ok/weights.data\\0../../../../etc/passwd': refused for the "
+          "NUL, not read as ext_ok/weights.data")
+
+    # Shadowing: a branch's node redefines a name of the enclosing graph (onnx.checker: not SSA).
+    def shadow(then_nodes):
+        def vi(n):
+            return helper.make_tensor_value_info(n, TensorProto.FLOAT, ["N", 4])
+        then_g = helper.make_graph(then_nodes, "then", [], [vi("t")])
+        else_g = helper.make_graph([helper.make_node("Identity", ["X"], ["e"], name="else_id")], "else", [], [vi("e")])
+        return make_model([helper.make_node("Relu", ["X"], ["M"], name="relu"),
+                           helper.make_node("Add", ["M", "X"], ["S"], name="add"),
+                           helper.make_node("If", ["C"], ["I"], name="if", then_branch=then_g, else_branch=else_g),
+                           helper.make_node("Add", ["S", "I"], ["Y0"], name="sum"),
+                           helper.make_node("MatMul", ["Y0", "W"], ["Y"], name="matmul")],
+                          inputs=[x_info(), helper.make_tensor_value_info("C", TensorProto.BOOL, [])],
+                          initializers=[w_tensor()])
+    write("shadow_outer_value.onnx",
+          ser(shadow([helper.make_node("Neg", ["X"], ["M"], name="neg_shadow"),
+                      helper.make_node("Identity", ["M"], ["t"], name="then_id")])), 1, "shadow",
+          "then_branch's node neg_shadow defines M, which the main graph's relu defines too (not SSA)")
+    write("shadow_outer_input.onnx",
+          ser(shadow([helper.make_node("Neg", ["X"], ["X"], name="neg_self"),
+                      helper.make_node("Identity", ["X"], ["t"], name="then_id")])), 1, "shadow",
+          "then_branch's node neg_self reads X and defines X, the main graph's input (not SSA)")
+
     # Nesting: the subgraph limit (OL_MAX_INFER_DEPTH, 32) is the one a deep model meets.
     m = nested_if(30)
     check_valid(m)
