@@ -494,7 +494,8 @@ static void find_models(path_list *l, const char *dir, int depth)
             path_add(l, path);
     }
     closedir(d);
-    qsort(l->paths + first, l->n - first, sizeof *l->paths, by_path);
+    if (l->n > first)
+        qsort(l->paths + first, l->n - first, sizeof *l->paths, by_path);
 }
 
 /* Most models checked in parallel (-j). */
@@ -647,9 +648,16 @@ static int cmd_check(const parsed *p)
     path_list list = {0};
     for (int i = 0; i < p->n_operands; i++) {
         struct stat st;
-        if (stat(p->operands[i], &st) == 0 && S_ISDIR(st.st_mode))
+        if (stat(p->operands[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            size_t before = list.n;
             find_models(&list, p->operands[i], 0);
-        else
+            if (list.n == before) {
+                for (size_t k = 0; k < list.n; k++)
+                    free(list.paths[k]);
+                free(list.paths);
+                return usage_error("'%s' is a folder with no .onnx model in it", p->operands[i]);
+            }
+        } else
             path_add(&list, p->operands[i]);
     }
     if (p->n_operands == 0)

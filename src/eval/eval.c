@@ -257,7 +257,7 @@ ol_array *ol_eval_read_tensor(ol_eval *e, const ol_tensor *t)
     if (t->external_path) {
         if (t->elem_type == 8 || t->external_length < bytes)
             return NULL;
-        int fd = open(t->external_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        int fd = open(t->external_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
         if (fd < 0) {
             snprintf(e->error, sizeof e->error, "cannot open the external data of '%.100s'", t->name);
             return NULL;

@@ -915,7 +915,7 @@ static onnxlint_status explain_not_model(onnxlint_model *m, onnxlint_error *err,
 
 static onnxlint_status map_file(onnxlint_model *m, onnxlint_error *err)
 {
-    int fd = open(m->path, O_RDONLY | O_CLOEXEC);
+    int fd = open(m->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block: fstat refuses it */
     if (fd < 0)
         return set_error(err, ONNXLINT_EIO, m->path, "cannot open: %s", strerror(errno));
     struct stat st;

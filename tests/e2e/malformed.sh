@@ -72,6 +72,30 @@ mkdir "$big/huge_weights" && cp huge_weights/model.onnx "$big/huge_weights/" &&
 out=$(timeout 20 "$ONNXLINT" check "$big/huge_weights/model.onnx"); expect_eq $? 0 "check of a model with a 3.2 GB weight"
 expect_contains "$out" "not run: its values would take about 3.0 GiB" "the weight is counted"
 expect_contains "$out" "('W', a weight, alone 3.0 GiB)" "the weight is named"
+# Files that are not regular files: a FIFO would block open() forever (as
+# the model, the config, a baseline or a run input), a folder named like a
+# model holds no model.
+mkfifo "$big/fifo.onnx" || bad "mkfifo"
+err=$(timeout 10 "$ONNXLINT" check "$big/fifo.onnx" 2>&1 >/dev/null); expect_eq $? 2 "check of a FIFO"
+expect_contains "$err" "fifo.onnx: not a regular file" "a FIFO model is named"
+err=$(timeout 10 "$ONNXLINT" check --config "$big/fifo.onnx" ./control_chars.onnx 2>&1 >/dev/null); expect_eq $? 2 "a FIFO config"
+expect_contains "$err" "is not a regular file" "a FIFO config is named"
+err=$(timeout 10 "$ONNXLINT" check --baseline "$big/fifo.onnx" ./control_chars.onnx 2>&1 >/dev/null); expect_eq $? 2 "a FIFO baseline"
+err=$(timeout 10 "$ONNXLINT" run --input X="$big/fifo.onnx" ext_ok/model.onnx 2>&1 >/dev/null)
+case $? in 1|2) ok ;; *) bad "run with a FIFO input exited $? (124: it blocked)" ;; esac
+expect_contains "$err" "is not a regular file" "a FIFO run input is named"
+mkdir "$big/folder.onnx" || bad "mkdir"
+err=$("$ONNXLINT" check --format json "$big/folder.onnx" 2>&1 >/dev/null); expect_eq $? 2 "check of a folder named .onnx"
+expect_contains "$err" "is a folder with no .onnx model in it" "the empty folder is a usage error"
+# A config nested 200,000 levels deep is refused before libyaml parses it.
+printf '%*s' 200000 '' | tr ' ' '[' > "$big/deep.yaml"
+err=$(timeout 10 "$ONNXLINT" check --no-confirm --config "$big/deep.yaml" ./control_chars.onnx 2>&1 >/dev/null)
+expect_eq $? 2 "a deeply nested config"
+expect_contains "$err" "nested deeper than 32 levels; limit OL_MAX_CONFIG_NESTING" "the nesting limit is named"
+head -c 2000000 /dev/zero | tr '\0' '#' > "$big/huge.yaml"
+err=$(timeout 10 "$ONNXLINT" check --no-confirm --config "$big/huge.yaml" ./control_chars.onnx 2>&1 >/dev/null)
+expect_eq $? 2 "a 2 MB config"
+expect_contains "$err" "limit OL_MAX_CONFIG_BYTES" "the size limit is named"
 # Fuzzer finds: check must end, in time, with a proper exit code.
 for f in "$SRC"/tests/malformed/fuzz/*.onnx; do
     timeout 20 "$ONNXLINT" check "$f" >/dev/null 2>&1; rc=$?
