@@ -176,6 +176,11 @@ static onnxlint_status shape_from_proto(loader *l, const Onnx__TensorShapeProto 
             *dim = ol_dim_named(&l->model->exprs, d->dim_param);
         } else {
             dim->kind = OL_DIM_UNKNOWN;
+            /* -1 is how some exporters (Paddle2ONNX) write a dynamic dim */
+            if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE && d->dim_value < -1)
+                ol_model_diagnostic(l->model, ONNXLINT_WARNING, "shape-error", NULL,
+                                    "'%s' declares dim %lld at axis %zu: a dim is a size, >= 0 (read as unknown)",
+                                    esc(shown, what), (long long)d->dim_value, i);
         }
     }
     return ONNXLINT_OK;
@@ -446,6 +451,41 @@ static ol_value *value_use(loader *l, ol_graph *g, const char *name, bool *undef
 static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const Onnx__FunctionProto *fp,
                                    ol_graph *parent, ol_node *owner, const char *owner_attribute, ol_graph **out);
 
+/* A sparse initializer's indices must lie inside its dense shape: checked
+ * here when they are few (OL_MAX_PROPAGATED_ELEMENTS), else by the
+ * evaluator before it scatters the values. */
+static onnxlint_status sparse_indices_check(loader *l, const Onnx__SparseTensorProto *sp)
+{
+    onnxlint_model *m = l->model;
+    char shown[NAME_BUF];
+    const char *name = sp->values->name;
+    uint64_t count = 1;
+    for (size_t d = 0; d < sp->n_dims; d++) {
+        if (sp->dims[d] < 0 || __builtin_mul_overflow(count, (uint64_t)sp->dims[d], &count))
+            return set_error(l->err, ONNXLINT_EMALFORMED, m->path,
+                             "sparse initializer '%s' has a negative dim or an element count that overflows",
+                             esc(shown, name));
+    }
+    ol_tensor *it;
+    onnxlint_status st;
+    if (!sp->indices || (st = tensor_build(l, sp->indices, "", &it)))
+        return sp->indices ? st : ONNXLINT_OK;
+    ol_data *ind = ol_tensor_read(m, it);
+    if (!ind || !ind->values)
+        return ONNXLINT_OK; /* many, or not integers: the evaluator checks */
+    size_t rank = sp->n_dims, per = it->rank == 2 ? rank : 1;
+    for (size_t j = 0; per && j < ind->count; j++) {
+        ol_dim c = ind->values[j];
+        uint64_t bound = per == 1 ? count : (uint64_t)sp->dims[j % per];
+        if (c.kind == OL_DIM_VALUE && (c.value < 0 || (uint64_t)c.value >= bound))
+            return set_error(l->err, ONNXLINT_EMALFORMED, m->path,
+                             "sparse initializer '%s': index %lld (entry %zu of its indices) lies outside its dense "
+                             "shape",
+                             esc(shown, name), (long long)c.value, j / per);
+    }
+    return ONNXLINT_OK;
+}
+
 static onnxlint_status node_subgraphs(loader *l, ol_graph *g, ol_node *node)
 {
     const Onnx__NodeProto *np = node->proto;
@@ -646,7 +686,7 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
             return set_error(l->err, ONNXLINT_EMALFORMED, m->path, "sparse initializer %zu of graph '%s' has no values",
                              i, esc(shown, g->name));
         ol_tensor *t;
-        if ((st = tensor_build(l, sp->values, "", &t)))
+        if ((st = tensor_build(l, sp->values, "", &t)) || (st = sparse_indices_check(l, sp)))
             return st;
         t->sparse = sp;
         ol_value *v = value_define(l, g, sp->values->name);

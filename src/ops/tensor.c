@@ -686,6 +686,25 @@ static void infer_Reshape(ol_ctx *ctx)
         ol_error(ctx, "shape-error", "with allowzero=1 the target shape cannot hold both 0 and -1");
         ok = false;
     }
+    /* No runtime can make a tensor whose element count wraps int64, nor
+     * find a -1 beside a 0-sized dim (0 * x == 0 for every x). */
+    int64_t product = 1;
+    bool zero_sized = false;
+    for (int k = 0; ok && k < rank; k++) {
+        if (k == infer_at || dims[k].kind != OL_DIM_VALUE)
+            continue;
+        zero_sized |= dims[k].value == 0;
+        if (__builtin_mul_overflow(product, dims[k].value, &product)) {
+            ol_error(ctx, "shape-error", "the target shape %s has more elements than int64 can count",
+                     dims_str(ctx, elem, target, rank));
+            ok = false;
+        }
+    }
+    if (ok && infer_at >= 0 && zero_sized) {
+        ol_error(ctx, "shape-error", "the target shape %s has a -1 beside a 0-sized dim: the -1 cannot be inferred",
+                 dims_str(ctx, elem, target, rank));
+        ok = false;
+    }
     if (!ok || !in)
         return;
     ol_dim total = ol_shape_product(ctx, in, 0, in->rank);

@@ -39,6 +39,11 @@ out=$("$ONNXLINT" check --no-confirm graph_split.onnx); expect_eq $? 0 "check of
 out=$("$ONNXLINT" check --no-confirm nested_if_30.onnx); expect_eq $? 0 "check of 30 nested If"
 out=$("$ONNXLINT" check --no-confirm nested_if_40.onnx); expect_eq $? 0 "check of 40 nested If"
 expect_contains "$out" "subgraphs nested deeper than 32 levels are not inferred; limit OL_MAX_INFER_DEPTH" "the subgraph limit is named"
+# Reshape targets no runtime executes are shape errors.
+out=$("$ONNXLINT" check --no-confirm reshape_overflow.onnx); expect_eq $? 1 "check of a Reshape that wraps int64"
+expect_contains "$out" "more elements than int64 can count" "the overflow is named"
+out=$("$ONNXLINT" check --no-confirm reshape_zero_minus_one.onnx); expect_eq $? 1 "check of a Reshape 0/-1"
+expect_contains "$out" "a -1 beside a 0-sized dim" "the 0/-1 is named"
 # A name defined twice is not run: which value a node reads is not defined.
 for f in duplicate_output.onnx shadow_outer_value.onnx shadow_outer_input.onnx; do
     err=$("$ONNXLINT" run "$f" 2>&1 >/dev/null); expect_eq $? 2 "run of $f"

@@ -394,6 +394,33 @@ def build_cases_round_two(base):
                       helper.make_node("Identity", ["X"], ["t"], name="then_id")])), 1, "shadow",
           "then_branch's node neg_self reads X and defines X, the main graph's input (not SSA)")
 
+    # A negative dim in a declared shape (-1 is some exporters' "dynamic": not flagged).
+    m = make_model(base_nodes(), inputs=[helper.make_tensor_value_info("X", TensorProto.FLOAT, [-3, 4])])
+    write("neg_declared_dim.onnx", ser(m), 0, "neg-declared-dim",
+          "graph input X declared float[-3,4]: loads with a warning naming the dim")
+
+    # Reshape targets no runtime can execute.
+    def reshape_model(x_dims, target, name):
+        t = numpy_helper.from_array(np.array(target, dtype=np.int64), name="target")
+        return make_model([helper.make_node("Reshape", ["X", "target"], ["Y"], name=name)],
+                          inputs=[helper.make_tensor_value_info("X", TensorProto.FLOAT, x_dims)],
+                          outputs=[helper.make_tensor_value_info("Y", TensorProto.FLOAT, None)], initializers=[t])
+    write("reshape_overflow.onnx", ser(reshape_model([0, 3, 2], [2 ** 32, 2 ** 32, 0], "reshape_wraps")), 0,
+          "reshape-overflow", "Reshape of float[0,3,2] to [2**32, 2**32, 0]: the element count wraps int64")
+    write("reshape_zero_minus_one.onnx", ser(reshape_model([0, 3], [0, -1], "reshape_div0")), 0,
+          "reshape-div-zero", "Reshape of float[0,3] to [0,-1]: the -1 would divide by the copied 0")
+
+    # A sparse initializer whose indices lie outside its dense shape.
+    vals = numpy_helper.from_array(np.array([1.0, 2.0, 3.0], dtype=np.float32), name="B")
+    idx = numpy_helper.from_array(np.array([0, 2, 7], dtype=np.int64), name="B_idx")
+    g = helper.make_graph([helper.make_node("Add", ["X", "B"], ["Y"], name="add")], "sparse",
+                          [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["N", 3])], [y_info()],
+                          sparse_initializer=[helper.make_sparse_tensor(vals, idx, [3])])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", OPSET)], producer_name=PRODUCER)
+    m.ir_version = IR_VERSION
+    write("sparse_oob.onnx", ser(m), 2, "sparse-out-of-bounds",
+          "sparse initializer B of dense shape [3] with indices [0, 2, 7]")
+
     # Nesting: the subgraph limit (OL_MAX_INFER_DEPTH, 32) is the one a deep model meets.
     m = nested_if(30)
     check_valid(m)

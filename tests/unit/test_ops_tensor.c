@@ -239,6 +239,26 @@ static void reshape_errors(void **state)
     tb_int64s(m->graph, "shape", 2, odd);
     tb_node(m->graph, "Reshape", "r", "X", "shape", "Y");
     expect_error(m, "Y", "float[4,?]", "cannot reshape");
+
+    /* [0,3] to [0,-1]: the copied 0 leaves nothing to infer the -1 from */
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 2, (int64_t[]){0, 3});
+    tb_int64s(m->graph, "shape", 2, (int64_t[]){0, -1});
+    tb_node(m->graph, "Reshape", "r", "X", "shape", "Y");
+    expect_error(m, "Y", "float[0,?]", "-1 beside a 0-sized dim");
+    m = tb_model(13); /* and run refuses it too */
+    tb_initializer(m->graph, "X", T_FLOAT, 2, (int64_t[]){0, 3}, NULL, 0);
+    tb_int64s(m->graph, "shape", 2, (int64_t[]){0, -1});
+    tb_node(m->graph, "Reshape", "r", "X", "shape", "Y");
+    tb_output(m->graph, "Y", T_FLOAT, 2, (int64_t[]){0, 0});
+    expect_run_error(m, "-1");
+
+    /* a target whose element count wraps int64 */
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 3, (int64_t[]){0, 3, 2});
+    tb_int64s(m->graph, "shape", 3, (int64_t[]){(int64_t)1 << 32, (int64_t)1 << 32, 0});
+    tb_node(m->graph, "Reshape", "r", "X", "shape", "Y");
+    expect_error(m, "Y", "float[4294967296,4294967296,2]", "more elements than int64 can count");
 }
 
 /* ---- Shape, Size ---- */
