@@ -110,6 +110,24 @@ for f in "$SRC"/tests/malformed/fuzz/*.yaml; do
     timeout 20 "$ONNXLINT" check --no-confirm --config "$f" ./control_chars.onnx >/dev/null 2>&1; rc=$?
     case $rc in 0|1|2) ok ;; *) bad "check --config $(basename "$f") exited $rc (124: timeout, >128: crash)" ;; esac
 done
+# Names and dim_params built to break out of their strings stay inside them
+# in every report: DOT (golden, and Graphviz renders it without any link),
+# JSON and text (golden), SARIF (valid JSON, the name escaped).
+golden=$SRC/tests/e2e/golden
+diff -u "$golden/dot_injection.dot" <("$ONNXLINT" dot dot_injection.onnx); expect_eq $? 0 "golden dot_injection.dot"
+diff -u "$golden/check_dot_injection.json" <("$ONNXLINT" check --no-confirm --fail-on never --format json dot_injection.onnx)
+expect_eq $? 0 "golden check_dot_injection.json"
+diff -u "$golden/check_dot_injection.txt" <("$ONNXLINT" check --no-confirm --fail-on never dot_injection.onnx)
+expect_eq $? 0 "golden check_dot_injection.txt"
+diff -u "$golden/shapes_dot_injection.json" <("$ONNXLINT" shapes --format json dot_injection.onnx)
+expect_eq $? 0 "golden shapes_dot_injection.json"
+sarif=$("$ONNXLINT" check --no-confirm --fail-on never --format sarif dot_injection.onnx)
+printf '%s' "$sarif" | "$JSON_CHECK" version runs; expect_eq $? 0 "SARIF stays valid with hostile names"
+expect_contains "$sarif" '"name": "dead\u001B[2J\"},{\"x\":\""' "the hostile node name is escaped in SARIF"
+if command -v dot >/dev/null; then
+    svg=$("$ONNXLINT" dot dot_injection.onnx | dot -Tsvg); expect_eq $? 0 "Graphviz accepts the DOT of hostile names"
+    case "$svg" in *href*) bad "a model's dim_param added a link to the SVG" ;; *) ok ;; esac
+fi
 # Names with control characters come out escaped: no raw ESC, BEL or newline inside a line.
 out=$("$ONNXLINT" inspect control_chars.onnx)
 if printf '%s' "$out" | LC_ALL=C grep -q "$(printf '\033')\|$(printf '\a')"; then bad "raw control characters in text output"; else ok; fi

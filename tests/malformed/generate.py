@@ -421,6 +421,19 @@ def build_cases_round_two(base):
     write("sparse_oob.onnx", ser(m), 2, "sparse-out-of-bounds",
           "sparse initializer B of dense shape [3] with indices [0, 2, 7]")
 
+    # Names and dim_params that try to break out of a DOT label, a JSON string or a text line.
+    evil_dim = 'N" URL="javascript:alert(1)" x="'
+    evil_node = 'mm"];\n"pwn" [label="owned\\'
+    evil_out = 'Y\\"]; "x" -> "y'
+    m = make_model([helper.make_node("MatMul", ["X", "W"], ["M"], name=evil_node),
+                    helper.make_node("Add", ["M", "B"], [evil_out], name="add\r\nforged: error"),
+                    helper.make_node("Relu", ["M"], ['dead"}]</a><script>'], name='dead\x1b[2J"},{"x":"')],
+                   inputs=[helper.make_tensor_value_info("X", TensorProto.FLOAT, [evil_dim, 4])],
+                   outputs=[helper.make_tensor_value_info(evil_out, TensorProto.FLOAT, [evil_dim, 3])])
+    write("dot_injection.onnx", ser(m), 0, "dot-injection",
+          "valid model whose dim_param, node names and output name carry quotes, brackets, backslashes, newlines "
+          "and a javascript: URL attribute; every report must keep them inside their strings")
+
     # Nesting: the subgraph limit (OL_MAX_INFER_DEPTH, 32) is the one a deep model meets.
     m = nested_if(30)
     check_valid(m)
