@@ -82,6 +82,41 @@ static bool dim_binding(const char *name, const char *const *dims, size_t n_dims
     return false;
 }
 
+bool ol_dim_binding_check(const onnxlint_model *m, const char *binding, char *why, size_t why_len)
+{
+    const char *eq = strchr(binding, '=');
+    if (!eq || eq == binding) {
+        snprintf(why, why_len, "--dim takes NAME=VALUE, e.g. N=8, not '%.100s'", binding);
+        return false;
+    }
+    const char *v = eq + 1;
+    int64_t value = 0;
+    bool digits = *v != '\0';
+    for (const char *p = v; *p && digits; p++) {
+        digits = *p >= '0' && *p <= '9';
+        if (digits && (value = value * 10 + (*p - '0')) > OL_MAX_BOUND_DIM)
+            break;
+    }
+    if (!digits || value < 1 || value > OL_MAX_BOUND_DIM) {
+        snprintf(why, why_len, "dim '%.100s': the size must be a whole number from 1 to %lld, not '%.40s'", binding,
+                 (long long)OL_MAX_BOUND_DIM, v);
+        return false;
+    }
+    char key[512];
+    size_t len = (size_t)(eq - binding);
+    bool known = len + 3 <= sizeof key;
+    if (known) {
+        snprintf(key, sizeof key, "s:%.*s", (int)len, binding);
+        known = ol_map_get(&m->exprs.atoms, key) != NULL;
+    }
+    if (!known) {
+        snprintf(why, why_len, "dim '%.100s': %.300s has no symbolic dim called '%.*s'", binding, m->path,
+                 (int)(len < 100 ? len : 100), binding);
+        return false;
+    }
+    return true;
+}
+
 static int64_t bind_dim(onnxlint_model *m, ol_dim d, const char *const *dims, size_t n_dims)
 {
     d = ol_dim_resolve(&m->exprs, d);

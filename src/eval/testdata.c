@@ -281,6 +281,10 @@ static ol_rvalue *parse_npy(ol_kctx *k, const uint8_t *data, size_t len, char *w
         long long v = strtoll(p, &end, 10);
         if (end == p)
             break;
+        if (v < 0) {
+            snprintf(why, why_len, ".npy: negative dim %lld in the shape", v);
+            return NULL;
+        }
         dims[rank++] = v;
         p = end;
         while (*p == ',' || *p == ' ')

@@ -128,6 +128,37 @@ if command -v dot >/dev/null; then
     svg=$("$ONNXLINT" dot dot_injection.onnx | dot -Tsvg); expect_eq $? 0 "Graphviz accepts the DOT of hostile names"
     case "$svg" in *href*) bad "a model's dim_param added a link to the SVG" ;; *) ok ;; esac
 fi
+# Numbers from the user are checked strictly: --dim and a config's dims.
+for d in N=abc N=1e3 N=0x10 N=4abc N=-1 N=0 N=99999999999; do
+    err=$("$ONNXLINT" check --dim "$d" ext_ok/model.onnx 2>&1 >/dev/null); expect_eq $? 2 "--dim $d"
+    expect_contains "$err" "the size must be a whole number from 1 to 2147483647" "--dim $d is refused"
+done
+err=$("$ONNXLINT" check --dim K=4 ext_ok/model.onnx 2>&1 >/dev/null); expect_eq $? 2 "--dim of an unknown symbol"
+expect_contains "$err" "has no symbolic dim called 'K'" "the unknown symbol is named"
+"$ONNXLINT" check --dim N=3 ext_ok/model.onnx >/dev/null; expect_eq $? 0 "--dim N=3 is taken"
+cp -r ext_ok "$big/cfg" || bad "copying ext_ok"
+printf 'models:\n  - glob: "model.onnx"\n    dims: {N: 4abc}\n' > "$big/cfg/.onnxlint.yaml"
+err=$("$ONNXLINT" check "$big/cfg/model.onnx" 2>&1 >/dev/null); expect_eq $? 2 "config dims N: 4abc"
+expect_contains "$err" "the size must be a whole number" "config dims are checked too"
+# run's inputs must have the graph input's element type, rank and dims.
+npy() { # npy FILE DESCR SHAPE BYTES
+    local h="{'descr': '$2', 'fortran_order': False, 'shape': $3, }"
+    while [ $(( (10 + ${#h} + 1) % 16 )) -ne 0 ]; do h="$h "; done
+    { printf '\223NUMPY\001\000'; printf "\\x$(printf %02x $(( (${#h} + 1) % 256 )))\\x$(printf %02x $(( (${#h} + 1) / 256 )))";
+      printf '%s\n' "$h"; head -c "$4" /dev/zero; } > "$1"
+}
+npy "$big/ok.npy" '<f4' '(2, 4)' 32
+npy "$big/rank.npy" '<f4' '(8,)' 32
+npy "$big/dims.npy" '<f4' '(2, 5)' 40
+npy "$big/type.npy" '<f8' '(2, 4)' 64
+npy "$big/neg.npy" '<f4' '(-2, 4)' 32
+"$ONNXLINT" run --input X="$big/ok.npy" ext_ok/model.onnx >/dev/null; expect_eq $? 0 "run with a fitting .npy"
+for f in rank dims type; do
+    err=$("$ONNXLINT" run --input X="$big/$f.npy" ext_ok/model.onnx 2>&1 >/dev/null); expect_eq $? 2 "run with a $f mismatch"
+    expect_contains "$err" "graph input 'X' is float[N,4]" "run names the $f mismatch"
+done
+err=$("$ONNXLINT" run --input X="$big/neg.npy" ext_ok/model.onnx 2>&1 >/dev/null); expect_eq $? 2 "a .npy with a negative dim"
+expect_contains "$err" "negative dim -2" "the negative dim is named as such"
 # Names with control characters come out escaped: no raw ESC, BEL or newline inside a line.
 out=$("$ONNXLINT" inspect control_chars.onnx)
 if printf '%s' "$out" | LC_ALL=C grep -q "$(printf '\033')\|$(printf '\a')"; then bad "raw control characters in text output"; else ok; fi
