@@ -107,6 +107,10 @@ bool ol_labels_parse(onnxlint_model *m, const char *spec, ol_check_options *o, c
  * dims, "NAME=VALUE", or OL_DEFAULT_SAMPLE_DIM) and attach evidence to the
  * loss findings (confirmed, evidence) and a value to each loss record. */
 #define OL_DEFAULT_SAMPLE_DIM 4
+/* Most iterations one Loop or Scan may run in a confirmation run: a huge
+ * trip count gives up early with a note instead of running for minutes. */
+#define OL_MAX_CONFIRM_ITERATIONS ((int64_t)100000)
+
 /* Largest size a symbolic dim may be bound to (--dim, a config's dims). */
 #define OL_MAX_BOUND_DIM ((int64_t)INT32_MAX)
 

@@ -519,7 +519,8 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
     if (!m->n_losses)
         return ONNXLINT_OK;
     ol_eval e;
-    ol_eval_init(&e, m, NULL);
+    ol_eval_options eo = {.max_iterations = OL_MAX_CONFIRM_ITERATIONS};
+    ol_eval_init(&e, m, &eo);
     sampler s = {seed ? seed : 0x9E3779B97F4A7C15ull};
     const ol_graph *g = m->graph;
     if (!ol_eval_supported(&e, g)) {
@@ -621,6 +622,10 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
             bool ours = e.failed && node_in(r, e.failed);
             const char *ev = ol_finding_printf(m, "%s%s", ours ? "" : "the model fails before the loss: ", e.error);
             set_evidence(m, r, ours ? 1 : -1, ev, ours);
+            /* A run that gave up says so: on the loss's line when no
+             * finding carries the evidence. */
+            if (!r->n_findings)
+                r->summary = ol_finding_printf(m, "not confirmed: %s", ev);
             continue;
         }
         double v;

@@ -434,6 +434,28 @@ def build_cases_round_two(base):
           "valid model whose dim_param, node names and output name carry quotes, brackets, backslashes, newlines "
           "and a javascript: URL attribute; every report must keep them inside their strings")
 
+    # A Loop with a huge trip count before the loss: check's run gives up early and says so.
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["c"], ["c_out"], name="keep"),
+         helper.make_node("Add", ["v", "one"], ["v_out"], name="step")], "body",
+        [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+         helper.make_tensor_value_info("c", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("v", TensorProto.FLOAT, ["N", 8])],
+        [helper.make_tensor_value_info("c_out", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("v_out", TensorProto.FLOAT, ["N", 8])])
+    g = helper.make_graph(
+        [helper.make_node("Loop", ["M", "", "X"], ["logits"], body=body, name="loop"),
+         helper.make_node("SoftmaxCrossEntropyLoss", ["logits", "labels"], ["loss"], name="sce")], "huge_loop",
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["N", 8]),
+         helper.make_tensor_value_info("labels", TensorProto.INT64, ["N"])],
+        [helper.make_tensor_value_info("loss", TensorProto.FLOAT, [])],
+        [numpy_helper.from_array(np.array(100000000, dtype=np.int64), "M"),
+         numpy_helper.from_array(np.array([1.0], dtype=np.float32), "one")])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 16)], producer_name=PRODUCER)
+    m.ir_version = IR_VERSION
+    write("confirm_huge_loop.onnx", ser(check_valid(m)), 0, "confirm-iterations",
+          "valid: a Loop of 100,000,000 iterations before the loss; check's run must give up early and say so")
+
     # Nesting: the subgraph limit (OL_MAX_INFER_DEPTH, 32) is the one a deep model meets.
     m = nested_if(30)
     check_valid(m)
