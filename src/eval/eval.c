@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "infer/check.h"
 #include "load/wire.h"
 #include "util/text.h"
 
@@ -415,6 +416,17 @@ static bool run_node(ol_eval *e, const ol_node *node)
         if (!inputs[i]) {
             snprintf(e->error, sizeof e->error, "input '%.100s' of node '%.100s' has no value", node->inputs[i]->name,
                      ol_node_display_name(node, idx, sizeof idx));
+            e->failed = node;
+            return false;
+        }
+    }
+    const ol_schema *schema = ol_schema_find(node->domain, node->op_type, node->opset);
+    for (size_t i = 0; schema && i < node->n_inputs; i++) {
+        const ol_rvalue *in = inputs[i];
+        if (in && in->kind == OL_RV_TENSOR && in->tensor && !ol_schema_takes_input(schema, i, in->tensor->elem_type)) {
+            snprintf(e->error, sizeof e->error, "%s '%.100s' does not take %s for input %zu (opset %lld)",
+                     node->op_type, ol_node_display_name(node, idx, sizeof idx),
+                     ol_elem_type_name(in->tensor->elem_type), i, (long long)node->opset);
             e->failed = node;
             return false;
         }

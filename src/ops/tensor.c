@@ -1143,6 +1143,14 @@ static void infer_Unsqueeze(ol_ctx *ctx)
         return;
     }
     int rank = s->rank + n;
+    for (int k = 0; k < n && ctx->version < 11; k++) {
+        if (axes[k] < 0) { /* negative axes came with opset 11 */
+            ol_error(ctx, "shape-error", "axis %lld is negative; Unsqueeze-%lld takes axes >= 0 (negative ones from "
+                     "opset 11)", (long long)axes[k], (long long)ctx->version);
+            ol_out_tensor(ctx, 0, elem, rank <= OL_MAX_RANK ? rank : -1);
+            return;
+        }
+    }
     if (rank > OL_MAX_RANK || !normalize_axes(ctx, axes, n, rank, "Unsqueeze axis")) {
         ol_out_tensor(ctx, 0, elem, -1);
         return;
@@ -1871,6 +1879,9 @@ static bool kernel_Unsqueeze(ol_kctx *k)
     int rank = x->rank + (int)n;
     bool inserted[OL_MAX_RANK] = {false};
     for (size_t j = 0; j < n; j++) {
+        if (axes[j] < 0 && k->infer.version < 11)
+            return ol_k_fail(k, "axis %lld is negative; Unsqueeze-%lld takes axes >= 0", (long long)axes[j],
+                             (long long)k->infer.version);
         int a = kernel_axis(axes[j], rank, false);
         if (a < 0 || inserted[a])
             return ol_k_fail(k, "axis %lld is %s for the output of rank %d", (long long)axes[j],

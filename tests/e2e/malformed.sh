@@ -161,6 +161,10 @@ for f in rank dims type; do
 done
 err=$("$ONNXLINT" run --input X="$big/neg.npy" ext_ok/model.onnx 2>&1 >/dev/null); expect_eq $? 2 "a .npy with a negative dim"
 expect_contains "$err" "negative dim -2" "the negative dim is named as such"
+# Only check takes --fail-on: the other commands' help does not offer it.
+for c in run shapes inspect dot; do
+    case "$("$ONNXLINT" $c --help)" in *fail-on*) bad "$c --help documents --fail-on" ;; *) ok ;; esac
+done
 # Names with control characters come out escaped: no raw ESC, BEL or newline inside a line.
 out=$("$ONNXLINT" inspect control_chars.onnx)
 if printf '%s' "$out" | LC_ALL=C grep -q "$(printf '\033')\|$(printf '\a')"; then bad "raw control characters in text output"; else ok; fi

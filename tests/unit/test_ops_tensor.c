@@ -1295,6 +1295,84 @@ static void kernel_constants_range(void **state)
     expect_run_error(m, "delta is 0");
 }
 
+/* Whatever shapes accepts, run runs, and the reverse: cases where the two
+ * disagreed.  Each is an error for inference and a failure for the run. */
+static void shapes_and_run_agree(void **state)
+{
+    (void)state;
+    float four[4] = {1, 2, 3, 4};
+    for (int run = 0; run < 2; run++) {
+        /* Unsqueeze-1 (axes attribute) takes no negative axis */
+        Onnx__ModelProto *m = tb_model(9);
+        if (run)
+            tb_initializer(m->graph, "X", T_FLOAT, 1, (int64_t[]){4}, four, sizeof four);
+        else
+            tb_input(m->graph, "X", T_FLOAT, 1, (int64_t[]){4});
+        tb_attr_ints(tb_node(m->graph, "Unsqueeze", "u", "X", NULL, "Y"), "axes", 1, (int64_t[]){-1});
+        if (run) {
+            tb_output(m->graph, "Y", T_FLOAT, 2, (int64_t[]){4, 1});
+            expect_run_error(m, "negative");
+        } else {
+            expect_error(m, "Y", "float[?,?]", "takes axes >= 0");
+        }
+
+        /* OneHot of scalar indices */
+        m = tb_model(11);
+        int64_t idx = 1, depth = 3;
+        float values[2] = {0, 1};
+        if (run)
+            tb_initializer(m->graph, "I", T_INT64, 0, NULL, &idx, sizeof idx);
+        else
+            tb_input(m->graph, "I", T_INT64, 0, NULL);
+        tb_initializer(m->graph, "D", T_INT64, 0, NULL, &depth, sizeof depth);
+        tb_initializer(m->graph, "V", T_FLOAT, 1, (int64_t[]){2}, values, sizeof values);
+        tb_node_n(m->graph, "OneHot", "onehot", IN("I", "D", "V"), OUT("Y"));
+        if (run) {
+            tb_output(m->graph, "Y", T_FLOAT, 1, (int64_t[]){3});
+            expect_run_error(m, "rank >= 1");
+        } else {
+            expect_error(m, "Y", "float[?]", "rank >= 1");
+        }
+
+        /* MeanVarianceNormalization's default axes [0,2,3] on rank 3 */
+        m = tb_model(13);
+        if (run)
+            tb_initializer(m->graph, "X", T_FLOAT, 3, (int64_t[]){1, 2, 2}, four, sizeof four);
+        else
+            tb_input(m->graph, "X", T_FLOAT, 3, (int64_t[]){1, 2, 2});
+        tb_node(m->graph, "MeanVarianceNormalization", "mvn", "X", NULL, "Y");
+        if (run) {
+            tb_output(m->graph, "Y", T_FLOAT, 3, (int64_t[]){1, 2, 2});
+            expect_run_error(m, "out of range");
+        } else {
+            expect_error(m, "Y", "float[1,2,2]", "out of range for rank 3");
+        }
+
+        /* int64 Sum: not in Sum's type constraint */
+        m = tb_model(13);
+        int64_t ints[2] = {1, 2};
+        if (run)
+            tb_initializer(m->graph, "A", T_INT64, 1, (int64_t[]){2}, ints, sizeof ints);
+        else
+            tb_input(m->graph, "A", T_INT64, 1, (int64_t[]){2});
+        tb_node_n(m->graph, "Sum", "sum", IN("A", "A"), OUT("Y"));
+        if (run) {
+            tb_output(m->graph, "Y", T_INT64, 1, (int64_t[]){2});
+            expect_run_error(m, "does not take int64 for input 0");
+        } else {
+            tb_result r = tb_infer(m, VALUES("Y"));
+            assert_true(r.errors >= 1);
+            assert_non_null(strstr(r.all_errors, "type-error"));
+            tb_model_free(m);
+        }
+    }
+    /* DepthToSpace: a blocksize whose square overflows */
+    Onnx__ModelProto *m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 4, (int64_t[]){1, 4, 2, 2});
+    tb_attr_int(tb_node(m->graph, "DepthToSpace", "d2s", "X", NULL, "Y"), "blocksize", (int64_t)1 << 32);
+    expect_error(m, "Y", "float[1,?,?,?]", "its square overflows");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1306,6 +1384,7 @@ int main(void)
         cmocka_unit_test(concat_symbolic),
         cmocka_unit_test(concat_errors),
         cmocka_unit_test(slice_symbolic),
+        cmocka_unit_test(shapes_and_run_agree),
         cmocka_unit_test(slice_data),
         cmocka_unit_test(slice_errors),
         cmocka_unit_test(squeeze_unsqueeze),
