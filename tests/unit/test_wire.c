@@ -493,7 +493,8 @@ static void split_message(growbuf *out, const ProtobufCMessageDescriptor *d, con
         put(out, sub.p, cut);
         put_var(out, tag);
         put_var(out, sub.n - cut);
-        put(out, sub.p + cut, sub.n - cut);
+        if (sub.p)
+            put(out, sub.p + cut, sub.n - cut);
         free(sub.p);
     }
 }
