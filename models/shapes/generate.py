@@ -5,10 +5,10 @@ expected inferred types in models/shapes/EXPECTED.tsv (file, value, type).
 These are the cases where onnxlint's inference must be exact where ONNX's
 own reference degrades: symbolic arithmetic through Concat, a Reshape fed by
 Shape->Gather->Unsqueeze->Concat with a dynamic batch, conv arithmetic on
-symbolic spatial dims, If branches that agree, and unification of two
-symbols that must be equal, an If branch that reads its enclosing branch's
-value, an IR-3 model whose initializers are also graph inputs, and an
-anonymous batch dim.
+symbolic spatial dims, If branches that agree, unification of two
+symbols that must be equal, broadcasting that proves no equality, an If
+branch that reads its enclosing branch's value, an IR-3 model whose
+initializers are also graph inputs, and an anonymous batch dim.
 
 Run with Debian's python3-torch and python3-onnx:
     /usr/bin/python3 models/shapes/generate.py
@@ -75,14 +75,23 @@ def main():
     save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), "concat_symbolic.onnx",
          [("c", "float[N+5,10]"), ("y", "float[N+5,10]")], check=False)
 
-    # Add of (batch,4) and (N,4): the two symbols must be equal and are unified.
+    # MatMul of (batch,K) and (N,4): the inner dims K and N must be equal and are unified.
     g = helper.make_graph(
-        [helper.make_node("Add", ["a", "b"], ["y"])], "unify",
-        [helper.make_tensor_value_info("a", TensorProto.FLOAT, ["batch", 4]),
+        [helper.make_node("MatMul", ["a", "b"], ["y"])], "unify",
+        [helper.make_tensor_value_info("a", TensorProto.FLOAT, ["batch", "K"]),
          helper.make_tensor_value_info("b", TensorProto.FLOAT, ["N", 4])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
     save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), "unify_symbols.onnx",
          [("y", "float[batch,4]")], check=False)
+
+    # Add of (N,4) and (M,4) proves nothing: N=1, M=3 is (3,4), N=M=2 is (2,4).
+    g = helper.make_graph(
+        [helper.make_node("Add", ["a", "b"], ["y"])], "broadcast",
+        [helper.make_tensor_value_info("a", TensorProto.FLOAT, ["N", 4]),
+         helper.make_tensor_value_info("b", TensorProto.FLOAT, ["M", 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+    save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), "broadcast_symbols.onnx",
+         [("y", "float[?,4]")], check=False)
 
     # If whose branches agree on (N,4): the merged output keeps it.
     then_g = helper.make_graph([helper.make_node("Relu", ["x"], ["t"])], "then", [],

@@ -107,6 +107,18 @@ bool ol_labels_parse(onnxlint_model *m, const char *spec, ol_check_options *o, c
  * dims, "NAME=VALUE", or OL_DEFAULT_SAMPLE_DIM) and attach evidence to the
  * loss findings (confirmed, evidence) and a value to each loss record. */
 #define OL_DEFAULT_SAMPLE_DIM 4
+/* Most iterations one Loop or Scan may run in a confirmation run: a huge
+ * trip count gives up early with a note instead of running for minutes. */
+#define OL_MAX_CONFIRM_ITERATIONS ((int64_t)100000)
+
+/* Largest size a symbolic dim may be bound to (--dim, a config's dims). */
+#define OL_MAX_BOUND_DIM ((int64_t)INT32_MAX)
+
+/* Checks one "NAME=VALUE" binding of a symbolic dim (--dim, a config's
+ * dims) strictly: VALUE is a whole decimal number from 1 to
+ * OL_MAX_BOUND_DIM (no sign, no exponent, no hex, nothing after it) and
+ * NAME a symbolic dim of m.  False with the reason in why otherwise. */
+bool ol_dim_binding_check(const onnxlint_model *m, const char *binding, char *why, size_t why_len);
 /* inputs: "NAME=FILE" (.pb TensorProto or .npy) values to use instead of
  * sample data for those graph inputs (the user's real labels, say). */
 onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *dims, size_t n_dims,

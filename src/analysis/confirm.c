@@ -82,6 +82,41 @@ static bool dim_binding(const char *name, const char *const *dims, size_t n_dims
     return false;
 }
 
+bool ol_dim_binding_check(const onnxlint_model *m, const char *binding, char *why, size_t why_len)
+{
+    const char *eq = strchr(binding, '=');
+    if (!eq || eq == binding) {
+        snprintf(why, why_len, "--dim takes NAME=VALUE, e.g. N=8, not '%.100s'", binding);
+        return false;
+    }
+    const char *v = eq + 1;
+    int64_t value = 0;
+    bool digits = *v != '\0';
+    for (const char *p = v; *p && digits; p++) {
+        digits = *p >= '0' && *p <= '9';
+        if (digits && (value = value * 10 + (*p - '0')) > OL_MAX_BOUND_DIM)
+            break;
+    }
+    if (!digits || value < 1 || value > OL_MAX_BOUND_DIM) {
+        snprintf(why, why_len, "dim '%.100s': the size must be a whole number from 1 to %lld, not '%.40s'", binding,
+                 (long long)OL_MAX_BOUND_DIM, v);
+        return false;
+    }
+    char key[512];
+    size_t len = (size_t)(eq - binding);
+    bool known = len + 3 <= sizeof key;
+    if (known) {
+        snprintf(key, sizeof key, "s:%.*s", (int)len, binding);
+        known = ol_map_get(&m->exprs.atoms, key) != NULL;
+    }
+    if (!known) {
+        snprintf(why, why_len, "dim '%.100s': %.300s has no symbolic dim called '%.*s'", binding, m->path,
+                 (int)(len < 100 ? len : 100), binding);
+        return false;
+    }
+    return true;
+}
+
 static int64_t bind_dim(onnxlint_model *m, ol_dim d, const char *const *dims, size_t n_dims)
 {
     d = ol_dim_resolve(&m->exprs, d);
@@ -484,7 +519,8 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
     if (!m->n_losses)
         return ONNXLINT_OK;
     ol_eval e;
-    ol_eval_init(&e, m, NULL);
+    ol_eval_options eo = {.max_iterations = OL_MAX_CONFIRM_ITERATIONS};
+    ol_eval_init(&e, m, &eo);
     sampler s = {seed ? seed : 0x9E3779B97F4A7C15ull};
     const ol_graph *g = m->graph;
     if (!ol_eval_supported(&e, g)) {
@@ -586,6 +622,10 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
             bool ours = e.failed && node_in(r, e.failed);
             const char *ev = ol_finding_printf(m, "%s%s", ours ? "" : "the model fails before the loss: ", e.error);
             set_evidence(m, r, ours ? 1 : -1, ev, ours);
+            /* A run that gave up says so: on the loss's line when no
+             * finding carries the evidence. */
+            if (!r->n_findings)
+                r->summary = ol_finding_printf(m, "not confirmed: %s", ev);
             continue;
         }
         double v;

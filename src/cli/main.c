@@ -186,6 +186,29 @@ static const char exit_codes_help[] = "Exit codes:\n"
                                       "  1  findings at or above --fail-on\n"
                                       "  2  usage error, unreadable or malformed model\n";
 
+/* The exit codes of one command: only check takes --fail-on. */
+static const char *exit_codes_of(unsigned command)
+{
+    switch (command) {
+    case CMD_RUN:
+        return "Exit codes:\n"
+               "  0  the model ran\n"
+               "  1  a node fails (the message names it)\n"
+               "  2  usage error, unreadable or malformed model, inputs that do not fit the graph\n";
+    case CMD_SHAPES:
+        return "Exit codes:\n"
+               "  0  inferred without errors\n"
+               "  1  shape or type errors\n"
+               "  2  usage error, unreadable or malformed model\n";
+    case CMD_CHECK:
+        return exit_codes_help;
+    default:
+        return "Exit codes:\n"
+               "  0  success\n"
+               "  2  usage error, unreadable or malformed model\n";
+    }
+}
+
 static void print_options(FILE *f, unsigned command)
 {
     fprintf(f, "Options:\n");
@@ -208,7 +231,7 @@ static void print_help(FILE *f, const struct command_spec *c)
     if (c) {
         fprintf(f, "Usage: onnxlint %s\n\n%s\n\n", c->synopsis, c->summary);
         print_options(f, c->id);
-        fprintf(f, "\nExamples:\n%s\n%s", c->examples, exit_codes_help);
+        fprintf(f, "\nExamples:\n%s\n%s", c->examples, exit_codes_of(c->id));
         return;
     }
     fprintf(f, "onnxlint %s - static analysis for ONNX models\n\n"
@@ -494,7 +517,8 @@ static void find_models(path_list *l, const char *dir, int depth)
             path_add(l, path);
     }
     closedir(d);
-    qsort(l->paths + first, l->n - first, sizeof *l->paths, by_path);
+    if (l->n > first)
+        qsort(l->paths + first, l->n - first, sizeof *l->paths, by_path);
 }
 
 /* Most models checked in parallel (-j). */
@@ -647,9 +671,16 @@ static int cmd_check(const parsed *p)
     path_list list = {0};
     for (int i = 0; i < p->n_operands; i++) {
         struct stat st;
-        if (stat(p->operands[i], &st) == 0 && S_ISDIR(st.st_mode))
+        if (stat(p->operands[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            size_t before = list.n;
             find_models(&list, p->operands[i], 0);
-        else
+            if (list.n == before) {
+                for (size_t k = 0; k < list.n; k++)
+                    free(list.paths[k]);
+                free(list.paths);
+                return usage_error("'%s' is a folder with no .onnx model in it", p->operands[i]);
+            }
+        } else
             path_add(&list, p->operands[i]);
     }
     if (p->n_operands == 0)

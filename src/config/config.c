@@ -38,10 +38,19 @@
 #include "analysis/analysis.h"
 #include "report/json.h"
 #include "report/writer.h"
+#include "util/file.h"
 
 #define OL_CONFIG_NAME ".onnxlint.yaml"
 /* Most entries of each list a config may hold. */
 #define OL_MAX_CONFIG_ENTRIES 1024
+/* Largest configuration file read, and the deepest nesting of flow
+ * collections ([ and {) and of indentation in it: libyaml's parse takes
+ * time quadratic in the nesting (a 200 KB file of '[' took 22 s), so both
+ * are checked before it starts.  A real configuration is a few KB deep
+ * 4 levels. */
+#define OL_MAX_CONFIG_BYTES ((size_t)1 << 20)
+#define OL_MAX_CONFIG_NESTING 32
+#define OL_MAX_CONFIG_INDENT 256
 /* Most "NAME=VALUE" dims per model entry. */
 #define OL_MAX_CONFIG_DIMS 16
 
@@ -198,14 +207,59 @@ static onnxlint_status parse(onnxlint_config *c, yaml_document_t *doc, onnxlint_
     return c->arena.failed ? ONNXLINT_ENOMEM : ONNXLINT_OK;
 }
 
+/* Why text is nested too deeply for libyaml's parse, or NULL: flow
+ * collections deeper than OL_MAX_CONFIG_NESTING (outside quotes and
+ * comments), or a line indented more than OL_MAX_CONFIG_INDENT. */
+static const char *too_nested(const unsigned char *text, size_t len)
+{
+    int depth = 0;
+    size_t indent = 0;
+    bool line_start = true;
+    unsigned char quote = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = text[i];
+        if (ch == '\n') {
+            line_start = true;
+            indent = 0;
+            continue;
+        }
+        if (line_start && (ch == ' ' || ch == '-')) {
+            if (++indent > OL_MAX_CONFIG_INDENT)
+                return "indented more than 256 columns; limit OL_MAX_CONFIG_INDENT";
+            continue;
+        }
+        line_start = false;
+        if (quote) {
+            if (ch == quote)
+                quote = 0;
+            else if (ch == '\\' && quote == '"' && i + 1 < len)
+                i++;
+            continue;
+        }
+        if ((ch == '"' || ch == '\'') && (i == 0 || strchr(" \t[{,:-\n", text[i - 1]))) {
+            quote = ch; /* a quoted scalar starts a token; "don't" does not */
+        } else if (ch == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t')) {
+            while (i + 1 < len && text[i + 1] != '\n')
+                i++;
+        } else if (ch == '[' || ch == '{') {
+            if (++depth > OL_MAX_CONFIG_NESTING)
+                return "collections nested deeper than 32 levels; limit OL_MAX_CONFIG_NESTING";
+        } else if ((ch == ']' || ch == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return NULL;
+}
+
 onnxlint_status onnxlint_config_load(const char *path, onnxlint_config **out, onnxlint_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
+    char why[128];
+    FILE *f = ol_fopen_regular(path, why, sizeof why);
     if (!f) {
         if (err) {
             err->status = ONNXLINT_EIO;
-            snprintf(err->message, sizeof err->message, "%s: cannot open", path);
+            snprintf(err->message, sizeof err->message, "%s: cannot open: %s", path, why);
         }
         return ONNXLINT_EIO;
     }
@@ -221,8 +275,24 @@ onnxlint_status onnxlint_config_load(const char *path, onnxlint_config **out, on
     yaml_parser_t parser;
     yaml_document_t doc;
     onnxlint_status st = ONNXLINT_OK;
+    size_t len = 0;
+    unsigned char *text = ol_arena_alloc_bytes(&c->arena, OL_MAX_CONFIG_BYTES + 1);
+    if (!text) {
+        fclose(f);
+        onnxlint_config_free(c);
+        return ONNXLINT_ENOMEM;
+    }
+    len = fread(text, 1, OL_MAX_CONFIG_BYTES + 1, f);
+    const char *too = len > OL_MAX_CONFIG_BYTES ? "larger than 1 MiB; limit OL_MAX_CONFIG_BYTES"
+                                                 : too_nested(text, len);
+    if (too) {
+        fclose(f);
+        st = fail(err, path, ol_arena_printf(&c->arena, "not read: %s", too));
+        onnxlint_config_free(c);
+        return st;
+    }
     yaml_parser_initialize(&parser);
-    yaml_parser_set_input_file(&parser, f);
+    yaml_parser_set_input_string(&parser, text, len);
     if (!yaml_parser_load(&parser, &doc)) {
         char why[256];
         snprintf(why, sizeof why, "YAML error at line %zu: %s", parser.problem_mark.line + 1,
@@ -356,7 +426,17 @@ onnxlint_status onnxlint_baseline_write(onnxlint_model *const *models, size_t n,
 onnxlint_status onnxlint_baseline_apply(const char *path, onnxlint_model *model, onnxlint_error *err)
 {
     json_error_t jerr;
-    json_t *list = json_load_file(path, 0, &jerr);
+    char why[128];
+    FILE *f = ol_fopen_regular(path, why, sizeof why);
+    if (!f) {
+        if (err) {
+            err->status = ONNXLINT_EIO;
+            snprintf(err->message, sizeof err->message, "%s: cannot open: %s", path, why);
+        }
+        return ONNXLINT_EIO;
+    }
+    json_t *list = json_loadf(f, 0, &jerr);
+    fclose(f);
     if (!json_is_array(list)) {
         json_decref(list);
         if (err) {

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "infer/check.h"
 #include "load/wire.h"
 #include "util/text.h"
 
@@ -28,6 +29,7 @@ void ol_eval_init(ol_eval *e, onnxlint_model *model, const ol_eval_options *opti
     e->model = model;
     size_t budget = options && options->memory_budget ? options->memory_budget : OL_MAX_EVAL_MEMORY;
     ol_arena_init(&e->arena, &model->arena.allocator, budget);
+    e->max_iterations = options ? options->max_iterations : 0;
 }
 
 void ol_eval_destroy(ol_eval *e)
@@ -257,7 +259,7 @@ ol_array *ol_eval_read_tensor(ol_eval *e, const ol_tensor *t)
     if (t->external_path) {
         if (t->elem_type == 8 || t->external_length < bytes)
             return NULL;
-        int fd = open(t->external_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        int fd = open(t->external_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
         if (fd < 0) {
             snprintf(e->error, sizeof e->error, "cannot open the external data of '%.100s'", t->name);
             return NULL;
@@ -439,6 +441,17 @@ static bool run_node(ol_eval *e, const ol_node *node)
             return false;
         }
     }
+    const ol_schema *schema = ol_schema_find(node->domain, node->op_type, node->opset);
+    for (size_t i = 0; schema && i < node->n_inputs; i++) {
+        const ol_rvalue *in = inputs[i];
+        if (in && in->kind == OL_RV_TENSOR && in->tensor && !ol_schema_takes_input(schema, i, in->tensor->elem_type)) {
+            snprintf(e->error, sizeof e->error, "%s '%.100s' does not take %s for input %zu (opset %lld)",
+                     node->op_type, ol_node_display_name(node, idx, sizeof idx),
+                     ol_elem_type_name(in->tensor->elem_type), i, (long long)node->opset);
+            e->failed = node;
+            return false;
+        }
+    }
     char err[384] = "";
     ol_kctx k = {
         .eval = e,
@@ -493,6 +506,158 @@ static bool run_graph(ol_eval *e, const ol_graph *g)
     return true;
 }
 
+/* ---- iterations in arenas of their own (Loop, Scan) ---- */
+
+static ol_array *array_copy(ol_arena *a, const ol_array *x)
+{
+    ol_array *c = ol_arena_alloc(a, sizeof *c);
+    if (!c)
+        return NULL;
+    *c = *x;
+    c->dims = ol_arena_alloc(a, ((size_t)x->rank + 1) * sizeof *c->dims);
+    if (!c->dims)
+        return NULL;
+    if (x->rank)
+        memcpy(c->dims, x->dims, (size_t)x->rank * sizeof *c->dims);
+    size_t size = ol_elem_size(x->elem_type);
+    if (!x->count || !x->data)
+        return c;
+    c->data = ol_arena_alloc(a, x->count * size);
+    if (!c->data)
+        return NULL;
+    memcpy(c->data, x->data, x->count * size);
+    if (x->elem_type == ONNX__TENSOR_PROTO__DATA_TYPE__STRING) {
+        ol_string *str = c->data;
+        for (size_t i = 0; i < x->count; i++) {
+            char *bytes = ol_arena_alloc_bytes(a, str[i].len + 1);
+            if (!bytes)
+                return NULL;
+            if (str[i].len)
+                memcpy(bytes, str[i].data, str[i].len);
+            bytes[str[i].len] = '\0';
+            str[i].data = bytes;
+        }
+    }
+    return c;
+}
+
+/* A deep copy of v in arena a (NULL when a refused). */
+static ol_rvalue *rvalue_copy(ol_arena *a, const ol_rvalue *v, int depth)
+{
+    if (!v || depth > OL_MAX_EVAL_DEPTH)
+        return NULL;
+    ol_rvalue *c = ol_arena_alloc(a, sizeof *c);
+    if (!c)
+        return NULL;
+    *c = *v;
+    if ((v->tensor && !(c->tensor = array_copy(a, v->tensor))) || (v->values && !(c->values = array_copy(a, v->values))))
+        return NULL;
+    if (v->n_items) {
+        c->items = ol_arena_alloc(a, v->n_items * sizeof *c->items);
+        if (!c->items)
+            return NULL;
+        for (size_t i = 0; i < v->n_items; i++) {
+            c->items[i] = v->items[i] ? rvalue_copy(a, v->items[i], depth + 1) : NULL;
+            if (v->items[i] && !c->items[i])
+                return NULL;
+        }
+    }
+    return c;
+}
+
+/* Reads the initializers of g and of its subgraphs now, into the arena in
+ * force: an iteration's arena must not hold what later iterations reuse. */
+static bool bind_all_initializers(ol_eval *e, const ol_graph *g, int depth)
+{
+    if (!bind_initializers(e, g))
+        return false;
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        for (size_t s = 0; s < g->nodes[i]->n_subgraphs && depth < OL_MAX_EVAL_DEPTH; s++) {
+            if (!bind_all_initializers(e, g->nodes[i]->subgraphs[s], depth + 1))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* Forgets the runtime values of g's inputs and nodes (not its
+ * initializers), subgraphs included: they lived in a freed arena. */
+static void forget_values(const ol_graph *g, int depth)
+{
+    for (size_t i = 0; i < g->n_inputs; i++) {
+        if (!(g->inputs[i]->flags & OL_VALUE_INITIALIZER))
+            g->inputs[i]->runtime = NULL;
+    }
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        const ol_node *n = g->nodes[i];
+        for (size_t o = 0; o < n->n_outputs; o++) {
+            if (n->outputs[o])
+                n->outputs[o]->runtime = NULL;
+        }
+        for (size_t s = 0; s < n->n_subgraphs && depth < OL_MAX_EVAL_DEPTH; s++)
+            forget_values(n->subgraphs[s], depth + 1);
+    }
+}
+
+bool ol_k_iterate_start(ol_kctx *k, const ol_graph *body, ol_k_iteration *it)
+{
+    memset(it, 0, sizeof *it);
+    if (!bind_all_initializers(k->eval, body, k->eval->depth + 1))
+        return ol_k_fail(k, "in its subgraph '%.100s': %s", body->name, k->eval->error);
+    return true;
+}
+
+bool ol_k_iterate(ol_kctx *k, ol_k_iteration *it, const ol_graph *body, ol_rvalue *const *inputs, size_t n_inputs,
+                  ol_rvalue **outs, size_t n_outs, size_t n_carried)
+{
+    ol_eval *e = k->eval;
+    ol_arena main = e->arena;
+    size_t left = main.budget > main.used ? main.budget - main.used : 0;
+    ol_arena carry;
+    ol_arena_init(&e->arena, &main.allocator, left / 2);
+    ol_arena_init(&carry, &main.allocator, left / 2);
+    bool ok = ol_k_run_subgraph(k, body, inputs, n_inputs, outs, n_outs);
+    bool refused = e->arena.failed;
+    for (size_t i = 0; ok && i < n_outs; i++) {
+        outs[i] = rvalue_copy(i < n_carried ? &carry : &main, outs[i], 0);
+        if (!outs[i])
+            ok = ol_k_fail(k, "out of memory (over OL_MAX_EVAL_MEMORY) keeping iteration %zu's values", it->count);
+    }
+    if (!ok && refused && !k->error[0])
+        ol_k_fail(k, "out of memory (over OL_MAX_EVAL_MEMORY)");
+    ol_arena_destroy(&e->arena); /* everything the body made this time */
+    forget_values(body, 0);
+    e->arena = main;
+    if (it->has_carry)
+        ol_arena_destroy(&it->carry);
+    it->carry = carry;
+    it->has_carry = true;
+    it->count++;
+    return ok;
+}
+
+bool ol_k_iterate_finish(ol_kctx *k, ol_k_iteration *it, ol_rvalue **carried, size_t n)
+{
+    bool ok = true;
+    for (size_t i = 0; i < n && it->has_carry; i++) {
+        carried[i] = rvalue_copy(&k->eval->arena, carried[i], 0);
+        if (!carried[i])
+            ok = false;
+    }
+    if (it->has_carry)
+        ol_arena_destroy(&it->carry);
+    it->has_carry = false;
+    return ok || ol_k_fail(k, "out of memory (over OL_MAX_EVAL_MEMORY)");
+}
+
+/* Drops the carry arena of an iteration that stopped early. */
+void ol_k_iterate_abandon(ol_k_iteration *it)
+{
+    if (it->has_carry)
+        ol_arena_destroy(&it->carry);
+    it->has_carry = false;
+}
+
 bool ol_k_run_subgraph(ol_kctx *k, const ol_graph *g, ol_rvalue *const *inputs, size_t n_inputs, ol_rvalue **outs,
                        size_t n_outs)
 {
@@ -544,6 +709,11 @@ static bool supported(ol_eval *e, const ol_graph *g, int depth)
 
 bool ol_eval_supported(ol_eval *e, const ol_graph *g)
 {
+    if (e->model->names_redefined) {
+        snprintf(e->error, sizeof e->error, "%s",
+                 "a name is defined twice (duplicate-name), so which value a node reads is not defined");
+        return false;
+    }
     return supported(e, g, 0);
 }
 

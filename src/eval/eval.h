@@ -156,7 +156,8 @@ void ol_strides(const int64_t *dims, int rank, int64_t *strides);
 /* ---- the driver ---- */
 
 typedef struct ol_eval_options {
-    size_t memory_budget; /* 0: OL_MAX_EVAL_MEMORY */
+    size_t memory_budget;   /* 0: OL_MAX_EVAL_MEMORY */
+    int64_t max_iterations; /* most iterations of one Loop or Scan; 0: the kernels' own limit */
 } ol_eval_options;
 
 struct ol_eval {
@@ -166,6 +167,7 @@ struct ol_eval {
     char error[512];         /* why the run stopped */
     const ol_node *failed;   /* the node that failed, or NULL */
     size_t unsupported;      /* nodes without a kernel seen by ol_eval_supported */
+    int64_t max_iterations;  /* ol_eval_options.max_iterations */
 };
 
 /* Prepares a run of model (memory from the model's allocator). */
@@ -173,8 +175,27 @@ void ol_eval_init(ol_eval *e, onnxlint_model *model, const ol_eval_options *opti
 /* Frees everything the run made. */
 void ol_eval_destroy(ol_eval *e);
 
-/* True when every node of the graph (subgraphs included) has a kernel;
- * otherwise names the first missing operator in e->error. */
+/* A Loop's or Scan's iterations, each run in an arena of its own so that
+ * memory stays that of one iteration plus what the node keeps: each
+ * iteration's values are freed when it ends, except its outputs, of which
+ * the first n_carried (the next iteration's inputs) are copied into a
+ * carry arena that lives one iteration more, and the rest (scan outputs,
+ * kept to the end) into the run's arena.  ol_k_iterate_start reads the
+ * body's initializers first; ol_k_iterate_finish copies the last carried
+ * values into the run's arena.  After a failure, ol_k_iterate_abandon. */
+typedef struct ol_k_iteration {
+    ol_arena carry;
+    bool has_carry;
+    size_t count;
+} ol_k_iteration;
+bool ol_k_iterate_start(ol_kctx *k, const ol_graph *body, ol_k_iteration *it);
+bool ol_k_iterate(ol_kctx *k, ol_k_iteration *it, const ol_graph *body, ol_rvalue *const *inputs, size_t n_inputs,
+                  ol_rvalue **outs, size_t n_outs, size_t n_carried);
+bool ol_k_iterate_finish(ol_kctx *k, ol_k_iteration *it, ol_rvalue **carried, size_t n);
+void ol_k_iterate_abandon(ol_k_iteration *it);
+
+/* True when every node of the graph (subgraphs included) has a kernel and
+ * the model defines no name twice; otherwise says why not in e->error. */
 bool ol_eval_supported(ol_eval *e, const ol_graph *g);
 
 /* Runs the main graph: inputs[i] binds the i-th graph input that is not an

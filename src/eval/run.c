@@ -11,6 +11,7 @@
 #include "eval/testdata.h"
 #include "infer/infer.h"
 #include "report/writer.h"
+#include "util/text.h"
 
 static onnxlint_status fail(onnxlint_error *err, onnxlint_status st, const char *fmt, const char *a, const char *b)
 {
@@ -76,6 +77,39 @@ static void summarize(ol_sink *out, const ol_rvalue *v, int depth)
     ol_out_printf(out, "%s]\n", a->count > 6 ? ", ..." : "");
 }
 
+/* Whether a tensor read for graph input v has the element type, rank and
+ * concrete dims v declares (ONNX Runtime refuses any other; symbolic dims
+ * take any size).  False with the reason in why. */
+static bool input_fits(const ol_value *v, const ol_rvalue *r, char *why, size_t why_len)
+{
+    const ol_type *t = &v->type;
+    if (t->kind != OL_TYPE_TENSOR || !r || r->kind != OL_RV_TENSOR || !r->tensor)
+        return true;
+    const ol_array *a = r->tensor;
+    char shown[256], want[512];
+    ol_escape(shown, sizeof shown, v->name, strlen(v->name), false);
+    ol_type_text(t, want, sizeof want);
+    if (t->elem_type && a->elem_type != t->elem_type) {
+        snprintf(why, why_len, "graph input '%.100s' is %.200s, but the file holds %s", shown, want,
+                 ol_elem_type_name(a->elem_type));
+        return false;
+    }
+    if (t->shape.rank >= 0 && a->rank != t->shape.rank) {
+        snprintf(why, why_len, "graph input '%.100s' is %.200s (rank %d), but the file holds rank %d", shown, want,
+                 t->shape.rank, a->rank);
+        return false;
+    }
+    for (int k = 0; t->shape.rank >= 0 && k < a->rank; k++) {
+        const ol_dim *d = &t->shape.dims[k];
+        if (d->kind == OL_DIM_VALUE && d->value != a->dims[k]) {
+            snprintf(why, why_len, "graph input '%.100s' is %.200s, but the file holds dim %d = %lld", shown, want, k,
+                     (long long)a->dims[k]);
+            return false;
+        }
+    }
+    return true;
+}
+
 onnxlint_status onnxlint_run(onnxlint_model *m, const onnxlint_run_options *o, onnxlint_write_fn write, void *write_ctx,
                              onnxlint_error *err)
 {
@@ -91,6 +125,12 @@ onnxlint_status onnxlint_run(onnxlint_model *m, const onnxlint_run_options *o, o
     ol_rvalue **outputs = ol_arena_calloc(&e.arena, g->n_outputs + 1, sizeof *outputs);
     if (!inputs || !outputs) {
         st = fail(err, ONNXLINT_ENOMEM, "%s%s", "run: out of memory", "");
+        goto done;
+    }
+    if (m->names_redefined) {
+        st = fail(err, ONNXLINT_EMALFORMED, "%s: cannot run: %s", m->path,
+                  "a name is defined twice (duplicate-name, see 'onnxlint inspect'), so which value a node reads "
+                  "is not defined");
         goto done;
     }
     if (!ol_eval_supported(&e, g)) {
@@ -122,6 +162,10 @@ onnxlint_status onnxlint_run(onnxlint_model *m, const onnxlint_run_options *o, o
         inputs[n] = ol_value_read_file(&e, file, &v->type, why, sizeof why);
         if (!inputs[n]) {
             st = fail(err, ONNXLINT_EIO, "%s%s", why, "");
+            goto done;
+        }
+        if (!input_fits(v, inputs[n], why, sizeof why)) {
+            st = fail(err, ONNXLINT_EINVAL, "%.300s: %.600s", file, why);
             goto done;
         }
         n++;

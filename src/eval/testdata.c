@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "load/wire.h"
+#include "util/file.h"
 #include "onnx.pb-c.h"
 
 /* Largest test data file read (the suite's largest is a few MB). */
@@ -207,9 +208,10 @@ static ol_rvalue *parse_value(ol_kctx *k, const uint8_t *data, size_t len, const
 /* Reads a whole file into the run's arena. */
 static uint8_t *slurp(ol_kctx *k, const char *path, size_t *len, char *why, size_t why_len)
 {
-    FILE *f = fopen(path, "rb");
+    char reason[128];
+    FILE *f = ol_fopen_regular(path, reason, sizeof reason);
     if (!f) {
-        snprintf(why, why_len, "%s: cannot open: %s", path, strerror(errno));
+        snprintf(why, why_len, "%s: cannot open: %s", path, reason);
         return NULL;
     }
     uint8_t *buf = NULL;
@@ -279,6 +281,10 @@ static ol_rvalue *parse_npy(ol_kctx *k, const uint8_t *data, size_t len, char *w
         long long v = strtoll(p, &end, 10);
         if (end == p)
             break;
+        if (v < 0) {
+            snprintf(why, why_len, ".npy: negative dim %lld in the shape", v);
+            return NULL;
+        }
         dims[rank++] = v;
         p = end;
         while (*p == ',' || *p == ' ')

@@ -76,6 +76,15 @@ static bool elem_allowed(const ol_type_constraint *c, const ol_type *t)
     return elem <= 0 || elem > 31 || (mask & (1u << elem));
 }
 
+bool ol_schema_takes_input(const ol_schema *s, size_t i, int32_t elem_type)
+{
+    const ol_formal *f = s ? formal_of(s->inputs, s->n_inputs, i) : NULL;
+    if (!f || f->constraint == 255 || f->constraint >= s->n_constraints)
+        return true;
+    ol_type t = {.kind = OL_TYPE_TENSOR, .elem_type = elem_type};
+    return elem_allowed(&s->constraints[f->constraint], &t);
+}
+
 static const char *kind_text(const ol_type *t, char *buf, size_t cap)
 {
     return ol_type_text(t, buf, cap);

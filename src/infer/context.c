@@ -317,6 +317,48 @@ static bool is_one(ol_dim d)
     return d.kind == OL_DIM_VALUE && d.value == 1;
 }
 
+/* A dim that broadcasting cannot turn into another: a size other than 1,
+ * or an expression that is at least 2 for every value of its symbols. */
+static bool settles(ol_ctx *ctx, ol_dim d)
+{
+    return d.kind == OL_DIM_VALUE ? d.value != 1 : ol_dim_at_least(ctx->exprs, d, 2);
+}
+
+bool ol_broadcast_step(ol_ctx *ctx, ol_broadcast_acc *acc, ol_dim d)
+{
+    d = ol_dim_resolve(ctx->exprs, d);
+    if (is_one(d))
+        return true;
+    if (d.kind == OL_DIM_UNKNOWN) {
+        acc->open |= !settles(ctx, acc->dim);
+        return true;
+    }
+    if (settles(ctx, d)) {
+        if (!settles(ctx, acc->dim)) {
+            acc->dim = d; /* every other operand is 1 or d */
+            acc->open = false;
+        } else if (acc->dim.kind == OL_DIM_VALUE && d.kind == OL_DIM_VALUE) {
+            return acc->dim.value == d.value;
+        } else if (d.kind == OL_DIM_VALUE) {
+            acc->dim = d;
+        }
+        return true;
+    }
+    /* d is a symbol that may be 1 */
+    if (settles(ctx, acc->dim) || ol_dim_equal(ctx->exprs, acc->dim, d))
+        return true;
+    if (is_one(acc->dim))
+        acc->dim = d;
+    else
+        acc->open = true; /* N against M: N, M, or either */
+    return true;
+}
+
+ol_dim ol_broadcast_result(const ol_broadcast_acc *acc)
+{
+    return acc->open ? ol_dim_unknown() : acc->dim;
+}
+
 bool ol_broadcast(ol_ctx *ctx, const ol_shape *const *shapes, size_t n, ol_shape *out)
 {
     int rank = 0;
@@ -332,44 +374,26 @@ bool ol_broadcast(ol_ctx *ctx, const ol_shape *const *shapes, size_t n, ol_shape
     if (!dims)
         return false;
     bool ok = true;
-    char where[32];
     for (int axis = 0; axis < rank; axis++) {
-        ol_dim result = ol_dim_value(1);
-        bool unknown = false;
+        ol_broadcast_acc acc = {ol_dim_value(1), false};
         for (size_t i = 0; i < n; i++) {
             int k = axis - (rank - shapes[i]->rank);
             if (k < 0)
                 continue;
-            ol_dim d = ol_dim_resolve(ctx->exprs, shapes[i]->dims[k]);
-            if (d.kind == OL_DIM_UNKNOWN) {
-                unknown = true;
-                continue;
-            }
-            if (is_one(d))
-                continue;
-            if (is_one(result)) {
-                result = d;
-            } else if (d.kind == OL_DIM_VALUE && result.kind == OL_DIM_VALUE) {
-                if (d.value != result.value) {
-                    char a[512], b[512];
-                    ol_type ta = {.kind = OL_TYPE_TENSOR, .shape = *shapes[0]};
-                    ol_type tb = {.kind = OL_TYPE_TENSOR, .shape = *shapes[i]};
-                    ol_type_text(&ta, a, sizeof a);
-                    ol_type_text(&tb, b, sizeof b);
-                    ol_error(ctx, "shape-error", "cannot broadcast %s with %s: dim %lld vs %lld",
-                             strchr(a, '[') ? strchr(a, '[') : a, strchr(b, '[') ? strchr(b, '[') : b,
-                             (long long)result.value, (long long)d.value);
-                    ok = false;
-                }
-            } else if (d.kind == OL_DIM_VALUE) {
-                result = d; /* a symbol against a size: the symbol is 1 or equal */
-            } else if (result.kind == OL_DIM_SYMBOL) {
-                /* two symbols that must be equal (or one of them 1) */
-                if (!ol_dim_equal(ctx->exprs, d, result) && !ol_dim_differ(ctx->exprs, d, result))
-                    ol_exprs_unify(ctx->exprs, result, d, ol_node_display_name(ctx->node, where, sizeof where));
+            ol_dim before = acc.dim, d = ol_dim_resolve(ctx->exprs, shapes[i]->dims[k]);
+            if (!ol_broadcast_step(ctx, &acc, d)) {
+                char a[512], b[512];
+                ol_type ta = {.kind = OL_TYPE_TENSOR, .shape = *shapes[0]};
+                ol_type tb = {.kind = OL_TYPE_TENSOR, .shape = *shapes[i]};
+                ol_type_text(&ta, a, sizeof a);
+                ol_type_text(&tb, b, sizeof b);
+                ol_error(ctx, "shape-error", "cannot broadcast %s with %s: dim %lld vs %lld",
+                         strchr(a, '[') ? strchr(a, '[') : a, strchr(b, '[') ? strchr(b, '[') : b,
+                         (long long)before.value, (long long)d.value);
+                ok = false;
             }
         }
-        dims[axis] = unknown && is_one(result) ? ol_dim_unknown() : result;
+        dims[axis] = ol_broadcast_result(&acc);
     }
     out->rank = rank;
     out->dims = dims;

@@ -296,8 +296,12 @@ bool ol_infer_subgraph(ol_ctx *ctx, const ol_graph *graph, const ol_type *const 
                        ol_type *outs, size_t n_outs)
 {
     ol_infer *inf = ctx->infer;
-    if (inf->depth >= OL_MAX_INFER_DEPTH)
+    if (inf->depth >= OL_MAX_INFER_DEPTH) {
+        ol_model_diagnostic(inf->model, ONNXLINT_NOTE, "unknown-shape", ctx->node,
+                            "subgraphs nested deeper than %d levels are not inferred; limit OL_MAX_INFER_DEPTH",
+                            OL_MAX_INFER_DEPTH);
         return false;
+    }
     for (size_t i = 0; i < graph->n_inputs; i++) {
         ol_value *v = graph->inputs[i];
         const ol_type *given = i < n_inputs ? inputs[i] : NULL;

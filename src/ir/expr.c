@@ -561,6 +561,58 @@ bool ol_dim_eval(ol_exprs *pool, ol_dim d, ol_symbol_value_fn value_of, void *ct
     return d.kind == OL_DIM_SYMBOL && eval_expr(d.expr, value_of, ctx, 0, out);
 }
 
+static bool lower_expr(const ol_expr *e, int depth, int64_t *lo);
+
+/* An atom's least value: a symbol is at least 1; floor(e/k) at least
+ * floor(lo(e)/k). */
+static bool lower_atom(const ol_atom *a, int depth, int64_t *lo)
+{
+    if (a->name)
+        return *lo = 1, true;
+    int64_t num;
+    if (depth > OL_EXPR_MAX_NESTING + 1 || a->den <= 0 || !lower_expr(a->num, depth + 1, &num))
+        return false;
+    int64_t q = num / a->den;
+    *lo = (num % a->den != 0 && num < 0) ? q - 1 : q;
+    return true;
+}
+
+/* Every term must have a positive coefficient and atoms whose least values
+ * are >= 0, so that it grows with them: the least value is then the
+ * expression at the atoms' least values. */
+static bool lower_expr(const ol_expr *e, int depth, int64_t *lo)
+{
+    int64_t sum = e->constant;
+    for (int t = 0; t < e->n_terms; t++) {
+        int64_t prod = e->terms[t].coeff;
+        if (prod <= 0)
+            return false;
+        for (int k = 0; k < e->terms[t].n; k++) {
+            int64_t v;
+            if (!lower_atom(e->terms[t].atoms[k], depth, &v) || v < 0 || __builtin_mul_overflow(prod, v, &prod))
+                return false;
+        }
+        if (__builtin_add_overflow(sum, prod, &sum))
+            return false;
+    }
+    *lo = sum;
+    return true;
+}
+
+bool ol_dim_lower_bound(ol_exprs *pool, ol_dim d, int64_t *lo)
+{
+    d = ol_dim_resolve(pool, d);
+    if (d.kind == OL_DIM_VALUE)
+        return *lo = d.value, true;
+    return d.kind == OL_DIM_SYMBOL && lower_expr(d.expr, 0, lo);
+}
+
+bool ol_dim_at_least(ol_exprs *pool, ol_dim d, int64_t k)
+{
+    int64_t lo;
+    return ol_dim_lower_bound(pool, d, &lo) && lo >= k;
+}
+
 bool ol_dim_equal(ol_exprs *pool, ol_dim a, ol_dim b)
 {
     a = ol_dim_resolve(pool, a);

@@ -114,6 +114,16 @@ typedef bool (*ol_symbol_value_fn)(void *ctx, const char *name, int64_t *out);
  * the arithmetic overflows. */
 bool ol_dim_eval(ol_exprs *pool, ol_dim d, ol_symbol_value_fn value_of, void *ctx, int64_t *out);
 
+/* A least value of d (after unification) over every value of its symbols,
+ * each symbol being a size of at least 1: true and *lo set, or false when
+ * no bound is known (unknown d, a negative coefficient).  Inference keeps a
+ * symbolic dim only when it holds for every such value, and asks this to
+ * know whether an expression can go below 0, or can be 1. */
+bool ol_dim_lower_bound(ol_exprs *pool, ol_dim d, int64_t *lo);
+
+/* True when d is known to be >= k for every value of its symbols. */
+bool ol_dim_at_least(ol_exprs *pool, ol_dim d, int64_t k);
+
 /* True when a and b are known and equal (after unification). */
 bool ol_dim_equal(ol_exprs *pool, ol_dim a, ol_dim b);
 

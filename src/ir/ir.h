@@ -214,6 +214,7 @@ struct onnxlint_model {
     size_t n_graphs; /* main graph, subgraphs and function bodies */
     size_t n_nodes;  /* in all of them */
     size_t diagnostics[3]; /* by onnxlint_severity */
+    bool names_redefined;  /* a duplicate-name: which value a read means is not defined, nothing runs it */
     ol_diagnostic *diagnostic_list; /* the first OL_MAX_KEPT_DIAGNOSTICS */
     ol_map diagnostic_seen;         /* code, node and message of each one reported */
     size_t n_diagnostic_list;

@@ -176,6 +176,11 @@ static onnxlint_status shape_from_proto(loader *l, const Onnx__TensorShapeProto 
             *dim = ol_dim_named(&l->model->exprs, d->dim_param);
         } else {
             dim->kind = OL_DIM_UNKNOWN;
+            /* -1 is how some exporters (Paddle2ONNX) write a dynamic dim */
+            if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE && d->dim_value < -1)
+                ol_model_diagnostic(l->model, ONNXLINT_WARNING, "shape-error", NULL,
+                                    "'%s' declares dim %lld at axis %zu: a dim is a size, >= 0 (read as unknown)",
+                                    esc(shown, what), (long long)d->dim_value, i);
         }
     }
     return ONNXLINT_OK;
@@ -403,6 +408,19 @@ static ol_value *recent_output(const ol_graph *g, size_t i, const char *name)
     return NULL;
 }
 
+/* The value an enclosing scope of g defines (a graph input, an
+ * initializer or a node's output) under name, or NULL.  Enclosing scopes
+ * have defined all their names before their subgraphs are built. */
+static const ol_value *defined_outside(const ol_graph *g, const char *name)
+{
+    for (const ol_graph *p = g->parent; p; p = p->parent) {
+        const ol_value *v = ol_map_get(&p->values, name);
+        if (v && (v->producer || (v->flags & (OL_VALUE_INPUT | OL_VALUE_INITIALIZER))))
+            return v;
+    }
+    return NULL;
+}
+
 /* Resolves a name read in graph g: its own scope, then enclosing scopes
  * (recorded as an outer reference), else an undefined value. */
 static ol_value *value_use(loader *l, ol_graph *g, const char *name, bool *undefined)
@@ -435,6 +453,41 @@ static ol_value *value_use(loader *l, ol_graph *g, const char *name, bool *undef
 
 static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const Onnx__FunctionProto *fp,
                                    ol_graph *parent, ol_node *owner, const char *owner_attribute, ol_graph **out);
+
+/* A sparse initializer's indices must lie inside its dense shape: checked
+ * here when they are few (OL_MAX_PROPAGATED_ELEMENTS), else by the
+ * evaluator before it scatters the values. */
+static onnxlint_status sparse_indices_check(loader *l, const Onnx__SparseTensorProto *sp)
+{
+    onnxlint_model *m = l->model;
+    char shown[NAME_BUF];
+    const char *name = sp->values->name;
+    uint64_t count = 1;
+    for (size_t d = 0; d < sp->n_dims; d++) {
+        if (sp->dims[d] < 0 || __builtin_mul_overflow(count, (uint64_t)sp->dims[d], &count))
+            return set_error(l->err, ONNXLINT_EMALFORMED, m->path,
+                             "sparse initializer '%s' has a negative dim or an element count that overflows",
+                             esc(shown, name));
+    }
+    ol_tensor *it;
+    onnxlint_status st;
+    if (!sp->indices || (st = tensor_build(l, sp->indices, "", &it)))
+        return sp->indices ? st : ONNXLINT_OK;
+    ol_data *ind = ol_tensor_read(m, it);
+    if (!ind || !ind->values)
+        return ONNXLINT_OK; /* many, or not integers: the evaluator checks */
+    size_t rank = sp->n_dims, per = it->rank == 2 ? rank : 1;
+    for (size_t j = 0; per && j < ind->count; j++) {
+        ol_dim c = ind->values[j];
+        uint64_t bound = per == 1 ? count : (uint64_t)sp->dims[j % per];
+        if (c.kind == OL_DIM_VALUE && (c.value < 0 || (uint64_t)c.value >= bound))
+            return set_error(l->err, ONNXLINT_EMALFORMED, m->path,
+                             "sparse initializer '%s': index %lld (entry %zu of its indices) lies outside its dense "
+                             "shape",
+                             esc(shown, name), (long long)c.value, j / per);
+    }
+    return ONNXLINT_OK;
+}
 
 static onnxlint_status node_subgraphs(loader *l, ol_graph *g, ol_node *node)
 {
@@ -629,9 +682,11 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
         ol_value *v = value_define(l, g, name ? name : "");
         if (!v)
             return ONNXLINT_ENOMEM;
-        if (v->flags & OL_VALUE_INPUT)
+        if (v->flags & OL_VALUE_INPUT) {
             ol_model_diagnostic(m, ONNXLINT_ERROR, "duplicate-name", NULL, "graph '%s' lists input '%s' twice",
                                 esc(shown, g->name), esc(shown2, v->name));
+            m->names_redefined = true;
+        }
         v->flags |= OL_VALUE_INPUT;
         if (gp && (st = type_from_proto(l, gp->input[i]->type, &v->type, v->name)))
             return st;
@@ -645,9 +700,11 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
         ol_value *v = value_define(l, g, tp->name ? tp->name : "");
         if (!v)
             return ONNXLINT_ENOMEM;
-        if (v->flags & OL_VALUE_INITIALIZER)
+        if (v->flags & OL_VALUE_INITIALIZER) {
             ol_model_diagnostic(m, ONNXLINT_ERROR, "duplicate-name", NULL, "initializer '%s' is defined twice",
                                 esc(shown, v->name));
+            m->names_redefined = true;
+        }
         v->flags |= OL_VALUE_INITIALIZER;
         v->initializer = t;
         if (v->type.kind == OL_TYPE_NONE) {
@@ -670,7 +727,7 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
             return set_error(l->err, ONNXLINT_EMALFORMED, m->path, "sparse initializer %zu of graph '%s' has no values",
                              i, esc(shown, g->name));
         ol_tensor *t;
-        if ((st = tensor_build(l, sp->values, "", &t)))
+        if ((st = tensor_build(l, sp->values, "", &t)) || (st = sparse_indices_check(l, sp)))
             return st;
         t->sparse = sp;
         ol_value *v = value_define(l, g, sp->values->name);
@@ -730,10 +787,34 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
             const char *name = np->output[k];
             if (!name || !name[0])
                 continue;
+            const ol_value *outside = defined_outside(g, name);
+            if (outside) {
+                /* SSA holds across scopes: a subgraph's node may not define
+                 * a name an enclosing graph defines.  Its reads keep the
+                 * enclosing value, as a redefinition's do in one scope. */
+                char other[32];
+                ol_model_diagnostic(m, ONNXLINT_ERROR, "duplicate-name", node,
+                                    "output '%s' of %s is already defined in an enclosing graph (%s)", esc(shown, name),
+                                    node->op_type,
+                                    outside->producer
+                                        ? esc(shown2, ol_node_display_name(outside->producer, other, sizeof other))
+                                    : (outside->flags & OL_VALUE_INPUT) ? "a graph input"
+                                                                        : "an initializer");
+                m->names_redefined = true;
+                ol_value *v = value_new(l, g, name);
+                if (!v)
+                    return ONNXLINT_ENOMEM;
+                v->producer = node;
+                v->producer_output = k;
+                node->outputs[k] = v;
+                redefined = true;
+                continue;
+            }
             ol_value *v = value_define(l, g, name);
             if (!v)
                 return ONNXLINT_ENOMEM;
             if (v->producer || (v->flags & (OL_VALUE_INPUT | OL_VALUE_INITIALIZER))) {
+                m->names_redefined = true;
                 char other[32];
                 ol_model_diagnostic(m, ONNXLINT_ERROR, "duplicate-name", node,
                                     "output '%s' of %s is already defined (%s)", esc(shown, name), node->op_type,
@@ -918,7 +999,7 @@ static onnxlint_status explain_not_model(onnxlint_model *m, onnxlint_error *err,
 
 static onnxlint_status map_file(onnxlint_model *m, onnxlint_error *err)
 {
-    int fd = open(m->path, O_RDONLY | O_CLOEXEC);
+    int fd = open(m->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block: fstat refuses it */
     if (fd < 0)
         return set_error(err, ONNXLINT_EIO, m->path, "cannot open: %s", strerror(errno));
     struct stat st;

@@ -214,7 +214,7 @@ ol_data *ol_tensor_read(onnxlint_model *m, const ol_tensor *t)
         uint8_t buf[OL_MAX_PROPAGATED_ELEMENTS * 8];
         if (bytes > sizeof buf || t->external_length < bytes)
             return NULL;
-        int fd = open(t->external_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        int fd = open(t->external_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
         if (fd < 0)
             return NULL;
         ssize_t got = pread(fd, buf, bytes, (off_t)t->external_offset);

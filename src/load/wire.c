@@ -20,6 +20,19 @@
 
 /* Most fields one message type may declare (ONNX's largest has 16). */
 #define OL_WIRE_MAX_DECLARED 64
+/* Longest encoding of a field key: a 32-bit varint (protobuf's own
+ * parser refuses a sixth byte, even one that only pads with zeros). */
+#define OL_WIRE_MAX_KEY_BYTES 5
+/* TensorProto.external_data: its keys and values may hold no NUL. */
+#define TENSOR_EXTERNAL_DATA 13
+
+/* One stretch of the file that holds (part of) a message's fields.  A
+ * singular message field that occurs more than once is one message made
+ * of all its occurrences, as protobuf merges them: parsing the
+ * concatenation of two serialized messages is merging them. */
+typedef struct span {
+    size_t begin, end;
+} span;
 
 #define PAYLOAD_BLOCK_LEN 256
 typedef struct payload_block {
@@ -36,7 +49,8 @@ typedef struct walker {
     uint64_t entries;
     char *why;
     size_t why_len;
-    bool limit_hit; /* the failure is a limit, not malformed bytes */
+    bool limit_hit;     /* the failure is a limit, not malformed bytes */
+    bool external_data; /* decoding a TensorProto's external_data entries */
 } walker;
 
 /* One field of a message, as found on the wire. */
@@ -255,6 +269,9 @@ static bool next_field(walker *w, const ProtobufCMessageDescriptor *desc, size_t
     uint64_t tag;
     if (!varint(w->data, end, pos, &tag))
         return fail(w, "truncated or invalid field tag in %s at offset %zu", short_name(desc), field_start);
+    if (*pos - field_start > OL_WIRE_MAX_KEY_BYTES)
+        return fail(w, "field tag in %s at offset %zu takes %zu bytes; a key is a 32-bit varint of at most %d",
+                    short_name(desc), field_start, *pos - field_start, OL_WIRE_MAX_KEY_BYTES);
     uint64_t number64 = tag >> 3;
     unsigned wire_type = (unsigned)(tag & 7);
     if (number64 == 0 || number64 > 536870911u)
@@ -317,7 +334,8 @@ static bool next_field(walker *w, const ProtobufCMessageDescriptor *desc, size_t
 
 /* Checks every field of the message in data[begin..end) (not its
  * submessages), counts the repeated elements of each declared field into
- * counts (indexed like desc->fields) and charges the entries.  A
+ * counts (indexed like desc->fields; a singular message field counts its
+ * occurrences) and charges the entries.  A
  * TensorProto's payload fields are recorded in payload (when not NULL)
  * instead of counted. */
 static bool scan(walker *w, const ProtobufCMessageDescriptor *desc, size_t begin, size_t end, uint64_t *counts,
@@ -350,8 +368,10 @@ static bool scan(walker *w, const ProtobufCMessageDescriptor *desc, size_t begin
             counts[f.fd - desc->fields] += f.elements;
             if (!count_entries(w, f.elements, desc))
                 return false;
-        } else if (f.fd->type == PROTOBUF_C_TYPE_MESSAGE && !count_entries(w, 1, desc)) {
-            return false;
+        } else if (f.fd->type == PROTOBUF_C_TYPE_MESSAGE) {
+            counts[f.fd - desc->fields]++; /* occurrences, merged when more than one */
+            if (!count_entries(w, 1, desc))
+                return false;
         }
     }
     return true;
@@ -413,8 +433,8 @@ static void store_scalar(ProtobufCType type, void *dst, uint64_t v)
     }
 }
 
-static ProtobufCMessage *decode(walker *w, const ProtobufCMessageDescriptor *desc, size_t begin, size_t end,
-                                int depth);
+static ProtobufCMessage *decode(walker *w, const ProtobufCMessageDescriptor *desc, const span *spans,
+                                size_t n_spans, int depth);
 
 /* Stores one element of field f into dst. */
 static bool store_one(walker *w, const field *f, void *dst, int depth)
@@ -423,6 +443,11 @@ static bool store_one(walker *w, const field *f, void *dst, int depth)
     size_t len = f->end - f->content;
     switch (fd->type) {
     case PROTOBUF_C_TYPE_STRING: {
+        /* A C string ends at a NUL: "weights.bin\0../../etc/passwd" would
+         * be read as "weights.bin".  A file location cannot hold one. */
+        if (w->external_data && memchr(w->data + f->content, 0, len))
+            return fail(w, "external data %s of a TensorProto at offset %zu contains a NUL byte", fd->name,
+                        f->content);
         char *s = ol_arena_alloc_bytes(w->arena, len + 1);
         if (!s)
             return fail(w, "out of memory while reading the model's structure");
@@ -443,7 +468,8 @@ static bool store_one(walker *w, const field *f, void *dst, int depth)
         return true;
     }
     case PROTOBUF_C_TYPE_MESSAGE: {
-        ProtobufCMessage *sub = decode(w, fd->descriptor, f->content, f->end, depth + 1);
+        span one = {f->content, f->end};
+        ProtobufCMessage *sub = decode(w, fd->descriptor, &one, 1, depth + 1);
         if (!sub)
             return false;
         memcpy(dst, &sub, sizeof sub);
@@ -496,28 +522,121 @@ static bool add_marker(walker *w, ProtobufCMessage *msg, size_t index)
     return true;
 }
 
-/* Validates and decodes the message of type desc in data[begin..end). */
-static ProtobufCMessage *decode(walker *w, const ProtobufCMessageDescriptor *desc, size_t begin, size_t end,
-                                int depth)
+/* The occurrences of singular message field fd in the spans that make up
+ * one message, in order, as the spans of its merged value: an occurrence
+ * of another member of fd's oneof starts the value afresh, as protobuf
+ * does.  Returns how many (out NULL: only counts). */
+static size_t gather(const walker *w, const ProtobufCMessageDescriptor *desc, const span *spans, size_t n_spans,
+                     const ProtobufCFieldDescriptor *fd, span *out)
 {
-    if (depth > OL_MAX_MESSAGE_DEPTH)
+    bool oneof = fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF;
+    size_t n = 0;
+    for (size_t s = 0; s < n_spans; s++) {
+        for (size_t pos = spans[s].begin; pos < spans[s].end;) {
+            field f;
+            reread_field(w->data, desc, spans[s].end, &pos, &f);
+            if (f.fd == fd) {
+                if (out)
+                    out[n] = (span){f.content, f.end};
+                n++;
+            } else if (oneof && f.fd && (f.fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+                       f.fd->quantifier_offset == fd->quantifier_offset) {
+                n = 0;
+            }
+        }
+    }
+    return n;
+}
+
+/* Whether another member of fd's oneof occurs in the message too. */
+static bool contested(const ProtobufCMessageDescriptor *desc, const uint64_t *counts,
+                      const ProtobufCFieldDescriptor *fd)
+{
+    if (!(fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
+        return false;
+    for (unsigned i = 0; i < desc->n_fields; i++) {
+        const ProtobufCFieldDescriptor *other = &desc->fields[i];
+        if (other != fd && counts[i] && (other->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+            other->quantifier_offset == fd->quantifier_offset)
+            return true;
+    }
+    return false;
+}
+
+/* Decodes the merged value of singular message field fd (see gather) into
+ * slot; leaves it alone when another member of its oneof comes last. */
+static bool store_merged(walker *w, const ProtobufCMessageDescriptor *desc, const span *spans, size_t n_spans,
+                         const ProtobufCFieldDescriptor *fd, ProtobufCMessage *msg, int depth)
+{
+    size_t n = gather(w, desc, spans, n_spans, fd, NULL);
+    if (!n)
+        return true;
+    span one, *parts = n == 1 ? &one : ol_arena_alloc(w->tmp, n * sizeof *parts);
+    if (!parts)
+        return fail(w, "out of memory while reading the model's structure");
+    gather(w, desc, spans, n_spans, fd, parts);
+    ProtobufCMessage *sub = decode(w, fd->descriptor, parts, n, depth + 1);
+    if (!sub)
+        return false;
+    memcpy((char *)msg + fd->offset, &sub, sizeof sub);
+    if (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+        *(uint32_t *)((char *)msg + fd->quantifier_offset) = fd->id;
+    return true;
+}
+
+/* Scans the spans of one TensorProto for its payload: raw_data last wins
+ * as for any bytes field; the typed repeated fields would concatenate
+ * across occurrences, which one recorded range cannot express, so a
+ * tensor whose typed data is spread over several is refused. */
+static bool scan_tensor(walker *w, const ProtobufCMessageDescriptor *desc, const span *spans, size_t n_spans,
+                        uint64_t *counts, ol_payload *payload)
+{
+    size_t typed_in = n_spans;
+    for (size_t s = 0; s < n_spans; s++) {
+        uint64_t before = payload->typed_bytes + payload->typed_count;
+        if (!scan(w, desc, spans[s].begin, spans[s].end, counts, payload))
+            return false;
+        if (payload->typed_bytes + payload->typed_count == before)
+            continue;
+        if (typed_in != n_spans)
+            return fail(w, "TensorProto at offset %zu is given in several parts that each carry typed data; "
+                           "onnxlint reads a tensor's data from one part",
+                        spans[0].begin);
+        typed_in = s;
+    }
+    size_t at = typed_in < n_spans ? typed_in : 0;
+    payload->message_offset = spans[at].begin;
+    payload->message_length = spans[at].end - spans[at].begin;
+    return true;
+}
+
+/* Validates and decodes the message of type desc made of the fields in
+ * the spans of data (one span, unless merged). */
+static ProtobufCMessage *decode(walker *w, const ProtobufCMessageDescriptor *desc, const span *spans,
+                                size_t n_spans, int depth)
+{
+    if (depth > OL_MAX_MESSAGE_DEPTH && (w->limit_hit = true))
         return fail(w, "messages nested deeper than %d levels (%s at offset %zu); limit OL_MAX_MESSAGE_DEPTH",
-                    OL_MAX_MESSAGE_DEPTH, short_name(desc), begin),
+                    OL_MAX_MESSAGE_DEPTH, short_name(desc), spans[0].begin),
                NULL;
     if (desc->n_fields > OL_WIRE_MAX_DECLARED)
         return fail(w, "internal: %s declares %u fields", short_name(desc), desc->n_fields), NULL;
+    uint64_t counts[OL_WIRE_MAX_DECLARED];
+    memset(counts, 0, desc->n_fields * sizeof *counts);
     ol_payload *payload = NULL;
     size_t payload_index = 0;
     if (desc == &onnx__tensor_proto__descriptor) {
         payload = new_payload(w, &payload_index);
         if (!payload)
             return fail(w, "out of memory while reading the model's structure"), NULL;
-        *payload = (ol_payload){.message_offset = begin, .message_length = end - begin, .raw_offset = OL_NO_OFFSET};
+        *payload = (ol_payload){.raw_offset = OL_NO_OFFSET};
+        if (!scan_tensor(w, desc, spans, n_spans, counts, payload))
+            return NULL;
+    } else {
+        for (size_t s = 0; s < n_spans; s++)
+            if (!scan(w, desc, spans[s].begin, spans[s].end, counts, NULL))
+                return NULL;
     }
-    uint64_t counts[OL_WIRE_MAX_DECLARED];
-    memset(counts, 0, desc->n_fields * sizeof *counts);
-    if (!scan(w, desc, begin, end, counts, payload))
-        return NULL;
 
     ProtobufCMessage *msg = ol_arena_alloc(w->arena, desc->sizeof_message);
     if (!msg)
@@ -525,7 +644,7 @@ static ProtobufCMessage *decode(walker *w, const ProtobufCMessageDescriptor *des
     desc->message_init(msg);
     for (unsigned i = 0; i < desc->n_fields; i++) {
         const ProtobufCFieldDescriptor *fd = &desc->fields[i];
-        if (!counts[i])
+        if (!counts[i] || fd->label != PROTOBUF_C_LABEL_REPEATED)
             continue;
         void *array = ol_arena_alloc(w->arena, counts[i] * element_size(fd->type));
         if (!array)
@@ -533,35 +652,51 @@ static ProtobufCMessage *decode(walker *w, const ProtobufCMessageDescriptor *des
         memcpy((char *)msg + fd->offset, &array, sizeof array);
     }
 
-    size_t pos = begin;
-    while (pos < end) {
-        field f;
-        reread_field(w->data, desc, end, &pos, &f);
-        const ProtobufCFieldDescriptor *fd = f.fd;
-        if (!fd || is_payload_field(desc, f.number))
-            continue; /* unknown fields are dropped; payloads were recorded by the scan */
-        char *slot = (char *)msg + fd->offset;
-        if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
-            size_t *n = (size_t *)((char *)msg + fd->quantifier_offset);
-            char *array;
-            memcpy(&array, slot, sizeof array);
-            size_t size = element_size(fd->type);
-            if (f.packed) {
-                unsigned wire_type = natural_wire_type(fd->type);
-                for (size_t p = f.content; p < f.end;)
-                    store_scalar(fd->type, array + (*n)++ * size, read_scalar(w->data, f.end, &p, wire_type));
-            } else if (!store_one(w, &f, array + (*n)++ * size, depth)) {
-                return NULL;
+    bool merged[OL_WIRE_MAX_DECLARED] = {false};
+    for (size_t s = 0; s < n_spans; s++) {
+        size_t end = spans[s].end;
+        for (size_t pos = spans[s].begin; pos < end;) {
+            field f;
+            reread_field(w->data, desc, end, &pos, &f);
+            const ProtobufCFieldDescriptor *fd = f.fd;
+            if (!fd || is_payload_field(desc, f.number))
+                continue; /* unknown fields are dropped; payloads were recorded by the scan */
+            char *slot = (char *)msg + fd->offset;
+            if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+                size_t *n = (size_t *)((char *)msg + fd->quantifier_offset);
+                char *array;
+                memcpy(&array, slot, sizeof array);
+                size_t size = element_size(fd->type);
+                if (f.packed) {
+                    unsigned wire_type = natural_wire_type(fd->type);
+                    for (size_t p = f.content; p < f.end;)
+                        store_scalar(fd->type, array + (*n)++ * size, read_scalar(w->data, f.end, &p, wire_type));
+                } else {
+                    bool external = w->external_data;
+                    w->external_data = payload && fd->id == TENSOR_EXTERNAL_DATA;
+                    bool stored = store_one(w, &f, array + (*n)++ * size, depth);
+                    w->external_data = external;
+                    if (!stored)
+                        return NULL;
+                }
+                continue;
             }
-            continue;
+            size_t index = (size_t)(fd - desc->fields);
+            if (fd->type == PROTOBUF_C_TYPE_MESSAGE && (counts[index] > 1 || contested(desc, counts, fd))) {
+                /* Repeated or oneof-contested: all occurrences at once. */
+                if (!merged[index] && !store_merged(w, desc, spans, n_spans, fd, msg, depth))
+                    return NULL;
+                merged[index] = true;
+                continue;
+            }
+            if (!store_one(w, &f, slot, depth))
+                return NULL;
+            if (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+                *(uint32_t *)((char *)msg + fd->quantifier_offset) = fd->id;
+            else if (fd->label == PROTOBUF_C_LABEL_OPTIONAL && fd->type != PROTOBUF_C_TYPE_STRING &&
+                     fd->type != PROTOBUF_C_TYPE_MESSAGE)
+                *(protobuf_c_boolean *)((char *)msg + fd->quantifier_offset) = 1;
         }
-        if (!store_one(w, &f, slot, depth))
-            return NULL;
-        if (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
-            *(uint32_t *)((char *)msg + fd->quantifier_offset) = fd->id;
-        else if (fd->label == PROTOBUF_C_LABEL_OPTIONAL && fd->type != PROTOBUF_C_TYPE_STRING &&
-                 fd->type != PROTOBUF_C_TYPE_MESSAGE)
-            *(protobuf_c_boolean *)((char *)msg + fd->quantifier_offset) = 1;
     }
     if (payload && !add_marker(w, msg, payload_index))
         return fail(w, "out of memory while reading the model's structure"), NULL;
@@ -573,7 +708,8 @@ onnxlint_status ol_wire_decode(const uint8_t *data, size_t len, const ProtobufCM
 {
     walker w = {.data = data, .arena = arena, .tmp = tmp, .why = why, .why_len = why_len};
     memset(out, 0, sizeof *out);
-    out->message = decode(&w, root, 0, len, 1);
+    span all = {0, len};
+    out->message = decode(&w, root, &all, 1, 1);
     if (!out->message)
         return arena->failed || tmp->failed ? ONNXLINT_ENOMEM : w.limit_hit ? ONNXLINT_ELIMIT : ONNXLINT_EMALFORMED;
     if (w.n_payloads) {
@@ -608,9 +744,7 @@ const ol_payload *ol_wire_payload_of(const ProtobufCMessage *tensor, const ol_pa
 /* Checks the message in data[begin..end) and its submessages. */
 static bool validate(walker *w, const ProtobufCMessageDescriptor *desc, size_t begin, size_t end, int depth)
 {
-    if (depth > OL_MAX_MESSAGE_DEPTH)
-        return false;
-    if (desc->n_fields > OL_WIRE_MAX_DECLARED)
+    if (depth > OL_MAX_MESSAGE_DEPTH || desc->n_fields > OL_WIRE_MAX_DECLARED)
         return false;
     uint64_t counts[OL_WIRE_MAX_DECLARED];
     memset(counts, 0, desc->n_fields * sizeof *counts);

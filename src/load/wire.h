@@ -21,7 +21,10 @@
  *
  * Each message is scanned first (checked, its repeated fields counted),
  * then its fields are stored into arrays of the right size; submessages
- * are decoded as their field is stored.
+ * are decoded as their field is stored.  As in protobuf, a singular
+ * message field that occurs more than once (two serialized messages
+ * concatenated) is the merge of its occurrences, at every level: repeated
+ * fields concatenated, scalars last-wins.
  */
 #ifndef OL_WIRE_H
 #define OL_WIRE_H
@@ -34,8 +37,11 @@
 #include "util/arena.h"
 
 /* Deepest nesting of messages accepted (a model inside is depth 1; each
- * subgraph costs 3 levels: attribute, graph, node). */
-#define OL_MAX_MESSAGE_DEPTH 96
+ * subgraph costs 3 levels: attribute, graph, node).  The 32 subgraph
+ * levels inference follows (OL_MAX_INFER_DEPTH) reach depth 98, and the
+ * rest leaves room for the types and tensors inside the deepest graph, so
+ * the subgraph limit is the one a deep model meets. */
+#define OL_MAX_MESSAGE_DEPTH 128
 /* Most messages plus repeated elements (outside tensor payloads) a model
  * may hold: each costs its decoded struct up to ~150 bytes, so 10 million empty
  * entries (a 20 MB file) would cost 1.5 GB.  A 60,000-node graph holds

@@ -546,8 +546,16 @@ static void merge_state(ol_ctx *ctx, const ol_type *given, const ol_type *return
         return;
     char what[64];
     snprintf(what, sizeof what, "state variable %zu changes shape in the body", k);
-    for (int i = 0; i < given->shape.rank; i++)
-        dims[i] = ol_dim_merge(ctx, given->shape.dims[i], returned->shape.dims[i], what);
+    for (int i = 0; i < given->shape.rank; i++) {
+        ol_dim a = ol_dim_resolve(ctx->exprs, given->shape.dims[i]);
+        ol_dim b = ol_dim_resolve(ctx->exprs, returned->shape.dims[i]);
+        /* Two different symbols prove nothing about each other (the body
+         * may broadcast N against M): the state's dim is then unknown. */
+        if (a.kind == OL_DIM_SYMBOL && b.kind == OL_DIM_SYMBOL && !ol_dim_equal(ctx->exprs, a, b))
+            dims[i] = ol_dim_unknown();
+        else
+            dims[i] = ol_dim_merge(ctx, a, b, what);
+    }
     out->shape.dims = dims;
 }
 
@@ -907,24 +915,39 @@ static bool kernel_Loop(ol_kctx *k)
     }
     ol_rvalue **scans = NULL; /* iteration t's scan outputs at scans[t * n_scan] */
     size_t cap = 0, n = 0;
+    int64_t max_iterations = k->eval->max_iterations > 0 && k->eval->max_iterations < LOOP_MAX_ITERATIONS
+                                 ? k->eval->max_iterations
+                                 : LOOP_MAX_ITERATIONS;
+    ol_k_iteration it;
+    if (!ol_k_iterate_start(k, body, &it))
+        return false;
     for (int64_t t = 0; t < trips && cond; t++) {
-        if (t >= LOOP_MAX_ITERATIONS)
-            return ol_k_fail(k, "runs more than %lld iterations", (long long)LOOP_MAX_ITERATIONS);
-        if (!(given[0] = scalar_value(k, ELEM_INT64, t)))
+        if (t >= max_iterations) {
+            ol_k_iterate_abandon(&it);
+            return ol_k_fail(k, "runs more than %lld iterations%s", (long long)max_iterations,
+                             max_iterations < LOOP_MAX_ITERATIONS ? " (this run's limit)" : "");
+        }
+        if (!(given[0] = scalar_value(k, ELEM_INT64, t))) {
+            ol_k_iterate_abandon(&it);
             return false;
+        }
         given[1] = cond_value;
-        if (!ol_k_run_subgraph(k, body, given, n_carried + 2, outs, n_out + 1))
+        /* cond and the carried values go on; the scan outputs are kept */
+        if (!ol_k_iterate(k, &it, body, given, n_carried + 2, outs, n_out + 1, n_carried + 1) ||
+            !read_truth(k, outs[0], "the body's condition output", &cond)) {
+            ol_k_iterate_abandon(&it);
             return false;
-        if (!read_truth(k, outs[0], "the body's condition output", &cond))
-            return false;
+        }
         cond_value = outs[0];
         for (size_t i = 0; i < n_carried; i++)
             given[i + 2] = outs[i + 1];
         if (n_scan && n == cap) {
             size_t grown = cap ? cap * 2 : LOOP_INITIAL_ITERATIONS;
             ol_rvalue **more = value_array(k, grown * n_scan);
-            if (!more)
+            if (!more) {
+                ol_k_iterate_abandon(&it);
                 return false;
+            }
             if (n)
                 memcpy(more, scans, n * n_scan * sizeof *more);
             scans = more;
@@ -934,6 +957,8 @@ static bool kernel_Loop(ol_kctx *k)
             memcpy(scans + n * n_scan, outs + 1 + n_carried, n_scan * sizeof *scans);
         n++;
     }
+    if (!ol_k_iterate_finish(k, &it, given + 2, n_carried))
+        return false;
     for (size_t i = 0; i < n_carried; i++)
         ol_k_out_value(k, i, given[i + 2]);
     for (size_t j = 0; j < n_scan; j++) {
@@ -1111,17 +1136,30 @@ static bool kernel_Scan(ol_kctx *k)
         if (!(given[i] = shared_input(k, i)))
             return ol_k_fail(k, "state variable %zu is missing", i);
     }
+    if (k->eval->max_iterations > 0 && len > k->eval->max_iterations)
+        return ol_k_fail(k, "runs %lld steps, more than this run's limit of %lld", (long long)len,
+                         (long long)k->eval->max_iterations);
+    ol_k_iteration it;
+    if (!ol_k_iterate_start(k, body, &it))
+        return false;
     for (int64_t t = 0; t < len; t++) {
         for (size_t j = 0; j < m; j++) {
             ol_array *s = take(k, ol_k_in(k, n_state + j), axes[j], in_dirs[j] ? len - 1 - t : t);
-            if (!s || !(given[n_state + j] = ol_k_tensor_value(k, s)))
+            if (!s || !(given[n_state + j] = ol_k_tensor_value(k, s))) {
+                ol_k_iterate_abandon(&it);
                 return false;
+            }
         }
-        if (!ol_k_run_subgraph(k, body, given, n_state + m, outs, n_out))
+        /* the state goes on; the scan outputs are kept */
+        if (!ol_k_iterate(k, &it, body, given, n_state + m, outs, n_out, n_state)) {
+            ol_k_iterate_abandon(&it);
             return false;
+        }
         memcpy(given, outs, n_state * sizeof *given);
         memcpy(items + (size_t)t * n_scan, outs + n_state, n_scan * sizeof *items);
     }
+    if (!ol_k_iterate_finish(k, &it, given, n_state))
+        return false;
     for (size_t i = 0; i < n_state; i++)
         ol_k_out_value(k, i, given[i]);
     for (size_t j = 0; j < n_scan; j++) {

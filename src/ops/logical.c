@@ -259,8 +259,8 @@ static void legacy_broadcast(ol_ctx *ctx, int32_t elem)
     }
     for (int i = 0; i < b->rank; i++) {
         ol_dim d = b->dims[i];
-        if (d.kind == OL_DIM_VALUE && d.value == 1)
-            continue;
+        if (d.kind == OL_DIM_VALUE ? d.value == 1 : !ol_dim_at_least(ctx->exprs, d, 2))
+            continue; /* B's dim is (or may be) 1: A's dim stands, nothing is proved */
         dims[axis + i] = ol_dim_merge(ctx, dims[axis + i], d, "broadcast dim of B vs A");
     }
 }

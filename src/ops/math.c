@@ -937,28 +937,14 @@ static bool einsum_parse_term(ol_ctx *ctx, const char *eq, const char *text, siz
 }
 
 /* A label's size seen again: numpy broadcasts a size of 1 (like
- * ol_broadcast), other sizes must be equal. */
-static ol_dim einsum_merge(ol_ctx *ctx, const char *eq, int label, ol_dim have, ol_dim d, bool first)
+ * ol_broadcast: two symbols give no equality), other sizes must be
+ * equal. */
+static void einsum_merge(ol_ctx *ctx, const char *eq, int label, ol_broadcast_acc *acc, ol_dim d)
 {
-    if (first || is_value(have, 1))
-        return d;
-    if (is_value(d, 1) || d.kind == OL_DIM_UNKNOWN)
-        return have;
-    if (have.kind == OL_DIM_UNKNOWN)
-        return d;
-    if (have.kind == OL_DIM_VALUE && d.kind == OL_DIM_VALUE) {
-        if (have.value != d.value)
-            ol_error(ctx, "shape-error", "Einsum equation '%s': label '%c' is %lld in one input and %lld in another",
-                     eq, einsum_char(label), (long long)have.value, (long long)d.value);
-        return have;
-    }
-    if (d.kind == OL_DIM_VALUE)
-        return d; /* a symbol against a size: the symbol is 1 or equal */
-    if (have.kind == OL_DIM_SYMBOL && !ol_dim_equal(ctx->exprs, have, d) && !ol_dim_differ(ctx->exprs, have, d)) {
-        char where[32];
-        ol_exprs_unify(ctx->exprs, have, d, ol_node_display_name(ctx->node, where, sizeof where));
-    }
-    return have;
+    ol_dim have = acc->dim;
+    if (!ol_broadcast_step(ctx, acc, d))
+        ol_error(ctx, "shape-error", "Einsum equation '%s': label '%c' is %lld in one input and %lld in another", eq,
+                 einsum_char(label), (long long)have.value, (long long)d.value);
 }
 
 static void infer_Einsum(ol_ctx *ctx)
@@ -971,7 +957,9 @@ static void infer_Einsum(ol_ctx *ctx)
     }
     const char *arrow = strstr(eq, "->");
     size_t lhs_len = arrow ? (size_t)(arrow - eq) : strlen(eq);
-    ol_dim label_dim[EINSUM_LABELS] = {{0}};
+    ol_broadcast_acc label_acc[EINSUM_LABELS];
+    for (int l = 0; l < EINSUM_LABELS; l++)
+        label_acc[l] = (ol_broadcast_acc){ol_dim_value(1), false};
     int label_count[EINSUM_LABELS] = {0};
     bool ellipsis_seen = false, ellipsis_unknown = false;
     const ol_shape *ell_shapes[OL_MAX_RANK];
@@ -1019,7 +1007,7 @@ static void infer_Einsum(ol_ctx *ctx)
             }
             int l = t.items[k];
             ol_dim d = s ? s->dims[pos] : ol_dim_unknown();
-            label_dim[l] = einsum_merge(ctx, eq, l, label_dim[l], d, label_count[l] == 0);
+            einsum_merge(ctx, eq, l, &label_acc[l], d);
             label_count[l]++;
             pos++;
         }
@@ -1072,7 +1060,7 @@ static void infer_Einsum(ol_ctx *ctx)
             for (int e = 0; e < ell.rank; e++)
                 dims[pos++] = ell.dims[e];
         } else {
-            dims[pos++] = label_dim[out.items[k]];
+            dims[pos++] = ol_broadcast_result(&label_acc[out.items[k]]);
         }
     }
 }

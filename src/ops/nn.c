@@ -863,8 +863,15 @@ static void infer_MeanVarianceNormalization(ol_ctx *ctx)
     const ol_shape *xs = ol_in_shape(ctx, 0);
     size_t n;
     const int64_t *axes = ol_attr_ints(ctx, "axes", &n);
-    for (size_t i = 0; xs && axes && i < n; i++)
-        ol_axis(ctx, axes[i], xs->rank, false, "axes value");
+    static const int64_t default_axes[] = {0, 2, 3}; /* the spec's default: the kernel uses it too */
+    if (!axes) {
+        axes = default_axes;
+        n = sizeof default_axes / sizeof *default_axes;
+    }
+    for (size_t i = 0; xs && xs->rank >= 0 && i < n; i++) {
+        if (ol_axis(ctx, axes[i], xs->rank, false, "axes value") < 0)
+            break;
+    }
 }
 
 static void infer_Dropout(ol_ctx *ctx)

@@ -188,6 +188,20 @@ ol_dim ol_dim_merge(ol_ctx *ctx, ol_dim a, ol_dim b, const char *what);
  * Reports a shape-error for incompatible dims. */
 bool ol_broadcast(ol_ctx *ctx, const ol_shape *const *shapes, size_t n, ol_shape *out);
 
+/* One dim of a broadcast, fed one operand's dim at a time.  Broadcasting
+ * gives max-like facts, never equalities: N against M is N, M or either
+ * (one of them 1), so it is unknown unless one side cannot be 1 (a size
+ * other than 1, or an expression >= 2 like N+1).  Start with
+ * {ol_dim_value(1), false}; ol_broadcast_step returns false when two sizes
+ * other than 1 differ (the caller reports it); ol_broadcast_result is the
+ * dim, unknown while the operands leave it open. */
+typedef struct ol_broadcast_acc {
+    ol_dim dim;
+    bool open;
+} ol_broadcast_acc;
+bool ol_broadcast_step(ol_ctx *ctx, ol_broadcast_acc *acc, ol_dim d);
+ol_dim ol_broadcast_result(const ol_broadcast_acc *acc);
+
 /* Normalises an axis in [-rank, rank) (or [-rank-1, rank] when
  * inclusive); reports a shape-error naming what and returns -1 when out
  * of range. */

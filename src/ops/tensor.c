@@ -703,6 +703,25 @@ static void infer_Reshape(ol_ctx *ctx)
         ol_error(ctx, "shape-error", "with allowzero=1 the target shape cannot hold both 0 and -1");
         ok = false;
     }
+    /* No runtime can make a tensor whose element count wraps int64, nor
+     * find a -1 beside a 0-sized dim (0 * x == 0 for every x). */
+    int64_t product = 1;
+    bool zero_sized = false;
+    for (int k = 0; ok && k < rank; k++) {
+        if (k == infer_at || dims[k].kind != OL_DIM_VALUE)
+            continue;
+        zero_sized |= dims[k].value == 0;
+        if (__builtin_mul_overflow(product, dims[k].value, &product)) {
+            ol_error(ctx, "shape-error", "the target shape %s has more elements than int64 can count",
+                     dims_str(ctx, elem, target, rank));
+            ok = false;
+        }
+    }
+    if (ok && infer_at >= 0 && zero_sized) {
+        ol_error(ctx, "shape-error", "the target shape %s has a -1 beside a 0-sized dim: the -1 cannot be inferred",
+                 dims_str(ctx, elem, target, rank));
+        ok = false;
+    }
     if (!ok || !in)
         return;
     ol_dim total = ol_shape_product(ctx, in, 0, in->rank);
@@ -852,62 +871,45 @@ static void infer_Concat(ol_ctx *ctx)
 
 /* ---- Slice ---- */
 
-/* Where a clamped slice bound lies on a dim: counted from its beginning
- * (a constant), at or from its end (N-1, N), or a symbolic value from
- * data, assumed within the dim.  The sign of a symbolic length follows:
- * an end from the end minus any other start is >= 0. */
-typedef enum bound_place { FROM_BEGIN, FROM_END, INSIDE } bound_place;
-
 /* Where a slice bound v falls on a dim of size n once clamped (to [0, n]
  * going forward; a start to [0, n-1] and an end to [-1, n-1] going
- * backward), and its place.  Concrete when v and n are; for a symbolic n,
- * the expression when v counts from the end (N-1), is a start, or is
- * huge; unknown when it would need min(v, n). */
-static ol_dim slice_bound(ol_ctx *ctx, ol_dim n, ol_dim v, bool forward, bool is_end, bound_place *place)
+ * backward).  Concrete when v and n are.  Otherwise the expression only
+ * when the clamp provably leaves it alone for every value of the symbols
+ * (N-1 for -1, 1 for 1, a data value v with 0 <= v <= n): x[:-5] is not
+ * N-5, which is negative for small N, but unknown. */
+static ol_dim slice_bound(ol_ctx *ctx, ol_dim n, ol_dim v, bool forward, bool is_end)
 {
+    ol_exprs *x = ctx->exprs;
     int64_t lo = forward || !is_end ? 0 : -1;
-    ol_dim hi = forward ? n : ol_dim_add_const(ctx->exprs, n, -1);
-    n = ol_dim_resolve(ctx->exprs, n);
-    *place = FROM_BEGIN;
+    n = ol_dim_resolve(x, n);
+    v = ol_dim_resolve(x, v);
     if (v.kind == OL_DIM_VALUE && n.kind == OL_DIM_VALUE) {
-        int64_t x = v.value < 0 ? v.value + n.value : v.value;
+        int64_t at = v.value < 0 ? v.value + n.value : v.value;
         int64_t top = forward ? n.value : n.value - 1;
-        if (x >= top)
-            *place = FROM_END;
-        return ol_dim_value(x < lo ? lo : x > top ? top : x);
+        return ol_dim_value(at < lo ? lo : at > top ? top : at);
     }
-    if (n.kind == OL_DIM_UNKNOWN || v.kind == OL_DIM_UNKNOWN)
+    if (n.kind == OL_DIM_UNKNOWN || v.kind == OL_DIM_UNKNOWN || (!forward && !ol_dim_at_least(x, n, 1)))
         return ol_dim_unknown();
-    if (v.kind == OL_DIM_VALUE) {
-        if (v.value <= -SLICE_HUGE)
-            return ol_dim_value(lo);
-        *place = FROM_END;
-        if (v.value >= SLICE_HUGE)
-            return hi;
-        if (v.value < 0)
-            return ol_dim_add_const(ctx->exprs, n, v.value);
-        /* from the beginning: a start is taken as within the dim, an end
-         * beyond 1 would be min(v, N) going forward */
-        *place = FROM_BEGIN;
-        return is_end && forward && v.value > 1 ? ol_dim_unknown() : v;
-    }
-    ol_dim past = ol_dim_sub(ctx->exprs, v, hi); /* a symbolic v against the top */
-    if (past.kind == OL_DIM_VALUE) {
-        *place = FROM_END;
-        return past.value >= 0 ? hi : v;
-    }
-    *place = INSIDE;
-    return is_end && forward ? ol_dim_unknown() : v;
+    ol_dim top = forward ? n : ol_dim_add_const(x, n, -1);
+    if (v.kind == OL_DIM_VALUE && v.value <= -SLICE_HUGE)
+        return ol_dim_value(lo);
+    if (v.kind == OL_DIM_VALUE && v.value >= SLICE_HUGE)
+        return top;
+    ol_dim at = v;
+    if (v.kind == OL_DIM_VALUE && v.value < 0)
+        at = ol_dim_add_const(x, n, v.value); /* counts from the end: at most top */
+    else if (!ol_dim_at_least(x, v, 0) || !ol_dim_at_least(x, ol_dim_sub(x, top, v), 0))
+        return ol_dim_unknown(); /* min(v, top), or a negative data value */
+    return ol_dim_at_least(x, at, lo) ? at : ol_dim_unknown();
 }
 
 /* The length of x[start:end:step] along a dim of size n (see slice_bound):
- * a symbolic one only when its sign is known. */
+ * a symbolic one only when it is >= 0 for every value of the symbols. */
 static ol_dim slice_length(ol_ctx *ctx, ol_dim n, ol_dim start, ol_dim end, int64_t step)
 {
     bool forward = step > 0;
-    bound_place sp, ep;
-    ol_dim s = slice_bound(ctx, n, start, forward, false, &sp);
-    ol_dim e = slice_bound(ctx, n, end, forward, true, &ep);
+    ol_dim s = slice_bound(ctx, n, start, forward, false);
+    ol_dim e = slice_bound(ctx, n, end, forward, true);
     ol_dim diff = forward ? ol_dim_sub(ctx->exprs, e, s) : ol_dim_sub(ctx->exprs, s, e);
     int64_t stride = forward ? step : step == INT64_MIN ? INT64_MAX : -step;
     if (diff.kind == OL_DIM_VALUE) {
@@ -915,8 +917,8 @@ static ol_dim slice_length(ol_ctx *ctx, ol_dim n, ol_dim start, ol_dim end, int6
             return ol_dim_value(0);
         return ol_dim_value(diff.value / stride + (diff.value % stride != 0));
     }
-    bool positive = forward ? ep == FROM_END && sp != FROM_END : sp == FROM_END && ep != FROM_END;
-    return positive ? ol_dim_ceildiv(ctx->exprs, diff, ol_dim_value(stride)) : ol_dim_unknown();
+    return ol_dim_at_least(ctx->exprs, diff, 0) ? ol_dim_ceildiv(ctx->exprs, diff, ol_dim_value(stride))
+                                                : ol_dim_unknown();
 }
 
 /* Slice's operands: starts, ends (possibly symbolic, unknown elements),
@@ -1015,9 +1017,8 @@ static void slice_data(ol_ctx *ctx, const slice_args *a, const ol_dim *dims)
         return;
     ol_dim n = ol_dim_value((int64_t)src->count);
     bool forward = a->steps[0] > 0;
-    bound_place place;
-    ol_dim s = slice_bound(ctx, n, a->starts[0], forward, false, &place);
-    ol_dim e = slice_bound(ctx, n, a->ends[0], forward, true, &place);
+    ol_dim s = slice_bound(ctx, n, a->starts[0], forward, false);
+    ol_dim e = slice_bound(ctx, n, a->ends[0], forward, true);
     if (s.kind != OL_DIM_VALUE || e.kind != OL_DIM_VALUE)
         return;
     start = s.value;
@@ -1159,6 +1160,14 @@ static void infer_Unsqueeze(ol_ctx *ctx)
         return;
     }
     int rank = s->rank + n;
+    for (int k = 0; k < n && ctx->version < 11; k++) {
+        if (axes[k] < 0) { /* negative axes came with opset 11 */
+            ol_error(ctx, "shape-error", "axis %lld is negative; Unsqueeze-%lld takes axes >= 0 (negative ones from "
+                     "opset 11)", (long long)axes[k], (long long)ctx->version);
+            ol_out_tensor(ctx, 0, elem, rank <= OL_MAX_RANK ? rank : -1);
+            return;
+        }
+    }
     if (rank > OL_MAX_RANK || !normalize_axes(ctx, axes, n, rank, "Unsqueeze axis")) {
         ol_out_tensor(ctx, 0, elem, -1);
         return;
@@ -1462,9 +1471,9 @@ static void infer_Where(ol_ctx *ctx)
 /* ---- Range ---- */
 
 /* Range over integers: length max(0, ceil((limit - start) / delta)), and
- * the values when few.  A symbolic length needs its sign: a symbolic
- * bound is a size (Shape, Size), taken as larger than a constant one, so
- * Range(0, N, 1) has N elements and Range(N, 0, 1) an unknown number. */
+ * the values when few.  A symbolic length needs its sign for every value
+ * of the symbols (sizes, at least 1): Range(0, N, 1) has N elements,
+ * Range(0, N-5, 1) and Range(N, 0, 1) an unknown number. */
 static void range_ints(ol_ctx *ctx, ol_dim *len, int32_t elem, ol_dim start, ol_dim limit, int64_t delta)
 {
     ol_dim high = delta > 0 ? limit : start, low = delta > 0 ? start : limit;
@@ -1472,7 +1481,7 @@ static void range_ints(ol_ctx *ctx, ol_dim *len, int32_t elem, ol_dim start, ol_
     int64_t stride = delta > 0 ? delta : delta == INT64_MIN ? INT64_MAX : -delta;
     if (diff.kind == OL_DIM_VALUE)
         *len = ol_dim_value(diff.value <= 0 ? 0 : diff.value / stride + (diff.value % stride != 0));
-    else if (high.kind == OL_DIM_SYMBOL && low.kind == OL_DIM_VALUE)
+    else if (ol_dim_at_least(ctx->exprs, diff, 0))
         *len = ol_dim_ceildiv(ctx->exprs, diff, ol_dim_value(stride));
     else
         *len = ol_dim_unknown();
@@ -1887,6 +1896,9 @@ static bool kernel_Unsqueeze(ol_kctx *k)
     int rank = x->rank + (int)n;
     bool inserted[OL_MAX_RANK] = {false};
     for (size_t j = 0; j < n; j++) {
+        if (axes[j] < 0 && k->infer.version < 11)
+            return ol_k_fail(k, "axis %lld is negative; Unsqueeze-%lld takes axes >= 0", (long long)axes[j],
+                             (long long)k->infer.version);
         int a = kernel_axis(axes[j], rank, false);
         if (a < 0 || inserted[a])
             return ol_k_fail(k, "axis %lld is %s for the output of rank %d", (long long)axes[j],

@@ -805,6 +805,11 @@ static void infer_OneHot(ol_ctx *ctx)
         ol_out_tensor(ctx, 0, elem, -1);
         return;
     }
+    if (idx->rank == 0) { /* ONNX Runtime refuses scalar indices */
+        ol_error(ctx, "shape-error", "indices %s must have rank >= 1", ol_type_str(ctx, ol_in_type(ctx, 0)));
+        ol_out_tensor(ctx, 0, elem, 1);
+        return;
+    }
     int axis = ol_axis(ctx, ol_attr_int(ctx, "axis", -1), idx->rank, true, "axis");
     ol_dim *dims = ol_out_tensor(ctx, 0, elem, idx->rank + 1);
     if (!dims || axis < 0)
@@ -965,6 +970,11 @@ static int64_t blocksize(ol_ctx *ctx, ol_dim *square)
     *square = ol_dim_unknown();
     if (b <= 0) {
         ol_error(ctx, "shape-error", "blocksize %lld must be positive", (long long)b);
+        return 0;
+    }
+    int64_t sq;
+    if (__builtin_mul_overflow(b, b, &sq)) {
+        ol_error(ctx, "shape-error", "blocksize %lld is too large: its square overflows int64", (long long)b);
         return 0;
     }
     *square = ol_dim_mul(ctx->exprs, ol_dim_value(b), ol_dim_value(b));
@@ -2429,6 +2439,8 @@ static bool kernel_OneHot(ol_kctx *k)
     const ol_array *idx = need_in(k, 0, "indices"), *depth = idx ? need_in(k, 1, "depth") : NULL;
     const ol_array *values = depth ? need_in(k, 2, "values") : NULL;
     int axis = 0;
+    if (values && idx->rank == 0)
+        return ol_k_fail(k, "indices %s must have rank >= 1", ol_k_shape(k, idx));
     if (!values || !k_axis(k, ol_attr_int(&k->infer, "axis", -1), idx->rank, true, &axis))
         return false;
     if (depth->count != 1 || values->count != 2)

@@ -9,9 +9,11 @@
  * --depth K keeps the nodes at most K edges from NODE: large graphs stay
  * readable.
  *
- * Invariant: every string from the model is escaped for DOT's quoted
- * strings (backslash, quote, control characters), so a name cannot break
- * out of its label.
+ * Invariant: every string from the model (names, op types, and the type
+ * text, whose symbolic dims are the model's dim_params) goes through
+ * dot_string: escaped for DOT's quoted strings (backslash, quote, control
+ * characters), so nothing from the model can break out of its label and
+ * add attributes (an SVG link, say).
  */
 #include <stdio.h>
 #include <string.h>
@@ -153,7 +155,9 @@ onnxlint_status onnxlint_dot_write(onnxlint_model *m, const char *around, int de
         dot_string(&out, v->name);
         ol_out_printf(&out, "\" [shape=ellipse, fillcolor=\"%s\", label=\"", labels ? "#cfe2ff" : "#e8f5e9");
         dot_string(&out, v->name);
-        ol_out_printf(&out, "\\n%s%s\"];\n", type, labels ? "\\n(labels)" : "");
+        ol_out_bytes(&out, "\\n", 2);
+        dot_string(&out, type);
+        ol_out_printf(&out, "%s\"];\n", labels ? "\\n(labels)" : "");
     }
     for (size_t i = 0; i < g->n_outputs; i++) {
         ol_out_printf(&out, "  \"out:");
@@ -212,7 +216,9 @@ onnxlint_status onnxlint_dot_write(onnxlint_model *m, const char *around, int de
                 continue;
             }
             bool loss = on_loss_path(m, node) && v->producer && on_loss_path(m, v->producer);
-            ol_out_printf(&out, " [label=\"%s\"%s];\n", type, loss ? ", color=\"#1565c0\", penwidth=2" : "");
+            ol_out_printf(&out, " [label=\"");
+            dot_string(&out, type);
+            ol_out_printf(&out, "\"%s];\n", loss ? ", color=\"#1565c0\", penwidth=2" : "");
         }
     }
     for (size_t i = 0; i < g->n_outputs; i++) {
@@ -222,7 +228,9 @@ onnxlint_status onnxlint_dot_write(onnxlint_model *m, const char *around, int de
         type_label(m, v, type, sizeof type);
         ol_out_printf(&out, "  \"n%zu\" -> \"out:", v->producer->index);
         dot_string(&out, v->name);
-        ol_out_printf(&out, "\" [label=\"%s\"];\n", type);
+        ol_out_printf(&out, "\" [label=\"");
+        dot_string(&out, type);
+        ol_out_printf(&out, "\"];\n");
     }
     if (!around && g->n_nodes > shown)
         ol_out_printf(&out, "  \"more\" [shape=plaintext, label=\"... %zu more nodes: use --around NODE --depth K\"];\n",

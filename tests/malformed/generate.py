@@ -327,6 +327,145 @@ def check_valid(model):
     return model
 
 
+def nested_if(levels):
+    """X float[N,4], C bool -> `levels` If nodes nested in each other's then_branch around an
+    Identity of X; each else_branch is one Identity."""
+    def out_info(name):
+        return helper.make_tensor_value_info(name, TensorProto.FLOAT, ["N", 4])
+    inner = helper.make_graph([helper.make_node("Identity", ["X"], ["o0"], name="id0")], "g0", [], [out_info("o0")])
+    for i in range(1, levels + 1):
+        other = helper.make_graph([helper.make_node("Identity", ["X"], ["e%d" % i], name="else%d" % i)],
+                                  "else%d" % i, [], [out_info("e%d" % i)])
+        node = helper.make_node("If", ["C"], ["o%d" % i], name="if%d" % i, then_branch=inner, else_branch=other)
+        if i == levels:
+            return make_model([node], inputs=[x_info(), helper.make_tensor_value_info("C", TensorProto.BOOL, [])],
+                              outputs=[out_info("o%d" % i)], initializers=[])
+        inner = helper.make_graph([node], "g%d" % i, [], [out_info("o%d" % i)])
+
+
+def build_cases_round_two(base):
+    """Cases found by a second hostile corpus and by differential testing."""
+    # A field key is a 32-bit varint: at most 5 bytes.  ir_version's key 0x08 padded to 6 bytes.
+    fields = parse(base)
+    assert fields[0][0] == 1
+    write("key_6_bytes.onnx", b"\x88\x80\x80\x80\x80\x00" + base[fields[0][3] + 1:], 2, "key-6-bytes",
+          "the base model whose first key (ir_version, 0x08) is padded to a 6-byte varint; protobuf refuses "
+          "keys of more than 5 bytes")
+
+    # A singular message field twice: protobuf merges the occurrences (repeated fields concatenated).
+    graph = graph_of(base)
+    gf = parse(graph)
+    half = [f for f in gf if f[0] == GRAPH_NODE][0][4]  # after the first node
+    out = bytearray()
+    for (f, wt, v, s_, e) in fields:
+        if f == MODEL_GRAPH:
+            out += f_len(MODEL_GRAPH, graph[:half]) + f_len(MODEL_GRAPH, graph[half:])
+        else:
+            out += base[s_:e]
+    assert onnx.load_from_string(bytes(out)) == onnx.load_from_string(base)
+    write("graph_split.onnx", bytes(out), 0, "graph-split",
+          "valid: the base model with its graph given as two graph fields (the first node in one, the rest in the "
+          "other), as concatenating two serialized models makes; protobuf merges them into the base model")
+
+    # A NUL inside an external-data location: a C string would stop at it.
+    write("ext_nul.onnx", ser(external_model("ext_ok/weights.data\0../../../../etc/passwd", 0, 48)), 2, "ext-nul",
+          "initializer W is EXTERNAL with location 'ext_ok/weights.data\\0../../../../etc/passwd': refused for the "
+          "NUL, not read as ext_ok/weights.data")
+
+    # Shadowing: a branch's node redefines a name of the enclosing graph (onnx.checker: not SSA).
+    def shadow(then_nodes):
+        def vi(n):
+            return helper.make_tensor_value_info(n, TensorProto.FLOAT, ["N", 4])
+        then_g = helper.make_graph(then_nodes, "then", [], [vi("t")])
+        else_g = helper.make_graph([helper.make_node("Identity", ["X"], ["e"], name="else_id")], "else", [], [vi("e")])
+        return make_model([helper.make_node("Relu", ["X"], ["M"], name="relu"),
+                           helper.make_node("Add", ["M", "X"], ["S"], name="add"),
+                           helper.make_node("If", ["C"], ["I"], name="if", then_branch=then_g, else_branch=else_g),
+                           helper.make_node("Add", ["S", "I"], ["Y0"], name="sum"),
+                           helper.make_node("MatMul", ["Y0", "W"], ["Y"], name="matmul")],
+                          inputs=[x_info(), helper.make_tensor_value_info("C", TensorProto.BOOL, [])],
+                          initializers=[w_tensor()])
+    write("shadow_outer_value.onnx",
+          ser(shadow([helper.make_node("Neg", ["X"], ["M"], name="neg_shadow"),
+                      helper.make_node("Identity", ["M"], ["t"], name="then_id")])), 1, "shadow",
+          "then_branch's node neg_shadow defines M, which the main graph's relu defines too (not SSA)")
+    write("shadow_outer_input.onnx",
+          ser(shadow([helper.make_node("Neg", ["X"], ["X"], name="neg_self"),
+                      helper.make_node("Identity", ["X"], ["t"], name="then_id")])), 1, "shadow",
+          "then_branch's node neg_self reads X and defines X, the main graph's input (not SSA)")
+
+    # A negative dim in a declared shape (-1 is some exporters' "dynamic": not flagged).
+    m = make_model(base_nodes(), inputs=[helper.make_tensor_value_info("X", TensorProto.FLOAT, [-3, 4])])
+    write("neg_declared_dim.onnx", ser(m), 0, "neg-declared-dim",
+          "graph input X declared float[-3,4]: loads with a warning naming the dim")
+
+    # Reshape targets no runtime can execute.
+    def reshape_model(x_dims, target, name):
+        t = numpy_helper.from_array(np.array(target, dtype=np.int64), name="target")
+        return make_model([helper.make_node("Reshape", ["X", "target"], ["Y"], name=name)],
+                          inputs=[helper.make_tensor_value_info("X", TensorProto.FLOAT, x_dims)],
+                          outputs=[helper.make_tensor_value_info("Y", TensorProto.FLOAT, None)], initializers=[t])
+    write("reshape_overflow.onnx", ser(reshape_model([0, 3, 2], [2 ** 32, 2 ** 32, 0], "reshape_wraps")), 0,
+          "reshape-overflow", "Reshape of float[0,3,2] to [2**32, 2**32, 0]: the element count wraps int64")
+    write("reshape_zero_minus_one.onnx", ser(reshape_model([0, 3], [0, -1], "reshape_div0")), 0,
+          "reshape-div-zero", "Reshape of float[0,3] to [0,-1]: the -1 would divide by the copied 0")
+
+    # A sparse initializer whose indices lie outside its dense shape.
+    vals = numpy_helper.from_array(np.array([1.0, 2.0, 3.0], dtype=np.float32), name="B")
+    idx = numpy_helper.from_array(np.array([0, 2, 7], dtype=np.int64), name="B_idx")
+    g = helper.make_graph([helper.make_node("Add", ["X", "B"], ["Y"], name="add")], "sparse",
+                          [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["N", 3])], [y_info()],
+                          sparse_initializer=[helper.make_sparse_tensor(vals, idx, [3])])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", OPSET)], producer_name=PRODUCER)
+    m.ir_version = IR_VERSION
+    write("sparse_oob.onnx", ser(m), 2, "sparse-out-of-bounds",
+          "sparse initializer B of dense shape [3] with indices [0, 2, 7]")
+
+    # Names and dim_params that try to break out of a DOT label, a JSON string or a text line.
+    evil_dim = 'N" URL="javascript:alert(1)" x="'
+    evil_node = 'mm"];\n"pwn" [label="owned\\'
+    evil_out = 'Y\\"]; "x" -> "y'
+    m = make_model([helper.make_node("MatMul", ["X", "W"], ["M"], name=evil_node),
+                    helper.make_node("Add", ["M", "B"], [evil_out], name="add\r\nforged: error"),
+                    helper.make_node("Relu", ["M"], ['dead"}]</a><script>'], name='dead\x1b[2J"},{"x":"')],
+                   inputs=[helper.make_tensor_value_info("X", TensorProto.FLOAT, [evil_dim, 4])],
+                   outputs=[helper.make_tensor_value_info(evil_out, TensorProto.FLOAT, [evil_dim, 3])])
+    write("dot_injection.onnx", ser(m), 0, "dot-injection",
+          "valid model whose dim_param, node names and output name carry quotes, brackets, backslashes, newlines "
+          "and a javascript: URL attribute; every report must keep them inside their strings")
+
+    # A Loop with a huge trip count before the loss: check's run gives up early and says so.
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["c"], ["c_out"], name="keep"),
+         helper.make_node("Add", ["v", "one"], ["v_out"], name="step")], "body",
+        [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+         helper.make_tensor_value_info("c", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("v", TensorProto.FLOAT, ["N", 8])],
+        [helper.make_tensor_value_info("c_out", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("v_out", TensorProto.FLOAT, ["N", 8])])
+    g = helper.make_graph(
+        [helper.make_node("Loop", ["M", "", "X"], ["logits"], body=body, name="loop"),
+         helper.make_node("SoftmaxCrossEntropyLoss", ["logits", "labels"], ["loss"], name="sce")], "huge_loop",
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["N", 8]),
+         helper.make_tensor_value_info("labels", TensorProto.INT64, ["N"])],
+        [helper.make_tensor_value_info("loss", TensorProto.FLOAT, [])],
+        [numpy_helper.from_array(np.array(100000000, dtype=np.int64), "M"),
+         numpy_helper.from_array(np.array([1.0], dtype=np.float32), "one")])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 16)], producer_name=PRODUCER)
+    m.ir_version = IR_VERSION
+    write("confirm_huge_loop.onnx", ser(check_valid(m)), 0, "confirm-iterations",
+          "valid: a Loop of 100,000,000 iterations before the loss; check's run must give up early and say so")
+
+    # Nesting: the subgraph limit (OL_MAX_INFER_DEPTH, 32) is the one a deep model meets.
+    m = nested_if(30)
+    check_valid(m)
+    write("nested_if_30.onnx", ser(m), 0, "nested-if",
+          "valid: 30 If nodes nested in each other's then_branch (about 100 message levels)")
+    m = nested_if(40)
+    write("nested_if_40.onnx", ser(m), 0, "nested-if-deep",
+          "valid: 40 nested If nodes; loads, and check says the subgraph limit stops inference")
+
+
 def build_cases():
     if os.path.lexists(CASES):
         shutil.rmtree(CASES)
@@ -603,6 +742,9 @@ def build_cases():
     write("confirm_huge_work.onnx", ser(m), 0, "confirm-work",
           "valid: a MatMul of float[N,8,2048,2048] by [2048,2048] (2.7e11 multiply-adds at N=4); check must "
           "skip the confirmation run with a note, not spend minutes on it")
+
+    # ---- second hostile corpus --------------------------------------------------------------
+    build_cases_round_two(base)
 
     with open(INDEX, "w") as f:
         f.write("file\texpect_exit\tkind\tdescription\n")

@@ -121,7 +121,7 @@ static Onnx__ValueInfoProto *value_info(const char *name, int elem, size_t rank,
         onnx__tensor_shape_proto__dimension__init(d);
         if (dims[i] < 0) {
             d->value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM;
-            d->dim_param = strdup("N");
+            d->dim_param = strdup(dims[i] == -2 ? "M" : "N");
         } else {
             d->value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
             d->dim_value = dims[i];

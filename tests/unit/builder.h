@@ -26,8 +26,9 @@ char *tb_write(const char *dir, const char *name, const void *data, size_t len);
 Onnx__ModelProto *tb_model(int64_t opset);
 void tb_model_free(Onnx__ModelProto *m);
 
-/* Adds to graph g: an input/output of type elem[dims] (a negative dim is
- * the symbol "N"), a node, an initializer with raw data. */
+/* Adds to graph g: an input/output of type elem[dims] (a dim of -2 is the
+ * symbol "M", any other negative dim the symbol "N"), a node, an
+ * initializer with raw data. */
 void tb_input(Onnx__GraphProto *g, const char *name, int elem, size_t rank, const int64_t *dims);
 void tb_output(Onnx__GraphProto *g, const char *name, int elem, size_t rank, const int64_t *dims);
 Onnx__NodeProto *tb_node(Onnx__GraphProto *g, const char *op, const char *name, const char *in0, const char *in1,

@@ -681,6 +681,9 @@ typedef struct eval_run {
     bool ok;
 } eval_run;
 
+/* The evaluator's memory budget for run_model (0: the default). */
+static size_t run_budget;
+
 static void run_model(const Onnx__ModelProto *m, size_t n_outs, eval_run *r)
 {
     memset(r, 0, sizeof *r);
@@ -691,7 +694,8 @@ static void run_model(const Onnx__ModelProto *m, size_t n_outs, eval_run *r)
     assert_int_equal(onnxlint_model_load(path, NULL, &r->model, &err), ONNXLINT_OK);
     free(path);
     ol_infer_model(r->model, NULL, NULL);
-    ol_eval_init(&r->eval, r->model, NULL);
+    ol_eval_options o = {.memory_budget = run_budget};
+    ol_eval_init(&r->eval, r->model, run_budget ? &o : NULL);
     r->ok = ol_eval_run(&r->eval, NULL, 0, r->outs, n_outs);
 }
 
@@ -985,6 +989,62 @@ static void kernel_loop(void **state)
     }
 }
 
+/* Iterations keep no values but what goes on: a Loop of 2000 iterations
+ * and a Scan of 3000 steps, each carrying 1 MB, run in a 48 MB budget (all
+ * iterations kept would take 2 GB and 3 GB). */
+static void loop_and_scan_memory_stays_one_iteration(void **state)
+{
+    (void)state;
+    enum { CARRIED = 262144 }; /* floats: 1 MB */
+    float *zeros = calloc(CARRIED, sizeof *zeros);
+    assert_non_null(zeros);
+    run_budget = (size_t)48 << 20;
+
+    Onnx__ModelProto *m = tb_model(16);
+    float_init(m->graph, "V", 1, (int64_t[]){CARRIED}, zeros, CARRIED);
+    float_init(m->graph, "one", 1, (int64_t[]){1}, (float[]){1}, 1);
+    scalar_int64(m->graph, "M", 2000);
+    Onnx__NodeProto *n = tb_node_n(m->graph, "Loop", "loop", (const char *[]){"M", "", "V", NULL},
+                                   (const char *[]){"VF", NULL});
+    loop_body(n, "Add", (const char *[]){"v", "one", NULL}, false);
+    untyped_outputs(m->graph, (const char *[]){"VF", NULL});
+    eval_run r;
+    run_model(m, 1, &r);
+    if (!r.ok)
+        fail_msg("Loop: %s", r.eval.error);
+    const ol_array *a = r.outs[0]->tensor;
+    assert_int_equal(a->count, CARRIED);
+    assert_true(((const float *)a->data)[0] == 2000.0f && ((const float *)a->data)[CARRIED - 1] == 2000.0f);
+    run_done(&r);
+    tb_model_free(m);
+
+    m = tb_model(16);
+    float_init(m->graph, "init", 1, (int64_t[]){CARRIED}, zeros, CARRIED);
+    float *ones = malloc(3000 * sizeof *ones);
+    assert_non_null(ones);
+    for (int i = 0; i < 3000; i++)
+        ones[i] = 1;
+    float_init(m->graph, "X", 2, (int64_t[]){3000, 1}, ones, 3000);
+    free(ones);
+    n = tb_node(m->graph, "Scan", "scan", "init", "X", "Y");
+    tb_attr_int(n, "num_scan_inputs", 1);
+    Onnx__GraphProto *body = tb_graph("body");
+    untyped_inputs(body, (const char *[]){"sum_in", "next", NULL});
+    tb_node(body, "Add", "add", "sum_in", "next", "sum_out");
+    untyped_outputs(body, (const char *[]){"sum_out", NULL});
+    tb_graph_attribute(n, "body", body);
+    untyped_outputs(m->graph, (const char *[]){"Y", NULL});
+    run_model(m, 1, &r);
+    if (!r.ok)
+        fail_msg("Scan: %s", r.eval.error);
+    a = r.outs[0]->tensor;
+    assert_true(((const float *)a->data)[0] == 3000.0f && ((const float *)a->data)[CARRIED - 1] == 3000.0f);
+    run_done(&r);
+    tb_model_free(m);
+    run_budget = 0;
+    free(zeros);
+}
+
 /* Scan 16 sums the rows of X (3,2) read in reverse; the partial sums are
  * prepended on output axis 1: (2,3). */
 static void kernel_scan(void **state)
@@ -1025,6 +1085,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pipeline_smoke),
+        cmocka_unit_test(loop_and_scan_memory_stays_one_iteration),
         cmocka_unit_test(if_joins_branches),
         cmocka_unit_test(if_known_condition_takes_one_branch),
         cmocka_unit_test(if_branch_element_types_differ),

@@ -239,6 +239,26 @@ static void reshape_errors(void **state)
     tb_int64s(m->graph, "shape", 2, odd);
     tb_node(m->graph, "Reshape", "r", "X", "shape", "Y");
     expect_error(m, "Y", "float[4,?]", "cannot reshape");
+
+    /* [0,3] to [0,-1]: the copied 0 leaves nothing to infer the -1 from */
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 2, (int64_t[]){0, 3});
+    tb_int64s(m->graph, "shape", 2, (int64_t[]){0, -1});
+    tb_node(m->graph, "Reshape", "r", "X", "shape", "Y");
+    expect_error(m, "Y", "float[0,?]", "-1 beside a 0-sized dim");
+    m = tb_model(13); /* and run refuses it too */
+    tb_initializer(m->graph, "X", T_FLOAT, 2, (int64_t[]){0, 3}, NULL, 0);
+    tb_int64s(m->graph, "shape", 2, (int64_t[]){0, -1});
+    tb_node(m->graph, "Reshape", "r", "X", "shape", "Y");
+    tb_output(m->graph, "Y", T_FLOAT, 2, (int64_t[]){0, 0});
+    expect_run_error(m, "-1");
+
+    /* a target whose element count wraps int64 */
+    m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 3, (int64_t[]){0, 3, 2});
+    tb_int64s(m->graph, "shape", 3, (int64_t[]){(int64_t)1 << 32, (int64_t)1 << 32, 0});
+    tb_node(m->graph, "Reshape", "r", "X", "shape", "Y");
+    expect_error(m, "Y", "float[4294967296,4294967296,2]", "more elements than int64 can count");
 }
 
 /* ---- Shape, Size ---- */
@@ -366,12 +386,22 @@ static void slice_symbolic(void **state)
 {
     (void)state;
     int64_t x[] = {-1, 10};
-    /* x[1:] and x[:-1] of N are N-1; x[-3:] is 3 */
+    /* x[1:] and x[:-1] of N are N-1 for every N >= 1; x[-1:] is 1 */
     expect(slice_model(2, x, 1, (int64_t[]){1}, (int64_t[]){INT64_MAX}, (int64_t[]){0}, NULL), "Y", "float[N-1,10]",
            0);
     expect(slice_model(2, x, 1, (int64_t[]){0}, (int64_t[]){-1}, (int64_t[]){0}, NULL), "Y", "float[N-1,10]", 0);
+    expect(slice_model(2, x, 1, (int64_t[]){-1}, (int64_t[]){INT64_MAX}, (int64_t[]){-2}, NULL), "Y",
+           "float[1,10]", 0);
+    /* Wrong for small N, so unknown: x[-3:] is min(3, N), x[-3:-1] min(2, N-1),
+     * x[:-5] max(0, N-5), x[5:0:-1] min(5, N-1), x[-2:9:-2] 0 for N <= 10 */
     expect(slice_model(2, x, 1, (int64_t[]){-3}, (int64_t[]){INT64_MAX}, (int64_t[]){-2}, NULL), "Y",
-           "float[3,10]", 0);
+           "float[?,10]", 0);
+    expect(slice_model(2, x, 1, (int64_t[]){-3}, (int64_t[]){-1}, (int64_t[]){0}, NULL), "Y", "float[?,10]", 0);
+    expect(slice_model(2, x, 1, (int64_t[]){0}, (int64_t[]){-5}, (int64_t[]){0}, NULL), "Y", "float[?,10]", 0);
+    expect(slice_model(2, x, 1, (int64_t[]){5}, (int64_t[]){0}, (int64_t[]){0}, (int64_t[]){-1}), "Y",
+           "float[?,10]", 0);
+    expect(slice_model(2, x, 1, (int64_t[]){-2}, (int64_t[]){9}, (int64_t[]){0}, (int64_t[]){-2}), "Y",
+           "float[?,10]", 0);
     /* x[5:-7:-1] of N is max(0, 12-N): its sign is not known */
     expect(slice_model(2, x, 1, (int64_t[]){5}, (int64_t[]){-7}, (int64_t[]){0}, (int64_t[]){-1}), "Y",
            "float[?,10]", 0);
@@ -658,6 +688,20 @@ static void range(void **state)
     tb_node_n(m->graph, "Range", "range", IN("a", "b", "d"), OUT("r"));
     tb_node(m->graph, "ConstantOfShape", "fill", "r", NULL, "Y");
     expect(m, "Y", "float[10,7,4]", 0);
+
+    /* symbolic: Range(0, N, 1) has N elements, Range(0, N-5, 1) max(0, N-5): unknown */
+    for (int minus = 0; minus <= 5; minus += 5) {
+        m = tb_model(13);
+        tb_input(m->graph, "X", T_FLOAT, 2, (int64_t[]){-1, 3});
+        int64_scalar(m->graph, "zero", 0);
+        int64_scalar(m->graph, "k", minus);
+        int64_scalar(m->graph, "one", 1);
+        tb_node(m->graph, "Shape", "shape", "X", NULL, "s");
+        tb_node(m->graph, "Gather", "n", "s", "zero", "n");
+        tb_node(m->graph, "Sub", "sub", "n", "k", "limit");
+        tb_node_n(m->graph, "Range", "range", IN("zero", "limit", "one"), OUT("Y"));
+        expect(m, "Y", minus ? "int64[?]" : "int64[N]", 0);
+    }
 
     m = tb_model(11);
     int64_scalar(m->graph, "a", 0);
@@ -1251,6 +1295,84 @@ static void kernel_constants_range(void **state)
     expect_run_error(m, "delta is 0");
 }
 
+/* Whatever shapes accepts, run runs, and the reverse: cases where the two
+ * disagreed.  Each is an error for inference and a failure for the run. */
+static void shapes_and_run_agree(void **state)
+{
+    (void)state;
+    float four[4] = {1, 2, 3, 4};
+    for (int run = 0; run < 2; run++) {
+        /* Unsqueeze-1 (axes attribute) takes no negative axis */
+        Onnx__ModelProto *m = tb_model(9);
+        if (run)
+            tb_initializer(m->graph, "X", T_FLOAT, 1, (int64_t[]){4}, four, sizeof four);
+        else
+            tb_input(m->graph, "X", T_FLOAT, 1, (int64_t[]){4});
+        tb_attr_ints(tb_node(m->graph, "Unsqueeze", "u", "X", NULL, "Y"), "axes", 1, (int64_t[]){-1});
+        if (run) {
+            tb_output(m->graph, "Y", T_FLOAT, 2, (int64_t[]){4, 1});
+            expect_run_error(m, "negative");
+        } else {
+            expect_error(m, "Y", "float[?,?]", "takes axes >= 0");
+        }
+
+        /* OneHot of scalar indices */
+        m = tb_model(11);
+        int64_t idx = 1, depth = 3;
+        float values[2] = {0, 1};
+        if (run)
+            tb_initializer(m->graph, "I", T_INT64, 0, NULL, &idx, sizeof idx);
+        else
+            tb_input(m->graph, "I", T_INT64, 0, NULL);
+        tb_initializer(m->graph, "D", T_INT64, 0, NULL, &depth, sizeof depth);
+        tb_initializer(m->graph, "V", T_FLOAT, 1, (int64_t[]){2}, values, sizeof values);
+        tb_node_n(m->graph, "OneHot", "onehot", IN("I", "D", "V"), OUT("Y"));
+        if (run) {
+            tb_output(m->graph, "Y", T_FLOAT, 1, (int64_t[]){3});
+            expect_run_error(m, "rank >= 1");
+        } else {
+            expect_error(m, "Y", "float[?]", "rank >= 1");
+        }
+
+        /* MeanVarianceNormalization's default axes [0,2,3] on rank 3 */
+        m = tb_model(13);
+        if (run)
+            tb_initializer(m->graph, "X", T_FLOAT, 3, (int64_t[]){1, 2, 2}, four, sizeof four);
+        else
+            tb_input(m->graph, "X", T_FLOAT, 3, (int64_t[]){1, 2, 2});
+        tb_node(m->graph, "MeanVarianceNormalization", "mvn", "X", NULL, "Y");
+        if (run) {
+            tb_output(m->graph, "Y", T_FLOAT, 3, (int64_t[]){1, 2, 2});
+            expect_run_error(m, "out of range");
+        } else {
+            expect_error(m, "Y", "float[1,2,2]", "out of range for rank 3");
+        }
+
+        /* int64 Sum: not in Sum's type constraint */
+        m = tb_model(13);
+        int64_t ints[2] = {1, 2};
+        if (run)
+            tb_initializer(m->graph, "A", T_INT64, 1, (int64_t[]){2}, ints, sizeof ints);
+        else
+            tb_input(m->graph, "A", T_INT64, 1, (int64_t[]){2});
+        tb_node_n(m->graph, "Sum", "sum", IN("A", "A"), OUT("Y"));
+        if (run) {
+            tb_output(m->graph, "Y", T_INT64, 1, (int64_t[]){2});
+            expect_run_error(m, "does not take int64 for input 0");
+        } else {
+            tb_result r = tb_infer(m, VALUES("Y"));
+            assert_true(r.errors >= 1);
+            assert_non_null(strstr(r.all_errors, "type-error"));
+            tb_model_free(m);
+        }
+    }
+    /* DepthToSpace: a blocksize whose square overflows */
+    Onnx__ModelProto *m = tb_model(13);
+    tb_input(m->graph, "X", T_FLOAT, 4, (int64_t[]){1, 4, 2, 2});
+    tb_attr_int(tb_node(m->graph, "DepthToSpace", "d2s", "X", NULL, "Y"), "blocksize", (int64_t)1 << 32);
+    expect_error(m, "Y", "float[1,?,?,?]", "its square overflows");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1262,6 +1384,7 @@ int main(void)
         cmocka_unit_test(concat_symbolic),
         cmocka_unit_test(concat_errors),
         cmocka_unit_test(slice_symbolic),
+        cmocka_unit_test(shapes_and_run_agree),
         cmocka_unit_test(slice_data),
         cmocka_unit_test(slice_errors),
         cmocka_unit_test(squeeze_unsqueeze),
