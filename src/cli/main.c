@@ -86,7 +86,7 @@ static const struct option_spec {
     {OPT_FAIL_ON, "fail-on", 0, "error|warning|note|never", CMD_CHECK,
      "exit 1 when a finding is at least this severe (default: error)"},
     {OPT_FORMAT, "format", 'f', "FORMAT", CMD_INSPECT | CMD_SHAPES | CMD_CHECK | CMD_DOT,
-     "text|json (inspect, shapes), text|json|sarif (check), dot|svg|png (dot)"},
+     "text|json (inspect, shapes), text|json|jsonl|sarif (check), dot|svg|png (dot)"},
     {OPT_FROM_LOGITS, "from-logits", 0, NULL, CMD_CHECK, "Keras losses: the model outputs raw logits"},
     {OPT_HELP, "help", 'h', NULL, CMD_ALL, "show help and exit"},
     {OPT_INPUT, "input", 0, "NAME=FILE", CMD_RUN | CMD_CHECK,
@@ -128,7 +128,7 @@ static const struct command_spec {
      "  onnxlint inspect model.onnx --op Conv\n"},
     {"check", CMD_CHECK,
      "check MODEL|DIR... [--loss KIND --labels NAME:DTYPE[DIMS] [--logits NAME] [--from-logits]]\n"
-     "                       [--format text|json|sarif] [--fail-on error|warning|note|never]",
+     "                       [--format text|json|jsonl|sarif] [--fail-on error|warning|note|never]",
      "Find the logits/labels mistakes that otherwise surface at training time: labels of the\n"
      "wrong type or rank for the loss, class counts that differ between the head, the labels\n"
      "and the class weights, batch dims that disagree, classes on the wrong axis, softmax\n"
@@ -142,6 +142,7 @@ static const struct command_spec {
      "  onnxlint check model.onnx --loss cross_entropy --labels labels:int64[N]\n"
      "  onnxlint check model.onnx --loss categorical_crossentropy --labels y:float[N,10] --from-logits\n"
      "  onnxlint check models/ --format sarif > onnxlint.sarif\n"
+     "  onnxlint check models/ --format jsonl | jq -c 'select(.summary.errors > 0) | .model'\n"
      "  onnxlint check --write-baseline onnxlint.baseline && onnxlint check --baseline onnxlint.baseline\n"
      "  onnxlint explain class-count\n"},
     {"explain", CMD_EXPLAIN, "explain RULE",
@@ -506,6 +507,9 @@ static void find_models(path_list *l, const char *dir, int depth)
 typedef struct check_result {
     onnxlint_model *model; /* NULL when it could not be checked */
     bool usage;            /* the options themselves are wrong */
+    bool finished;
+    bool streamed;         /* written (JSON Lines) and freed */
+    bool fails;            /* streamed with findings at or above --fail-on */
     char message[1100];
 } check_result;
 
@@ -518,6 +522,9 @@ typedef struct check_job {
     bool cli_loss;
     const char *baseline;
     check_result *results;
+    bool stream;   /* JSON Lines: write each model as soon as those before it are written */
+    int fail_on;   /* with stream: the severity that fails the run (-1: never) */
+    size_t next_write;
     pthread_mutex_t lock;
     size_t next, done;
     long long started_ns;
@@ -569,6 +576,31 @@ static void check_one(const check_job *job, const char *path, check_result *r)
     r->model = model;
 }
 
+/* With the lock held: writes the finished models that follow the last
+ * written one, in the order given, one JSON line each, and frees them.  A
+ * usage error stops the stream: it is reported instead of what follows. */
+static void stream_ready(check_job *job)
+{
+    while (job->next_write < job->n && job->results[job->next_write].finished) {
+        check_result *r = &job->results[job->next_write];
+        if (r->usage) {
+            job->stream = false;
+            return;
+        }
+        job->next_write++;
+        if (!r->model)
+            continue;
+        onnxlint_error err;
+        r->fails = job->fail_on >= 0 && onnxlint_finding_count(r->model, (onnxlint_severity)job->fail_on);
+        if (onnxlint_findings_write(&r->model, 1, ONNXLINT_FORMAT_JSONL, 0, write_stdout, stdout, &err) != ONNXLINT_OK ||
+            fflush(stdout) != 0)
+            snprintf(r->message, sizeof r->message, "onnxlint: %s", "cannot write the report");
+        onnxlint_model_free(r->model);
+        r->model = NULL;
+        r->streamed = true;
+    }
+}
+
 static void *check_worker(void *arg)
 {
     check_job *job = arg;
@@ -581,6 +613,9 @@ static void *check_worker(void *arg)
         check_one(job, job->paths[i], &job->results[i]);
         pthread_mutex_lock(&job->lock);
         job->done++;
+        job->results[i].finished = true;
+        if (job->stream)
+            stream_ready(job);
         if (isatty(STDERR_FILENO) && now_ns() - job->started_ns > PROGRESS_AFTER_NS) {
             fprintf(stderr, "\r\033[Kchecked %zu of %zu models", job->done, job->n);
             job->progress = true;
@@ -617,10 +652,12 @@ static int cmd_check(const parsed *p)
     const char *f = p->values[OPT_FORMAT];
     if (f && strcmp(f, "json") == 0)
         format = ONNXLINT_FORMAT_JSON;
+    else if (f && strcmp(f, "jsonl") == 0)
+        format = ONNXLINT_FORMAT_JSONL;
     else if (f && strcmp(f, "sarif") == 0)
         format = ONNXLINT_FORMAT_SARIF;
     else if (f && strcmp(f, "text") != 0)
-        return usage_error("--format takes text, json or sarif, not '%s'", f);
+        return usage_error("--format takes text, json, jsonl or sarif, not '%s'", f);
     int fail_on = ONNXLINT_ERROR; /* -1: never */
     const char *fo = p->values[OPT_FAIL_ON];
     if (fo) {
@@ -707,7 +744,10 @@ static int cmd_check(const parsed *p)
     co.n_inputs = n_input_files;
     check_job job = {.paths = (const char *const *)list.paths, .n = list.n, .options = &co, .forced = forced,
                      .cli_loss = p->values[OPT_LOSS] != NULL, .baseline = p->values[OPT_BASELINE],
-                     .results = calloc(list.n + 1, sizeof *job.results)};
+                     .results = calloc(list.n + 1, sizeof *job.results),
+                     /* a baseline being written needs every model at the end */
+                     .stream = format == ONNXLINT_FORMAT_JSONL && !p->values[OPT_WRITE_BASELINE],
+                     .fail_on = fail_on};
     if (!job.results || !models) {
         code = usage_error("%s", "out of memory");
         goto out;
@@ -721,6 +761,15 @@ static int cmd_check(const parsed *p)
                 onnxlint_model_free(job.results[k].model);
             free(job.results);
             goto out;
+        }
+        if (r->streamed) {
+            if (r->message[0]) {
+                fprintf(stderr, "%s\n", r->message);
+                code = EXIT_ERROR;
+            } else if (r->fails && code == EXIT_CLEAN) {
+                code = EXIT_FINDINGS;
+            }
+            continue;
         }
         if (!r->model) {
             fprintf(stderr, "%s\n", r->message);
@@ -750,7 +799,8 @@ static int cmd_check(const parsed *p)
     }
     int color = format == ONNXLINT_FORMAT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
     onnxlint_error werr;
-    if (models && onnxlint_findings_write(models, n, format, color, write_stdout, stdout, &werr) != ONNXLINT_OK) {
+    if (models && !job.stream &&
+        onnxlint_findings_write(models, n, format, color, write_stdout, stdout, &werr) != ONNXLINT_OK) {
         fprintf(stderr, "onnxlint: %s\n", werr.message);
         code = EXIT_ERROR;
     }
