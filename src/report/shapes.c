@@ -334,6 +334,9 @@ onnxlint_status onnxlint_shapes_write_filtered(onnxlint_model *model, onnxlint_f
 
 /* ---- the model with value_info ---- */
 
+/* Bytes of the original file copied at a time. */
+#define COPY_PIECE ((size_t)1 << 20)
+
 typedef struct vi_ctx {
     onnxlint_model *m;
     Onnx__ValueInfoProto **list;
@@ -435,8 +438,21 @@ onnxlint_status onnxlint_model_write_with_shapes(onnxlint_model *model, onnxlint
     if (!buf)
         return fail(err, ONNXLINT_ENOMEM, "writing the model");
     onnx__model_proto__pack(&mp, buf);
-    if (write(write_ctx, (const char *)model->map, model->map_len) != 0 ||
-        write(write_ctx, (const char *)buf, len) != 0)
-        return fail(err, ONNXLINT_EWRITE, "writing the model");
-    return ONNXLINT_OK;
+    /* The original bytes first, copied piece by piece from the file. */
+    ol_arena scratch;
+    ol_arena_init(&scratch, &a->allocator, COPY_PIECE * 2);
+    char *piece = ol_arena_alloc_bytes(&scratch, COPY_PIECE);
+    onnxlint_status st = piece ? ONNXLINT_OK : ONNXLINT_ENOMEM;
+    for (size_t done = 0; !st && done < model->map_len;) {
+        size_t n = model->map_len - done < COPY_PIECE ? model->map_len - done : COPY_PIECE;
+        if (!ol_model_read(model, done, n, piece))
+            st = ONNXLINT_EIO;
+        else if (write(write_ctx, piece, n) != 0)
+            st = ONNXLINT_EWRITE;
+        done += n;
+    }
+    ol_arena_destroy(&scratch);
+    if (!st && write(write_ctx, (const char *)buf, len) != 0)
+        st = ONNXLINT_EWRITE;
+    return st ? fail(err, st, "writing the model") : ONNXLINT_OK;
 }
