@@ -970,7 +970,10 @@ static void read_structure(structure_reader *r, const ProtobufCMessageDescriptor
         default:
             goto rest;
         }
-        const ProtobufCFieldDescriptor *fd = protobuf_c_message_descriptor_get_field(desc, number);
+        /* ONNX numbers most fields 1..n in order, as the tables keep them. */
+        const ProtobufCFieldDescriptor *fd = number && number <= desc->n_fields && desc->fields[number - 1].id == number
+                                                 ? &desc->fields[number - 1]
+                                                 : protobuf_c_message_descriptor_get_field(desc, number);
         if (skipped_payload(desc, number)) {
             r->window = READ_WINDOW_MIN; /* ensure() starts after it: nothing of it is read */
         } else if (fd && fd->type == PROTOBUF_C_TYPE_MESSAGE) {
