@@ -53,10 +53,10 @@ row() { # label "median peak" [baseline "median peak"]
     if [ -n "$base" ]; then
         local bt=${base% *} bkb=${base#* }
         awk -v l="$label" -v t="$t" -v kb="$kb" -v bt="$bt" -v bkb="$bkb" 'BEGIN {
-            printf "  %-28s %8.4f s %9.1f MB   %7.1fx faster %7.1fx less memory\n", l, t, kb / 1024,
+            printf "  %-36s %8.4f s %9.1f MB   %7.1fx faster %7.1fx less memory\n", l, t, kb / 1024,
                    (t > 0 ? bt / t : 0), (kb > 0 ? bkb / kb : 0) }'
     else
-        awk -v l="$label" -v t="$t" -v kb="$kb" 'BEGIN { printf "  %-28s %8.4f s %9.1f MB\n", l, t, kb / 1024 }'
+        awk -v l="$label" -v t="$t" -v kb="$kb" 'BEGIN { printf "  %-36s %8.4f s %9.1f MB\n", l, t, kb / 1024 }'
     fi
 }
 
@@ -90,7 +90,7 @@ echo "doubling the chain (chain100k / chain50k, same run)"
 for cmd in inspect "inspect --format json" shapes "shapes --format json" "check --no-confirm" \
     "check --no-confirm --format json" "check --format sarif" check; do
     awk -v l="onnxlint $cmd" -v a="${seconds["chain50k.onnx $cmd"]}" -v b="${seconds["chain100k.onnx $cmd"]}" \
-        'BEGIN { printf "  %-28s %8.4f s -> %8.4f s   %5.2fx the time\n", l, a, b, (a > 0 ? b / a : 0) }'
+        'BEGIN { printf "  %-36s %8.4f s -> %8.4f s   %5.2fx the time\n", l, a, b, (a > 0 ? b / a : 0) }'
 done
 
 echo
@@ -120,12 +120,12 @@ for spec in "resnet50.onnx x $tmp/x.npy 1,3,224,224 float32" "decoder.onnx ids $
     ours=$(measure "$bin" run "bench/out/$model" --input "$name=$npy")
     row "  onnxlint run (process)" "$ours"
     fwd=$(median_of "$bin" run --timing "bench/out/$model" --input "$name=$npy")
-    printf '  %-28s %8.4f s   (reading the weights included)\n' "  onnxlint forward pass" "$fwd"
+    printf '  %-36s %8.4f s   (reading the weights included)\n' "  onnxlint forward pass" "$fwd"
     if [ -d "$ort" ]; then
         theirs=$(measure node bench/ort.js "bench/out/$model" "$name" "$dims" "$dtype" 1)
         row "  onnxruntime-node (process)" "$theirs"
         fwd=$(median_of node bench/ort.js "bench/out/$model" "$name" "$dims" "$dtype" 5)
-        printf '  %-28s %8.4f s   (median of 5 runs after the first)\n' "  onnxruntime forward pass" "$fwd"
-        awk -v a="${ours% *}" -v b="${theirs% *}" 'BEGIN { printf "  %-28s %8.2fx\n", "  process: onnxruntime / onnxlint", (a > 0 ? b / a : 0) }'
+        printf '  %-36s %8.4f s   (median of 5 runs after the first)\n' "  onnxruntime forward pass" "$fwd"
+        awk -v a="${ours% *}" -v b="${theirs% *}" 'BEGIN { printf "  %-36s %8.2fx\n", "  process: onnxruntime / onnxlint", (a > 0 ? b / a : 0) }'
     fi
 done

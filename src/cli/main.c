@@ -968,11 +968,12 @@ void openblas_set_num_threads(int num_threads);
  * kernels, which made `run` on ResNet-50 2.5x slower than its SkylakeX
  * ones; it picks its kernels when it is loaded, from OPENBLAS_CORETYPE, so
  * when it fell back on a CPU with AVX-512 or AVX2 this sets that and starts
- * the program again.  And one thread, unless OPENBLAS_NUM_THREADS or
+ * the program again (for `run` only: starting again costs tens of
+ * milliseconds, more than a check's sample run).  And one thread, unless OPENBLAS_NUM_THREADS or
  * OMP_NUM_THREADS says otherwise: the products of a confirmation or a
  * batch-1 run are small, and OpenBLAS's waiting threads only burn a shared
  * machine's CPU. */
-static void set_up_blas(char **argv)
+static void set_up_blas(char **argv, bool restart)
 {
     const char *core = openblas_get_corename();
     const char *better = NULL;
@@ -987,11 +988,18 @@ static void set_up_blas(char **argv)
     bool fell_back = core && (strcasecmp(core, "prescott") == 0 || strcasecmp(core, "core2") == 0 ||
                               strcasecmp(core, "unknown") == 0);
     bool threads_chosen = getenv("OPENBLAS_NUM_THREADS") || getenv("OMP_NUM_THREADS");
-    if (better && fell_back && !getenv("OPENBLAS_CORETYPE")) {
+    if (restart && better && fell_back && !getenv("OPENBLAS_CORETYPE")) {
         setenv("OPENBLAS_CORETYPE", better, 1);
         if (!threads_chosen)
             setenv("OPENBLAS_NUM_THREADS", "1", 1);
-        execv("/proc/self/exe", argv); /* returns only on failure: go on as we are */
+        /* The program's own path (under valgrind, the client's, not the
+         * tool's); execv returns only on failure: go on as we are. */
+        char self[PATH_MAX];
+        ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+        if (len > 0) {
+            self[len] = '\0';
+            execv(self, argv);
+        }
     }
     if (!threads_chosen)
         openblas_set_num_threads(1);
@@ -1003,8 +1011,10 @@ int main(int argc, char **argv)
     int code = parse_args(argc, argv, &p);
     if (code >= 0)
         goto out;
-    if (p.command && (p.command->id == CMD_RUN || (p.command->id == CMD_CHECK && !p.set[OPT_NO_CONFIRM])))
-        set_up_blas(argv);
+    if (p.command && p.command->id == CMD_RUN)
+        set_up_blas(argv, true);
+    else if (p.command && p.command->id == CMD_CHECK && !p.set[OPT_NO_CONFIRM])
+        set_up_blas(argv, false); /* sample runs are small: not worth starting again (tens of ms) */
     if (p.set[OPT_VERSION]) {
         printf("onnxlint %s\n", ONNXLINT_VERSION);
         code = EXIT_CLEAN;
