@@ -29,39 +29,45 @@ fi
 has_onnx=0
 "$py" -c "import onnx" 2>/dev/null && has_onnx=1
 
-# measure CMD... -> "median_seconds peak_kb" (the peak over the runs)
+# measure CMD... -> "median_seconds peak_kb median_cpu_seconds" (the peak
+# over the runs; CPU = user + system, what the process itself cost, which a
+# loaded machine does not inflate the way it inflates wall time)
 measure() {
-    local times=() peak=0 out t kb record
+    local times=() cpus=() peak=0 t kb cpu record
     record=$(mktemp)
     for _ in $(seq "$runs"); do
         local t0 t1
         t0=$(date +%s%N)
-        /usr/bin/time -f "%M" -o "$record" "$@" >/dev/null 2>&1 || true
+        /usr/bin/time -f "%M %U %S" -o "$record" "$@" >/dev/null 2>&1 || true
         t1=$(date +%s%N)
-        kb=$(tail -n 1 "$record")
+        read -r kb cpu <<<"$(tail -n 1 "$record" | awk '{ printf "%d %.2f", $1, $2 + $3 }')"
         t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
         times+=("$t")
+        cpus+=("$cpu")
         [ "$kb" -gt "$peak" ] && peak=$kb
     done
     rm -f "$record"
-    printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")" "$peak"
+    printf '%s %s %s\n' "$(printf '%s\n' "${times[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")" "$peak" \
+        "$(printf '%s\n' "${cpus[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")"
 }
 
-row() { # label "median peak" [baseline "median peak"]
+row() { # label "median peak cpu" [baseline "median peak cpu"]
     local label=$1 m=$2 base=${3:-}
-    local t=${m% *} kb=${m#* }
+    read -r t kb cpu <<<"$m"
     if [ -n "$base" ]; then
-        local bt=${base% *} bkb=${base#* }
-        awk -v l="$label" -v t="$t" -v kb="$kb" -v bt="$bt" -v bkb="$bkb" 'BEGIN {
-            printf "  %-36s %8.4f s %9.1f MB   %7.1fx faster %7.1fx less memory\n", l, t, kb / 1024,
+        read -r bt bkb bcpu <<<"$base"
+        awk -v l="$label" -v t="$t" -v kb="$kb" -v c="$cpu" -v bt="$bt" -v bkb="$bkb" -v bc="$bcpu" 'BEGIN {
+            printf "  %-36s %8.4f s %6.2f cpu %8.1f MB %7.1fx faster %7.1fx less memory\n", l, t, c, kb / 1024,
                    (t > 0 ? bt / t : 0), (kb > 0 ? bkb / kb : 0) }'
     else
-        awk -v l="$label" -v t="$t" -v kb="$kb" 'BEGIN { printf "  %-36s %8.4f s %9.1f MB\n", l, t, kb / 1024 }'
+        awk -v l="$label" -v t="$t" -v kb="$kb" -v c="$cpu" \
+            'BEGIN { printf "  %-36s %8.4f s %6.2f cpu %8.1f MB\n", l, t, c, kb / 1024 }'
     fi
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -m), $(date -u +%Y-%m-%d)"
-echo "runs per figure: $runs (median wall time, peak RSS)"
+echo "runs per figure: $runs (median wall time, median CPU seconds (user+system), peak RSS)"
+echo "load average at start: $(cut -d" " -f1-3 /proc/loadavg)"
 declare -A seconds
 for model in resnet50.onnx decoder.onnx decoder_ext.onnx chain50k.onnx chain100k.onnx big_external.onnx; do
     path=bench/out/$model
@@ -81,7 +87,7 @@ for model in resnet50.onnx decoder.onnx decoder_ext.onnx chain50k.onnx chain100k
         # shellcheck disable=SC2086 # $cmd is a command and its options
         m=$(measure "$bin" $cmd "${extra[@]}" "$path")
         row "onnxlint $cmd" "$m" "$base"
-        seconds["$model $cmd"]=${m% *}
+        seconds["$model $cmd"]=${m%% *}
     done
 done
 
@@ -126,6 +132,6 @@ for spec in "resnet50.onnx x $tmp/x.npy 1,3,224,224 float32" "decoder.onnx ids $
         row "  onnxruntime-node (process)" "$theirs"
         fwd=$(median_of node bench/ort.js "bench/out/$model" "$name" "$dims" "$dtype" 5)
         printf '  %-36s %8.4f s   (median of 5 runs after the first)\n' "  onnxruntime forward pass" "$fwd"
-        awk -v a="${ours% *}" -v b="${theirs% *}" 'BEGIN { printf "  %-36s %8.2fx\n", "  process: onnxruntime / onnxlint", (a > 0 ? b / a : 0) }'
+        awk -v a="${ours%% *}" -v b="${theirs%% *}" 'BEGIN { printf "  %-36s %8.2fx\n", "  process: onnxruntime / onnxlint", (a > 0 ? b / a : 0) }'
     fi
 done
