@@ -8,6 +8,11 @@ of files, most of it one sparse file).
   chain50k.onnx, chain100k.onnx 50,000 / 100,000-node elementwise chains
   big_external.onnx + .data     a MatMul whose 2.3 GB weight is external data
                                 (a sparse file: cheap to make, never read)
+  bert_base_eval.onnx           a BERT-base-sized classifier (110 M parameters)
+                                with its cross-entropy loss, exported with
+                                export_params=False: every parameter is a graph
+                                input, the form of ONNX Runtime's eval artifacts
+  bert_large_eval.onnx          the same at BERT-large size (335 M parameters)
 
 Run with Debian's python3-torch and python3-onnx: /usr/bin/python3 bench/generate.py
 """
@@ -95,6 +100,58 @@ class Decoder(nn.Module):
         return self.head(self.ln(self.blocks(self.emb(ids))))
 
 
+class BertBlock(nn.Module):
+    def __init__(self, d, heads, ffn):
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(d, 3 * d)
+        self.proj = nn.Linear(d, d)
+        self.ln1 = nn.LayerNorm(d)
+        self.up = nn.Linear(d, ffn)
+        self.down = nn.Linear(ffn, d)
+        self.ln2 = nn.LayerNorm(d)
+
+    def forward(self, x):
+        n, t, d = x.shape
+        q, k, v = self.qkv(x).split(d, dim=2)
+        q = q.view(n, t, self.heads, d // self.heads).transpose(1, 2)
+        k = k.view(n, t, self.heads, d // self.heads).transpose(1, 2)
+        v = v.view(n, t, self.heads, d // self.heads).transpose(1, 2)
+        a = torch.softmax(q @ k.transpose(2, 3) / (d // self.heads) ** 0.5, dim=-1) @ v
+        x = self.ln1(x + self.proj(a.transpose(1, 2).reshape(n, t, d)))
+        return self.ln2(x + self.down(torch.nn.functional.gelu(self.up(x))))
+
+
+class BertClassifier(nn.Module):
+    """BERT-base's sizes (vocab 30522, d 768, 12 layers, 12 heads, ffn 3072,
+    512 positions) with a pooler, a 2-class head and the loss."""
+
+    def __init__(self, vocab=30522, d=768, layers=12, heads=12, ffn=3072, positions=512, classes=2):
+        super().__init__()
+        self.words = nn.Embedding(vocab, d)
+        self.positions = nn.Embedding(positions, d)
+        self.types = nn.Embedding(2, d)
+        self.ln = nn.LayerNorm(d)
+        self.blocks = nn.Sequential(*[BertBlock(d, heads, ffn) for _ in range(layers)])
+        self.pool = nn.Linear(d, d)
+        self.head = nn.Linear(d, classes)
+
+    def forward(self, ids, labels):
+        t = ids.shape[1]
+        pos = torch.arange(t).unsqueeze(0)
+        x = self.ln(self.words(ids) + self.positions(pos) + self.types(torch.zeros_like(ids)))
+        x = self.blocks(x)
+        logits = self.head(torch.tanh(self.pool(x[:, 0])))
+        return torch.nn.functional.cross_entropy(logits, labels)
+
+
+def export_eval(module, path):
+    ids, labels = torch.zeros(2, 8, dtype=torch.long), torch.zeros(2, dtype=torch.long)
+    torch.onnx.export(module.eval(), (ids, labels), path, input_names=["input_ids", "labels"], output_names=["loss"],
+                      opset_version=14, export_params=False, do_constant_folding=False,
+                      dynamic_axes={"input_ids": {0: "N", 1: "T"}, "labels": {0: "N"}})
+
+
 def export(module, args, path, names, axes):
     torch.onnx.export(module.eval(), args, path, input_names=names, output_names=["y"], opset_version=14,
                       dynamic_axes=axes, do_constant_folding=False)
@@ -145,6 +202,10 @@ def main():
     for n, name in ((50000, "chain50k.onnx"), (100000, "chain100k.onnx")):
         if not os.path.exists(p(name)):
             chain(n, p(name))
+    if not os.path.exists(p("bert_base_eval.onnx")):
+        export_eval(BertClassifier(), p("bert_base_eval.onnx"))
+    if not os.path.exists(p("bert_large_eval.onnx")):
+        export_eval(BertClassifier(d=1024, layers=24, heads=16, ffn=4096), p("bert_large_eval.onnx"))
     if not os.path.exists(p("big_external.onnx")):
         big_external(p("big_external.onnx"), "big_external.data")
     for f in sorted(os.listdir(OUT)):

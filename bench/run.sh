@@ -3,10 +3,15 @@
 # benchmark models (bench/generate.py makes them; this script runs it when
 # bench/out/ is missing, which needs Debian's python3-torch and python3-onnx).
 #
-# For each model: reading the file (cat, the floor), onnxlint inspect,
-# shapes, check --no-confirm, check, and onnx.load + infer_shapes, each as a
-# whole process: the median wall time of RUNS runs (default 5) and the peak
-# RSS.  Then a ResNet-50 forward pass at batch 1 with `onnxlint run`.
+# For each model: reading the file (cat, the floor), every onnxlint command
+# and format, and onnx.load + infer_shapes, each as a whole process: the
+# median wall time of RUNS runs (default 5) and the peak RSS
+# (/usr/bin/time -f %M).  Then the confirmation of a BERT-base-sized eval
+# graph, and `onnxlint run` against ONNX Runtime (the onnxruntime-node npm
+# package, installed into .tools/ when npm is there; CPU, one thread) on
+# ResNet-50 and the decoder at batch 1: whole process, and the forward pass
+# alone (onnxlint: `run --timing`, which includes reading the weights; ONNX
+# Runtime: the median of repeated session.run calls after the first).
 # Not a test: nothing here asserts a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,43 +19,55 @@ runs=${1:-5}
 bin=build/onnxlint
 py=/usr/bin/python3
 [ -x "$bin" ] || cmake -B build -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build build -j "$(nproc)" >/dev/null
-[ -f bench/out/resnet50.onnx ] || "$py" bench/generate.py >/dev/null
+[ -f bench/out/bert_base_eval.onnx ] || "$py" bench/generate.py >/dev/null
+ort=.tools/node_modules/onnxruntime-node
+if [ ! -d "$ort" ] && command -v npm >/dev/null; then
+    # Its install script fetches CUDA libraries unless told not to; the CPU build is in the package.
+    ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm install --prefix .tools --no-audit --no-fund --loglevel=error \
+        onnxruntime-node@1 >/dev/null 2>&1 || echo "bench: could not install onnxruntime-node" >&2
+fi
 has_onnx=0
 "$py" -c "import onnx" 2>/dev/null && has_onnx=1
 
-# measure CMD... -> "median_seconds peak_kb" (the peak over the runs)
+# measure CMD... -> "median_seconds peak_kb median_cpu_seconds" (the peak
+# over the runs; CPU = user + system, what the process itself cost, which a
+# loaded machine does not inflate the way it inflates wall time)
 measure() {
-    local times=() peak=0 out t kb record
+    local times=() cpus=() peak=0 t kb cpu record
     record=$(mktemp)
     for _ in $(seq "$runs"); do
         local t0 t1
         t0=$(date +%s%N)
-        /usr/bin/time -f "%M" -o "$record" "$@" >/dev/null 2>&1 || true
+        /usr/bin/time -f "%M %U %S" -o "$record" "$@" >/dev/null 2>&1 || true
         t1=$(date +%s%N)
-        kb=$(tail -n 1 "$record")
+        read -r kb cpu <<<"$(tail -n 1 "$record" | awk '{ printf "%d %.2f", $1, $2 + $3 }')"
         t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
         times+=("$t")
+        cpus+=("$cpu")
         [ "$kb" -gt "$peak" ] && peak=$kb
     done
     rm -f "$record"
-    printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")" "$peak"
+    printf '%s %s %s\n' "$(printf '%s\n' "${times[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")" "$peak" \
+        "$(printf '%s\n' "${cpus[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")"
 }
 
-row() { # label "median peak" [baseline "median peak"]
+row() { # label "median peak cpu" [baseline "median peak cpu"]
     local label=$1 m=$2 base=${3:-}
-    local t=${m% *} kb=${m#* }
+    read -r t kb cpu <<<"$m"
     if [ -n "$base" ]; then
-        local bt=${base% *} bkb=${base#* }
-        awk -v l="$label" -v t="$t" -v kb="$kb" -v bt="$bt" -v bkb="$bkb" 'BEGIN {
-            printf "  %-28s %8.4f s %9.1f MB   %7.1fx faster %7.1fx less memory\n", l, t, kb / 1024,
+        read -r bt bkb bcpu <<<"$base"
+        awk -v l="$label" -v t="$t" -v kb="$kb" -v c="$cpu" -v bt="$bt" -v bkb="$bkb" -v bc="$bcpu" 'BEGIN {
+            printf "  %-36s %8.4f s %6.2f cpu %8.1f MB %7.1fx faster %7.1fx less memory\n", l, t, c, kb / 1024,
                    (t > 0 ? bt / t : 0), (kb > 0 ? bkb / kb : 0) }'
     else
-        awk -v l="$label" -v t="$t" -v kb="$kb" 'BEGIN { printf "  %-28s %8.4f s %9.1f MB\n", l, t, kb / 1024 }'
+        awk -v l="$label" -v t="$t" -v kb="$kb" -v c="$cpu" \
+            'BEGIN { printf "  %-36s %8.4f s %6.2f cpu %8.1f MB\n", l, t, c, kb / 1024 }'
     fi
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -m), $(date -u +%Y-%m-%d)"
-echo "runs per figure: $runs (median wall time, peak RSS)"
+echo "runs per figure: $runs (median wall time, median CPU seconds (user+system), peak RSS)"
+echo "load average at start: $(cut -d" " -f1-3 /proc/loadavg)"
 declare -A seconds
 for model in resnet50.onnx decoder.onnx decoder_ext.onnx chain50k.onnx chain100k.onnx big_external.onnx; do
     path=bench/out/$model
@@ -63,26 +80,58 @@ for model in resnet50.onnx decoder.onnx decoder_ext.onnx chain50k.onnx chain100k
         row "onnx.load + infer_shapes" "$base"
     fi
     row "cat (read the file)" "$(measure cat "$path")"
-    for cmd in inspect shapes "check --no-confirm" check; do
+    for cmd in inspect "inspect --format json" shapes "shapes --format json" "check --no-confirm" \
+        "check --no-confirm --format json" "check --format sarif" check; do
         extra=()
         [ "${cmd%% *}" = check ] && extra=(--fail-on never)
         # shellcheck disable=SC2086 # $cmd is a command and its options
         m=$(measure "$bin" $cmd "${extra[@]}" "$path")
         row "onnxlint $cmd" "$m" "$base"
-        seconds["$model $cmd"]=${m% *}
+        seconds["$model $cmd"]=${m%% *}
     done
 done
 
 echo
 echo "doubling the chain (chain100k / chain50k, same run)"
-for cmd in inspect shapes "check --no-confirm" check; do
+for cmd in inspect "inspect --format json" shapes "shapes --format json" "check --no-confirm" \
+    "check --no-confirm --format json" "check --format sarif" check; do
     awk -v l="onnxlint $cmd" -v a="${seconds["chain50k.onnx $cmd"]}" -v b="${seconds["chain100k.onnx $cmd"]}" \
-        'BEGIN { printf "  %-28s %8.4f s -> %8.4f s   %5.2fx the time\n", l, a, b, (a > 0 ? b / a : 0) }'
+        'BEGIN { printf "  %-36s %8.4f s -> %8.4f s   %5.2fx the time\n", l, a, b, (a > 0 ? b / a : 0) }'
 done
 
 echo
-echo "ResNet-50 forward pass, batch 1 (onnxlint run, whole process incl. loading the weights)"
+echo "confirmation at model scale: check (with its run on sample data)"
+for model in bert_base_eval.onnx bert_large_eval.onnx; do
+    row "onnxlint check $model" "$(measure "$bin" check --fail-on never "bench/out/$model")"
+    "$bin" check --fail-on never "bench/out/$model" | head -n 1 | sed 's/^/    /' | cut -c1-150
+done
+
+# median_of CMD... -> the median of the number the command prints last on stderr's last line
+median_of() {
+    local values=()
+    for _ in $(seq "$runs"); do
+        values+=("$("$@" 2>&1 >/dev/null | tail -n 1 | awk '{ print $NF == "s" ? $(NF - 1) : $NF }')")
+    done
+    printf '%s\n' "${values[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p"
+}
+
+echo
+echo "onnxlint run vs ONNX Runtime (onnxruntime-node, CPU, 1 thread), batch 1"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$py" -c "import numpy as np; np.save('$tmp/x.npy', np.random.default_rng(0).standard_normal((1, 3, 224, 224)).astype(np.float32))"
-row "onnxlint run" "$(measure "$bin" run bench/out/resnet50.onnx --input "x=$tmp/x.npy")"
+"$py" -c "import numpy as np; np.save('$tmp/x.npy', np.random.default_rng(0).standard_normal((1, 3, 224, 224)).astype(np.float32)); np.save('$tmp/ids.npy', np.random.default_rng(0).integers(0, 32000, (1, 16)))"
+for spec in "resnet50.onnx x $tmp/x.npy 1,3,224,224 float32" "decoder.onnx ids $tmp/ids.npy 1,16 int64"; do
+    read -r model name npy dims dtype <<<"$spec"
+    echo "  $model"
+    ours=$(measure "$bin" run "bench/out/$model" --input "$name=$npy")
+    row "  onnxlint run (process)" "$ours"
+    fwd=$(median_of "$bin" run --timing "bench/out/$model" --input "$name=$npy")
+    printf '  %-36s %8.4f s   (reading the weights included)\n' "  onnxlint forward pass" "$fwd"
+    if [ -d "$ort" ]; then
+        theirs=$(measure node bench/ort.js "bench/out/$model" "$name" "$dims" "$dtype" 1)
+        row "  onnxruntime-node (process)" "$theirs"
+        fwd=$(median_of node bench/ort.js "bench/out/$model" "$name" "$dims" "$dtype" 5)
+        printf '  %-36s %8.4f s   (median of 5 runs after the first)\n' "  onnxruntime forward pass" "$fwd"
+        awk -v a="${ours%% *}" -v b="${theirs%% *}" 'BEGIN { printf "  %-36s %8.2fx\n", "  process: onnxruntime / onnxlint", (a > 0 ? b / a : 0) }'
+    fi
+done

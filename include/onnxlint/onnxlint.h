@@ -128,7 +128,8 @@ size_t onnxlint_model_diagnostic_count(const onnxlint_model *model, onnxlint_sev
 typedef enum onnxlint_format {
     ONNXLINT_FORMAT_TEXT = 0,
     ONNXLINT_FORMAT_JSON = 1,
-    ONNXLINT_FORMAT_SARIF = 2 /* findings only */
+    ONNXLINT_FORMAT_SARIF = 2, /* findings only */
+    ONNXLINT_FORMAT_JSONL = 3  /* findings only: JSON Lines, one model a line */
 } onnxlint_format;
 
 /* Receives report bytes; returns 0 on success, non-zero to abort. */
@@ -210,8 +211,10 @@ onnxlint_status onnxlint_check(onnxlint_model *model, const onnxlint_check_optio
 size_t onnxlint_finding_count(const onnxlint_model *model, onnxlint_severity at_least);
 
 /* Writes the findings of n checked models: text (compiler-style, with
- * colour when color is non-zero), JSON (one object per model as in the
- * documented contract; an array when n > 1) or SARIF 2.1.0 (one run). */
+ * colour when color is non-zero), JSON (a list with one object per model,
+ * as in the documented contract, for any n), JSON Lines (the same objects,
+ * one a line: a caller may write each model as it finishes) or SARIF
+ * 2.1.0 (one run). */
 onnxlint_status onnxlint_findings_write(onnxlint_model *const *models, size_t n, onnxlint_format format, int color,
                                         onnxlint_write_fn write, void *write_ctx, onnxlint_error *err);
 

@@ -20,17 +20,16 @@
  * model's logits and sample labels of the declared type.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis/findings.h"
 #include "eval/eval.h"
 #include "eval/testdata.h"
 
-/* Most elements the sample inputs of one confirmation may hold: a larger
- * run is skipped with a note (bind smaller dims with --dim). */
-#define OL_MAX_SAMPLE_ELEMENTS ((uint64_t)1 << 24)
 /* Most bytes the values of one confirmation run may hold, and most
  * multiply-adds its MatMul, Gemm and Conv nodes may do, estimated from the
  * inferred shapes under the sample dims before anything runs: a run over
@@ -39,6 +38,15 @@
  * could not tell.) */
 #define OL_MAX_CONFIRM_BYTES ((uint64_t)2 << 30)
 #define OL_MAX_CONFIRM_WORK ((uint64_t)1 << 36)
+/* Drawing the sample inputs is priced in time: a confirmation whose draws
+ * would take longer than OL_MAX_CONFIRM_DRAW_SECONDS at these rates (float32
+ * normals are drawn in parallel; other types one by one through the
+ * element setters; measured on a 2-core machine) is skipped with a note.
+ * BERT-base's eval graph, whose 110 M parameters are graph inputs, takes
+ * about 2.5 s to draw. */
+#define OL_CONFIRM_FLOAT_DRAWS_PER_SECOND 40e6
+#define OL_CONFIRM_OTHER_DRAWS_PER_SECOND 15e6
+#define OL_MAX_CONFIRM_DRAW_SECONDS 5.0
 
 typedef struct sampler {
     uint64_t state;
@@ -212,6 +220,8 @@ static uint64_t work_per_element(onnxlint_model *m, const ol_node *node, dim_env
  * evaluator's budget covers them). */
 typedef struct run_cost {
     uint64_t bytes, work;
+    double draw_seconds; /* drawing the sample inputs */
+    const ol_value *slowest_draw;
     const ol_value *largest;
     uint64_t largest_bytes;
     const ol_node *heaviest;
@@ -235,10 +245,29 @@ static uint64_t add_value(onnxlint_model *m, dim_env *env, run_cost *c, const ol
     return count;
 }
 
-static void estimate_cost(onnxlint_model *m, dim_env *env, run_cost *c)
+/* The file given for graph input name, or NULL. */
+static const char *user_file(const char *name, const char *const *inputs, size_t n_inputs);
+
+static void estimate_cost(onnxlint_model *m, dim_env *env, const char *const *user_inputs, size_t n_user_inputs,
+                          run_cost *c)
 {
     memset(c, 0, sizeof *c);
     const ol_graph *g = m->graph;
+    double slowest = 0;
+    for (size_t i = 0; i < g->n_inputs; i++) { /* the sample data, drawn before the run */
+        const ol_value *v = g->inputs[i];
+        if ((v->flags & OL_VALUE_INITIALIZER) || user_file(v->name, user_inputs, n_user_inputs))
+            continue;
+        uint64_t count = add_value(m, env, c, v);
+        double rate = ol_value_type(v)->elem_type == 1 ? OL_CONFIRM_FLOAT_DRAWS_PER_SECOND
+                                                        : OL_CONFIRM_OTHER_DRAWS_PER_SECOND;
+        double seconds = (double)count / rate;
+        c->draw_seconds += seconds;
+        if (seconds > slowest) {
+            slowest = seconds;
+            c->slowest_draw = v;
+        }
+    }
     for (size_t i = 0; i < g->n_initializers; i++) { /* read in full when the run starts */
         if (!(g->initializers[i]->flags & OL_VALUE_INPUT))
             add_value(m, env, c, g->initializers[i]);
@@ -277,9 +306,112 @@ static label_kind label_kind_of(const ol_loss_record *r)
     }
 }
 
+/* ---- drawing many normals at once ---- */
+
+/* A step of xorshift64* (before its output multiplication) is linear over
+ * GF(2): a 64x64 bit matrix, kept as the images of the 64 unit vectors.
+ * Its n-th power moves a sampler n draws ahead, so the draws of one large
+ * array can be split between threads and still be the values one thread
+ * would have drawn. */
+typedef struct bit_matrix {
+    uint64_t column[64];
+} bit_matrix;
+
+static uint64_t bit_apply(const bit_matrix *m, uint64_t x)
+{
+    uint64_t r = 0;
+    for (int j = 0; x; j++, x >>= 1) {
+        if (x & 1)
+            r ^= m->column[j];
+    }
+    return r;
+}
+
+/* The state n draws after state. */
+static uint64_t jump_ahead(uint64_t state, uint64_t n)
+{
+    bit_matrix p, q;
+    for (int j = 0; j < 64; j++) {
+        uint64_t x = (uint64_t)1 << j;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        p.column[j] = x;
+    }
+    while (n) {
+        if (n & 1)
+            state = bit_apply(&p, state);
+        n >>= 1;
+        if (n) {
+            for (int j = 0; j < 64; j++)
+                q.column[j] = bit_apply(&p, p.column[j]);
+            p = q;
+        }
+    }
+    return state;
+}
+
+/* Arrays at least this large are drawn by several threads. */
+#define PARALLEL_DRAW_MIN ((size_t)1 << 20)
+/* Most threads that draw one array. */
+#define MAX_DRAW_THREADS 8
+
+typedef struct draw_part {
+    float *f;
+    size_t begin, end;
+    uint64_t state; /* the sampler's state at f[begin] */
+} draw_part;
+
+static void *draw_normals(void *arg)
+{
+    draw_part *d = arg;
+    sampler s = {d->state};
+    for (size_t i = d->begin; i < d->end; i++)
+        d->f[i] = (float)normal(&s);
+    return NULL;
+}
+
+/* Fills f[0..n) with normals, as n calls of normal(s) would, and leaves s
+ * where they would. */
+static void fill_normals(float *f, size_t n, sampler *s)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t parts = n < PARALLEL_DRAW_MIN || cpus < 2 ? 1 : cpus > MAX_DRAW_THREADS ? MAX_DRAW_THREADS : (size_t)cpus;
+    if (parts == 1) {
+        for (size_t i = 0; i < n; i++)
+            f[i] = (float)normal(s);
+        return;
+    }
+    draw_part part[MAX_DRAW_THREADS];
+    pthread_t thread[MAX_DRAW_THREADS];
+    bool started[MAX_DRAW_THREADS] = {false};
+    for (size_t t = 0; t < parts; t++) {
+        part[t] = (draw_part){f, n / parts * t, t + 1 == parts ? n : n / parts * (t + 1), 0};
+        /* each normal takes two draws */
+        part[t].state = t ? jump_ahead(s->state, 2 * (uint64_t)part[t].begin) : s->state;
+        started[t] = t && pthread_create(&thread[t], NULL, draw_normals, &part[t]) == 0;
+    }
+    for (size_t t = 0; t < parts; t++) {
+        if (!started[t])
+            draw_normals(&part[t]);
+    }
+    for (size_t t = 1; t < parts; t++) {
+        if (started[t])
+            pthread_join(thread[t], NULL);
+    }
+    s->state = jump_ahead(s->state, 2 * (uint64_t)n);
+}
+
 /* Fills a with sample values of the given kind. */
 static void fill(ol_array *a, label_kind kind, int64_t classes, sampler *s)
 {
+    if (a->elem_type == 1 && (kind == LABEL_REAL || kind == LABEL_NONE)) {
+        /* float32 normals, the bulk of a large model's sample data (its
+         * parameters when they are graph inputs): the same values as the
+         * loop below, drawn in parallel. */
+        fill_normals(a->data, a->count, s);
+        return;
+    }
     for (size_t i = 0; i < a->count; i++) {
         if (a->elem_type == 8)
             continue;
@@ -528,43 +660,20 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
         ol_eval_destroy(&e);
         return ONNXLINT_OK;
     }
-    /* The sample inputs' size first: a run that would not fit is skipped. */
-    uint64_t elements = 0;
-    for (size_t i = 0; i < g->n_inputs; i++) {
-        const ol_value *v = g->inputs[i];
-        const ol_type *t = ol_value_type(v);
-        if ((v->flags & OL_VALUE_INITIALIZER) || t->kind != OL_TYPE_TENSOR || t->shape.rank < 0 ||
-            user_file(v->name, user_inputs, n_user_inputs))
-            continue;
-        uint64_t count = 1;
-        for (int k = 0; k < t->shape.rank && count <= OL_MAX_SAMPLE_ELEMENTS; k++) {
-            int64_t d = bind_dim(m, t->shape.dims[k], dims, n_dims);
-            count = d <= 0 ? 0 : count * (uint64_t)d;
-        }
-        elements += count;
-        if (elements > OL_MAX_SAMPLE_ELEMENTS) {
-            const char *why = ol_finding_printf(
-                m, "not run: the sample inputs would hold more than %llu elements ('%s' alone %s); bind smaller dims "
-                   "with --dim",
-                (unsigned long long)OL_MAX_SAMPLE_ELEMENTS, v->name,
-                count > OL_MAX_SAMPLE_ELEMENTS ? "is larger" : "tips it over");
-            not_run(m, why);
-            ol_eval_destroy(&e);
-            return ONNXLINT_OK;
-        }
-    }
     dim_env env = {dims, n_dims};
     run_cost cost;
-    estimate_cost(m, &env, &cost);
+    estimate_cost(m, &env, user_inputs, n_user_inputs, &cost);
     if (cost.bytes > OL_MAX_CONFIRM_BYTES) {
         char idx[32], what[160];
         const ol_node *p = cost.largest->producer;
         if (p)
             snprintf(what, sizeof what, "made by %s '%s'", p->op_type, ol_node_display_name(p, idx, sizeof idx));
-        else
+        else if (cost.largest->flags & OL_VALUE_INITIALIZER)
             snprintf(what, sizeof what, "a weight");
+        else
+            snprintf(what, sizeof what, "a graph input");
         not_run(m, ol_finding_printf(m,
-                                     "not run: its values would take about %.1f GiB, over the %.0f GiB a confirmation "
+                                     "not run: needs about %.1f GiB for its values, over the %.0f GiB a confirmation "
                                      "may use ('%s', %s, alone %.1f GiB); bind smaller dims with --dim",
                                      (double)cost.bytes / (1 << 30), (double)OL_MAX_CONFIRM_BYTES / (1 << 30),
                                      cost.largest->name, what, (double)cost.largest_bytes / (1 << 30)));
@@ -578,6 +687,15 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
                                      "may do (%s '%s' alone %.3g); bind smaller dims with --dim",
                                      (double)cost.work, (double)OL_MAX_CONFIRM_WORK, cost.heaviest->op_type,
                                      ol_node_display_name(cost.heaviest, idx, sizeof idx), (double)cost.heaviest_work));
+        ol_eval_destroy(&e);
+        return ONNXLINT_OK;
+    }
+    if (cost.draw_seconds > OL_MAX_CONFIRM_DRAW_SECONDS) {
+        not_run(m, ol_finding_printf(m,
+                                     "not run: drawing its sample inputs would take about %.0f s, over the %.0f s a "
+                                     "confirmation may spend on them ('%s' is the largest); bind smaller dims with "
+                                     "--dim or give inputs with --input",
+                                     cost.draw_seconds, OL_MAX_CONFIRM_DRAW_SECONDS, cost.slowest_draw->name));
         ol_eval_destroy(&e);
         return ONNXLINT_OK;
     }

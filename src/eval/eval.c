@@ -282,12 +282,24 @@ ol_array *ol_eval_read_tensor(ol_eval *e, const ol_tensor *t)
     if (p->raw_offset != OL_NO_OFFSET) {
         if (t->elem_type == 8 || p->raw_length < bytes)
             return NULL;
-        memcpy(a->data, m->map + p->raw_offset, bytes);
+        if (!ol_model_read(m, p->raw_offset, bytes, a->data)) {
+            snprintf(e->error, sizeof e->error, "cannot read the data of '%.100s' from the model file", t->name);
+            return NULL;
+        }
         return a;
     }
-    if (!p->typed_field || !read_typed(m->map + p->message_offset, p->message_length, p->typed_field, a))
+    if (!p->typed_field)
         return NULL;
-    return a;
+    /* The TensorProto's bytes, in scratch space freed right after; strings
+     * point into them, so theirs stay with the run. */
+    ol_arena scratch;
+    ol_arena_init(&scratch, &m->arena.allocator, p->message_length + ((size_t)1 << 20));
+    ol_arena *keep = t->elem_type == 8 ? &e->arena : &scratch;
+    uint8_t *msg = ol_arena_alloc_bytes(keep, p->message_length + 1);
+    bool ok = msg && ol_model_read(m, p->message_offset, p->message_length, msg) &&
+              read_typed(msg, p->message_length, p->typed_field, a);
+    ol_arena_destroy(&scratch);
+    return ok ? a : NULL;
 }
 
 /* ---- running graphs ---- */

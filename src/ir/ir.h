@@ -198,8 +198,8 @@ struct onnxlint_model {
     const char *path;
     const char *dir; /* the folder external data must stay inside */
     size_t n_external; /* tensors whose data is in external files */
-    const uint8_t *map; /* the file, mapped read-only (or the caller's buffer) */
-    size_t map_len;
+    const uint8_t *map; /* the caller's buffer; a file's structure only while it is decoded, then NULL */
+    size_t map_len;     /* bytes of the file or buffer */
     bool map_borrowed;  /* map is the caller's buffer: not ours to unmap */
     Onnx__ModelProto *proto;
     ol_payload *payloads;
@@ -266,6 +266,12 @@ bool ol_elem_is_floating(int32_t elem_type);
  * only the small ones.  Returns NULL when too large, non-numeric or
  * unreadable. */
 ol_data *ol_tensor_read(onnxlint_model *model, const ol_tensor *tensor);
+
+/* Copies len bytes at offset of the model's file (pread: the file is not
+ * mapped) or of the caller's buffer into dst.  Returns false when they
+ * cannot be read: past the size the model had when it was loaded, or the
+ * file has since shrunk or fails to read. */
+bool ol_model_read(const onnxlint_model *model, uint64_t offset, size_t len, void *dst);
 
 /* Formats a type for people: "float[N,3,224,224]", "int64[?]" (unknown
  * dim), "float[...]" (unknown rank), "seq(float[N])", "map(string,float)",

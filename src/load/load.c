@@ -1,12 +1,14 @@
 /*
  * load.c - from a file to the graph IR.
  *
- * The file is mapped read-only; the wire decoder (wire.c) validates it and
- * decodes it into protobuf-c's structs in the model's arena, tensor
- * payloads left in the file; the graph IR is then built from the messages.
- * Weight bytes are never touched: tensors keep an ol_payload that says
- * where their data lies in the mapping, and external data is only checked
- * with realpath and stat.
+ * The file's structure (everything but tensor payloads) is read into an
+ * anonymous mapping at the file's offsets; the wire decoder (wire.c)
+ * validates it and decodes it into protobuf-c's structs in the model's
+ * arena, and the mapping is released.  The graph IR is then built from the
+ * messages.  Weight bytes are never read at load time: tensors keep an
+ * ol_payload that says where their data lies in the file (read with
+ * ol_model_read when needed), and external data is only checked with
+ * realpath and stat.
  *
  * Invariants:
  *   - On failure nothing stays allocated or mapped and err says why in one
@@ -997,7 +999,121 @@ static onnxlint_status explain_not_model(onnxlint_model *m, onnxlint_error *err,
     return set_error(err, ONNXLINT_EMALFORMED, m->path, "not an ONNX model: %s", why);
 }
 
-static onnxlint_status map_file(onnxlint_model *m, onnxlint_error *err)
+/* The structure of a model file is read into an anonymous mapping as
+ * large as the file, at the same offsets, so the decoder walks it as it
+ * would walk the file; the bytes of tensor payloads are skipped and their
+ * pages never touched, so they cost neither reads nor memory.  The file
+ * itself is never mapped: a file cut short while it is read gives a short
+ * read and an error, not SIGBUS. */
+
+/* Bytes read ahead of what the walk needs, at first and at most: after a
+ * skipped payload the window starts small again (the next tensor's header
+ * is a few bytes before its own payload), and doubles while nothing is
+ * skipped (a graph of many nodes is read in large pieces). */
+#define READ_WINDOW_MIN ((size_t)4 << 10)
+#define READ_WINDOW_MAX ((size_t)1 << 20)
+
+typedef struct structure_reader {
+    int fd;
+    uint8_t *buf;     /* the anonymous mapping, file offsets */
+    size_t len;       /* the file's size */
+    size_t loaded;    /* bytes before this are read, or skipped payloads */
+    size_t window;
+    bool io_failed;
+    int io_errno;
+} structure_reader;
+
+/* Makes buf[pos..pos+n) (clipped to the file) hold the file's bytes. */
+static bool ensure(structure_reader *r, size_t pos, size_t n)
+{
+    size_t need = n > r->len - pos ? r->len : pos + n;
+    if (need <= r->loaded)
+        return !r->io_failed;
+    size_t start = pos > r->loaded ? pos : r->loaded;
+    size_t end = need - start < r->window ? start + r->window : need;
+    if (end > r->len)
+        end = r->len;
+    while (start < end) {
+        ssize_t got = pread(r->fd, r->buf + start, end - start, (off_t)start);
+        if (got <= 0) { /* the file shrank, or an I/O error */
+            r->io_failed = true;
+            r->io_errno = got < 0 ? errno : 0;
+            return false;
+        }
+        start += (size_t)got;
+    }
+    r->loaded = end;
+    if (r->window < READ_WINDOW_MAX)
+        r->window *= 2;
+    return true;
+}
+
+static bool read_varint(structure_reader *r, size_t end, size_t *pos, uint64_t *v)
+{
+    return ensure(r, *pos, 10) && ol_wire_varint(r->buf, end, pos, v);
+}
+
+/* Payload fields whose bytes the decoder never reads: raw_data, packed
+ * float_data and double_data (their element count is their length), the
+ * contents of string_data.  Packed varint fields are counted element by
+ * element, so they are read. */
+static bool skipped_payload(const ProtobufCMessageDescriptor *desc, uint32_t number)
+{
+    return desc == &onnx__tensor_proto__descriptor && (number == 9 || number == 4 || number == 10 || number == 6);
+}
+
+/* Reads the message of type desc in [begin, end) but its skipped payloads.
+ * Anything the walk does not understand (bad tags, lengths past the end,
+ * groups, too deep) is read in full from there to end: the decoder then
+ * finds and explains the defect. */
+static void read_structure(structure_reader *r, const ProtobufCMessageDescriptor *desc, size_t begin, size_t end,
+                           int depth)
+{
+    size_t pos = begin;
+    while (pos < end && !r->io_failed) {
+        uint64_t tag, len;
+        if (depth > OL_MAX_MESSAGE_DEPTH || !read_varint(r, end, &pos, &tag))
+            goto rest;
+        uint32_t number = (uint32_t)(tag >> 3);
+        switch (tag & 7) {
+        case 0:
+            if (!read_varint(r, end, &pos, &len))
+                goto rest;
+            continue;
+        case 1:
+        case 5: {
+            size_t n = (tag & 7) == 1 ? 8 : 4;
+            if (end - pos < n || !ensure(r, pos, n))
+                goto rest;
+            pos += n;
+            continue;
+        }
+        case 2:
+            if (!read_varint(r, end, &pos, &len) || len > end - pos)
+                goto rest;
+            break;
+        default:
+            goto rest;
+        }
+        /* ONNX numbers most fields 1..n in order, as the tables keep them. */
+        const ProtobufCFieldDescriptor *fd = number && number <= desc->n_fields && desc->fields[number - 1].id == number
+                                                 ? &desc->fields[number - 1]
+                                                 : protobuf_c_message_descriptor_get_field(desc, number);
+        if (skipped_payload(desc, number)) {
+            r->window = READ_WINDOW_MIN; /* ensure() starts after it: nothing of it is read */
+        } else if (fd && fd->type == PROTOBUF_C_TYPE_MESSAGE) {
+            read_structure(r, fd->descriptor, pos, pos + (size_t)len, depth + 1);
+        } else if (!ensure(r, pos, (size_t)len)) {
+            return;
+        }
+        pos += (size_t)len;
+    }
+    return;
+rest:
+    ensure(r, pos, end - pos);
+}
+
+static onnxlint_status read_file(onnxlint_model *m, onnxlint_error *err)
 {
     int fd = open(m->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block: fstat refuses it */
     if (fd < 0)
@@ -1013,21 +1129,56 @@ static onnxlint_status map_file(onnxlint_model *m, onnxlint_error *err)
     } else if (st.st_size == 0) {
         status = set_error(err, ONNXLINT_EMALFORMED, m->path, "empty file (0 bytes), not an ONNX model");
     } else if ((uint64_t)st.st_size > SIZE_MAX) {
-        status = set_error(err, ONNXLINT_ELIMIT, m->path, "too large to map");
+        status = set_error(err, ONNXLINT_ELIMIT, m->path, "too large to read");
     } else {
-        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        /* Untouched pages of an anonymous mapping cost no memory. */
+        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                       -1, 0);
         if (p == MAP_FAILED) {
-            status = set_error(err, ONNXLINT_EIO, m->path, "cannot map: %s", strerror(errno));
+            status = set_error(err, ONNXLINT_EIO, m->path, "cannot reserve %lld bytes of address space: %s",
+                               (long long)st.st_size, strerror(errno));
         } else {
-            /* The decoder touches only the graph's structure; readahead
-             * would pull the weights around it into memory. */
-            madvise(p, (size_t)st.st_size, MADV_RANDOM);
             m->map = p;
             m->map_len = (size_t)st.st_size;
+            structure_reader r = {.fd = fd, .buf = p, .len = m->map_len, .window = READ_WINDOW_MIN};
+            read_structure(&r, &onnx__model_proto__descriptor, 0, r.len, 1);
+            if (r.io_failed)
+                status = set_error(err, ONNXLINT_EIO, m->path, "cannot read: %s",
+                                   r.io_errno ? strerror(r.io_errno) : "the file is shorter than when it was opened");
         }
     }
     close(fd);
     return status;
+}
+
+/* The mapping read_file made, once the decoder is done with it. */
+static void release_structure(onnxlint_model *m)
+{
+    if (m->map && !m->map_borrowed)
+        munmap((void *)m->map, m->map_len);
+    m->map = NULL;
+}
+
+bool ol_model_read(const onnxlint_model *m, uint64_t offset, size_t len, void *dst)
+{
+    if (offset > m->map_len || len > m->map_len - offset)
+        return false;
+    if (m->map) {
+        memcpy(dst, m->map + offset, len);
+        return true;
+    }
+    int fd = open(m->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    size_t done = 0;
+    while (done < len) {
+        ssize_t got = pread(fd, (char *)dst + done, len - done, (off_t)(offset + done));
+        if (got <= 0)
+            break;
+        done += (size_t)got;
+    }
+    close(fd);
+    return done == len;
 }
 
 static onnxlint_status model_dir(onnxlint_model *m, const char *path, onnxlint_error *err)
@@ -1119,7 +1270,7 @@ static onnxlint_status load(const char *path, const void *data, size_t len, cons
             st = set_error(err, ONNXLINT_EMALFORMED, path, "empty buffer (0 bytes), not an ONNX model");
             goto fail;
         }
-    } else if ((st = map_file(m, err)) || (st = model_dir(m, path, err))) {
+    } else if ((st = read_file(m, err)) || (st = model_dir(m, path, err))) {
         goto fail;
     }
 
@@ -1145,6 +1296,8 @@ static onnxlint_status load(const char *path, const void *data, size_t len, cons
         st = set_error(err, ONNXLINT_EMALFORMED, path, "not an ONNX model: it has no graph (ModelProto.graph)");
         goto fail;
     }
+    if (!m->map_borrowed)
+        release_structure(m); /* decoded: strings were copied, payloads are read from the file */
     if ((st = opsets_build(&l, m->proto->opset_import, m->proto->n_opset_import, &m->opsets, &m->n_opsets)))
         goto fail;
     l.opsets = m->opsets;
@@ -1191,8 +1344,7 @@ void onnxlint_model_free(onnxlint_model *model)
 {
     if (!model)
         return;
-    if (model->map && !model->map_borrowed)
-        munmap((void *)model->map, model->map_len);
+    release_structure(model);
     ol_arena arena = model->arena; /* the model lives inside it */
     ol_arena_destroy(&arena);
 }

@@ -229,15 +229,21 @@ ol_data *ol_tensor_read(onnxlint_model *m, const ol_tensor *t)
     if (!p)
         return d->count == 0 ? d : NULL;
     if (p->raw_offset != OL_NO_OFFSET) {
-        if (p->raw_length < bytes)
+        uint8_t buf[OL_MAX_PROPAGATED_ELEMENTS * 8];
+        if (p->raw_length < bytes || bytes > sizeof buf || !ol_model_read(m, p->raw_offset, bytes, buf))
             return NULL;
         for (size_t i = 0; i < d->count; i++)
-            decode_raw(m->map + p->raw_offset, t->elem_type, i, d);
+            decode_raw(buf, t->elem_type, i, d);
         return d;
     }
     if (d->count == 0)
         return d;
-    if (!p->typed_field || !read_typed(m->map + p->message_offset, p->message_length, p->typed_field, d))
-        return NULL;
-    return d;
+    /* The TensorProto's bytes, read into scratch space freed right after. */
+    ol_arena scratch;
+    ol_arena_init(&scratch, &m->arena.allocator, p->message_length + ((size_t)1 << 20));
+    uint8_t *msg = p->typed_field ? ol_arena_alloc_bytes(&scratch, p->message_length + 1) : NULL;
+    bool ok = msg && ol_model_read(m, p->message_offset, p->message_length, msg) &&
+              read_typed(msg, p->message_length, p->typed_field, d);
+    ol_arena_destroy(&scratch);
+    return ok ? d : NULL;
 }

@@ -8,15 +8,16 @@
  *     labels  'labels' float[N,4]  graph input
  *     why     PyTorch: ValueError: Target size ...
  *     fix     one-hot encode with num_classes=5 ...
- * JSON (per model): {"model", "findings": [{"rule", "severity", "node",
+ * JSON: a list with one object per model (JSON Lines: the same objects,
+ *   one a line): {"model", "findings": [{"rule", "severity", "node",
  *   "message", "values": {ROLE: {"name","dtype","shape","type","note"}},
  *   "fix", "why", "confirmed", "evidence"}], "summary": {"errors",
- *   "warnings", "notes"}}.
+ *   "warnings", "notes"}, "losses": [{"kind", "node", "logits", "value",
+ *   "evidence"}]}.  Every JSON form is written as it is visited.
  *
  * The report decides nothing: severities, messages and fixes come from
  * the analysis; dropped (superseded) findings are not shown.
  */
-#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -170,59 +171,101 @@ static void text_finding(ol_sink *out, const onnxlint_model *m, const ol_finding
 
 /* ---- JSON ---- */
 
-static json_t *json_finding(const onnxlint_model *m, const ol_finding *f)
+static void key_string(ol_jw *w, const char *key, const char *s)
 {
-    json_t *values = json_object();
-    for (int i = 0; values && i < f->n_values; i++) {
-        const ol_finding_value *v = &f->values[i];
-        char type[512];
-        ol_type_text(&v->type, type, sizeof type);
-        json_object_set_new(values, v->role,
-                            json_pack("{s:o, s:o, s:o, s:s, s:o}", "name", ol_json_string(v->name), "dtype",
-                                      ol_json_dtype(&v->type), "shape", ol_json_shape((ol_exprs *)&m->exprs, &v->type),
-                                      "type", type, "note", ol_json_string(v->note)));
-    }
-    return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "rule", f->rule, "severity",
-                     severity_names[f->severity], "node", ol_json_string(f->node), "message",
-                     ol_json_string(f->message), "values", values ? values : json_object(), "fix",
-                     ol_json_string(f->fix), "why", ol_json_string(f->why), "confirmed",
-                     f->confirmed < 0 ? json_null() : json_boolean(f->confirmed), "evidence",
-                     ol_json_string(f->evidence));
+    ol_jw_key(w, key);
+    ol_jw_string(w, s);
 }
 
-static json_t *json_model(const onnxlint_model *m)
+static void key_int(ol_jw *w, const char *key, long long v)
 {
-    json_t *findings = json_array();
+    ol_jw_key(w, key);
+    ol_jw_int(w, v);
+}
+
+static void json_finding(ol_jw *w, const onnxlint_model *m, const ol_finding *f)
+{
+    ol_jw_object(w);
+    key_string(w, "rule", f->rule);
+    key_string(w, "severity", severity_names[f->severity]);
+    key_string(w, "node", f->node);
+    key_string(w, "message", f->message);
+    ol_jw_key(w, "values");
+    ol_jw_object(w);
+    for (int i = 0; i < f->n_values; i++) {
+        const ol_finding_value *v = &f->values[i];
+        char type[512];
+        ol_jw_key(w, v->role);
+        ol_jw_object(w);
+        key_string(w, "name", v->name);
+        ol_jw_key(w, "dtype");
+        ol_jw_dtype(w, &v->type);
+        ol_jw_key(w, "shape");
+        ol_jw_shape(w, (ol_exprs *)&m->exprs, &v->type);
+        key_string(w, "type", ol_type_text(&v->type, type, sizeof type));
+        key_string(w, "note", v->note);
+        ol_jw_end(w);
+    }
+    ol_jw_end(w);
+    key_string(w, "fix", f->fix);
+    key_string(w, "why", f->why);
+    ol_jw_key(w, "confirmed");
+    if (f->confirmed < 0)
+        ol_jw_null(w);
+    else
+        ol_jw_bool(w, f->confirmed);
+    key_string(w, "evidence", f->evidence);
+    ol_jw_end(w);
+}
+
+/* One model's object of the JSON report. */
+static void json_model(ol_jw *w, const onnxlint_model *m)
+{
     size_t counts[3] = {0};
-    for (size_t i = 0; findings && i < m->n_findings; i++) {
+    ol_jw_object(w);
+    key_string(w, "model", m->path);
+    ol_jw_key(w, "findings");
+    ol_jw_array(w);
+    for (size_t i = 0; i < m->n_findings; i++) {
         const ol_finding *f = &m->findings[i];
         if (f->dropped)
             continue;
         counts[f->severity]++;
-        json_array_append_new(findings, json_finding(m, f));
+        json_finding(w, m, f);
     }
-    json_t *losses = json_array();
-    for (size_t l = 0; losses && l < m->n_losses; l++) {
+    ol_jw_end(w);
+    ol_jw_key(w, "summary");
+    ol_jw_object(w);
+    key_int(w, "errors", (long long)counts[ONNXLINT_ERROR]);
+    key_int(w, "warnings", (long long)counts[ONNXLINT_WARNING]);
+    key_int(w, "notes", (long long)counts[ONNXLINT_NOTE]);
+    ol_jw_end(w);
+    ol_jw_key(w, "losses");
+    ol_jw_array(w);
+    for (size_t l = 0; l < m->n_losses; l++) {
         const ol_loss_record *r = &m->losses[l];
         char idx[32];
-        json_array_append_new(losses, json_pack("{s:s, s:o, s:o, s:o, s:o}", "kind", loss_kind_name(r), "node",
-                                                r->node ? ol_json_string(ol_node_display_name(r->node, idx, sizeof idx))
-                                                        : json_null(),
-                                                "logits", ol_json_string(r->logits ? r->logits->name : NULL), "value",
-                                                r->ran && r->value == r->value ? json_real(r->value) : json_null(),
-                                                "evidence", ol_json_string(r->summary)));
+        ol_jw_object(w);
+        key_string(w, "kind", loss_kind_name(r));
+        key_string(w, "node", r->node ? ol_node_display_name(r->node, idx, sizeof idx) : NULL);
+        key_string(w, "logits", r->logits ? r->logits->name : NULL);
+        ol_jw_key(w, "value");
+        if (r->ran)
+            ol_jw_real(w, r->value); /* NaN and infinities: null */
+        else
+            ol_jw_null(w);
+        key_string(w, "evidence", r->summary);
+        ol_jw_end(w);
     }
-    return json_pack("{s:o, s:o, s:{s:I, s:I, s:I}, s:o}", "model", ol_json_string(m->path), "findings",
-                     findings ? findings : json_array(), "summary", "errors", (json_int_t)counts[ONNXLINT_ERROR],
-                     "warnings", (json_int_t)counts[ONNXLINT_WARNING], "notes", (json_int_t)counts[ONNXLINT_NOTE],
-                     "losses", losses ? losses : json_array());
+    ol_jw_end(w);
+    ol_jw_end(w);
 }
 
 /* ---- SARIF ---- */
 
-/* A URI for a path: a relative reference, or a file:// URI for an
+/* Writes a URI for a path: a relative reference, or a file:// URI for an
  * absolute path; unreserved bytes and '/' kept, the rest percent-encoded. */
-static json_t *uri_of(const char *path)
+static void uri_of(ol_jw *w, const char *path)
 {
     char buf[4096];
     size_t n = 0;
@@ -235,23 +278,65 @@ static json_t *uri_of(const char *path)
             n += (size_t)snprintf(buf + n, sizeof buf - n, "%%%02X", *p);
     }
     buf[n] = '\0';
-    return json_string(buf);
+    ol_jw_string(w, buf);
 }
 
-static json_t *sarif_log(onnxlint_model *const *models, size_t n)
+/* An object {key: {"text": text}}. */
+static void key_text(ol_jw *w, const char *key, const char *inner, const char *text)
 {
-    json_t *rules = json_array();
-    for (const ol_rule *r = ol_rules; rules && r->id; r++) {
-        json_array_append_new(
-            rules, json_pack("{s:s, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}", "id", r->id, "shortDescription", "text",
-                             r->summary, "fullDescription", "text", r->summary, "defaultConfiguration", "level",
-                             severity_names[r->severity], "help", "text", r->explanation));
+    ol_jw_key(w, key);
+    ol_jw_object(w);
+    key_string(w, inner, text);
+    ol_jw_end(w);
+}
+
+static void sarif_log(ol_jw *w, onnxlint_model *const *models, size_t n)
+{
+    ol_jw_object(w);
+    key_string(w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+    key_string(w, "version", "2.1.0");
+    ol_jw_key(w, "runs");
+    ol_jw_array(w);
+    ol_jw_object(w);
+    ol_jw_key(w, "tool");
+    ol_jw_object(w);
+    ol_jw_key(w, "driver");
+    ol_jw_object(w);
+    key_string(w, "name", "onnxlint");
+    key_string(w, "version", ONNXLINT_VERSION);
+    key_string(w, "informationUri", "https://onnxlint.invalid/docs");
+    ol_jw_key(w, "rules");
+    ol_jw_array(w);
+    for (const ol_rule *r = ol_rules; r->id; r++) {
+        ol_jw_object(w);
+        key_string(w, "id", r->id);
+        key_text(w, "shortDescription", "text", r->summary);
+        key_text(w, "fullDescription", "text", r->summary);
+        key_text(w, "defaultConfiguration", "level", severity_names[r->severity]);
+        key_text(w, "help", "text", r->explanation);
+        ol_jw_end(w);
     }
-    json_t *artifacts = json_array(), *results = json_array();
-    for (size_t k = 0; k < n && artifacts && results; k++) {
+    ol_jw_end(w);
+    ol_jw_end(w);
+    ol_jw_end(w);
+    ol_jw_key(w, "artifacts");
+    ol_jw_array(w);
+    for (size_t k = 0; k < n; k++) {
+        ol_jw_object(w);
+        ol_jw_key(w, "location");
+        ol_jw_object(w);
+        ol_jw_key(w, "uri");
+        uri_of(w, models[k]->path);
+        ol_jw_end(w);
+        key_int(w, "length", (long long)models[k]->map_len);
+        key_string(w, "mimeType", "application/octet-stream");
+        ol_jw_end(w);
+    }
+    ol_jw_end(w);
+    ol_jw_key(w, "results");
+    ol_jw_array(w);
+    for (size_t k = 0; k < n; k++) {
         const onnxlint_model *m = models[k];
-        json_array_append_new(artifacts, json_pack("{s:{s:o}, s:I, s:s}", "location", "uri", uri_of(m->path), "length",
-                                                   (json_int_t)m->map_len, "mimeType", "application/octet-stream"));
         for (size_t i = 0; i < m->n_findings; i++) {
             const ol_finding *f = &m->findings[i];
             if (f->dropped)
@@ -261,22 +346,47 @@ static json_t *sarif_log(onnxlint_model *const *models, size_t n)
                 rule_index++;
             char text[4096];
             snprintf(text, sizeof text, "%s%s%s", f->message, f->fix ? " Fix: " : "", f->fix ? f->fix : "");
+            ol_jw_object(w);
+            key_string(w, "ruleId", f->rule);
+            key_int(w, "ruleIndex", rule_index);
+            key_string(w, "level", severity_names[f->severity]);
+            key_text(w, "message", "text", text);
+            ol_jw_key(w, "locations");
+            ol_jw_array(w);
             /* The model is binary: the finding's region is the whole file. */
-            json_t *location = json_pack("{s:{s:{s:o, s:I}, s:{s:I, s:I}}}", "physicalLocation", "artifactLocation",
-                                         "uri", uri_of(m->path), "index", (json_int_t)k, "region", "byteOffset",
-                                         (json_int_t)0, "byteLength", (json_int_t)m->map_len);
-            if (location && f->node)
-                json_object_set_new(location, "logicalLocations",
-                                    json_pack("[{s:o, s:s}]", "name", ol_json_string(f->node), "kind", "object"));
-            json_array_append_new(results, json_pack("{s:s, s:I, s:s, s:{s:o}, s:[o]}", "ruleId", f->rule, "ruleIndex",
-                                                     (json_int_t)rule_index, "level", severity_names[f->severity],
-                                                     "message", "text", ol_json_string(text), "locations", location));
+            ol_jw_object(w);
+            ol_jw_key(w, "physicalLocation");
+            ol_jw_object(w);
+            ol_jw_key(w, "artifactLocation");
+            ol_jw_object(w);
+            ol_jw_key(w, "uri");
+            uri_of(w, m->path);
+            key_int(w, "index", (long long)k);
+            ol_jw_end(w);
+            ol_jw_key(w, "region");
+            ol_jw_object(w);
+            key_int(w, "byteOffset", 0);
+            key_int(w, "byteLength", (long long)m->map_len);
+            ol_jw_end(w);
+            ol_jw_end(w);
+            if (f->node) {
+                ol_jw_key(w, "logicalLocations");
+                ol_jw_array(w);
+                ol_jw_object(w);
+                key_string(w, "name", f->node);
+                key_string(w, "kind", "object");
+                ol_jw_end(w);
+                ol_jw_end(w);
+            }
+            ol_jw_end(w);
+            ol_jw_end(w);
+            ol_jw_end(w);
         }
     }
-    return json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:o, s:o}]}", "$schema",
-                     "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs", "tool", "driver",
-                     "name", "onnxlint", "version", ONNXLINT_VERSION, "informationUri",
-                     "https://onnxlint.invalid/docs", "rules", rules, "artifacts", artifacts, "results", results);
+    ol_jw_end(w);
+    ol_jw_end(w);
+    ol_jw_end(w);
+    ol_jw_end(w);
 }
 
 onnxlint_status onnxlint_findings_write(onnxlint_model *const *models, size_t n, onnxlint_format format, int color,
@@ -314,26 +424,24 @@ onnxlint_status onnxlint_findings_write(onnxlint_model *const *models, size_t n,
         ol_out_printf(&out, "%zu error%s, %zu warning%s, %zu note%s in %zu model%s\n", counts[2],
                       counts[2] == 1 ? "" : "s", counts[1], counts[1] == 1 ? "" : "s", counts[0],
                       counts[0] == 1 ? "" : "s", n, n == 1 ? "" : "s");
+    } else if (format == ONNXLINT_FORMAT_JSONL) {
+        for (size_t k = 0; k < n; k++) {
+            ol_jw w;
+            ol_jw_init(&w, &out, false);
+            json_model(&w, models[k]);
+            ol_out_bytes(&out, "\n", 1);
+        }
     } else {
-        json_t *root;
+        ol_jw w;
+        ol_jw_init(&w, &out, true);
         if (format == ONNXLINT_FORMAT_SARIF) {
-            root = sarif_log(models, n);
-        } else if (n == 1) {
-            root = json_model(models[0]);
+            sarif_log(&w, models, n);
         } else {
-            root = json_array();
-            for (size_t k = 0; root && k < n; k++)
-                json_array_append_new(root, json_model(models[k]));
+            ol_jw_array(&w);
+            for (size_t k = 0; k < n; k++)
+                json_model(&w, models[k]);
+            ol_jw_end(&w);
         }
-        if (!root) {
-            if (err) {
-                err->status = ONNXLINT_ENOMEM;
-                snprintf(err->message, sizeof err->message, "report: out of memory");
-            }
-            return ONNXLINT_ENOMEM;
-        }
-        json_dump_callback(root, ol_json_sink, &out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        json_decref(root);
         ol_out_bytes(&out, "\n", 1);
     }
     if (!ol_out_flush(&out)) {

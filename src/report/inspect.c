@@ -3,7 +3,7 @@
  *
  * The summary is computed from the IR alone (parameter and byte counts come
  * from dims and payload records, never from reading weights), then written
- * as aligned text or as JSON (jansson).
+ * as aligned text or as JSON (written as it is visited).
  *
  * JSON shape:
  *   {"model", "ir_version", "producer": {"name","version"}, "domain",
@@ -19,7 +19,6 @@
  * A shape is a list of dims (integer, string for a symbol, null when
  * unknown) or null when even the rank is unknown.
  */
-#include <jansson.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -309,86 +308,146 @@ static void write_text(const onnxlint_model *m, const summary *s, ol_sink *out)
 
 /* ---- JSON ---- */
 
-static json_t *json_values(ol_value *const *values, size_t n, bool skip_initializers)
+static void json_values(ol_jw *w, ol_value *const *values, size_t n, bool skip_initializers)
 {
-    json_t *a = json_array();
-    for (size_t i = 0; a && i < n; i++) {
+    ol_jw_array(w);
+    for (size_t i = 0; i < n; i++) {
         const ol_value *v = values[i];
         if (skip_initializers && (v->flags & OL_VALUE_INITIALIZER))
             continue;
         char type[512];
-        json_array_append_new(a, json_pack("{s:o, s:o, s:o, s:s}", "name", ol_json_string(v->name), "dtype",
-                                           ol_json_dtype(&v->type), "shape", ol_json_shape(NULL, &v->type), "type",
-                                           ol_type_text(&v->type, type, sizeof type)));
+        ol_jw_object(w);
+        ol_jw_key(w, "name");
+        ol_jw_string(w, v->name);
+        ol_jw_key(w, "dtype");
+        ol_jw_dtype(w, &v->type);
+        ol_jw_key(w, "shape");
+        ol_jw_shape(w, NULL, &v->type);
+        ol_jw_key(w, "type");
+        ol_jw_string(w, ol_type_text(&v->type, type, sizeof type));
+        ol_jw_end(w);
     }
-    return a;
+    ol_jw_end(w);
 }
 
-static json_t *build_json(const onnxlint_model *m, const summary *s)
+static void json_key_int(ol_jw *w, const char *key, long long v)
+{
+    ol_jw_key(w, key);
+    ol_jw_int(w, v);
+}
+
+static void json_key_string(ol_jw *w, const char *key, const char *s)
+{
+    ol_jw_key(w, key);
+    ol_jw_string(w, s);
+}
+
+static void write_json(const onnxlint_model *m, const summary *s, ol_sink *out)
 {
     const Onnx__ModelProto *mp = m->proto;
-    json_t *root = json_object();
-    if (!root)
-        return NULL;
-    json_object_set_new(root, "model", ol_json_string(m->path));
-    json_object_set_new(root, "ir_version", mp->has_ir_version ? json_integer(mp->ir_version) : json_null());
-    json_object_set_new(root, "producer",
-                        json_pack("{s:o, s:o}", "name", ol_json_string(mp->producer_name), "version",
-                                  ol_json_string(mp->producer_version)));
-    json_object_set_new(root, "domain", ol_json_string(mp->domain));
-    json_object_set_new(root, "model_version",
-                        mp->has_model_version ? json_integer(mp->model_version) : json_null());
-    json_object_set_new(root, "doc_string", ol_json_string(mp->doc_string));
-    json_t *opsets = json_array();
-    for (size_t i = 0; opsets && i < m->n_opsets; i++)
-        json_array_append_new(opsets, json_pack("{s:o, s:I}", "domain", ol_json_string(opset_domain(m->opsets[i].domain)),
-                                                "version", (json_int_t)m->opsets[i].version));
-    json_object_set_new(root, "opsets", opsets);
-    json_object_set_new(root, "graph",
-                        json_pack("{s:o, s:I, s:I, s:I, s:I}", "name", ol_json_string(m->graph->name), "nodes",
-                                  (json_int_t)m->graph->n_nodes, "nodes_total", (json_int_t)m->n_nodes, "subgraphs",
-                                  (json_int_t)s->n_subgraphs, "functions", (json_int_t)m->n_functions));
-    json_object_set_new(root, "inputs", json_values(m->graph->inputs, m->graph->n_inputs, true));
-    json_object_set_new(root, "outputs", json_values(m->graph->outputs, m->graph->n_outputs, false));
-    json_object_set_new(root, "initializers",
-                        json_pack("{s:I, s:I, s:I, s:I, s:I}", "count", (json_int_t)s->n_initializers, "parameters",
-                                  (json_int_t)s->parameters, "bytes", (json_int_t)s->bytes, "external_count",
-                                  (json_int_t)s->external_count, "external_bytes", (json_int_t)s->external_bytes));
-    json_t *ops = json_array();
-    for (size_t i = 0; ops && i < s->n_ops; i++)
-        json_array_append_new(ops, json_pack("{s:o, s:o, s:I}", "domain", ol_json_string(opset_domain(s->ops[i]->domain)),
-                                             "op", ol_json_string(s->ops[i]->op), "count", (json_int_t)s->ops[i]->count));
-    json_object_set_new(root, "operators", ops);
-    json_t *functions = json_array();
-    for (size_t i = 0; functions && i < m->n_functions; i++) {
+    ol_jw jw, *w = &jw;
+    ol_jw_init(w, out, true);
+    ol_jw_object(w);
+    json_key_string(w, "model", m->path);
+    ol_jw_key(w, "ir_version");
+    if (mp->has_ir_version)
+        ol_jw_int(w, mp->ir_version);
+    else
+        ol_jw_null(w);
+    ol_jw_key(w, "producer");
+    ol_jw_object(w);
+    json_key_string(w, "name", mp->producer_name);
+    json_key_string(w, "version", mp->producer_version);
+    ol_jw_end(w);
+    json_key_string(w, "domain", mp->domain);
+    ol_jw_key(w, "model_version");
+    if (mp->has_model_version)
+        ol_jw_int(w, mp->model_version);
+    else
+        ol_jw_null(w);
+    json_key_string(w, "doc_string", mp->doc_string);
+    ol_jw_key(w, "opsets");
+    ol_jw_array(w);
+    for (size_t i = 0; i < m->n_opsets; i++) {
+        ol_jw_object(w);
+        json_key_string(w, "domain", opset_domain(m->opsets[i].domain));
+        json_key_int(w, "version", m->opsets[i].version);
+        ol_jw_end(w);
+    }
+    ol_jw_end(w);
+    ol_jw_key(w, "graph");
+    ol_jw_object(w);
+    json_key_string(w, "name", m->graph->name);
+    json_key_int(w, "nodes", (long long)m->graph->n_nodes);
+    json_key_int(w, "nodes_total", (long long)m->n_nodes);
+    json_key_int(w, "subgraphs", (long long)s->n_subgraphs);
+    json_key_int(w, "functions", (long long)m->n_functions);
+    ol_jw_end(w);
+    ol_jw_key(w, "inputs");
+    json_values(w, m->graph->inputs, m->graph->n_inputs, true);
+    ol_jw_key(w, "outputs");
+    json_values(w, m->graph->outputs, m->graph->n_outputs, false);
+    ol_jw_key(w, "initializers");
+    ol_jw_object(w);
+    json_key_int(w, "count", (long long)s->n_initializers);
+    json_key_int(w, "parameters", (long long)s->parameters);
+    json_key_int(w, "bytes", (long long)s->bytes);
+    json_key_int(w, "external_count", (long long)s->external_count);
+    json_key_int(w, "external_bytes", (long long)s->external_bytes);
+    ol_jw_end(w);
+    ol_jw_key(w, "operators");
+    ol_jw_array(w);
+    for (size_t i = 0; i < s->n_ops; i++) {
+        ol_jw_object(w);
+        json_key_string(w, "domain", opset_domain(s->ops[i]->domain));
+        json_key_string(w, "op", s->ops[i]->op);
+        json_key_int(w, "count", (long long)s->ops[i]->count);
+        ol_jw_end(w);
+    }
+    ol_jw_end(w);
+    ol_jw_key(w, "functions");
+    ol_jw_array(w);
+    for (size_t i = 0; i < m->n_functions; i++) {
         const ol_function *f = m->functions[i];
-        json_t *in = json_array(), *outs = json_array();
-        for (size_t k = 0; in && k < f->body->n_inputs; k++)
-            json_array_append_new(in, ol_json_string(f->body->inputs[k]->name));
-        for (size_t k = 0; outs && k < f->body->n_outputs; k++)
-            json_array_append_new(outs, ol_json_string(f->body->outputs[k]->name));
-        json_array_append_new(functions,
-                              json_pack("{s:o, s:o, s:I, s:o, s:o}", "domain", ol_json_string(f->domain), "name", ol_json_string(f->name),
-                                        "nodes", (json_int_t)f->body->n_nodes, "inputs", in, "outputs", outs));
+        ol_jw_object(w);
+        json_key_string(w, "domain", f->domain);
+        json_key_string(w, "name", f->name);
+        json_key_int(w, "nodes", (long long)f->body->n_nodes);
+        ol_jw_key(w, "inputs");
+        ol_jw_array(w);
+        for (size_t k = 0; k < f->body->n_inputs; k++)
+            ol_jw_string(w, f->body->inputs[k]->name);
+        ol_jw_end(w);
+        ol_jw_key(w, "outputs");
+        ol_jw_array(w);
+        for (size_t k = 0; k < f->body->n_outputs; k++)
+            ol_jw_string(w, f->body->outputs[k]->name);
+        ol_jw_end(w);
+        ol_jw_end(w);
     }
-    json_object_set_new(root, "functions", functions);
-    json_t *meta = json_object();
-    for (size_t i = 0; meta && i < mp->n_metadata_props; i++) {
+    ol_jw_end(w);
+    ol_jw_key(w, "metadata");
+    ol_jw_object(w);
+    for (size_t i = 0; i < mp->n_metadata_props; i++) {
         const Onnx__StringStringEntryProto *e = mp->metadata_props[i];
-        char key[512];
-        ol_escape(key, sizeof key, e->key ? e->key : "", e->key ? strlen(e->key) : 0, true);
-        json_object_set_new(meta, key, ol_json_string(e->value ? e->value : ""));
+        json_key_string(w, e->key ? e->key : "", e->value ? e->value : "");
     }
-    json_object_set_new(root, "metadata", meta);
+    ol_jw_end(w);
     static const char *severities[] = {"note", "warning", "error"};
-    json_t *diags = json_array();
-    for (size_t i = 0; diags && i < m->n_diagnostic_list; i++) {
+    ol_jw_key(w, "diagnostics");
+    ol_jw_array(w);
+    for (size_t i = 0; i < m->n_diagnostic_list; i++) {
         const ol_diagnostic *d = &m->diagnostic_list[i];
-        json_array_append_new(diags, json_pack("{s:s, s:s, s:o, s:o}", "severity", severities[d->severity], "code",
-                                               d->code, "node", ol_json_string(d->node), "message", ol_json_string(d->message)));
+        ol_jw_object(w);
+        json_key_string(w, "severity", severities[d->severity]);
+        json_key_string(w, "code", d->code);
+        json_key_string(w, "node", d->node);
+        json_key_string(w, "message", d->message);
+        ol_jw_end(w);
     }
-    json_object_set_new(root, "diagnostics", diags);
-    return root;
+    ol_jw_end(w);
+    ol_jw_end(w);
+    ol_out_bytes(out, "\n", 1);
 }
 
 onnxlint_status onnxlint_inspect_write(const onnxlint_model *m, onnxlint_format format, onnxlint_write_fn write,
@@ -422,14 +481,7 @@ onnxlint_status onnxlint_inspect_write_filtered(const onnxlint_model *m, onnxlin
     }
     ol_out_init(out, write, write_ctx);
     if (format == ONNXLINT_FORMAT_JSON) {
-        json_t *root = build_json(m, &s);
-        if (!root) {
-            st = ONNXLINT_ENOMEM;
-            goto done;
-        }
-        json_dump_callback(root, ol_json_sink, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        json_decref(root);
-        ol_out_bytes(out, "\n", 1);
+        write_json(m, &s, out);
     } else {
         write_text(m, &s, out);
         if (op || name_regex)

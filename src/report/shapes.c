@@ -246,50 +246,72 @@ static void write_text(onnxlint_model *m, ol_sink *out, const char *op, const re
 
 typedef struct json_ctx {
     onnxlint_model *m;
-    json_t *values;
+    ol_jw *w;
 } json_ctx;
 
 static void json_value(void *p, const ol_value *v)
 {
     json_ctx *c = p;
     const ol_type *t = ol_value_type(v);
-    json_t *o = json_pack("{s:o, s:o, s:o, s:s}", "name", ol_json_string(v->name), "dtype", ol_json_dtype(t), "shape",
-                          ol_json_shape(&c->m->exprs, t), "kind", value_kind(v));
-    if (o && v->graph && v->graph->owner) {
+    ol_jw *w = c->w;
+    ol_jw_object(w);
+    ol_jw_key(w, "name");
+    ol_jw_string(w, v->name);
+    ol_jw_key(w, "dtype");
+    ol_jw_dtype(w, t);
+    ol_jw_key(w, "shape");
+    ol_jw_shape(w, &c->m->exprs, t);
+    ol_jw_key(w, "kind");
+    ol_jw_string(w, value_kind(v));
+    if (v->graph && v->graph->owner) {
         char idx[32];
         const ol_node *owner = v->graph->owner;
-        json_object_set_new(o, "in",
-                            json_pack("{s:o, s:o, s:o}", "node",
-                                      ol_json_string(ol_node_display_name(owner, idx, sizeof idx)), "op",
-                                      ol_json_string(owner->op_type), "attribute",
-                                      ol_json_string(v->graph->owner_attribute ? v->graph->owner_attribute : "")));
+        ol_jw_key(w, "in");
+        ol_jw_object(w);
+        ol_jw_key(w, "node");
+        ol_jw_string(w, ol_node_display_name(owner, idx, sizeof idx));
+        ol_jw_key(w, "op");
+        ol_jw_string(w, owner->op_type);
+        ol_jw_key(w, "attribute");
+        ol_jw_string(w, v->graph->owner_attribute ? v->graph->owner_attribute : "");
+        ol_jw_end(w);
     }
-    json_array_append_new(c->values, o);
+    ol_jw_end(w);
 }
 
-static json_t *build_json(onnxlint_model *m)
+/* Writes the document value by value as each_value visits them. */
+static void write_json(onnxlint_model *m, ol_sink *out)
 {
-    json_ctx c = {.m = m, .values = json_array()};
-    json_t *root = json_object();
-    if (!root || !c.values) {
-        json_decref(root);
-        json_decref(c.values);
-        return NULL;
-    }
-    json_object_set_new(root, "model", ol_json_string(m->path));
+    ol_jw w;
+    ol_jw_init(&w, out, true);
+    json_ctx c = {.m = m, .w = &w};
+    ol_jw_object(&w);
+    ol_jw_key(&w, "model");
+    ol_jw_string(&w, m->path);
+    ol_jw_key(&w, "values");
+    ol_jw_array(&w);
     each_value(m, true, json_value, &c);
-    json_object_set_new(root, "values", c.values);
-    json_t *unified = json_array();
-    for (size_t i = 0; unified && i < m->exprs.n_unifications; i++) {
+    ol_jw_end(&w);
+    ol_jw_key(&w, "unified");
+    ol_jw_array(&w);
+    for (size_t i = 0; i < m->exprs.n_unifications; i++) {
         const ol_unification *u = &m->exprs.unifications[i];
         ol_dim d = ol_dim_resolve(&m->exprs, u->value);
-        json_array_append_new(unified, json_pack("{s:o, s:o, s:o}", "symbol", ol_json_string(u->symbol), "value",
-                                                 d.kind == OL_DIM_VALUE ? json_integer(d.value)
-                                                                        : ol_json_string(d.symbol),
-                                                 "node", ol_json_string(u->where)));
+        ol_jw_object(&w);
+        ol_jw_key(&w, "symbol");
+        ol_jw_string(&w, u->symbol);
+        ol_jw_key(&w, "value");
+        if (d.kind == OL_DIM_VALUE)
+            ol_jw_int(&w, d.value);
+        else
+            ol_jw_string(&w, d.symbol);
+        ol_jw_key(&w, "node");
+        ol_jw_string(&w, u->where);
+        ol_jw_end(&w);
     }
-    json_object_set_new(root, "unified", unified);
-    return root;
+    ol_jw_end(&w);
+    ol_jw_end(&w);
+    ol_out_bytes(out, "\n", 1);
 }
 
 static onnxlint_status fail(onnxlint_error *err, onnxlint_status st, const char *what)
@@ -324,12 +346,7 @@ onnxlint_status onnxlint_shapes_write_filtered(onnxlint_model *model, onnxlint_f
     ol_sink out;
     ol_out_init(&out, write, write_ctx);
     if (format == ONNXLINT_FORMAT_JSON) {
-        json_t *root = build_json(model);
-        if (!root)
-            return fail(err, ONNXLINT_ENOMEM, "shapes");
-        json_dump_callback(root, ol_json_sink, &out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        json_decref(root);
-        ol_out_bytes(&out, "\n", 1);
+        write_json(model, &out);
     } else {
         regex_t re;
         if (name_regex && regcomp(&re, name_regex, REG_EXTENDED | REG_NOSUB) != 0) {
@@ -348,6 +365,9 @@ onnxlint_status onnxlint_shapes_write_filtered(onnxlint_model *model, onnxlint_f
 }
 
 /* ---- the model with value_info ---- */
+
+/* Bytes of the original file copied at a time. */
+#define COPY_PIECE ((size_t)1 << 20)
 
 typedef struct vi_ctx {
     onnxlint_model *m;
@@ -450,8 +470,21 @@ onnxlint_status onnxlint_model_write_with_shapes(onnxlint_model *model, onnxlint
     if (!buf)
         return fail(err, ONNXLINT_ENOMEM, "writing the model");
     onnx__model_proto__pack(&mp, buf);
-    if (write(write_ctx, (const char *)model->map, model->map_len) != 0 ||
-        write(write_ctx, (const char *)buf, len) != 0)
-        return fail(err, ONNXLINT_EWRITE, "writing the model");
-    return ONNXLINT_OK;
+    /* The original bytes first, copied piece by piece from the file. */
+    ol_arena scratch;
+    ol_arena_init(&scratch, &a->allocator, COPY_PIECE * 2);
+    char *piece = ol_arena_alloc_bytes(&scratch, COPY_PIECE);
+    onnxlint_status st = piece ? ONNXLINT_OK : ONNXLINT_ENOMEM;
+    for (size_t done = 0; !st && done < model->map_len;) {
+        size_t n = model->map_len - done < COPY_PIECE ? model->map_len - done : COPY_PIECE;
+        if (!ol_model_read(model, done, n, piece))
+            st = ONNXLINT_EIO;
+        else if (write(write_ctx, piece, n) != 0)
+            st = ONNXLINT_EWRITE;
+        done += n;
+    }
+    ol_arena_destroy(&scratch);
+    if (!st && write(write_ctx, (const char *)buf, len) != 0)
+        st = ONNXLINT_EWRITE;
+    return st ? fail(err, st, "writing the model") : ONNXLINT_OK;
 }
