@@ -1224,6 +1224,7 @@ onnxlint_status ol_analyze(onnxlint_model *m, const ol_check_options *options)
     if (a.options->loss != OL_LOSS_NONE)
         declared_loss(&a);
     graph_rules(&a);
+    ol_training_rules(m);
     m->analyzed = true;
     return m->arena.failed ? ONNXLINT_ENOMEM : ONNXLINT_OK;
 }

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/analysis.h"
 #include "report/json.h"
 #include "report/writer.h"
 #include "util/text.h"
@@ -205,6 +206,68 @@ static void text_nodes(ol_sink *out, const onnxlint_model *m, const char *op, co
     ol_out_printf(out, "  (%zu of %zu nodes)\n", shown, g->n_nodes);
 }
 
+/* A list of names after a label, the first OL_MAX_SUMMARY_NAMES of total. */
+static void text_names(ol_sink *out, const char *label, const char *const *names, size_t n, size_t total)
+{
+    if (!total)
+        return;
+    ol_out_printf(out, "%-14s", label);
+    for (size_t i = 0; i < n && i < total; i++) {
+        if (i)
+            ol_out_bytes(out, ", ", 2);
+        ol_out_name(out, names[i]);
+    }
+    if (total > n)
+        ol_out_printf(out, " (and %zu more)", total - n);
+    ol_out_bytes(out, "\n", 1);
+}
+
+/* What an ONNX Runtime training artifact holds: its kind, parameters,
+ * gradients and accumulators, loss and labels. */
+static void text_artifact(ol_sink *out, const onnxlint_model *m)
+{
+    ol_training_summary_info t;
+    ol_training_summary(m, &t);
+    if (t.kind == OL_ARTIFACT_NONE)
+        return;
+    ol_out_printf(out, "%-14sONNX Runtime %s", "artifact", ol_artifact_kind_name(t.kind));
+    if (t.kind == OL_ARTIFACT_OPTIMIZER)
+        ol_out_printf(out, " (%s)", t.optimizer ? t.optimizer : "?");
+    else if (t.kind == OL_ARTIFACT_TRAINING)
+        ol_out_printf(out, ": %zu parameters (%zu trainable), %zu gradients, %zu accumulators%s", t.n_parameters,
+                      t.n_trainable, t.n_gradients, t.n_accumulators, t.has_reset ? ", lazy_reset_grad" : "");
+    else
+        ol_out_printf(out, ": %zu parameters as graph inputs", t.n_parameters);
+    ol_out_bytes(out, "\n", 1);
+    text_names(out, "loss", t.losses, t.n_losses, t.n_losses);
+    text_names(out, "labels", t.labels, t.n_labels, t.n_labels);
+    size_t shown = t.n_parameters < OL_MAX_SUMMARY_NAMES ? t.n_parameters : OL_MAX_SUMMARY_NAMES;
+    text_names(out, "parameters", t.parameters, shown, t.n_parameters);
+}
+
+static json_t *json_names(const char *const *names, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++)
+        json_array_append_new(a, ol_json_string(names[i]));
+    return a;
+}
+
+static json_t *json_artifact(const onnxlint_model *m)
+{
+    ol_training_summary_info t;
+    ol_training_summary(m, &t);
+    if (t.kind == OL_ARTIFACT_NONE)
+        return json_null();
+    size_t shown = t.n_parameters < OL_MAX_SUMMARY_NAMES ? t.n_parameters : OL_MAX_SUMMARY_NAMES;
+    return json_pack("{s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o}", "kind", ol_artifact_kind_name(t.kind),
+                     "parameters", (json_int_t)t.n_parameters, "trainable", (json_int_t)t.n_trainable, "gradients",
+                     (json_int_t)t.n_gradients, "accumulators", (json_int_t)t.n_accumulators, "optimizer",
+                     t.optimizer ? ol_json_string(t.optimizer) : json_null(), "losses",
+                     json_names(t.losses, t.n_losses), "labels", json_names(t.labels, t.n_labels), "parameter_names",
+                     json_names(t.parameters, shown));
+}
+
 static void write_text(const onnxlint_model *m, const summary *s, ol_sink *out)
 {
     const Onnx__ModelProto *mp = m->proto;
@@ -245,6 +308,7 @@ static void write_text(const onnxlint_model *m, const summary *s, ol_sink *out)
         snprintf(doc, sizeof doc, "%.*s", (int)(len < 80 ? len : 80), mp->doc_string);
         text_field(out, "doc", doc);
     }
+    text_artifact(out, m);
 
     text_values(out, "inputs", m->graph->inputs, m->graph->n_inputs, true);
     text_values(out, "outputs", m->graph->outputs, m->graph->n_outputs, false);
@@ -339,6 +403,11 @@ static json_t *build_json(const onnxlint_model *m, const summary *s)
     json_object_set_new(root, "model_version",
                         mp->has_model_version ? json_integer(mp->model_version) : json_null());
     json_object_set_new(root, "doc_string", ol_json_string(mp->doc_string));
+    json_t *artifact = json_artifact(m); /* only for ONNX Runtime's training artifacts */
+    if (json_is_null(artifact))
+        json_decref(artifact);
+    else
+        json_object_set_new(root, "artifact", artifact);
     json_t *opsets = json_array();
     for (size_t i = 0; opsets && i < m->n_opsets; i++)
         json_array_append_new(opsets, json_pack("{s:o, s:I}", "domain", ol_json_string(opset_domain(m->opsets[i].domain)),
