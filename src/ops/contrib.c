@@ -31,6 +31,8 @@
 #define ELEM_INT32 6
 #define ELEM_INT64 7
 #define ELEM_BOOL 9
+/* More attention heads than this is nonsense (the head size is left open). */
+#define OL_MAX_HEADS ((int64_t)1 << 20)
 
 /* ---- helpers ---- */
 
@@ -138,9 +140,10 @@ static void last_dim_out(ol_ctx *ctx, size_t out, size_t in, int32_t elem, ol_di
 static ol_dim in_dim(const ol_ctx *ctx, size_t i, int d)
 {
     const ol_shape *s = ol_in_shape(ctx, i);
-    if (!s || s->rank <= d)
+    int k = d < 0 ? (s ? s->rank + d : -1) : d;
+    if (!s || k < 0 || k >= s->rank)
         return ol_dim_unknown();
-    return s->dims[d < 0 ? s->rank + d : d];
+    return s->dims[k];
 }
 
 /* a / k when k divides a (symbolically exact), unknown otherwise. */
@@ -208,7 +211,7 @@ static void shape_input_out(ol_ctx *ctx, size_t shape_in, size_t dy)
     int32_t elem = ol_in_elem(ctx, dy);
     const ol_data *d = ol_in_data(ctx, shape_in);
     const ol_shape *s = ol_in_shape(ctx, shape_in);
-    if (d && d->rank == 1) {
+    if (d && d->rank == 1 && d->values && d->count <= OL_MAX_RANK) {
         ol_dim *dims = ol_out_tensor(ctx, 0, elem, (int)d->count);
         for (size_t i = 0; dims && i < d->count; i++)
             dims[i] = d->values[i];
@@ -304,7 +307,7 @@ static void infer_ReduceSumTraining(ol_ctx *ctx)
     const ol_shape *s = ol_in_shape(ctx, 0);
     const ol_data *axes = ol_in_data(ctx, 1);
     bool keep = ol_attr_int(ctx, "keepdims", 1) != 0;
-    if (!s || !axes || axes->rank != 1) {
+    if (!s || !axes || axes->rank != 1 || !axes->values) {
         ol_out_tensor(ctx, 0, elem, keep && s ? s->rank : -1);
         return;
     }
@@ -354,7 +357,7 @@ static void infer_SplitTraining(ol_ctx *ctx)
         ol_dim *dims = ol_out_tensor(ctx, o, ol_in_elem(ctx, 0), s ? s->rank : -1);
         for (int i = 0; dims && i < s->rank; i++)
             dims[i] = i != axis ? s->dims[i]
-                      : split && split->rank == 1 && o < split->count ? split->values[o]
+                      : split && split->rank == 1 && split->values && o < split->count ? split->values[o]
                                                                        : ol_dim_unknown();
     }
 }
@@ -530,6 +533,8 @@ static void infer_GroupQueryAttention(ol_ctx *ctx)
 {
     int32_t elem = ol_in_elem(ctx, 0);
     int64_t heads = ol_attr_int(ctx, "num_heads", 0), kv = ol_attr_int(ctx, "kv_num_heads", 0);
+    if (heads < 0 || heads > OL_MAX_HEADS || kv < 0 || kv > OL_MAX_HEADS)
+        heads = kv = 0; /* nonsense: unknown head size, no overflow */
     ol_dim d = in_dim(ctx, 0, 2);
     ol_dim head = ol_in_has(ctx, 1) ? divide(ctx, d, heads) : divide(ctx, d, heads + 2 * kv);
     ol_dim *dims = ol_out_tensor(ctx, 0, elem, 3);

@@ -388,6 +388,40 @@ static void unknown_and_wrong(void **state)
     tb_model_free(m);
 }
 
+/* Scalars where matrices belong, nonsense head counts, float data where a
+ * shape is read: reported or left unknown, never a crash (ASan/UBSan). */
+static void odd_inputs(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = ms_model(14);
+    tb_input(m->graph, "s", FLOAT, 0, NULL);
+    tb_input(m->graph, "v", FLOAT, DIMS(4));
+    tb_input(m->graph, "ids", INT32, DIMS(4));
+    tb_input(m->graph, "seq", INT32, DIMS(1));
+    Onnx__NodeProto *n = ms_node(m->graph, "GroupQueryAttention", IN("v", "", "", "", "", "seq", "seq"),
+                                 OUT("g", "pk", "pv"));
+    tb_attr_int(n, "num_heads", INT64_MAX);
+    tb_attr_int(n, "kv_num_heads", INT64_MAX);
+    n = ms_node(m->graph, "Attention", IN("s", "v"), OUT("a"));
+    tb_attr_int(n, "num_heads", 0);
+    n = ms_node(m->graph, "MatMulNBits", IN("s", "ids", "v"), OUT("q"));
+    tb_attr_int(n, "K", -1);
+    tb_attr_int(n, "N", -1);
+    tb_attr_int(n, "block_size", 0);
+    ms_node(m->graph, "EmbedLayerNormalization", IN("ids", "", "s", "s", "", "v", "v"), OUT("e"));
+    ms_node(m->graph, "SkipLayerNormalization", IN("s", "s", "v"), OUT("k", "mean"));
+    ms_node(m->graph, "GatherGrad", IN("v", "ids", "v"), OUT("gg"));
+    tb_int64s(m->graph, "axes", 1, (const int64_t[]){99});
+    ms_node(m->graph, "ReduceSumTraining", IN("v", "axes"), OUT("r"));
+    n = ms_node(m->graph, "ConcatTraining", IN("s", "v"), OUT("c"));
+    tb_attr_int(n, "axis", 5);
+    ms_node(m->graph, "QLinearConcat", IN("s", "ids"), OUT("qc"));
+    tb_result r = tb_infer(m, IN("g", "a", "q", "e", "k", "r", "c"));
+    assert_true(r.errors > 0); /* the nonsense is reported, not fatal */
+    assert_string_equal(r.types[2], "float[...]"); /* a scalar A: rank unknown */
+    tb_model_free(m);
+}
+
 /* ---- kernels ---- */
 
 static void gelu_kernels(void **state)
@@ -431,7 +465,8 @@ int main(void)
         cmocka_unit_test(embed_layer_norm),    cmocka_unit_test(runtime_layer_norms),
         cmocka_unit_test(gelus),               cmocka_unit_test(fused_products),
         cmocka_unit_test(rotary_embedding),    cmocka_unit_test(quantization),
-        cmocka_unit_test(unknown_and_wrong),   cmocka_unit_test(gelu_kernels),
+        cmocka_unit_test(unknown_and_wrong),   cmocka_unit_test(odd_inputs),
+        cmocka_unit_test(gelu_kernels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
