@@ -12,8 +12,9 @@ Run: /usr/bin/python3 models/training/generate.py
 """
 import os
 
+import numpy as np
 import onnx
-from onnx import TensorProto, helper
+from onnx import TensorProto, helper, numpy_helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 F, I64, B = TensorProto.FLOAT, TensorProto.INT64, TensorProto.BOOL
@@ -155,5 +156,25 @@ def main():
     training("bug_fixed_label_batch_training_model.onnx", labels=("labels", I64, [3]))
 
 
+def run_inputs():
+    """Inputs for `onnxlint run` of the training graph's forward part, and the
+    loss PyTorch's formula gives on them (run/loss.txt)."""
+    rng = np.random.RandomState(0)
+    arrays = [("input", rng.randn(2, IN).astype(np.float32)), ("labels", np.array([1, 3], dtype=np.int64))]
+    arrays += [(n, (rng.randn(*d) * 0.1).astype(np.float32)) for n, d in PARAMS]
+    folder = os.path.join(HERE, "run")
+    os.makedirs(folder, exist_ok=True)
+    for name, a in arrays:
+        with open(os.path.join(folder, name + ".pb"), "wb") as f:
+            f.write(numpy_helper.from_array(a, name).SerializeToString())
+    v = dict(arrays)
+    h = np.maximum(v["input"] @ v["fc1.weight"].T + v["fc1.bias"], 0)
+    z = (h @ v["fc2.weight"].T + v["fc2.bias"]).astype(np.float64)
+    lp = z - np.log(np.exp(z).sum(1, keepdims=True))
+    with open(os.path.join(folder, "loss.txt"), "w") as f:
+        f.write("%.5f\n" % -lp[np.arange(2), v["labels"]].mean())
+
+
 if __name__ == "__main__":
     main()
+    run_inputs()

@@ -66,6 +66,14 @@ done
 out=$("$ONNXLINT" shapes models/training/mlp_training_model.onnx)
 case "$out" in *'?'*) bad "a value of the training graph has an unknown dim" ;; *) ok ;; esac
 
+# run: the training graph's forward part on given inputs, the loss as
+# computed with numpy by the generator, the gradient outputs not computed.
+args=()
+for v in input labels fc1.weight fc1.bias fc2.weight fc2.bias; do args+=(--input "$v=models/training/run/$v.pb"); done
+out=$("$ONNXLINT" run models/training/mlp_training_model.onnx "${args[@]}"); expect_eq $? 0 "run the training graph"
+expect_contains "$out" "onnx::loss::8  float (): min $(cat models/training/run/loss.txt)" "run: the forward part's loss"
+expect_contains "$out" "fc1.weight_grad.accumulation.out  (not computed" "run: gradients not computed"
+
 # The real artifacts, when the shared corpus is there.
 real="$SRC/../shared/realworld/training"
 if [ -d "$real" ]; then
