@@ -520,16 +520,25 @@ static bool input_needed(const ol_eval *e, const ol_value *v)
     return false;
 }
 
-/* Fills a parameter as a freshly initialised PyTorch model holds it. */
-static void fill_parameter(ol_array *a, ol_param_init init, double bound, sampler *s)
+/* A parameter as a freshly initialised PyTorch model holds it. */
+static ol_array *parameter_array(ol_eval *e, onnxlint_model *m, const ol_type *t, const char *const *dims,
+                                 size_t n_dims, ol_param_init init, double bound, sampler *s)
 {
-    for (size_t i = 0; i < a->count; i++) {
+    char err[256] = "";
+    ol_kctx k = {.eval = e, .arena = &e->arena, .error = err, .error_len = sizeof err};
+    int64_t shape[OL_MAX_RANK];
+    int rank = t->shape.rank < 0 ? 0 : t->shape.rank;
+    for (int i = 0; i < rank && i < OL_MAX_RANK; i++)
+        shape[i] = bind_dim(m, t->shape.dims[i], dims, n_dims);
+    ol_array *a = ol_k_array(&k, t->elem_type ? t->elem_type : 1, rank, shape);
+    for (size_t i = 0; a && i < a->count; i++) {
         double x = init == OL_INIT_ONE ? 1.0
                    : init == OL_INIT_UNIFORM ? (2 * uniform(s) - 1) * bound
                    : init == OL_INIT_NORMAL ? normal(s)
                                             : 0.0;
         ol_array_set_f64(a, i, x);
     }
+    return a;
 }
 
 onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *dims, size_t n_dims,
@@ -635,11 +644,11 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
             inputs[n++] = NULL;
             continue;
         }
-        ol_array *a = t->kind == OL_TYPE_TENSOR ? sample_array(&e, m, t, dims, n_dims, kind, classes, &s) : NULL;
         double bound;
         ol_param_init init = kind == LABEL_NONE ? ol_parameter_init(m, v, &bound) : OL_INIT_NONE;
-        if (a && init != OL_INIT_NONE)
-            fill_parameter(a, init, bound, &s);
+        ol_array *a = t->kind != OL_TYPE_TENSOR ? NULL
+                      : init != OL_INIT_NONE  ? parameter_array(&e, m, t, dims, n_dims, init, bound, &s)
+                                              : sample_array(&e, m, t, dims, n_dims, kind, classes, &s);
         inputs[n++] = a ? ol_k_tensor_value(&k, a) : NULL;
     }
     bool ran = inputs && outputs && ol_eval_run(&e, inputs, n, outputs, g->n_outputs);

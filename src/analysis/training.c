@@ -136,15 +136,33 @@ static double fan_in(const ol_type *t, const ol_node *layer, bool trans)
     return s->dims[k].kind == OL_DIM_VALUE ? (double)s->dims[k].value : 0;
 }
 
-/* Follows v through shape-only ops with one consumer to the node that
- * uses it; *slot its input index there. */
+static bool is_backward(const ol_node *n);
+
+/* The one node of the forward part that reads v (ONNX Runtime names the
+ * nodes of the gradient half FORWARD_Grad/...), or NULL. */
+static const ol_node *forward_consumer(const ol_value *v)
+{
+    const ol_node *found = NULL;
+    for (size_t i = 0; i < v->n_consumers; i++) {
+        const ol_node *c = v->consumers[i];
+        if (is_backward(c) || strstr(c->name, "_Grad/"))
+            continue;
+        if (found)
+            return NULL;
+        found = c;
+    }
+    return found;
+}
+
+/* Follows v through shape-only ops with one forward consumer to the node
+ * that uses it; *slot its input index there. */
 static const ol_node *user_of(const ol_value *v, size_t *slot, bool *transposed)
 {
     *transposed = false;
     for (int depth = 0; v && depth < OL_MAX_PARAMETER_TRACE; depth++) {
-        if (v->n_consumers != 1)
+        const ol_node *n = forward_consumer(v);
+        if (!n)
             return NULL;
-        const ol_node *n = v->consumers[0];
         const ol_type *t = ol_value_type(v);
         bool merge = (op_is(n, "Add") || op_is(n, "Mul")) && t->kind == OL_TYPE_TENSOR && t->shape.rank >= 2;
         if (op_is(n, "Transpose") || op_is(n, "Identity") || op_is(n, "Cast") || op_is(n, "Reshape") ||
