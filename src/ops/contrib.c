@@ -195,6 +195,20 @@ static void infer_ConvGrad(ol_ctx *ctx)
         vector_out(ctx, 2, ol_in_elem(ctx, 0), in_dim(ctx, 2, 0));
 }
 
+/* ConvTranspose's W is (C, M/group, k...): dB has M = W[1] * group. */
+static void infer_ConvTransposeGrad(ol_ctx *ctx)
+{
+    if (ol_out_has(ctx, 0))
+        grad_of(ctx, 0, 1, 1);
+    if (ol_out_has(ctx, 1))
+        grad_of(ctx, 1, 2, 2);
+    int64_t group = ol_attr_int(ctx, "group", 1);
+    if (ol_out_has(ctx, 2))
+        vector_out(ctx, 2, ol_in_elem(ctx, 0),
+                   group >= 1 && group <= OL_MAX_HEADS ? ol_dim_mul(ctx->exprs, in_dim(ctx, 2, 1), ol_dim_value(group))
+                                                       : ol_dim_unknown());
+}
+
 /* dX of a pooling: the input's shape is not in dY; batch and channels are. */
 static void infer_PoolGrad(ol_ctx *ctx)
 {
@@ -746,7 +760,7 @@ static const ol_op_entry contrib_ops[] = {
     {"com.microsoft", "BroadcastGradientArgs", infer_BroadcastGradientArgs, NULL},
     {"com.microsoft", "ConcatTraining", infer_ConcatTraining, NULL},
     {"com.microsoft", "ConvGrad", infer_ConvGrad, NULL},
-    {"com.microsoft", "ConvTransposeGrad", infer_ConvGrad, NULL},
+    {"com.microsoft", "ConvTransposeGrad", infer_ConvTransposeGrad, NULL},
     {"com.microsoft", "DequantizeLinear", infer_DequantizeLinear, NULL},
     {"com.microsoft", "DivGrad", infer_DivGrad, NULL},
     {"com.microsoft", "DropoutGrad", ol_infer_same_as_input, NULL},

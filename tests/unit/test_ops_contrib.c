@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -422,6 +423,166 @@ static void odd_inputs(void **state)
     tb_model_free(m);
 }
 
+
+/* ---- the other operators, one row each ---- */
+
+/* One node of op with inputs given as tokens: "f:N,8" a float input of
+ * dims (N symbolic), "f:" a scalar, "u8:", "i8:", "i32:", "i64:", "u32:",
+ * "b:" other element types, "i64=10,8" an int64 initializer with those
+ * values, "-" an omitted input; attributes "name=3", "name=1,2" (ints),
+ * "name=0.5" (a float when it has a dot), "name='s'" (a string).  The
+ * outputs' inferred types, joined by spaces, must be expected. */
+typedef struct op_row {
+    const char *op, *domain, *inputs, *attrs;
+    int n_outputs;
+    const char *expected;
+} op_row;
+
+static const op_row OP_ROWS[] = {
+    {"AveragePoolGrad", "", "f:N,3,4,4", "kernel_shape=2,2", 1, "float[N,3,?,?]"},
+    {"BatchNormalizationGrad", "com.microsoft", "f:N,8,4,4 f:N,8,4,4 f:8 f:8 f:8", "epsilon=0.001", 3,
+     "float[N,8,4,4] float[8] float[8]"},
+    {"BiasAdd", "com.microsoft", "f:N,16,64 f:64 f:N,16,64", "", 1, "float[N,16,64]"},
+    {"BiasFastGeluGrad_dX", "com.microsoft", "f:N,64 f:N,64 f:64", "", 1, "float[N,64]"},
+    {"BiasGeluGrad_dX", "com.microsoft", "f:N,64 f:N,64 f:64", "", 1, "float[N,64]"},
+    {"BiasSoftmax", "com.microsoft", "f:N,4,8,8 f:N,1,8,8", "is_inner_broadcast=0", 1, "float[N,4,8,8]"},
+    {"BiasSplitGelu", "com.microsoft", "f:N,16,640 f:640", "", 1, "float[N,16,320]"},
+    {"BitmaskDropoutGrad", "com.microsoft", "f:N,64 u32:2", "", 1, "float[N,64]"},
+    {"BroadcastGradientArgs", "com.microsoft", "i64:2 i64:3", "", 2, "int64[?] int64[?]"},
+    {"ConvTransposeGrad", "com.microsoft", "f:N,4,8,8 f:N,2,4,4 f:2,4,3,3", "group=1", 3,
+     "float[N,2,4,4] float[2,4,3,3] float[4]"},
+    {"DequantizeLinear", "com.microsoft", "u8:N,8 f: u8:", "", 1, "float[N,8]"},
+    {"DivGrad", "com.microsoft", "f:N,8 f:N,8 f:8", "", 2, "float[N,8] float[8]"},
+    {"DropoutGrad", "com.microsoft", "f:N,8 b:N,8", "", 1, "float[N,8]"},
+    {"DynamicQuantizeLinear", "com.microsoft", "f:N,8", "", 3, "uint8[N,8] float[] uint8[]"},
+    {"FastGeluGrad", "com.microsoft", "f:N,8 f:N,8", "", 1, "float[N,8]"},
+    {"FusedGemm", "com.microsoft", "f:N,8 f:4,8 f:4", "transB=1 activation='Relu'", 1, "float[N,4]"},
+    {"GatherElementsGrad", "com.microsoft", "f:N,3 i64:2 i64:N,3", "", 1, "float[?,?]"},
+    {"GatherGrad", "com.microsoft", "i64=10,8 i64:N f:N,8", "", 1, "float[10,8]"},
+    {"GatherNDGrad", "com.microsoft", "i64=5,6 i64:N,1 f:N,6", "", 1, "float[5,6]"},
+    {"GeluGrad", "com.microsoft", "f:N,8 f:N,8", "", 1, "float[N,8]"},
+    {"GemmFastGelu", "com.microsoft", "f:N,16,64 f:64,256 f:256", "", 1, "float[N,16,256]"},
+    {"InPlaceAccumulator", "com.microsoft", "f:8 f:8", "", 1, "float[8]"},
+    {"Inverse", "com.microsoft", "f:N,3,3", "", 1, "float[N,3,3]"},
+    {"InvertibleLayerNormalizationGrad", "com.microsoft", "f:N,8 f:N,8 f:8 f:8 f:N,1", "", 3,
+     "float[N,8] float[8] float[8]"},
+    {"LeakyReluGrad", "com.microsoft", "f:N,8 f:N,8", "alpha=0.01", 1, "float[N,8]"},
+    {"LogSoftmaxGrad", "com.microsoft", "f:N,8 f:N,8", "axis=1", 1, "float[N,8]"},
+    {"LogSoftmaxGrad_13", "com.microsoft", "f:N,8 f:N,8", "axis=-1", 1, "float[N,8]"},
+    {"MatMulIntegerToFloat", "com.microsoft", "u8:N,8 u8:8,4 f: f:", "", 1, "float[N,4]"},
+    {"QAttention", "com.microsoft", "u8:N,16,64 u8:64,192 f:192 f: f:", "num_heads=4", 1, "float[N,16,64]"},
+    {"QLinearAveragePool", "com.microsoft", "u8:N,3,8,8 f: u8: f: u8:", "kernel_shape=2,2", 1, "uint8[N,3,?,?]"},
+    {"QLinearConv", "com.microsoft", "u8:N,3,8,8 f: u8: u8:4,3,3,3 f: u8: f: u8:", "", 1, "uint8[N,4,6,6]"},
+    {"QLinearLeakyRelu", "com.microsoft", "u8:N,8 f: u8: f: u8:", "alpha=0.1", 1, "uint8[N,8]"},
+    {"QLinearMul", "com.microsoft", "i8:N,8 f: i8: i8:8 f: i8: f: i8:", "", 1, "int8[N,8]"},
+    {"QLinearSigmoid", "com.microsoft", "u8:N,8 f: u8: f: u8:", "", 1, "uint8[N,8]"},
+    {"QLinearSoftmax", "com.microsoft", "u8:N,8 f: u8: f: u8:", "opset=13 axis=-1", 1, "uint8[N,8]"},
+    {"QuantizeLinear", "com.microsoft", "f:N,8 f: i8:", "", 1, "int8[N,8]"},
+    {"QuickGeluGrad", "com.microsoft", "f:N,8 f:N,8", "alpha=1.702", 1, "float[N,8]"},
+    {"ReduceSumTraining", "com.microsoft", "f:N,8,4 i64=1", "keepdims=0", 1, "float[N,4]"},
+    {"Scale", "com.microsoft", "f:N,8 f:", "scale_down=1", 1, "float[N,8]"},
+    {"SigmoidGrad", "com.microsoft", "f:N,8 f:N,8", "", 1, "float[N,8]"},
+    {"SimplifiedLayerNormalizationGrad", "com.microsoft", "f:N,8 f:N,8 f:8 f:N,1", "", 2, "float[N,8] float[8]"},
+    {"SkipSimplifiedLayerNormalization", "com.microsoft", "f:N,4,8 f:N,4,8 f:8", "", 1, "float[N,4,8]"},
+    {"SoftmaxCrossEntropy", "com.microsoft", "f:N,5 f:N,5", "", 2, "float[] float[N,5]"},
+    {"SoftmaxCrossEntropyGrad", "com.microsoft", "f: f:N,5 f:N,5", "", 1, "float[N,5]"},
+    {"SoftmaxCrossEntropyLossInternal", "com.microsoft", "f:N,5 i64:N", "reduction='none'", 2, "float[N] float[N,5]"},
+    {"SoftmaxCrossEntropyLossInternalGrad", "com.microsoft", "f: f:N,5 i64:N", "", 1, "float[N,5]"},
+    {"SoftmaxGrad", "com.microsoft", "f:N,8 f:N,8", "axis=1", 1, "float[N,8]"},
+    {"SoftmaxGrad_13", "com.microsoft", "f:N,8 f:N,8", "axis=-1", 1, "float[N,8]"},
+    {"SplitTraining", "com.microsoft", "f:N,10 i64=4,6", "axis=1", 2, "float[N,4] float[N,6]"},
+    {"TanhGrad", "com.microsoft", "f:N,8 f:N,8", "", 1, "float[N,8]"},
+    {"Trilu", "com.microsoft", "f:N,4,4", "upper=0", 1, "float[N,4,4]"},
+    {"ZeroGradient", "com.microsoft", "f:8 f:1", "", 1, "float[8]"},
+};
+
+static int elem_of(const char *tag)
+{
+    static const struct {
+        const char *tag;
+        int elem;
+    } tags[] = {{"f", FLOAT}, {"u8", UINT8}, {"i8", INT8}, {"i32", INT32}, {"i64", INT64}, {"u32", 12}, {"b", BOOL}};
+    for (size_t i = 0; i < sizeof tags / sizeof *tags; i++) {
+        if (strcmp(tags[i].tag, tag) == 0)
+            return tags[i].elem;
+    }
+    fail_msg("unknown element tag %s", tag);
+    return 0;
+}
+
+/* Parses "10,8" (N: -1) into dims; returns the count. */
+static size_t parse_ints(const char *text, int64_t *out, size_t cap)
+{
+    size_t n = 0;
+    for (const char *p = text; *p && n < cap;) {
+        out[n++] = *p == 'N' ? -1 : strtoll(p, NULL, 10);
+        p = strchr(p, ',');
+        if (!p)
+            break;
+        p++;
+    }
+    return n;
+}
+
+static void one_row(const op_row *row)
+{
+    Onnx__ModelProto *m = ms_model(17);
+    const char *ins[16] = {NULL};
+    char names[16][8];
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", row->inputs);
+    size_t n = 0;
+    for (char *tok = strtok(buf, " "); tok && n < 15; tok = strtok(NULL, " "), n++) {
+        snprintf(names[n], sizeof names[n], "in%zu", n);
+        ins[n] = names[n];
+        int64_t dims[8];
+        char *sep = strpbrk(tok, ":=");
+        if (strcmp(tok, "-") == 0) {
+            ins[n] = "";
+        } else if (sep && *sep == '=') {
+            tb_int64s(m->graph, names[n], parse_ints(sep + 1, dims, 8), dims);
+        } else if (sep) {
+            *sep = '\0';
+            tb_input(m->graph, names[n], elem_of(tok), sep[1] ? parse_ints(sep + 1, dims, 8) : 0, dims);
+        }
+    }
+    const char *outs[4] = {"o0", "o1", "o2", NULL};
+    outs[row->n_outputs] = NULL;
+    Onnx__NodeProto *node = tb_node_n(m->graph, row->op, row->op, ins, outs);
+    free(node->domain);
+    node->domain = strdup(row->domain);
+    snprintf(buf, sizeof buf, "%s", row->attrs);
+    for (char *tok = strtok(buf, " "); tok; tok = strtok(NULL, " ")) {
+        char *eq = strchr(tok, '=');
+        *eq = '\0';
+        int64_t v[8];
+        if (eq[1] == '\'') {
+            eq[strlen(eq + 1)] = '\0';
+            tb_attr_string(node, tok, eq + 2);
+        } else if (strchr(eq + 1, '.')) {
+            tb_attr_float(node, tok, strtof(eq + 1, NULL));
+        } else if (strchr(eq + 1, ',')) {
+            tb_attr_ints(node, tok, parse_ints(eq + 1, v, 8), v);
+        } else {
+            tb_attr_int(node, tok, strtoll(eq + 1, NULL, 10));
+        }
+    }
+    tb_result r = tb_infer(m, outs);
+    char got[512] = "";
+    for (int i = 0; i < row->n_outputs; i++)
+        snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? " " : "", r.types[i]);
+    if (strcmp(got, row->expected) != 0 || r.errors)
+        fail_msg("%s: got %s (errors: %s), expected %s", row->op, got, r.all_errors, row->expected);
+    tb_model_free(m);
+}
+
+static void every_other_operator(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof OP_ROWS / sizeof *OP_ROWS; i++)
+        one_row(&OP_ROWS[i]);
+}
+
 /* ---- kernels ---- */
 
 static void gelu_kernels(void **state)
@@ -466,6 +627,7 @@ int main(void)
         cmocka_unit_test(gelus),               cmocka_unit_test(fused_products),
         cmocka_unit_test(rotary_embedding),    cmocka_unit_test(quantization),
         cmocka_unit_test(unknown_and_wrong),   cmocka_unit_test(odd_inputs),
+        cmocka_unit_test(every_other_operator),
         cmocka_unit_test(gelu_kernels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
