@@ -240,6 +240,12 @@ void onnxlint_config_options(const onnxlint_config *config, const char *model_pa
 /* After onnxlint_check: applies rule severities and suppressions. */
 void onnxlint_config_apply(const onnxlint_config *config, onnxlint_model *model);
 
+/* After onnxlint_check of each: compares the ONNX Runtime training graph
+ * with its eval graph among the models (the one of each given, else those
+ * named PREFIXtraining_model.onnx and PREFIXeval_model.onnx in one folder)
+ * and adds train-eval-mismatch findings to the eval graph. */
+void onnxlint_check_artifacts(onnxlint_model *const *models, size_t n);
+
 /* Writes the findings of checked models as a baseline (a JSON list). */
 onnxlint_status onnxlint_baseline_write(onnxlint_model *const *models, size_t n, onnxlint_write_fn write, void *ctx);
 /* Drops the findings a baseline file lists (same model path, rule, node
@@ -253,6 +259,11 @@ onnxlint_status onnxlint_baseline_apply(const char *path, onnxlint_model *model,
  * when there is none. */
 onnxlint_status onnxlint_dot_write(onnxlint_model *model, const char *around, int depth, onnxlint_write_fn write,
                                    void *write_ctx, onnxlint_error *err);
+/* The same, drawing only the forward part of an ONNX Runtime training
+ * graph (what the losses and the model's own outputs need; no gradient,
+ * accumulator or optimizer node). */
+onnxlint_status onnxlint_dot_write_forward(onnxlint_model *model, const char *around, int depth,
+                                           onnxlint_write_fn write, void *write_ctx, onnxlint_error *err);
 
 /* What `run` feeds the model and where its outputs go. */
 typedef struct onnxlint_run_options {

@@ -124,6 +124,63 @@ bool ol_dim_binding_check(const onnxlint_model *m, const char *binding, char *wh
 onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *dims, size_t n_dims,
                            const char *const *inputs, size_t n_inputs);
 
+/* ---- ONNX Runtime's training artifacts (training.c) ---- */
+
+typedef enum ol_artifact_kind {
+    OL_ARTIFACT_NONE = 0,
+    OL_ARTIFACT_TRAINING, /* training_model.onnx: forward, loss, gradients, accumulators */
+    OL_ARTIFACT_EVAL,     /* eval_model.onnx: forward and loss, parameters as graph inputs */
+    OL_ARTIFACT_OPTIMIZER /* optimizer_model.onnx: AdamWOptimizer / SGDOptimizerV2 */
+} ol_artifact_kind;
+
+/* What the model is (after inference; the eval graph is told by its loss
+ * output's name and parameters among its inputs). */
+ol_artifact_kind ol_artifact_kind_of(const onnxlint_model *m);
+/* "training graph", "eval graph", "optimizer graph"; NULL for none. */
+const char *ol_artifact_kind_name(ol_artifact_kind kind);
+
+/* How a framework initialises a parameter (PyTorch's defaults). */
+typedef enum ol_param_init {
+    OL_INIT_NONE = 0, /* not a parameter: sample data */
+    OL_INIT_UNIFORM,  /* uniform in [-bound, bound], bound = 1/sqrt(fan_in) */
+    OL_INIT_ONE,      /* normalisation scale, BatchNorm variance */
+    OL_INIT_ZERO,     /* normalisation bias, BatchNorm mean */
+    OL_INIT_NORMAL    /* embedding table: N(0, 1) */
+} ol_param_init;
+
+/* Whether graph input v is a parameter (a layer's weight or bias, a
+ * normalisation's scale/bias/mean/var, an embedding table, or a training
+ * graph's input with an accumulation buffer) and how it is initialised;
+ * *bound for OL_INIT_UNIFORM. */
+ol_param_init ol_parameter_init(const onnxlint_model *m, const ol_value *v, double *bound);
+
+/* Marks (mask[node->index] = 1, mask sized for the main graph's nodes) the
+ * forward part: the nodes the losses and the model's own outputs need,
+ * never a gradient, accumulator or optimizer node.  Returns their count.
+ * Needs ol_analyze to have found the losses. */
+size_t ol_forward_nodes(const onnxlint_model *m, uint8_t *mask);
+
+#define OL_MAX_SUMMARY_NAMES 16
+
+typedef struct ol_training_summary_info {
+    ol_artifact_kind kind;
+    size_t n_parameters, n_trainable, n_gradients, n_accumulators;
+    const char *parameters[OL_MAX_SUMMARY_NAMES]; /* the first ones */
+    bool has_reset;                               /* lazy_reset_grad input */
+    const char *optimizer;                        /* its op type, or NULL */
+    const char *losses[4];                        /* the loss outputs */
+    size_t n_losses;
+    const char *labels[4];                        /* the graph inputs the losses compare with */
+    size_t n_labels;
+} ol_training_summary_info;
+
+/* What the artifact holds, for inspect. */
+void ol_training_summary(const onnxlint_model *m, ol_training_summary_info *info);
+
+/* The training rules (gradient-shape, missing-gradient) on a training
+ * graph; part of ol_analyze. */
+void ol_training_rules(onnxlint_model *m);
+
 /* Runs the analysis; findings are stored with the model (model->findings).
  * Returns ONNXLINT_ENOMEM on memory failure. */
 onnxlint_status ol_analyze(onnxlint_model *m, const ol_check_options *options);

@@ -645,6 +645,69 @@ static const char *user_file(const char *name, const char *const *inputs, size_t
     return NULL;
 }
 
+/* A batch-mismatch warning (a fixed label batch against a symbolic one)
+ * is shown by a run that fails at its loss with the sample batch. */
+static void confirm_batch_warnings(onnxlint_model *m, const ol_loss_record *r, const char *evidence)
+{
+    for (size_t i = r->first_finding; i < r->first_finding + r->n_findings && i < m->n_findings; i++) {
+        ol_finding *f = &m->findings[i];
+        if (strcmp(f->rule, "batch-mismatch") == 0 && f->severity == ONNXLINT_WARNING) {
+            f->confirmed = 1;
+            f->evidence = evidence;
+        }
+    }
+}
+
+/* ---- training artifacts: the forward part and the parameters ---- */
+
+/* When the whole graph cannot run (a training graph's gradient half, or an
+ * operator without a kernel off the losses' path), restricts the run to the
+ * forward part the losses need; true when that part can run. */
+static bool restrict_to_forward(onnxlint_model *m, ol_eval *e)
+{
+    const ol_graph *g = m->graph;
+    uint8_t *mask = ol_arena_calloc(&e->arena, g->n_nodes + 1, 1);
+    if (!mask || !ol_forward_nodes(m, mask))
+        return false;
+    e->main_nodes = mask;
+    return ol_eval_supported(e, g);
+}
+
+/* Whether the run reads graph input v (every input unless the run is
+ * restricted to the forward part). */
+static bool input_needed(const ol_eval *e, const ol_value *v)
+{
+    if (!e->main_nodes)
+        return true;
+    for (size_t i = 0; i < v->n_consumers; i++) {
+        const ol_node *c = v->consumers[i];
+        if (c->graph != e->model->graph || e->main_nodes[c->index])
+            return true;
+    }
+    return false;
+}
+
+/* A parameter as a freshly initialised PyTorch model holds it. */
+static ol_array *parameter_array(ol_eval *e, onnxlint_model *m, const ol_type *t, const char *const *dims,
+                                 size_t n_dims, ol_param_init init, double bound, sampler *s)
+{
+    char err[256] = "";
+    ol_kctx k = {.eval = e, .arena = &e->arena, .error = err, .error_len = sizeof err};
+    int64_t shape[OL_MAX_RANK];
+    int rank = t->shape.rank < 0 ? 0 : t->shape.rank;
+    for (int i = 0; i < rank && i < OL_MAX_RANK; i++)
+        shape[i] = bind_dim(m, t->shape.dims[i], dims, n_dims);
+    ol_array *a = ol_k_array(&k, t->elem_type ? t->elem_type : 1, rank, shape);
+    for (size_t i = 0; a && i < a->count; i++) {
+        double x = init == OL_INIT_ONE ? 1.0
+                   : init == OL_INIT_UNIFORM ? (2 * uniform(s) - 1) * bound
+                   : init == OL_INIT_NORMAL ? normal(s)
+                                            : 0.0;
+        ol_array_set_f64(a, i, x);
+    }
+    return a;
+}
+
 onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *dims, size_t n_dims,
                            const char *const *user_inputs, size_t n_user_inputs)
 {
@@ -655,7 +718,7 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
     ol_eval_init(&e, m, &eo);
     sampler s = {seed ? seed : 0x9E3779B97F4A7C15ull};
     const ol_graph *g = m->graph;
-    if (!ol_eval_supported(&e, g)) {
+    if (!ol_eval_supported(&e, g) && !restrict_to_forward(m, &e)) {
         not_run(m, ol_finding_printf(m, "not run: %s", e.error));
         ol_eval_destroy(&e);
         return ONNXLINT_OK;
@@ -729,7 +792,15 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
             n++;
             continue;
         }
-        ol_array *a = t->kind == OL_TYPE_TENSOR ? sample_array(&e, m, t, dims, n_dims, kind, classes, &s) : NULL;
+        if (!input_needed(&e, v)) {
+            inputs[n++] = NULL;
+            continue;
+        }
+        double bound;
+        ol_param_init init = kind == LABEL_NONE ? ol_parameter_init(m, v, &bound) : OL_INIT_NONE;
+        ol_array *a = t->kind != OL_TYPE_TENSOR ? NULL
+                      : init != OL_INIT_NONE  ? parameter_array(&e, m, t, dims, n_dims, init, bound, &s)
+                                              : sample_array(&e, m, t, dims, n_dims, kind, classes, &s);
         inputs[n++] = a ? ol_k_tensor_value(&k, a) : NULL;
     }
     bool ran = inputs && outputs && ol_eval_run(&e, inputs, n, outputs, g->n_outputs);
@@ -744,6 +815,8 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
              * finding carries the evidence. */
             if (!r->n_findings)
                 r->summary = ol_finding_printf(m, "not confirmed: %s", ev);
+            if (ours)
+                confirm_batch_warnings(m, r, ev);
             continue;
         }
         double v;

@@ -321,7 +321,9 @@ typedef enum dim_relation { DIM_UNKNOWN, DIM_EQUAL, DIM_DIFFER, DIM_UNRELATED } 
 
 /* How two dims relate: equal, provably different (different sizes, or
  * expressions a constant apart or a constant factor apart such as 2*N vs
- * N), or different symbols nothing equates. */
+ * N), or different symbols nothing equates.  Two symbols of which one is
+ * anonymous (unk__N: an exporter's placeholder) are unknown, not
+ * unrelated: nothing rests on a name nobody chose. */
 static dim_relation relate(analysis *a, ol_dim x, ol_dim y)
 {
     x = ol_dim_resolve(a->exprs, x);
@@ -337,6 +339,8 @@ static dim_relation relate(analysis *a, ol_dim x, ol_dim y)
         if ((q.kind == OL_DIM_VALUE && q.value != 1) || (r.kind == OL_DIM_VALUE && r.value != 1))
             return DIM_DIFFER;
     }
+    if (ol_dim_is_anonymous(x) || ol_dim_is_anonymous(y))
+        return DIM_UNKNOWN;
     return DIM_UNRELATED;
 }
 
@@ -910,6 +914,7 @@ typedef struct region_scan {
     const ol_value *boundary[4];
     size_t n_boundary;
     bool overflow;
+    bool outputs_are_predictions; /* another graph output bounds the region */
 } region_scan;
 
 static void add_unique(const ol_value **list, size_t *n, const ol_value *v)
@@ -932,7 +937,7 @@ static void grow(loss *l, region_scan *s, const ol_value *v, int depth)
             add_unique(s->labels, &s->n_labels, v);
         return;
     }
-    if (!is_region_op(p)) {
+    if (!is_region_op(p) || (s->outputs_are_predictions && depth > 0 && (v->flags & OL_VALUE_OUTPUT))) {
         add_unique(s->boundary, &s->n_boundary, v);
         return;
     }
@@ -974,6 +979,15 @@ static void loss_pattern(analysis *a, const ol_value *out)
     region_scan s = {0};
     l.pattern = true;
     grow(&l, &s, out, 0);
+    if (!s.overflow && s.n_labels == 1 && s.n_boundary > 1) {
+        /* The prediction itself ends in element-wise ops (a LoRA adapter's
+         * Add): when the model also outputs it, as ONNX Runtime's training
+         * artifacts do, that output is where the loss begins. */
+        memset(&s, 0, sizeof s);
+        l.n_region = 0;
+        s.outputs_are_predictions = true;
+        grow(&l, &s, out, 0);
+    }
     if (s.overflow || s.n_labels != 1 || s.n_boundary != 1)
         return;
     /* Labels feed only the loss, and the prediction does not come from them
@@ -1210,6 +1224,7 @@ onnxlint_status ol_analyze(onnxlint_model *m, const ol_check_options *options)
     if (a.options->loss != OL_LOSS_NONE)
         declared_loss(&a);
     graph_rules(&a);
+    ol_training_rules(m);
     m->analyzed = true;
     return m->arena.failed ? ONNXLINT_ENOMEM : ONNXLINT_OK;
 }

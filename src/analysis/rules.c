@@ -103,6 +103,33 @@ const ol_rule ol_rules[] = {
     {"unused-input", ONNXLINT_WARNING, "a graph input nothing reads", "A graph input that no node consumes: often a label input left over after the loss was removed.\n"},
     {"dead-node", ONNXLINT_NOTE, "a node whose outputs nothing uses", "A node none of whose outputs reaches a graph output.\n"},
     {"unknown-shape", ONNXLINT_NOTE, "shapes feeding the loss could not be inferred", "The loss checks need the shapes of the logits and labels; declare them (value_info, --labels) or fix the unknown dims upstream.\n"},
+    {"gradient-shape", ONNXLINT_ERROR, "a gradient or its accumulation buffer differs from its parameter",
+     "In an ONNX Runtime training graph each trainable parameter P has a gradient P_grad and\n"
+     "a buffer P_grad.accumulation.buffer that InPlaceAccumulatorV2 adds the gradient into;\n"
+     "the optimizer then updates P with the buffer.  All three must have P's element type\n"
+     "and shape, or the accumulation or the optimizer step fails (or, after broadcasting,\n"
+     "updates P with the wrong numbers).\n\n"
+     "ONNX Runtime: InPlaceAccumulatorV2: ... shape mismatch (or AdamWOptimizer failing on the\n"
+     "parameter's size).\n\n"
+     "Bad:   a checkpoint or graph edited by hand so fc.weight is [10,128] but\n"
+     "       fc.weight_grad.accumulation.buffer is [10,64]\n"
+     "Good:  regenerate training_model.onnx, eval_model.onnx, optimizer_model.onnx and the\n"
+     "       checkpoint together with onnxruntime.training.artifacts.generate_artifacts\n"},
+    {"missing-gradient", ONNXLINT_ERROR, "a trainable parameter gets no gradient, or a gradient is never accumulated",
+     "Every parameter listed in requires_grad must reach the loss (so the gradient graph\n"
+     "computes P_grad) and P_grad must feed the InPlaceAccumulatorV2 of P's buffer.  A\n"
+     "parameter without a gradient never trains; an accumulator that adds another value\n"
+     "updates the parameter with someone else's gradient.\n\n"
+     "Bad:   generate_artifacts(model, requires_grad=[\"fc.weight\", \"unused.weight\"], ...)\n"
+     "Good:  requires_grad names the parameters the loss depends on; the others go to\n"
+     "       frozen_params\n"},
+    {"train-eval-mismatch", ONNXLINT_ERROR, "the eval graph's loss, logits or labels differ from the training graph's",
+     "`onnxlint check training_model.onnx eval_model.onnx` compares the two graphs ONNX\n"
+     "Runtime generated together: the same loss kind, the same logits type and the same\n"
+     "labels (name, element type, shape), and the same parameters.  A difference means the\n"
+     "files come from different models or export runs, and the evaluation measures another\n"
+     "model than the one that trains.\n\n"
+     "Good:  write both with one generate_artifacts call and ship them together\n"},
     {NULL, 0, NULL, NULL},
 };
 

@@ -50,6 +50,7 @@ enum option_id {
     OPT_DIM,
     OPT_FAIL_ON,
     OPT_FORMAT,
+    OPT_FORWARD,
     OPT_FROM_LOGITS,
     OPT_HELP,
     OPT_INPUT,
@@ -89,6 +90,8 @@ static const struct option_spec {
      "exit 1 when a finding is at least this severe (default: error)"},
     {OPT_FORMAT, "format", 'f', "FORMAT", CMD_INSPECT | CMD_SHAPES | CMD_CHECK | CMD_DOT,
      "text|json (inspect, shapes), text|json|jsonl|sarif (check), dot|svg|png (dot)"},
+    {OPT_FORWARD, "forward", 0, NULL, CMD_DOT,
+     "only the forward part: no gradient, accumulator or optimizer nodes (training graphs)"},
     {OPT_FROM_LOGITS, "from-logits", 0, NULL, CMD_CHECK, "Keras losses: the model outputs raw logits"},
     {OPT_HELP, "help", 'h', NULL, CMD_ALL, "show help and exit"},
     {OPT_INPUT, "input", 0, "NAME=FILE", CMD_RUN | CMD_CHECK,
@@ -153,14 +156,15 @@ static const struct command_spec {
      "Explain a rule: what it means, the error PyTorch or Keras would give at training time,\n"
      "and a bad and a good example.",
      "  onnxlint explain label-rank\n"},
-    {"dot", CMD_DOT, "dot MODEL [-o FILE] [--format dot|svg|png] [--around NODE [--depth K]]",
+    {"dot", CMD_DOT, "dot MODEL [-o FILE] [--format dot|svg|png] [--around NODE [--depth K]] [--forward]",
      "Draw the graph: nodes with op and name, edges with element type and shape, the\n"
      "logits -> loss <- labels path in blue and nodes with findings in red with their rule\n"
      "ids.  svg and png are rendered by Graphviz's dot program.  --around keeps a large\n"
      "graph readable.",
      "  onnxlint dot model.onnx -o model.dot\n"
      "  onnxlint dot model.onnx --format svg -o model.svg\n"
-     "  onnxlint dot model.onnx --around /fc/Gemm --depth 2 --format png -o head.png\n"},
+     "  onnxlint dot model.onnx --around /fc/Gemm --depth 2 --format png -o head.png\n"
+     "  onnxlint dot training_model.onnx --forward -o forward.dot\n"},
     {"run", CMD_RUN, "run MODEL [--inputs DIR] [--input NAME=FILE]... [--outputs DIR]",
      "Run the model on given inputs with onnxlint's own evaluator (ONNX's operator\n"
      "semantics; MatMul, Gemm and Conv through OpenBLAS) and summarise each output, or\n"
@@ -812,10 +816,14 @@ static int cmd_check(const parsed *p)
             continue;
         }
         models[n++] = r->model;
-        if (fail_on >= 0 && code == EXIT_CLEAN && onnxlint_finding_count(r->model, (onnxlint_severity)fail_on))
-            code = EXIT_FINDINGS;
     }
     free(job.results);
+    if (models)
+        onnxlint_check_artifacts(models, n);
+    for (size_t i = 0; models && i < n; i++) {
+        if (fail_on >= 0 && code == EXIT_CLEAN && onnxlint_finding_count(models[i], (onnxlint_severity)fail_on))
+            code = EXIT_FINDINGS;
+    }
     if (list.n == 0) {
         fprintf(stderr, "onnxlint: no .onnx model found\n");
         code = EXIT_ERROR;
@@ -968,7 +976,9 @@ static int cmd_dot(const parsed *p)
         code = EXIT_ERROR;
         goto done;
     }
-    onnxlint_status st = onnxlint_dot_write(model, p->values[OPT_AROUND], depth, write_file, out, &err);
+    onnxlint_status st = p->set[OPT_FORWARD]
+                             ? onnxlint_dot_write_forward(model, p->values[OPT_AROUND], depth, write_file, out, &err)
+                             : onnxlint_dot_write(model, p->values[OPT_AROUND], depth, write_file, out, &err);
     int closed = render ? pclose(out) : out == stdout ? fflush(out) : fclose(out);
     if (st == ONNXLINT_EINVAL) {
         code = usage_error("%s", err.message);

@@ -511,7 +511,10 @@ static bool run_graph(ol_eval *e, const ol_graph *g)
     }
     if (!bind_initializers(e, g))
         return false;
+    bool main = g == e->model->graph && e->main_nodes;
     for (size_t i = 0; i < g->n_nodes; i++) {
+        if (main && !e->main_nodes[g->order[i]->index])
+            continue;
         if (!run_node(e, g->order[i]))
             return false;
     }
@@ -705,6 +708,8 @@ static bool supported(ol_eval *e, const ol_graph *g, int depth)
 {
     for (size_t i = 0; i < g->n_nodes; i++) {
         const ol_node *n = g->nodes[i];
+        if (depth == 0 && g == e->model->graph && e->main_nodes && !e->main_nodes[n->index])
+            continue;
         if (!ol_kernel_find(n->domain, n->op_type) || n->function) {
             snprintf(e->error, sizeof e->error, "no kernel for %s%s%s", n->domain[0] ? n->domain : "",
                      n->domain[0] ? ":" : "", n->op_type);
@@ -761,7 +766,7 @@ bool ol_eval_run(ol_eval *e, ol_rvalue *const *inputs, size_t n_inputs, ol_rvalu
         if (k < n_inputs)
             v->runtime = inputs[k];
         k++;
-        if (!v->runtime) {
+        if (!v->runtime && !e->main_nodes) {
             snprintf(e->error, sizeof e->error, "graph input '%.100s' has no value", v->name);
             return false;
         }

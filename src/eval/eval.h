@@ -168,6 +168,10 @@ struct ol_eval {
     const ol_node *failed;   /* the node that failed, or NULL */
     size_t unsupported;      /* nodes without a kernel seen by ol_eval_supported */
     int64_t max_iterations;  /* ol_eval_options.max_iterations */
+    /* When set: only the main graph's nodes n with main_nodes[n->index]
+     * are checked and run (the forward part of a training graph); graph
+     * inputs no such node reads may be left without a value. */
+    const uint8_t *main_nodes;
 };
 
 /* Prepares a run of model (memory from the model's allocator). */

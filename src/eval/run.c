@@ -1,12 +1,15 @@
 /*
  * run.c - `onnxlint run`: a model on given inputs (the backend-test layout
  * input_K.pb, or NAME=FILE pairs), its outputs written as output_K.pb or
- * summarised as text.
+ * summarised as text.  A graph whose every node cannot run (an ONNX
+ * Runtime training graph: its gradient half has no kernels) runs its
+ * forward part; the outputs of the other part are reported as not computed.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "analysis/analysis.h"
 #include "eval/eval.h"
 #include "eval/testdata.h"
 #include "infer/infer.h"
@@ -23,6 +26,17 @@ static onnxlint_status fail(onnxlint_error *err, onnxlint_status st, const char 
 }
 
 /* "float (4,5): min -1.2 max 3.4 mean 0.1, first [0.1, 0.2, ...]" */
+/* Whether a node of the forward part reads graph input v. */
+static bool forward_reads(const ol_eval *e, const ol_value *v)
+{
+    for (size_t i = 0; i < v->n_consumers; i++) {
+        const ol_node *c = v->consumers[i];
+        if (c->graph != e->model->graph || e->main_nodes[c->index])
+            return true;
+    }
+    return false;
+}
+
 static void summarize(ol_sink *out, const ol_rvalue *v, int depth)
 {
     if (!v) {
@@ -134,8 +148,17 @@ onnxlint_status onnxlint_run(onnxlint_model *m, const onnxlint_run_options *o, o
         goto done;
     }
     if (!ol_eval_supported(&e, g)) {
-        st = fail(err, ONNXLINT_EEVAL, "%s: cannot run: %s", m->path, e.error);
-        goto done;
+        uint8_t *part = ol_arena_calloc(&e.arena, g->n_nodes + 1, 1);
+        char first[sizeof e.error];
+        snprintf(first, sizeof first, "%s", e.error);
+        if (part && ol_forward_nodes(m, part)) {
+            e.main_nodes = part;
+            e.error[0] = '\0';
+        }
+        if (!e.main_nodes || !ol_eval_supported(&e, g)) {
+            st = fail(err, ONNXLINT_EEVAL, "%s: cannot run: %s", m->path, first);
+            goto done;
+        }
     }
     size_t n = 0;
     char why[512], path[4096];
@@ -153,6 +176,10 @@ onnxlint_status onnxlint_run(onnxlint_model *m, const onnxlint_run_options *o, o
         if (!file && o->inputs_dir) {
             snprintf(path, sizeof path, "%.4000s/input_%zu.pb", o->inputs_dir, n);
             file = path;
+        }
+        if (!file && e.main_nodes && !forward_reads(&e, v)) {
+            inputs[n++] = NULL; /* only the part that does not run reads it */
+            continue;
         }
         if (!file) {
             st = fail(err, ONNXLINT_EINVAL, "no value for graph input '%.200s': give --inputs DIR or --input %.200s=FILE",
@@ -177,6 +204,11 @@ onnxlint_status onnxlint_run(onnxlint_model *m, const onnxlint_run_options *o, o
     ol_sink out;
     ol_out_init(&out, write, write_ctx);
     for (size_t i = 0; i < g->n_outputs; i++) {
+        if (!outputs[i]) {
+            ol_out_name(&out, g->outputs[i]->name);
+            ol_out_printf(&out, "  (not computed: not in the forward part)\n");
+            continue;
+        }
         if (o->outputs_dir) {
             snprintf(path, sizeof path, "%.4000s/output_%zu.pb", o->outputs_dir, i);
             if (!ol_value_write_file(outputs[i], g->outputs[i]->name, path, why, sizeof why)) {

@@ -123,10 +123,14 @@ uint64_t ol_check_node(ol_ctx *ctx)
     for (size_t i = 0; i < np->n_attribute; i++) {
         const Onnx__AttributeProto *a = np->attribute[i];
         const ol_attr_spec *spec = NULL;
+        bool unchecked = false; /* the row's "*": other attributes are the operator's business */
         for (const ol_attr_spec *p = s->attributes; p && p->name; p++) {
             if (a->name && strcmp(p->name, a->name) == 0)
                 spec = p;
+            unchecked |= strcmp(p->name, "*") == 0;
         }
+        if (!spec && unchecked)
+            continue;
         char shown[128];
         ol_escape(shown, sizeof shown, a->name ? a->name : "", a->name ? strlen(a->name) : 0, false);
         if (!spec) {

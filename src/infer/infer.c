@@ -166,6 +166,21 @@ static const ol_schema *schema_of(ol_infer *inf, const ol_node *node, ol_infer_f
     return schema;
 }
 
+/* Whether the operator type of node has had its note (and records it):
+ * notes about an operator type come once per model, not per node. */
+static bool already_noted(ol_infer *inf, const ol_node *node)
+{
+    for (size_t i = 0; i < inf->n_noted; i++) {
+        if (strcmp(inf->noted[i][0], node->op_type) == 0 && strcmp(inf->noted[i][1], node->domain) == 0)
+            return true;
+    }
+    if (inf->n_noted < OL_MAX_NOTED_OPS) {
+        inf->noted[inf->n_noted][0] = node->op_type;
+        inf->noted[inf->n_noted++][1] = node->domain;
+    }
+    return false;
+}
+
 static void infer_node(ol_infer *inf, ol_node *node)
 {
     onnxlint_model *m = inf->model;
@@ -199,10 +214,17 @@ static void infer_node(ol_infer *inf, ol_node *node)
             else if (is_known_domain(node->domain))
                 ol_model_diagnostic(m, ONNXLINT_ERROR, "unknown-op", node, "%s is not an operator of %s opset %lld",
                                     node->op_type, domain, (long long)node->opset);
-            else
+            else if (!already_noted(inf, node))
                 ol_model_diagnostic(m, ONNXLINT_NOTE, "unknown-op", node,
-                                    "custom operator %s:%s: its outputs are not inferred", domain, node->op_type);
+                                    "custom operator %s:%s: its outputs are not inferred (noted once for every node "
+                                    "of this type)",
+                                    domain, node->op_type);
         } else {
+            if (!node->domain[0] && ol_schema_is_runtime(schema) && !already_noted(inf, node))
+                ol_model_diagnostic(m, ONNXLINT_NOTE, "unknown-op", node,
+                                    "%s is ONNX Runtime's own operator in the default domain (its training and "
+                                    "contrib registrations), not one of ai.onnx opset %lld: only ONNX Runtime runs it",
+                                    node->op_type, (long long)node->opset);
             ctx.schema = schema;
             ctx.version = schema->since_version;
             uint64_t conflicts = ol_check_node(&ctx);

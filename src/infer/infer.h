@@ -43,12 +43,19 @@ typedef struct ol_schema_cache_entry {
     void (*infer)(struct ol_ctx *ctx); /* the operator's inference function, NULL if none */
 } ol_schema_cache_entry;
 
+/* Operator types whose note is given once per model (more: one per node). */
+#define OL_MAX_NOTED_OPS 128
+
 typedef struct ol_infer {
     onnxlint_model *model;
     ol_schema_cache_entry schema_cache[OL_SCHEMA_CACHE_SIZE];
     ol_infer_options options;
     ol_infer_stats stats;
     int depth; /* subgraph nesting of the graph being inferred */
+    /* Operator types already given their one note (custom operators,
+     * ONNX Runtime's default-domain registrations): op_type, domain. */
+    const char *noted[OL_MAX_NOTED_OPS][2];
+    size_t n_noted;
 } ol_infer;
 
 /* Most nested subgraph inference (If in Loop in Scan...). */

@@ -628,6 +628,25 @@ bool ol_dim_differ(ol_exprs *pool, ol_dim a, ol_dim b)
     return d.kind == OL_DIM_VALUE && d.value != 0;
 }
 
+/* Whether an atom (or the numerator under it) names an anonymous dim. */
+static bool mentions_anonymous(const ol_expr *e)
+{
+    for (int i = 0; i < e->n_terms; i++) {
+        for (int k = 0; k < e->terms[i].n; k++) {
+            const ol_atom *a = e->terms[i].atoms[k];
+            if ((a->name && strncmp(a->name, OL_ANONYMOUS_DIM_PREFIX, strlen(OL_ANONYMOUS_DIM_PREFIX)) == 0) ||
+                (a->num && mentions_anonymous(a->num)))
+                return true;
+        }
+    }
+    return false;
+}
+
+bool ol_dim_is_anonymous(ol_dim d)
+{
+    return d.kind == OL_DIM_SYMBOL && mentions_anonymous(d.expr);
+}
+
 /* The symbol name when d is exactly one symbol, else NULL. */
 static const char *lone_symbol(ol_dim d)
 {

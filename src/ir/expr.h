@@ -131,6 +131,14 @@ bool ol_dim_equal(ol_exprs *pool, ol_dim a, ol_dim b);
  * expressions whose difference is a non-zero constant. */
 bool ol_dim_differ(ol_exprs *pool, ol_dim a, ol_dim b);
 
+/* Names exporters invent for dims they could not name (onnx's symbolic
+ * shape inference and the exporters built on it write unk__0, unk__1...):
+ * such a name says "unknown", not "a size of its own". */
+#define OL_ANONYMOUS_DIM_PREFIX "unk__"
+
+/* Whether d mentions an anonymous dim (OL_ANONYMOUS_DIM_PREFIX). */
+bool ol_dim_is_anonymous(ol_dim d);
+
 /* Makes a and b equal when nothing says they differ: binds a symbol to the
  * other side (a constant wins; between two symbols, b is bound to a).
  * Records the unification with `where` (a display name, may be NULL).

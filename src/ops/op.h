@@ -95,6 +95,11 @@ typedef struct ol_schema {
 /* The schema row in force for (domain, name) at opset version, or NULL. */
 const ol_schema *ol_schema_find(const char *domain, const char *name, int64_t version);
 
+/* Whether a row is ONNX Runtime's own (com.microsoft, or its registration
+ * of an operator in the default domain that ONNX does not define at the
+ * model's opset: MaxPoolGrad, LayerNormalization before opset 17...). */
+bool ol_schema_is_runtime(const ol_schema *schema);
+
 /* The inference function registered for (domain, name), or NULL. */
 ol_infer_fn ol_infer_find(const char *domain, const char *name);
 

@@ -3,7 +3,9 @@
  *
  * Schema rows are data: generated from ONNX's definitions (schemas.inc,
  * sorted by domain, name, since_version) plus the rows of newer opsets
- * that the bundled ONNX does not define (schemas_newer.inc, same order).
+ * that the bundled ONNX does not define (schemas_newer.inc, same order),
+ * and ONNX Runtime's own operators (schemas_contrib.inc: com.microsoft and
+ * its registrations in the default domain, same order).
  * Inference functions are in each family's table, sorted by name.  Both
  * are searched with bsearch: no global state, nothing to initialise.
  */
@@ -16,6 +18,7 @@
 
 #include "ops/schemas.inc"
 #include "ops/schemas_newer.inc"
+#include "ops/schemas_contrib.inc"
 
 static int cmp_key(const char *domain, const char *name, const ol_schema *row)
 {
@@ -52,8 +55,20 @@ const ol_schema *ol_schema_find(const char *domain, const char *name, int64_t ve
                                  name, version);
     const ol_schema *b = find_in(newer_schemas, sizeof newer_schemas / sizeof *newer_schemas, domain, name, version);
     if (a && b)
-        return b->since_version >= a->since_version ? b : a;
-    return a ? a : b;
+        a = b->since_version >= a->since_version ? b : a;
+    else if (!a)
+        a = b;
+    /* ONNX Runtime's rows: an ONNX row of the same name wins from its
+     * since_version on (LayerNormalization is ONNX's from opset 17). */
+    const ol_schema *c = find_in(contrib_schemas, sizeof contrib_schemas / sizeof *contrib_schemas, domain, name,
+                                 version);
+    return a && (!c || a->since_version >= c->since_version) ? a : c;
+}
+
+bool ol_schema_is_runtime(const ol_schema *schema)
+{
+    const ol_schema *end = contrib_schemas + sizeof contrib_schemas / sizeof *contrib_schemas;
+    return schema >= contrib_schemas && schema < end;
 }
 
 static int cmp_entry(const void *key, const void *elem)

@@ -118,21 +118,29 @@ static bool on_loss_path(const onnxlint_model *m, const ol_node *node)
     return false;
 }
 
-onnxlint_status onnxlint_dot_write(onnxlint_model *m, const char *around, int depth, onnxlint_write_fn write,
-                                   void *write_ctx, onnxlint_error *err)
+static onnxlint_status dot_write(onnxlint_model *m, const char *around, int depth, bool forward,
+                                 onnxlint_write_fn write, void *write_ctx, onnxlint_error *err)
 {
     if (!m || !write)
         return ONNXLINT_EINVAL;
     const ol_graph *g = m->graph;
     bool *keep = ol_arena_calloc(&m->arena, g->n_nodes + 1, sizeof *keep);
-    if (!keep)
+    uint8_t *part = forward ? ol_arena_calloc(&m->arena, g->n_nodes + 1, 1) : NULL;
+    if (!keep || (forward && !part))
         return ONNXLINT_ENOMEM;
     if (around) {
         if (!keep_nodes(m, around, depth, keep, err))
             return err && err->status == ONNXLINT_EINVAL ? ONNXLINT_EINVAL : ONNXLINT_ENOMEM;
     } else {
         for (size_t i = 0; i < g->n_nodes; i++)
-            keep[i] = i < OL_MAX_DOT_NODES;
+            keep[i] = true;
+    }
+    if (part)
+        ol_forward_nodes(m, part);
+    size_t kept = 0; /* the first OL_MAX_DOT_NODES of what is asked for */
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        keep[i] = keep[i] && (!part || part[i]) && (around || kept < OL_MAX_DOT_NODES);
+        kept += keep[i];
     }
     ol_sink out;
     ol_out_init(&out, write, write_ctx);
@@ -232,7 +240,7 @@ onnxlint_status onnxlint_dot_write(onnxlint_model *m, const char *around, int de
         dot_string(&out, type);
         ol_out_printf(&out, "\"];\n");
     }
-    if (!around && g->n_nodes > shown)
+    if (!around && !part && g->n_nodes > shown)
         ol_out_printf(&out, "  \"more\" [shape=plaintext, label=\"... %zu more nodes: use --around NODE --depth K\"];\n",
                       g->n_nodes - shown);
     ol_out_printf(&out, "}\n");
@@ -244,4 +252,16 @@ onnxlint_status onnxlint_dot_write(onnxlint_model *m, const char *around, int de
         return ONNXLINT_EWRITE;
     }
     return ONNXLINT_OK;
+}
+
+onnxlint_status onnxlint_dot_write(onnxlint_model *m, const char *around, int depth, onnxlint_write_fn write,
+                                   void *write_ctx, onnxlint_error *err)
+{
+    return dot_write(m, around, depth, false, write, write_ctx, err);
+}
+
+onnxlint_status onnxlint_dot_write_forward(onnxlint_model *m, const char *around, int depth,
+                                           onnxlint_write_fn write, void *write_ctx, onnxlint_error *err)
+{
+    return dot_write(m, around, depth, true, write, write_ctx, err);
 }

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/analysis.h"
 #include "report/json.h"
 #include "report/writer.h"
 #include "util/text.h"
@@ -204,6 +205,45 @@ static void text_nodes(ol_sink *out, const onnxlint_model *m, const char *op, co
     ol_out_printf(out, "  (%zu of %zu nodes)\n", shown, g->n_nodes);
 }
 
+/* A list of names after a label, the first OL_MAX_SUMMARY_NAMES of total. */
+static void text_names(ol_sink *out, const char *label, const char *const *names, size_t n, size_t total)
+{
+    if (!total)
+        return;
+    ol_out_printf(out, "%-14s", label);
+    for (size_t i = 0; i < n && i < total; i++) {
+        if (i)
+            ol_out_bytes(out, ", ", 2);
+        ol_out_name(out, names[i]);
+    }
+    if (total > n)
+        ol_out_printf(out, " (and %zu more)", total - n);
+    ol_out_bytes(out, "\n", 1);
+}
+
+/* What an ONNX Runtime training artifact holds: its kind, parameters,
+ * gradients and accumulators, loss and labels. */
+static void text_artifact(ol_sink *out, const onnxlint_model *m)
+{
+    ol_training_summary_info t;
+    ol_training_summary(m, &t);
+    if (t.kind == OL_ARTIFACT_NONE)
+        return;
+    ol_out_printf(out, "%-14sONNX Runtime %s", "artifact", ol_artifact_kind_name(t.kind));
+    if (t.kind == OL_ARTIFACT_OPTIMIZER)
+        ol_out_printf(out, " (%s)", t.optimizer ? t.optimizer : "?");
+    else if (t.kind == OL_ARTIFACT_TRAINING)
+        ol_out_printf(out, ": %zu parameters (%zu trainable), %zu gradients, %zu accumulators%s", t.n_parameters,
+                      t.n_trainable, t.n_gradients, t.n_accumulators, t.has_reset ? ", lazy_reset_grad" : "");
+    else
+        ol_out_printf(out, ": %zu parameters as graph inputs", t.n_parameters);
+    ol_out_bytes(out, "\n", 1);
+    text_names(out, "loss", t.losses, t.n_losses, t.n_losses);
+    text_names(out, "labels", t.labels, t.n_labels, t.n_labels);
+    size_t shown = t.n_parameters < OL_MAX_SUMMARY_NAMES ? t.n_parameters : OL_MAX_SUMMARY_NAMES;
+    text_names(out, "parameters", t.parameters, shown, t.n_parameters);
+}
+
 static void write_text(const onnxlint_model *m, const summary *s, ol_sink *out)
 {
     const Onnx__ModelProto *mp = m->proto;
@@ -244,6 +284,7 @@ static void write_text(const onnxlint_model *m, const summary *s, ol_sink *out)
         snprintf(doc, sizeof doc, "%.*s", (int)(len < 80 ? len : 80), mp->doc_string);
         text_field(out, "doc", doc);
     }
+    text_artifact(out, m);
 
     text_values(out, "inputs", m->graph->inputs, m->graph->n_inputs, true);
     text_values(out, "outputs", m->graph->outputs, m->graph->n_outputs, false);
@@ -342,6 +383,38 @@ static void json_key_string(ol_jw *w, const char *key, const char *s)
     ol_jw_string(w, s);
 }
 
+static void json_names(ol_jw *w, const char *key, const char *const *names, size_t n)
+{
+    ol_jw_key(w, key);
+    ol_jw_array(w);
+    for (size_t i = 0; i < n; i++)
+        ol_jw_string(w, names[i]);
+    ol_jw_end(w);
+}
+
+/* "artifact": what an ONNX Runtime training artifact holds; nothing for
+ * other models. */
+static void json_artifact(ol_jw *w, const onnxlint_model *m)
+{
+    ol_training_summary_info t;
+    ol_training_summary(m, &t);
+    if (t.kind == OL_ARTIFACT_NONE)
+        return;
+    size_t shown = t.n_parameters < OL_MAX_SUMMARY_NAMES ? t.n_parameters : OL_MAX_SUMMARY_NAMES;
+    ol_jw_key(w, "artifact");
+    ol_jw_object(w);
+    json_key_string(w, "kind", ol_artifact_kind_name(t.kind));
+    json_key_int(w, "parameters", (long long)t.n_parameters);
+    json_key_int(w, "trainable", (long long)t.n_trainable);
+    json_key_int(w, "gradients", (long long)t.n_gradients);
+    json_key_int(w, "accumulators", (long long)t.n_accumulators);
+    json_key_string(w, "optimizer", t.optimizer);
+    json_names(w, "losses", t.losses, t.n_losses);
+    json_names(w, "labels", t.labels, t.n_labels);
+    json_names(w, "parameter_names", t.parameters, shown);
+    ol_jw_end(w);
+}
+
 static void write_json(const onnxlint_model *m, const summary *s, ol_sink *out)
 {
     const Onnx__ModelProto *mp = m->proto;
@@ -366,6 +439,7 @@ static void write_json(const onnxlint_model *m, const summary *s, ol_sink *out)
     else
         ol_jw_null(w);
     json_key_string(w, "doc_string", mp->doc_string);
+    json_artifact(w, m); /* only for ONNX Runtime's training artifacts */
     ol_jw_key(w, "opsets");
     ol_jw_array(w);
     for (size_t i = 0; i < m->n_opsets; i++) {
