@@ -715,8 +715,9 @@ static int cmd_check(const parsed *p)
     run_jobs(&job, jobs);
     for (size_t i = 0; i < list.n; i++) { /* in the order the models were given */
         check_result *r = &job.results[i];
-        if (r->usage) {
-            code = usage_error("%s", r->message); /* before the results go */
+        if (r->usage) { /* one line: the model and what is wrong with the options for it */
+            fprintf(stderr, "%s: %s\n", list.paths[i], r->message);
+            code = EXIT_ERROR;
             for (size_t k = i; k < list.n; k++)
                 onnxlint_model_free(job.results[k].model);
             free(job.results);
@@ -738,7 +739,7 @@ static int cmd_check(const parsed *p)
     }
     if (p->values[OPT_WRITE_BASELINE] && models) {
         FILE *bf = fopen(p->values[OPT_WRITE_BASELINE], "w");
-        bool written = bf && onnxlint_baseline_write(models, n, write_stdout, bf) == ONNXLINT_OK;
+        bool written = bf && onnxlint_baseline_write_at(p->values[OPT_WRITE_BASELINE], models, n, write_stdout, bf) == ONNXLINT_OK;
         if (bf && fclose(bf) != 0)
             written = false;
         if (!written) {
@@ -896,8 +897,14 @@ static int cmd_explain(const parsed *p)
 {
     if (p->n_operands != 1)
         return usage_error("%s", "explain needs one RULE, e.g. 'onnxlint explain class-count'");
-    if (onnxlint_explain_write(p->operands[0], write_stdout, stdout) != ONNXLINT_OK)
+    if (onnxlint_explain_write(p->operands[0], write_stdout, stdout) != ONNXLINT_OK) {
+        const char *near = onnxlint_rule_suggest(p->operands[0]);
+        if (near) {
+            fprintf(stderr, "onnxlint: no rule '%s': did you mean %s?\n", p->operands[0], near);
+            return EXIT_ERROR;
+        }
         return usage_error("no rule '%s' (see 'onnxlint check --help' for the catalog)", p->operands[0]);
+    }
     return EXIT_CLEAN;
 }
 
