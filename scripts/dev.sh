@@ -16,10 +16,12 @@ packages=(
     libjansson-dev libcmocka-dev libopenblas-dev libyaml-dev
     libonnx-testdata
 )
+# The test suite also runs the Python package (with Debian's python3 and torch).
+test_packages=(python3-torch)
 
-install_packages() {
+install_packages() { # install_packages [EXTRA...]
     local missing=()
-    for p in "${packages[@]}"; do
+    for p in "${packages[@]}" "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -70,7 +72,7 @@ example)
     [ "$rc" -eq 1 ] || { echo "dev.sh: expected check to find the bug (exit 1), got exit $rc" >&2; exit 1; }
     ;;
 test)
-    install_packages
+    install_packages "${test_packages[@]}"
     install_tools
     build build
     (cd build && ctest --output-on-failure -j "$(nproc)")
