@@ -23,8 +23,8 @@ _onnxlint()
             return ;;
         --inputs|--outputs) _filedir -d; return ;;
         -o|--output) _filedir; return ;;
-        --config|--baseline|--write-baseline) _filedir; return ;;
-        --labels|--logits|--dim|--seed|--around|--depth|--input|--op|--name|--jobs|-j) return ;;
+        --config|--baseline|--write-baseline|--files-from) _filedir; return ;;
+        --labels|--logits|--dim|--seed|--shard|--around|--depth|--input|--op|--name|--jobs|-j) return ;;
     esac
     case ${words[1]} in
         explain)
@@ -38,7 +38,7 @@ _onnxlint()
         local opts="--help --format"
         case ${words[1]} in
             check) opts+=" --loss --labels --logits --from-logits --dim --seed --input --no-confirm --fail-on
-                --config --baseline --write-baseline --jobs" ;;
+                --config --baseline --write-baseline --jobs --shard --files-from" ;;
             shapes) opts+=" --output --op --name" ;;
             inspect) opts+=" --op --name" ;;
             run) opts="--help --inputs --input --outputs" ;;

@@ -222,6 +222,10 @@ onnxlint_status onnxlint_findings_write(onnxlint_model *const *models, size_t n,
  * good examples); ONNXLINT_EINVAL when no rule has that id. */
 onnxlint_status onnxlint_explain_write(const char *rule, onnxlint_write_fn write, void *write_ctx);
 
+/* The rule id closest to a misspelt one ("class_count" gives
+ * "class-count"), or NULL when none is close. */
+const char *onnxlint_rule_suggest(const char *rule);
+
 /* A repository configuration (.onnxlint.yaml): per model glob the loss and
  * labels of inference-only exports and dim values for sample data; rule
  * severities ("off" disables); suppressions by rule, node and model glob. */
@@ -246,10 +250,20 @@ void onnxlint_config_apply(const onnxlint_config *config, onnxlint_model *model)
  * and adds train-eval-mismatch findings to the eval graph. */
 void onnxlint_check_artifacts(onnxlint_model *const *models, size_t n);
 
-/* Writes the findings of checked models as a baseline (a JSON list). */
+/* Writes the findings of checked models as a baseline (a JSON list of
+ * {"model", "rule", "node", "message", "fingerprint"}).  Models are keyed
+ * by their resolved path relative to the folder of baseline_path (the
+ * file the baseline is written to; NULL: the current folder), so the same
+ * model matches however it is named on a later command line. */
+onnxlint_status onnxlint_baseline_write_at(const char *baseline_path, onnxlint_model *const *models, size_t n,
+                                           onnxlint_write_fn write, void *ctx);
+/* onnxlint_baseline_write_at relative to the current folder. */
 onnxlint_status onnxlint_baseline_write(onnxlint_model *const *models, size_t n, onnxlint_write_fn write, void *ctx);
-/* Drops the findings a baseline file lists (same model path, rule, node
- * and message): a gate then fails only on new ones. */
+/* Drops the findings a baseline file lists: same model (its path relative
+ * to the baseline's folder) and the same fingerprint (rule, node and the
+ * names of the values involved, not the message, so an unrelated edit of
+ * the model keeps it); entries without a fingerprint match by rule, node
+ * and message.  A gate then fails only on new findings. */
 onnxlint_status onnxlint_baseline_apply(const char *path, onnxlint_model *model, onnxlint_error *err);
 
 /* Writes the main graph as Graphviz DOT: nodes with op and name, edges

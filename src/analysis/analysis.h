@@ -53,7 +53,8 @@ typedef struct ol_finding {
     int n_values;
     int confirmed; /* -1 not run, 0 no, 1 yes */
     const char *evidence;
-    bool dropped; /* superseded by a loss rule */
+    bool dropped; /* superseded by a loss rule, or one of: */
+    bool suppressed, baselined; /* dropped by the configuration or a baseline (counted in the summary) */
 } ol_finding;
 
 /* Loss kinds (PyTorch names; Keras names map onto them). */
@@ -73,10 +74,12 @@ typedef enum ol_loss_kind {
 typedef struct ol_loss_record {
     ol_loss_kind kind;
     bool pattern, declared, keras, from_logits;
+    bool exported_with_logits;    /* a BCE pattern that is PyTorch's export of BCEWithLogitsLoss */
     const ol_node *node;          /* the loss node, the pattern's meeting node, or NULL (declared) */
     const ol_value *output;       /* the value holding the loss, NULL when declared */
     const ol_value *logits;
     const ol_value *labels_input; /* the graph input the labels come from, NULL when declared */
+    const char *labels_name;      /* that input's name, or the declared labels' */
     ol_type logits_type, labels_type;
     const ol_node **region;       /* the pattern's nodes (or the loss node) */
     size_t n_region;
@@ -98,6 +101,25 @@ typedef struct ol_check_options {
 
 /* Parses a loss kind name (PyTorch or Keras spelling). */
 bool ol_loss_kind_parse(const char *name, ol_loss_kind *kind, bool *keras);
+
+/* The kind of a loss as reports name it (cross_entropy, bce_with_logits...). */
+const char *ol_loss_record_kind(const ol_loss_record *r);
+
+/* Before the analysis: every --dim names a symbol of the model's inputs (or
+ * of the declared labels) with a size above 0, and every --input a graph
+ * input or the declared labels, in a file that exists.  After it: a
+ * declared loss only on a model that computes none.  False with one line
+ * (and a "did you mean" when a name is close) in why. */
+bool ol_options_validate(const onnxlint_model *m, const ol_check_options *o, const char *const *dims, size_t n_dims,
+                         const char *const *inputs, size_t n_inputs, char *why, size_t cap);
+bool ol_options_validate_losses(const onnxlint_model *m, char *why, size_t cap);
+
+/* The loss kind name closest to a misspelt one, or NULL. */
+const char *ol_loss_kind_suggest(const char *name);
+
+/* The message of an unknown loss kind: what was given, what might have been
+ * meant, and the kinds there are (one line, into buf). */
+const char *ol_loss_kind_error(const char *name, char *buf, size_t cap);
 
 /* Parses "NAME:DTYPE[DIMS]" (dims integers or symbols, "?" unknown) into
  * the options; false with a reason in why otherwise. */

@@ -825,15 +825,29 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
             const ol_array *x = lv && lv->kind == OL_RV_TENSOR ? lv->tensor : NULL;
             if (!x || r->labels_type.kind != OL_TYPE_TENSOR)
                 continue;
-            ol_array *y = sample_array(&e, m, &r->labels_type, dims, n_dims, label_kind_of(r), classes, &s);
+            /* The declared labels: the user's file (--input NAME=FILE) or sample data. */
+            const char *file = r->labels_name ? user_file(r->labels_name, user_inputs, n_user_inputs) : NULL;
             char why[384];
+            ol_array *y = NULL;
+            if (file) {
+                ol_rvalue *yv = ol_value_read_file(&e, file, &r->labels_type, why, sizeof why);
+                y = yv && yv->kind == OL_RV_TENSOR ? yv->tensor : NULL;
+                if (!y) {
+                    set_evidence(m, r, -1, ol_finding_printf(m, "not run: %s", yv ? "the labels are no tensor" : why),
+                                 false);
+                    continue;
+                }
+            } else {
+                y = sample_array(&e, m, &r->labels_type, dims, n_dims, label_kind_of(r), classes, &s);
+            }
             if (!y)
                 continue;
             if (!declared_value(r, x, y, &v, why, sizeof why)) {
-                set_evidence(m, r, 1,
-                             ol_finding_printf(m, "with logits %s and labels %s: %s", shape_text(m, x),
-                                               shape_text(m, y), why),
-                             true);
+                const char *ev = ol_finding_printf(m, "with logits %s and labels %s: %s", shape_text(m, x),
+                                                   shape_text(m, y), why);
+                set_evidence(m, r, 1, ev, true);
+                if (!r->n_findings) /* the user's labels fail the loss: say so on the loss itself */
+                    r->summary = ol_finding_printf(m, "fails %s", ev);
                 continue;
             }
         } else {

@@ -61,6 +61,7 @@ typedef struct loss {
     bool has_ignore_index;
     int64_t ignore_index;
     bool fired;                 /* a loss rule reported something */
+    bool exported_with_logits;  /* the pattern is PyTorch's export of BCEWithLogitsLoss */
 } loss;
 
 typedef struct analysis {
@@ -825,10 +826,12 @@ static void record_loss(analysis *a, const loss *l, const ol_value *output, size
     r->declared = l->node == NULL;
     r->keras = l->keras;
     r->from_logits = l->from_logits;
+    r->exported_with_logits = l->exported_with_logits;
     r->node = l->node;
     r->output = output;
     r->logits = l->logits;
     r->labels_input = l->labels ? label_input(l->labels) : NULL;
+    r->labels_name = l->labels_name;
     r->logits_type = l->logits_type;
     r->labels_type = l->labels_type;
     r->region = ol_arena_calloc(&m->arena, l->n_region + 1, sizeof *r->region);
@@ -969,6 +972,28 @@ static bool derives(const loss *l, const ol_value *v, const ol_value *from, int 
     return false;
 }
 
+/* PyTorch exports BCEWithLogitsLoss as Sigmoid, then
+ * -(y*log(s) + (1-y)*log(1-s)) negated before the reduction; a BCE written
+ * by hand on a Sigmoid reduces first and negates the mean.  Only the label
+ * differs: the rules see the probabilities either way. */
+static bool exported_bce_with_logits(const loss *l, const ol_value *pred)
+{
+    if (l->kind != OL_LOSS_BCE || !pred || !pred->producer || !op_is(pred->producer, "Sigmoid"))
+        return false;
+    for (size_t i = 0; i < l->n_region; i++) {
+        const ol_node *n = l->region[i];
+        if (!op_is(n, "Neg") || n->n_outputs < 1 || !n->outputs[0])
+            continue;
+        const ol_value *v = n->outputs[0];
+        for (size_t c = 0; c < v->n_consumers; c++) {
+            if ((op_is(v->consumers[c], "ReduceMean") || op_is(v->consumers[c], "ReduceSum")) &&
+                in_region(l, v->consumers[c]))
+                return true;
+        }
+    }
+    return false;
+}
+
 /* A graph output computed by an element-wise loss pattern. */
 static void loss_pattern(analysis *a, const ol_value *out)
 {
@@ -1058,6 +1083,7 @@ static void loss_pattern(analysis *a, const ol_value *out)
     }
     if (l.logits_type.elem_type == 0)
         l.logits_type.elem_type = ol_value_type(pred)->elem_type;
+    l.exported_with_logits = exported_bce_with_logits(&l, pred);
     size_t first = a->m->n_findings;
     run_rules(a, &l);
     record_loss(a, &l, out, first);
@@ -1231,34 +1257,62 @@ onnxlint_status ol_analyze(onnxlint_model *m, const ol_check_options *options)
 
 /* ---- options ---- */
 
+static const struct {
+    const char *name;
+    ol_loss_kind kind;
+    bool keras;
+} loss_names[] = {
+    {"cross_entropy", OL_LOSS_CROSS_ENTROPY, false},
+    {"nll", OL_LOSS_NLL, false},
+    {"nll_loss", OL_LOSS_NLL, false},
+    {"bce_with_logits", OL_LOSS_BCE_WITH_LOGITS, false},
+    {"bce", OL_LOSS_BCE, false},
+    {"mse", OL_LOSS_MSE, false},
+    {"l1", OL_LOSS_L1, false},
+    {"sparse_categorical_crossentropy", OL_LOSS_SPARSE_CATEGORICAL, true},
+    {"categorical_crossentropy", OL_LOSS_CATEGORICAL, true},
+    {"binary_crossentropy", OL_LOSS_BCE, true},
+    {"mean_squared_error", OL_LOSS_MSE, true},
+    {"mean_absolute_error", OL_LOSS_L1, true},
+};
+
 bool ol_loss_kind_parse(const char *name, ol_loss_kind *kind, bool *keras)
 {
-    static const struct {
-        const char *name;
-        ol_loss_kind kind;
-        bool keras;
-    } names[] = {
-        {"cross_entropy", OL_LOSS_CROSS_ENTROPY, false},
-        {"nll", OL_LOSS_NLL, false},
-        {"nll_loss", OL_LOSS_NLL, false},
-        {"bce_with_logits", OL_LOSS_BCE_WITH_LOGITS, false},
-        {"bce", OL_LOSS_BCE, false},
-        {"mse", OL_LOSS_MSE, false},
-        {"l1", OL_LOSS_L1, false},
-        {"sparse_categorical_crossentropy", OL_LOSS_SPARSE_CATEGORICAL, true},
-        {"categorical_crossentropy", OL_LOSS_CATEGORICAL, true},
-        {"binary_crossentropy", OL_LOSS_BCE, true},
-        {"mean_squared_error", OL_LOSS_MSE, true},
-        {"mean_absolute_error", OL_LOSS_L1, true},
-    };
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-        if (strcmp(names[i].name, name) == 0) {
-            *kind = names[i].kind;
-            *keras = names[i].keras;
+    for (size_t i = 0; i < sizeof loss_names / sizeof *loss_names; i++) {
+        if (strcmp(loss_names[i].name, name) == 0) {
+            *kind = loss_names[i].kind;
+            *keras = loss_names[i].keras;
             return true;
         }
     }
     return false;
+}
+
+const char *ol_loss_kind_suggest(const char *name)
+{
+    const char *names[sizeof loss_names / sizeof *loss_names];
+    for (size_t i = 0; i < sizeof loss_names / sizeof *loss_names; i++)
+        names[i] = loss_names[i].name;
+    return ol_suggest(name, names, sizeof names / sizeof *names);
+}
+
+const char *ol_loss_record_kind(const ol_loss_record *r)
+{
+    static const char *names[] = {"?", "cross_entropy", "nll", "bce_with_logits", "bce", "mse", "l1",
+                                  "sparse_categorical_crossentropy", "categorical_crossentropy"};
+    if (r->exported_with_logits)
+        return "bce_with_logits";
+    return (size_t)r->kind < sizeof names / sizeof *names ? names[r->kind] : "?";
+}
+
+const char *ol_loss_kind_error(const char *name, char *buf, size_t cap)
+{
+    const char *near = ol_loss_kind_suggest(name);
+    snprintf(buf, cap,
+             "unknown loss '%.100s'%s%s%s (cross_entropy, nll, bce_with_logits, bce, mse, l1, "
+             "sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy)",
+             name, near ? ": did you mean " : "", near ? near : "", near ? "?" : "");
+    return buf;
 }
 
 bool ol_labels_parse(onnxlint_model *m, const char *spec, ol_check_options *o, char *why, size_t why_len)

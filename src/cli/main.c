@@ -49,6 +49,7 @@ enum option_id {
     OPT_DEPTH,
     OPT_DIM,
     OPT_FAIL_ON,
+    OPT_FILES_FROM,
     OPT_FORMAT,
     OPT_FORWARD,
     OPT_FROM_LOGITS,
@@ -66,6 +67,7 @@ enum option_id {
     OPT_OUTPUTS,
     OPT_SEED,
     OPT_TIMING,
+    OPT_SHARD,
     OPT_VERSION,
     OPT_WRITE_BASELINE,
     OPT_COUNT
@@ -88,6 +90,8 @@ static const struct option_spec {
     {OPT_DIM, "dim", 0, "NAME=VALUE", CMD_CHECK, "bind a symbolic dim for the sample data (default 4); repeatable"},
     {OPT_FAIL_ON, "fail-on", 0, "error|warning|note|never", CMD_CHECK,
      "exit 1 when a finding is at least this severe (default: error)"},
+    {OPT_FILES_FROM, "files-from", 0, "FILE|-", CMD_CHECK,
+     "also check the models (or folders) listed in FILE, one a line ('-': standard input)"},
     {OPT_FORMAT, "format", 'f', "FORMAT", CMD_INSPECT | CMD_SHAPES | CMD_CHECK | CMD_DOT,
      "text|json (inspect, shapes), text|json|jsonl|sarif (check), dot|svg|png (dot)"},
     {OPT_FORWARD, "forward", 0, NULL, CMD_DOT,
@@ -115,6 +119,8 @@ static const struct option_spec {
     {OPT_SEED, "seed", 0, "N", CMD_CHECK, "seed of the sample data (default: fixed)"},
     {OPT_TIMING, "timing", 0, NULL, CMD_RUN,
      "print on stderr the seconds loading and running took (the run includes reading the weights)"},
+    {OPT_SHARD, "shard", 0, "K/N", CMD_CHECK,
+     "check only the K-th of N stable parts of the models (by a hash of each path), K from 1 to N"},
     {OPT_VERSION, "version", 'V', NULL, CMD_ALL, "show the version and exit"},
     {OPT_WRITE_BASELINE, "write-baseline", 0, "FILE", CMD_CHECK, "write the findings as a baseline and exit 0"},
 };
@@ -135,7 +141,8 @@ static const struct command_spec {
      "  onnxlint inspect model.onnx --op Conv\n"},
     {"check", CMD_CHECK,
      "check MODEL|DIR... [--loss KIND --labels NAME:DTYPE[DIMS] [--logits NAME] [--from-logits]]\n"
-     "                       [--format text|json|jsonl|sarif] [--fail-on error|warning|note|never]",
+     "                       [--format text|json|jsonl|sarif] [--fail-on error|warning|note|never]\n"
+     "                       [--shard K/N] [--files-from FILE|-]",
      "Find the logits/labels mistakes that otherwise surface at training time: labels of the\n"
      "wrong type or rank for the loss, class counts that differ between the head, the labels\n"
      "and the class weights, batch dims that disagree, classes on the wrong axis, softmax\n"
@@ -151,6 +158,8 @@ static const struct command_spec {
      "  onnxlint check models/ --format sarif > onnxlint.sarif\n"
      "  onnxlint check models/ --format jsonl | jq -c 'select(.summary.errors > 0) | .model'\n"
      "  onnxlint check --write-baseline onnxlint.baseline && onnxlint check --baseline onnxlint.baseline\n"
+     "  onnxlint check --shard 2/4 --format sarif > shard2.sarif\n"
+     "  git diff --name-only --diff-filter=d main | onnxlint check --files-from -\n"
      "  onnxlint explain class-count\n"},
     {"explain", CMD_EXPLAIN, "explain RULE",
      "Explain a rule: what it means, the error PyTorch or Keras would give at training time,\n"
@@ -530,6 +539,77 @@ static void find_models(path_list *l, const char *dir, int depth)
         qsort(l->paths + first, l->n - first, sizeof *l->paths, by_path);
 }
 
+/* Adds a path given by the user: a folder is searched, anything else is a model. */
+static void add_operand(path_list *l, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        find_models(l, path, 0);
+    else
+        path_add(l, path);
+}
+
+/* Adds the paths listed in a file ('-': standard input), one a line; empty
+ * lines are skipped, so are files that are not .onnx (the output of
+ * `git diff --name-only` lists every changed file).  False when the list
+ * cannot be read. */
+static bool add_files_from(path_list *l, const char *list)
+{
+    FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
+    if (!f)
+        return false;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        if (len == 0)
+            continue;
+        struct stat st;
+        bool dir = stat(line, &st) == 0 && S_ISDIR(st.st_mode);
+        if (dir || (len > 5 && strcmp(line + len - 5, ".onnx") == 0))
+            add_operand(l, line);
+    }
+    free(line);
+    bool ok = !ferror(f);
+    if (f != stdin)
+        fclose(f);
+    return ok;
+}
+
+/* The key a model is sharded by: its resolved path relative to the current
+ * folder (or absolute outside it), so "./m.onnx", "m.onnx" and the absolute
+ * path fall into the same shard in every job of a CI matrix. */
+static uint64_t shard_hash(const char *path)
+{
+    char here[PATH_MAX], full[PATH_MAX];
+    const char *key = path;
+    if (realpath(path, full)) {
+        key = full;
+        size_t n = getcwd(here, sizeof here) ? strlen(here) : 0;
+        if (n && strncmp(full, here, n) == 0 && full[n] == '/')
+            key = full + n + 1;
+    }
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return h;
+}
+
+/* Parses "K/N" (1 <= K <= N <= 1,000,000). */
+static bool parse_shard(const char *s, unsigned long *k, unsigned long *n)
+{
+    char *end;
+    if (!(*s >= '0' && *s <= '9'))
+        return false;
+    *k = strtoul(s, &end, 10);
+    if (*end != '/' || !(end[1] >= '0' && end[1] <= '9'))
+        return false;
+    *n = strtoul(end + 1, &end, 10);
+    return !*end && *k >= 1 && *n >= 1 && *k <= *n && *n <= 1000000;
+}
+
 /* Most models checked in parallel (-j). */
 #define MAX_JOBS 256
 /* A run longer than this shows a progress line on a terminal. */
@@ -713,6 +793,9 @@ static int cmd_check(const parsed *p)
         if (*end || jobs < 1 || jobs > MAX_JOBS)
             return usage_error("-j takes a number of parallel checks from 1 to 256, not '%s'", p->values[OPT_JOBS]);
     }
+    unsigned long shard_k = 1, shard_n = 1;
+    if (p->values[OPT_SHARD] && !parse_shard(p->values[OPT_SHARD], &shard_k, &shard_n))
+        return usage_error("--shard takes K/N with 1 <= K <= N, e.g. --shard 2/4, not '%s'", p->values[OPT_SHARD]);
     path_list list = {0};
     for (int i = 0; i < p->n_operands; i++) {
         struct stat st;
@@ -728,8 +811,27 @@ static int cmd_check(const parsed *p)
         } else
             path_add(&list, p->operands[i]);
     }
-    if (p->n_operands == 0)
+    if (p->values[OPT_FILES_FROM] && !add_files_from(&list, p->values[OPT_FILES_FROM])) {
+        fprintf(stderr, "onnxlint: --files-from %s: cannot read the list: %s\n", p->values[OPT_FILES_FROM],
+                strerror(errno));
+        for (size_t i = 0; i < list.n; i++)
+            free(list.paths[i]);
+        free(list.paths);
+        return EXIT_ERROR;
+    }
+    if (p->n_operands == 0 && !p->values[OPT_FILES_FROM])
         find_models(&list, ".", 0); /* a repository gate: every model below here */
+    size_t discovered = list.n;
+    if (shard_n > 1) { /* keep this job's part, in the same order */
+        size_t kept = 0;
+        for (size_t i = 0; i < list.n; i++) {
+            if (shard_hash(list.paths[i]) % shard_n == shard_k - 1)
+                list.paths[kept++] = list.paths[i];
+            else
+                free(list.paths[i]);
+        }
+        list.n = kept;
+    }
     onnxlint_config *forced = NULL;
     if (p->values[OPT_CONFIG]) {
         onnxlint_error cerr;
@@ -794,8 +896,9 @@ static int cmd_check(const parsed *p)
     run_jobs(&job, jobs);
     for (size_t i = 0; i < list.n; i++) { /* in the order the models were given */
         check_result *r = &job.results[i];
-        if (r->usage) {
-            code = usage_error("%s", r->message); /* before the results go */
+        if (r->usage) { /* one line: the model and what is wrong with the options for it */
+            fprintf(stderr, "%s: %s\n", list.paths[i], r->message);
+            code = EXIT_ERROR;
             for (size_t k = i; k < list.n; k++)
                 onnxlint_model_free(job.results[k].model);
             free(job.results);
@@ -824,13 +927,17 @@ static int cmd_check(const parsed *p)
         if (fail_on >= 0 && code == EXIT_CLEAN && onnxlint_finding_count(models[i], (onnxlint_severity)fail_on))
             code = EXIT_FINDINGS;
     }
-    if (list.n == 0) {
+    if (discovered == 0 && p->values[OPT_FILES_FROM] && p->n_operands == 0) {
+        fprintf(stderr, "onnxlint: --files-from %s lists no .onnx model\n", p->values[OPT_FILES_FROM]);
+    } else if (discovered == 0) {
         fprintf(stderr, "onnxlint: no .onnx model found\n");
         code = EXIT_ERROR;
+    } else if (list.n == 0) {
+        fprintf(stderr, "onnxlint: shard %lu/%lu holds none of the %zu models\n", shard_k, shard_n, discovered);
     }
     if (p->values[OPT_WRITE_BASELINE] && models) {
         FILE *bf = fopen(p->values[OPT_WRITE_BASELINE], "w");
-        bool written = bf && onnxlint_baseline_write(models, n, write_stdout, bf) == ONNXLINT_OK;
+        bool written = bf && onnxlint_baseline_write_at(p->values[OPT_WRITE_BASELINE], models, n, write_stdout, bf) == ONNXLINT_OK;
         if (bf && fclose(bf) != 0)
             written = false;
         if (!written) {
@@ -995,8 +1102,14 @@ static int cmd_explain(const parsed *p)
 {
     if (p->n_operands != 1)
         return usage_error("%s", "explain needs one RULE, e.g. 'onnxlint explain class-count'");
-    if (onnxlint_explain_write(p->operands[0], write_stdout, stdout) != ONNXLINT_OK)
+    if (onnxlint_explain_write(p->operands[0], write_stdout, stdout) != ONNXLINT_OK) {
+        const char *near = onnxlint_rule_suggest(p->operands[0]);
+        if (near) {
+            fprintf(stderr, "onnxlint: no rule '%s': did you mean %s?\n", p->operands[0], near);
+            return EXIT_ERROR;
+        }
         return usage_error("no rule '%s' (see 'onnxlint check --help' for the catalog)", p->operands[0]);
+    }
     return EXIT_CLEAN;
 }
 

@@ -21,7 +21,10 @@
  *       model: "legacy/NAME.onnx"     # optional glob: every model
  *
  * A baseline is the JSON list of findings a gate accepts
- * ([{"model", "rule", "node", "message"}]); findings in it are dropped.
+ * ([{"model", "rule", "node", "message", "fingerprint"}]); findings in it
+ * are dropped.  "model" is the model's resolved path relative to the
+ * baseline's folder; "fingerprint" hashes the rule, the node and the
+ * values' roles and names, which unrelated edits of the model keep.
  *
  * Invariant: everything a config holds lives in its own arena over the
  * default allocator and dies with onnxlint_config_free.
@@ -180,6 +183,12 @@ static onnxlint_status parse(onnxlint_config *c, yaml_document_t *doc, onnxlint_
                 }
                 if (m && !m->glob)
                     return fail(err, c->path, "a 'models' entry needs a 'glob'");
+                ol_loss_kind kind;
+                bool keras;
+                char why[512];
+                if (m && m->loss && !ol_loss_kind_parse(m->loss, &kind, &keras))
+                    return fail(err, c->path, ol_arena_printf(&c->arena, "%s", ol_loss_kind_error(m->loss, why,
+                                                                                                   sizeof why)));
                 if (s && !s->rule)
                     return fail(err, c->path, "a 'suppress' entry needs a 'rule'");
                 if (s && !ol_rule_find(s->rule))
@@ -384,33 +393,107 @@ void onnxlint_config_apply(const onnxlint_config *c, onnxlint_model *model)
         for (size_t r = 0; r < c->n_rules; r++) {
             if (strcmp(c->rules[r].rule, f->rule) != 0)
                 continue;
-            if (c->rules[r].severity < 0)
-                f->dropped = true;
+            if (c->rules[r].severity < 0 && !f->dropped)
+                f->dropped = f->suppressed = true;
             else
                 f->severity = (onnxlint_severity)c->rules[r].severity;
         }
         for (size_t s = 0; s < c->n_suppressions; s++) {
             const suppression *sp = &c->suppressions[s];
             if (strcmp(sp->rule, f->rule) == 0 && (!sp->node || (f->node && strcmp(sp->node, f->node) == 0)) &&
-                (!sp->model || fnmatch(sp->model, rel, 0) == 0))
-                f->dropped = true;
+                (!sp->model || fnmatch(sp->model, rel, 0) == 0) && !f->dropped)
+                f->dropped = f->suppressed = true;
         }
     }
 }
 
 /* ---- baselines ---- */
 
-onnxlint_status onnxlint_baseline_write(onnxlint_model *const *models, size_t n, onnxlint_write_fn write, void *ctx)
+/* path's resolved location relative to the resolved folder dir, with
+ * "../" where it lies outside; the path itself when either does not
+ * resolve (a model loaded from memory). */
+static const char *relative_to(const char *dir, const char *path, char *out, size_t cap)
 {
+    char from[PATH_MAX], to[PATH_MAX];
+    if (!realpath(dir, from) || !realpath(path, to)) {
+        snprintf(out, cap, "%s", path);
+        return out;
+    }
+    size_t common = 0; /* length of the shared leading folders, at a '/' */
+    for (size_t i = 0; from[i] && from[i] == to[i]; i++) {
+        if (from[i + 1] == '\0' && (to[i + 1] == '/' || to[i + 1] == '\0'))
+            common = i + 1;
+        else if (from[i] == '/')
+            common = i;
+    }
+    bool root = strcmp(from, "/") == 0;
+    if (root)
+        common = 0;
+    size_t n = 0;
+    out[0] = '\0';
+    for (const char *p = from + common; !root && *p && n + 4 < cap; p++) {
+        if (*p == '/')
+            n += (size_t)snprintf(out + n, cap - n, "../");
+    }
+    const char *rest = to + common;
+    while (*rest == '/')
+        rest++;
+    snprintf(out + n, cap - n, "%s", rest);
+    return out;
+}
+
+/* The folder of a file path ("." for a bare name). */
+static const char *folder_of(const char *path, char *buf, size_t cap)
+{
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    if (!slash)
+        snprintf(buf, cap, ".");
+    else if (slash == path)
+        snprintf(buf, cap, "/");
+    else
+        snprintf(buf, cap, "%.*s", (int)(slash - path), path);
+    return buf;
+}
+
+/* A finding's identity across unrelated edits of its model: FNV-1a over
+ * the rule, the node and the roles and names of the values involved (not
+ * the message, whose shapes and counts may change). */
+static const char *fingerprint(const ol_finding *f, char *buf, size_t cap)
+{
+    uint64_t h = 1469598103934665603ULL;
+    const char *parts[2 + 2 * OL_MAX_FINDING_VALUES];
+    size_t n = 0;
+    parts[n++] = f->rule;
+    parts[n++] = f->node ? f->node : "";
+    for (int i = 0; i < f->n_values; i++) {
+        parts[n++] = f->values[i].role;
+        parts[n++] = f->values[i].name ? f->values[i].name : "";
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++)
+            h = (h ^ *p) * 1099511628211ULL;
+        h = (h ^ 0xff) * 1099511628211ULL; /* a separator no name holds */
+    }
+    snprintf(buf, cap, "%016llx", (unsigned long long)h);
+    return buf;
+}
+
+onnxlint_status onnxlint_baseline_write_at(const char *baseline_path, onnxlint_model *const *models, size_t n,
+                                           onnxlint_write_fn write, void *ctx)
+{
+    char dir[PATH_MAX], rel[PATH_MAX], fp[32];
+    folder_of(baseline_path, dir, sizeof dir);
     json_t *list = json_array();
     for (size_t k = 0; list && k < n; k++) {
+        relative_to(dir, models[k]->path, rel, sizeof rel);
         for (size_t i = 0; i < models[k]->n_findings; i++) {
             const ol_finding *f = &models[k]->findings[i];
             if (f->dropped)
                 continue;
-            json_array_append_new(list, json_pack("{s:o, s:s, s:o, s:o}", "model", ol_json_string(models[k]->path),
-                                                  "rule", f->rule, "node", ol_json_string(f->node), "message",
-                                                  ol_json_string(f->message)));
+            json_array_append_new(list, json_pack("{s:o, s:s, s:o, s:o, s:s}", "model", ol_json_string(rel), "rule",
+                                                  f->rule, "node", ol_json_string(f->node), "message",
+                                                  ol_json_string(f->message), "fingerprint",
+                                                  fingerprint(f, fp, sizeof fp)));
         }
     }
     if (!list)
@@ -421,6 +504,33 @@ onnxlint_status onnxlint_baseline_write(onnxlint_model *const *models, size_t n,
     ol_out_bytes(&out, "\n", 1);
     json_decref(list);
     return ol_out_flush(&out) ? ONNXLINT_OK : ONNXLINT_EWRITE;
+}
+
+onnxlint_status onnxlint_baseline_write(onnxlint_model *const *models, size_t n, onnxlint_write_fn write, void *ctx)
+{
+    return onnxlint_baseline_write_at(NULL, models, n, write, ctx);
+}
+
+/* The same relative path after dropping "./" and empty components. */
+static bool same_relative(const char *a, const char *b)
+{
+    for (;;) {
+        while (a[0] == '.' && a[1] == '/')
+            a += 2;
+        while (b[0] == '.' && b[1] == '/')
+            b += 2;
+        while (*a == '/')
+            a++;
+        while (*b == '/')
+            b++;
+        size_t la = strcspn(a, "/"), lb = strcspn(b, "/");
+        if (la != lb || strncmp(a, b, la) != 0)
+            return false;
+        if (!a[la] || !b[lb])
+            return !a[la] && !b[lb];
+        a += la;
+        b += lb;
+    }
 }
 
 onnxlint_status onnxlint_baseline_apply(const char *path, onnxlint_model *model, onnxlint_error *err)
@@ -446,6 +556,8 @@ onnxlint_status onnxlint_baseline_apply(const char *path, onnxlint_model *model,
         }
         return ONNXLINT_EINVAL;
     }
+    char dir[PATH_MAX], rel[PATH_MAX], fp[32];
+    relative_to(folder_of(path, dir, sizeof dir), model->path, rel, sizeof rel);
     size_t i;
     json_t *e;
     json_array_foreach(list, i, e) {
@@ -453,13 +565,17 @@ onnxlint_status onnxlint_baseline_apply(const char *path, onnxlint_model *model,
         const char *rule = json_string_value(json_object_get(e, "rule"));
         const char *node = json_string_value(json_object_get(e, "node"));
         const char *message = json_string_value(json_object_get(e, "message"));
-        if (!m || !rule || !message || strcmp(m, model->path) != 0)
+        const char *print = json_string_value(json_object_get(e, "fingerprint"));
+        /* Older baselines keyed models by the path as typed. */
+        if (!m || !rule || (!message && !print) || (!same_relative(m, rel) && strcmp(m, model->path) != 0))
             continue;
         for (size_t k = 0; k < model->n_findings; k++) {
             ol_finding *f = &model->findings[k];
-            if (strcmp(f->rule, rule) == 0 && strcmp(f->message, message) == 0 &&
-                ((!node && !f->node) || (node && f->node && strcmp(node, f->node) == 0)))
-                f->dropped = true;
+            bool same = print ? strcmp(print, fingerprint(f, fp, sizeof fp)) == 0
+                              : strcmp(f->rule, rule) == 0 && strcmp(f->message, message) == 0 &&
+                                    ((!node && !f->node) || (node && f->node && strcmp(node, f->node) == 0));
+            if (same && !f->dropped)
+                f->dropped = f->baselined = true;
         }
     }
     json_decref(list);

@@ -165,27 +165,51 @@ static ol_dim finish(ol_exprs *pool, poly *p)
         snprintf(num, sizeof num, "%lld*", (long long)t->coeff);
         if (!append(key, sizeof key, &klen, i ? ";" : "") || !append(key, sizeof key, &klen, num))
             return ol_dim_unknown();
-        if (t->coeff < 0 && !append(text, sizeof text, &tlen, "-"))
-            return ol_dim_unknown();
-        if (t->coeff > 0 && i && !append(text, sizeof text, &tlen, "+"))
-            return ol_dim_unknown();
-        if (t->coeff != 1 && t->coeff != -1) {
-            snprintf(num, sizeof num, "%lld*", t->coeff < 0 ? -(long long)t->coeff : (long long)t->coeff);
-            if (!append(text, sizeof text, &tlen, num))
-                return ol_dim_unknown();
-        }
         for (int k = 0; k < t->n; k++) {
-            if (!append(key, sizeof key, &klen, k ? "*" : "") || !append(key, sizeof key, &klen, t->atoms[k]->key) ||
-                !append(text, sizeof text, &tlen, k ? "*" : "") || !append(text, sizeof text, &tlen, t->atoms[k]->text))
+            if (!append(key, sizeof key, &klen, k ? "*" : "") || !append(key, sizeof key, &klen, t->atoms[k]->key))
                 return ol_dim_unknown();
             if (t->atoms[k]->nesting > nesting)
                 nesting = t->atoms[k]->nesting;
         }
     }
+    /* The text reads naturally: the added terms first, then the subtracted
+     * ones (N*T-N, not -N+N*T), each group in the canonical order. */
+    bool first = true, positive = false, constant_first = false;
+    for (int i = 0; i < p->n; i++)
+        positive |= p->terms[i].coeff > 0;
+    if (!positive && p->constant > 0) { /* 3-N, not -N+3 */
+        snprintf(num, sizeof num, "%lld", (long long)p->constant);
+        if (!append(text, sizeof text, &tlen, num))
+            return ol_dim_unknown();
+        first = false;
+        constant_first = true;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < p->n; i++) {
+            const term *t = &p->terms[i];
+            if ((t->coeff < 0) != (pass == 1))
+                continue;
+            if (t->coeff < 0 && !append(text, sizeof text, &tlen, "-"))
+                return ol_dim_unknown();
+            if (t->coeff > 0 && !first && !append(text, sizeof text, &tlen, "+"))
+                return ol_dim_unknown();
+            first = false;
+            if (t->coeff != 1 && t->coeff != -1) {
+                snprintf(num, sizeof num, "%lld*", t->coeff < 0 ? -(long long)t->coeff : (long long)t->coeff);
+                if (!append(text, sizeof text, &tlen, num))
+                    return ol_dim_unknown();
+            }
+            for (int k = 0; k < t->n; k++) {
+                if (!append(text, sizeof text, &tlen, k ? "*" : "") ||
+                    !append(text, sizeof text, &tlen, t->atoms[k]->text))
+                    return ol_dim_unknown();
+            }
+        }
+    }
     snprintf(num, sizeof num, "%+lld", (long long)p->constant);
     if (!append(key, sizeof key, &klen, ";") || !append(key, sizeof key, &klen, num))
         return ol_dim_unknown();
-    if (p->constant && !append(text, sizeof text, &tlen, num))
+    if (p->constant && !constant_first && !append(text, sizeof text, &tlen, num))
         return ol_dim_unknown();
 
     const ol_expr *e = ol_map_get(&pool->exprs, key);

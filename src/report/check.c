@@ -19,12 +19,14 @@
  * the analysis; dropped (superseded) findings are not shown.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/analysis.h"
 #include "infer/infer.h"
 #include "report/json.h"
 #include "report/writer.h"
+#include "util/text.h"
 
 static const char *severity_names[] = {"note", "warning", "error"};
 
@@ -33,16 +35,13 @@ onnxlint_status onnxlint_check(onnxlint_model *m, const onnxlint_check_options *
     if (!m)
         return ONNXLINT_EINVAL;
     ol_check_options o = {0};
-    char why[256];
+    char why[1024];
     if (options && options->loss) {
         bool keras;
         if (!ol_loss_kind_parse(options->loss, &o.loss, &keras)) {
             if (err) {
                 err->status = ONNXLINT_EINVAL;
-                snprintf(err->message, sizeof err->message,
-                         "unknown loss '%.100s' (cross_entropy, nll, bce_with_logits, bce, mse, l1, "
-                         "sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy)",
-                         options->loss);
+                ol_loss_kind_error(options->loss, err->message, sizeof err->message);
             }
             return ONNXLINT_EINVAL;
         }
@@ -64,6 +63,14 @@ onnxlint_status onnxlint_check(onnxlint_model *m, const onnxlint_check_options *
         }
         return ONNXLINT_EINVAL;
     }
+    if (options && !ol_options_validate(m, &o, options->dims, options->n_dims, options->inputs, options->n_inputs, why,
+                                        sizeof why)) {
+        if (err) {
+            err->status = ONNXLINT_EINVAL;
+            snprintf(err->message, sizeof err->message, "%s", why);
+        }
+        return ONNXLINT_EINVAL;
+    }
     for (size_t i = 0; options && i < options->n_dims; i++) {
         if (!ol_dim_binding_check(m, options->dims[i], why, sizeof why)) {
             if (err) {
@@ -76,6 +83,13 @@ onnxlint_status onnxlint_check(onnxlint_model *m, const onnxlint_check_options *
     onnxlint_status st = ol_infer_model(m, NULL, NULL);
     if (!st)
         st = ol_analyze(m, &o);
+    if (!st && o.loss != OL_LOSS_NONE && !ol_options_validate_losses(m, why, sizeof why)) {
+        if (err) {
+            err->status = ONNXLINT_EINVAL;
+            snprintf(err->message, sizeof err->message, "%s", why);
+        }
+        return ONNXLINT_EINVAL;
+    }
     if (!st && !(options && options->no_confirm))
         st = ol_confirm(m, options ? options->seed : 0, options ? options->dims : NULL, options ? options->n_dims : 0,
                         options ? options->inputs : NULL, options ? options->n_inputs : 0);
@@ -96,9 +110,7 @@ size_t onnxlint_finding_count(const onnxlint_model *m, onnxlint_severity at_leas
 
 static const char *loss_kind_name(const ol_loss_record *r)
 {
-    static const char *names[] = {"?", "cross_entropy", "nll", "bce_with_logits", "bce", "mse", "l1",
-                                  "sparse_categorical_crossentropy", "categorical_crossentropy"};
-    return r->kind < sizeof names / sizeof *names ? names[r->kind] : "?";
+    return ol_loss_record_kind(r);
 }
 
 /* ---- text ---- */
@@ -166,6 +178,40 @@ static void text_finding(ol_sink *out, const onnxlint_model *m, const ol_finding
         ol_out_printf(out, "  %-10s ", "evidence");
         ol_out_name(out, f->evidence);
         ol_out_bytes(out, "\n", 1);
+    }
+}
+
+/* What was checked in a model: each loss (kind, node, and its value at
+ * random init when it ran without a finding), or that none was found, so
+ * that an unchecked model never reads as a clean one. */
+static void text_checked(ol_sink *out, const onnxlint_model *m)
+{
+    if (m->n_losses == 0) {
+        ol_out_name(out, m->path);
+        ol_out_printf(out, ": no loss found: declare it with --loss/--labels or in .onnxlint.yaml\n");
+        return;
+    }
+    for (size_t l = 0; l < m->n_losses; l++) {
+        const ol_loss_record *r = &m->losses[l];
+        ol_out_name(out, m->path);
+        ol_out_printf(out, ": loss %s", loss_kind_name(r));
+        if (r->node) {
+            char idx[32];
+            ol_out_bytes(out, " at node '", 10);
+            ol_out_name(out, ol_node_display_name(r->node, idx, sizeof idx));
+            ol_out_bytes(out, "'", 1);
+        } else {
+            ol_out_printf(out, " (declared)");
+        }
+        size_t shown = 0;
+        for (size_t i = r->first_finding; i < r->first_finding + r->n_findings && i < m->n_findings; i++)
+            shown += !m->findings[i].dropped;
+        if (shown)
+            ol_out_printf(out, ": checked, %zu finding%s above\n", shown, shown == 1 ? "" : "s");
+        else if (r->summary)
+            ol_out_printf(out, ": %s\n", r->summary);
+        else
+            ol_out_printf(out, ": checked\n");
     }
 }
 
@@ -397,33 +443,28 @@ onnxlint_status onnxlint_findings_write(onnxlint_model *const *models, size_t n,
     ol_sink out;
     ol_out_init(&out, write, write_ctx);
     if (format == ONNXLINT_FORMAT_TEXT) {
-        size_t counts[3] = {0};
+        size_t counts[3] = {0}, with_loss = 0, suppressed = 0, baselined = 0;
         for (size_t k = 0; k < n; k++) {
             for (size_t i = 0; i < models[k]->n_findings; i++) {
                 const ol_finding *f = &models[k]->findings[i];
+                suppressed += f->suppressed;
+                baselined += f->baselined;
                 if (f->dropped)
                     continue;
                 counts[f->severity]++;
                 text_finding(&out, models[k], f, color);
             }
-            for (size_t l = 0; l < models[k]->n_losses; l++) {
-                const ol_loss_record *r = &models[k]->losses[l];
-                if (!r->summary || r->n_findings)
-                    continue;
-                ol_out_name(&out, models[k]->path);
-                ol_out_printf(&out, ": loss %s", loss_kind_name(r));
-                if (r->node) {
-                    char idx[32];
-                    ol_out_bytes(&out, " at node '", 10);
-                    ol_out_name(&out, ol_node_display_name(r->node, idx, sizeof idx));
-                    ol_out_bytes(&out, "'", 1);
-                }
-                ol_out_printf(&out, ": %s\n", r->summary);
-            }
+            text_checked(&out, models[k]);
+            with_loss += models[k]->n_losses > 0;
         }
-        ol_out_printf(&out, "%zu error%s, %zu warning%s, %zu note%s in %zu model%s\n", counts[2],
+        ol_out_printf(&out, "%zu error%s, %zu warning%s, %zu note%s in %zu model%s, %zu with a loss checked", counts[2],
                       counts[2] == 1 ? "" : "s", counts[1], counts[1] == 1 ? "" : "s", counts[0],
-                      counts[0] == 1 ? "" : "s", n, n == 1 ? "" : "s");
+                      counts[0] == 1 ? "" : "s", n, n == 1 ? "" : "s", with_loss);
+        if (suppressed)
+            ol_out_printf(&out, "; %zu suppressed by the configuration", suppressed);
+        if (baselined)
+            ol_out_printf(&out, "; %zu in the baseline", baselined);
+        ol_out_bytes(&out, "\n", 1);
     } else if (format == ONNXLINT_FORMAT_JSONL) {
         for (size_t k = 0; k < n; k++) {
             ol_jw w;
@@ -452,6 +493,23 @@ onnxlint_status onnxlint_findings_write(onnxlint_model *const *models, size_t n,
         return ONNXLINT_EWRITE;
     }
     return ONNXLINT_OK;
+}
+
+const char *onnxlint_rule_suggest(const char *rule)
+{
+    size_t n = 0;
+    while (ol_rules[n].id)
+        n++;
+    const char **ids = malloc((n + 1) * sizeof *ids);
+    if (!ids || !rule) {
+        free(ids);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        ids[i] = ol_rules[i].id;
+    const char *near = ol_suggest(rule, ids, n);
+    free(ids);
+    return near;
 }
 
 onnxlint_status onnxlint_explain_write(const char *rule, onnxlint_write_fn write, void *write_ctx)

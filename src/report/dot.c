@@ -3,7 +3,10 @@
  *
  * Nodes show their op and name; edges carry the value's element type and
  * shape (after unification); graph inputs and outputs are ellipses,
- * initializers are left out (they would drown the picture).  After
+ * initializers are left out (they would drown the picture) except those a
+ * finding is about (the class weights of a class-count finding), drawn as
+ * red notes.  With --around only the inputs and outputs of the kept nodes
+ * are drawn: nothing dangles.  After
  * `check`, the loss path (logits -> loss <- labels) is drawn bold blue and
  * every node with a finding red with its rule ids.  --around NODE with
  * --depth K keeps the nodes at most K edges from NODE: large graphs stay
@@ -104,6 +107,30 @@ static bool keep_nodes(onnxlint_model *m, const char *around, int depth, bool *k
     return true;
 }
 
+/* True when a node that is drawn reads v. */
+static bool read_by_kept(const ol_graph *g, const ol_value *v, const bool *keep)
+{
+    for (size_t c = 0; c < v->n_consumers; c++) {
+        const ol_node *q = v->consumers[c];
+        if (q->graph == g && keep[q->index])
+            return true;
+    }
+    return false;
+}
+
+/* True when a finding that is shown names the initializer v as one of its values. */
+static bool finding_about(const onnxlint_model *m, const ol_value *v)
+{
+    for (size_t f = 0; f < m->n_findings; f++) {
+        const ol_finding *fd = &m->findings[f];
+        for (int k = 0; !fd->dropped && k < fd->n_values; k++) {
+            if (fd->values[k].name && strcmp(fd->values[k].name, v->name) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
 static bool on_loss_path(const onnxlint_model *m, const ol_node *node)
 {
     for (size_t l = 0; l < m->n_losses; l++) {
@@ -155,6 +182,8 @@ static onnxlint_status dot_write(onnxlint_model *m, const char *around, int dept
         const ol_value *v = g->inputs[i];
         if (v->flags & OL_VALUE_INITIALIZER)
             continue;
+        if (around && !read_by_kept(g, v, keep))
+            continue;
         bool labels = false;
         for (size_t l = 0; l < m->n_losses; l++)
             labels |= m->losses[l].labels_input == v;
@@ -167,7 +196,25 @@ static onnxlint_status dot_write(onnxlint_model *m, const char *around, int dept
         dot_string(&out, type);
         ol_out_printf(&out, "%s\"];\n", labels ? "\\n(labels)" : "");
     }
+    /* initializers a finding is about */
+    bool *drawn = ol_arena_calloc(&m->arena, g->n_inputs + g->n_initializers + 1, sizeof *drawn);
+    for (size_t i = 0; drawn && i < g->n_initializers; i++) {
+        const ol_value *v = g->initializers[i];
+        if ((v->flags & OL_VALUE_INPUT) || !read_by_kept(g, v, keep) || !finding_about(m, v))
+            continue;
+        drawn[i] = true;
+        type_label(m, v, type, sizeof type);
+        ol_out_printf(&out, "  \"init:");
+        dot_string(&out, v->name);
+        ol_out_printf(&out, "\" [shape=note, color=\"#c62828\", fontcolor=\"#c62828\", fillcolor=\"#ffebee\", "
+                            "label=\"");
+        dot_string(&out, v->name);
+        ol_out_printf(&out, "\\n%s\\n(initializer)\"];\n", type);
+    }
     for (size_t i = 0; i < g->n_outputs; i++) {
+        if (around && (!g->outputs[i]->producer || g->outputs[i]->producer->graph != g ||
+                       !keep[g->outputs[i]->producer->index]))
+            continue;
         ol_out_printf(&out, "  \"out:");
         dot_string(&out, g->outputs[i]->name);
         ol_out_printf(&out, "\" [shape=ellipse, fillcolor=\"#fff3e0\", label=\"");
@@ -209,8 +256,20 @@ static onnxlint_status dot_write(onnxlint_model *m, const char *around, int dept
         const ol_node *node = g->nodes[i];
         for (size_t k = 0; k < node->n_inputs; k++) {
             const ol_value *v = node->inputs[k];
-            if (!v || (v->flags & OL_VALUE_INITIALIZER && !(v->flags & OL_VALUE_INPUT)))
+            if (!v)
                 continue;
+            if (v->flags & OL_VALUE_INITIALIZER && !(v->flags & OL_VALUE_INPUT)) {
+                bool shown_init = false;
+                for (size_t z = 0; drawn && z < g->n_initializers && !shown_init; z++)
+                    shown_init = drawn[z] && g->initializers[z] == v;
+                if (!shown_init)
+                    continue;
+                type_label(m, v, type, sizeof type);
+                ol_out_printf(&out, "  \"init:");
+                dot_string(&out, v->name);
+                ol_out_printf(&out, "\" -> \"n%zu\" [label=\"%s\", color=\"#c62828\"];\n", i, type);
+                continue;
+            }
             type_label(m, v, type, sizeof type);
             if (v->producer && v->producer->graph == g) {
                 if (!keep[v->producer->index])

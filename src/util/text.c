@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
 static size_t utf8_sequence(const unsigned char *s, size_t len, uint32_t *cp)
@@ -112,4 +113,63 @@ size_t ol_format_i64(char *dst, int64_t v)
         dst[out++] = rev[--n];
     dst[out] = '\0';
     return out;
+}
+
+/* Lower case, with '-' and '_' read as the same character. */
+static int fold(char c)
+{
+    if (c == '-')
+        return '_';
+    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : (unsigned char)c;
+}
+
+size_t ol_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > OL_SUGGEST_MAX_LENGTH || lb > OL_SUGGEST_MAX_LENGTH)
+        return SIZE_MAX;
+    size_t row[OL_SUGGEST_MAX_LENGTH + 1];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (fold(a[i - 1]) != fold(b[j - 1]));
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+const char *ol_suggest(const char *word, const char *const *candidates, size_t n)
+{
+    const char *best = NULL;
+    size_t best_distance = SIZE_MAX, len = word ? strlen(word) : 0;
+    size_t limit = len < 6 ? 2 : len / 3 + 1;
+    for (size_t i = 0; word && i < n; i++) {
+        if (!candidates[i])
+            continue;
+        size_t d = ol_edit_distance(word, candidates[i]);
+        /* A prefix is a likely mistake too ("cross" for "cross_entropy"). */
+        size_t lc = strlen(candidates[i]);
+        if (len >= 3 && lc > len) {
+            bool prefix = true;
+            for (size_t k = 0; k < len && prefix; k++)
+                prefix = fold(word[k]) == fold(candidates[i][k]);
+            if (prefix && d > limit)
+                d = limit;
+        }
+        if (d <= limit && d < best_distance) {
+            best = candidates[i];
+            best_distance = d;
+        }
+    }
+    return best;
 }

@@ -31,4 +31,17 @@ bool ol_is_plain(const char *src, size_t len);
  * the dims of 100,000 values. */
 size_t ol_format_i64(char *dst, int64_t v);
 
+/* Longest word ol_suggest compares. */
+#define OL_SUGGEST_MAX_LENGTH 128
+
+/* Levenshtein distance of a and b with case, '-' and '_' folded
+ * ("class_count" is 0 from "class-count"); SIZE_MAX when either is longer
+ * than OL_SUGGEST_MAX_LENGTH. */
+size_t ol_edit_distance(const char *a, const char *b);
+
+/* The candidate closest to word when it is close enough to be what was
+ * meant (a few edits, or word is a prefix of it), else NULL: the "did you
+ * mean ...?" of usage errors. */
+const char *ol_suggest(const char *word, const char *const *candidates, size_t n);
+
 #endif

@@ -53,7 +53,11 @@ static void sums_and_products_are_canonical(void **state)
     assert_int_equal(zero.kind, OL_DIM_VALUE);
     assert_int_equal(zero.value, 0);
     assert_string_equal(text(ol_dim_sub(&pool, n, ol_dim_value(1))), "N-1");
-    assert_string_equal(text(ol_dim_sub(&pool, ol_dim_value(3), n)), "-N+3");
+    assert_string_equal(text(ol_dim_sub(&pool, ol_dim_value(3), n)), "3-N");
+    /* Added terms first, then the subtracted ones: N*T-N, not -N+N*T. */
+    ol_dim t = ol_dim_named(&pool, "T");
+    assert_string_equal(text(ol_dim_sub(&pool, ol_dim_mul(&pool, n, t), n)), "N*T-N");
+    assert_string_equal(text(ol_dim_sub(&pool, ol_dim_value(0), ol_dim_add(&pool, n, t))), "-N-T");
     /* (N+1)*(N-1) = N*N-1 */
     assert_string_equal(text(ol_dim_mul(&pool, ol_dim_add_const(&pool, n, 1), ol_dim_add_const(&pool, n, -1))),
                         "N*N-1");

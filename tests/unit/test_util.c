@@ -136,6 +136,26 @@ static void plain_text_fast_path_still_sees_controls(void **state)
     assert_false(ol_is_plain("abc\xc2\x9b", 5));   /* C1 CSI after ASCII */
 }
 
+static void suggest_the_name_that_was_meant(void **state)
+{
+    (void)state;
+    static const char *const rules[] = {"class-count", "label-rank", "label-dtype", "dead-node"};
+    static const char *const losses[] = {"cross_entropy", "nll", "bce_with_logits", "bce", "mse", "l1"};
+    assert_int_equal(ol_edit_distance("class_count", "class-count"), 0);
+    assert_int_equal(ol_edit_distance("kitten", "sitting"), 3);
+    assert_string_equal(ol_suggest("class_count", rules, 4), "class-count");
+    assert_string_equal(ol_suggest("label-rnk", rules, 4), "label-rank");
+    assert_string_equal(ol_suggest("crossentropy", losses, 6), "cross_entropy");
+    assert_string_equal(ol_suggest("cross", losses, 6), "cross_entropy"); /* a prefix */
+    assert_string_equal(ol_suggest("BCE", losses, 6), "bce");
+    assert_null(ol_suggest("softmax_regression", losses, 6));
+    assert_null(ol_suggest("x", NULL, 0));
+    char long_word[OL_SUGGEST_MAX_LENGTH + 10];
+    memset(long_word, 'a', sizeof long_word - 1);
+    long_word[sizeof long_word - 1] = '\0';
+    assert_null(ol_suggest(long_word, losses, 6));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -147,6 +167,7 @@ int main(void)
         cmocka_unit_test(escape_truncates_on_a_character_boundary),
         cmocka_unit_test(format_i64_matches_printf),
         cmocka_unit_test(plain_text_fast_path_still_sees_controls),
+        cmocka_unit_test(suggest_the_name_that_was_meant),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
