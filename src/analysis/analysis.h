@@ -66,13 +66,20 @@ typedef enum ol_loss_kind {
     OL_LOSS_MSE,
     OL_LOSS_L1,
     OL_LOSS_SPARSE_CATEGORICAL, /* Keras */
-    OL_LOSS_CATEGORICAL         /* Keras */
+    OL_LOSS_CATEGORICAL,        /* Keras */
+    OL_LOSS_SMOOTH_L1,
+    OL_LOSS_HUBER,
+    OL_LOSS_KL_DIV
 } ol_loss_kind;
 
 /* A loss the analysis found, kept for confirmation and the report. */
 typedef struct ol_loss_record {
     ol_loss_kind kind;
     bool pattern, declared, keras, from_logits;
+    int64_t weight_len, pos_weight_len; /* declared arguments (0: none) */
+    bool has_ignore_index;
+    int64_t ignore_index;
+    double label_smoothing;
     const ol_node *node;          /* the loss node, the pattern's meeting node, or NULL (declared) */
     const ol_value *output;       /* the value holding the loss, NULL when declared */
     const ol_value *logits;
@@ -94,10 +101,22 @@ typedef struct ol_check_options {
     ol_type labels_type;
     bool has_labels;
     const char *logits_name;    /* NULL: the single output or the classifier head's */
+    /* The declared loss's arguments, "--loss KIND(name=value,...)": */
+    int64_t weight_len;         /* weight=C: class weights of this length; 0 none */
+    int64_t pos_weight_len;     /* pos_weight=P (BCE with logits); 0 none */
+    bool has_ignore_index;      /* ignore_index=I */
+    int64_t ignore_index;
+    double label_smoothing;     /* label_smoothing=E */
+    bool declared_keras;        /* the declared loss was named the Keras way */
 } ol_check_options;
 
 /* Parses a loss kind name (PyTorch or Keras spelling). */
 bool ol_loss_kind_parse(const char *name, ol_loss_kind *kind, bool *keras);
+
+/* Parses a declared loss "KIND" or "KIND(name=value,...)" (weight,
+ * pos_weight: lengths; ignore_index; label_smoothing) into the options;
+ * false with a reason in why otherwise. */
+bool ol_loss_parse(const char *spec, ol_check_options *o, char *why, size_t why_len);
 
 /* Parses "NAME:DTYPE[DIMS]" (dims integers or symbols, "?" unknown) into
  * the options; false with a reason in why otherwise. */

@@ -236,6 +236,7 @@ static label_kind label_kind_of(const ol_loss_record *r)
     case OL_LOSS_BCE:
     case OL_LOSS_BCE_WITH_LOGITS:
     case OL_LOSS_CATEGORICAL:
+    case OL_LOSS_KL_DIV:
         return LABEL_BINARY;
     default:
         return LABEL_REAL;
@@ -343,10 +344,14 @@ static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_
                      y->rank);
             return false;
         }
-        double total = 0;
+        double total = 0, eps = r->label_smoothing;
+        size_t counted = 0;
         for (size_t o = 0; o < outer; o++) {
             for (size_t in = 0; in < inner; in++) {
                 int64_t t = ol_array_get_i64(y, o * inner + in);
+                if (r->has_ignore_index && t == r->ignore_index)
+                    continue;
+                counted++;
                 if (t < 0 || t >= c) {
                     snprintf(why, len, "target %lld is out of bounds for %lld classes", (long long)t, (long long)c);
                     return false;
@@ -361,27 +366,98 @@ static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_
                 double xt = ol_array_get_f64(x, (o * (size_t)c + (size_t)t) * inner + in);
                 bool wants_log_probs = r->kind == OL_LOSS_NLL;
                 bool wants_probs = r->kind == OL_LOSS_SPARSE_CATEGORICAL && !r->from_logits;
-                total += wants_log_probs ? -xt : wants_probs ? -log(xt) : -(xt - maxv - log(sum));
+                double nll = wants_log_probs ? -xt : wants_probs ? -log(xt) : -(xt - maxv - log(sum));
+                if (eps > 0 && r->kind == OL_LOSS_CROSS_ENTROPY) {
+                    /* label smoothing: (1-e) * nll + e/C * sum over classes of -log p */
+                    double all = 0;
+                    for (int64_t k = 0; k < c; k++)
+                        all += -(ol_array_get_f64(x, (o * (size_t)c + (size_t)k) * inner + in) - maxv - log(sum));
+                    nll = (1 - eps) * nll + eps / (double)c * all;
+                }
+                total += nll;
+            }
+        }
+        *value = counted ? total / (double)counted : NAN;
+        return true;
+    }
+    if (r->kind == OL_LOSS_CROSS_ENTROPY) {
+        /* class probabilities of the logits' shape: -sum_c t_c log_softmax(x)_c, averaged over the rest */
+        bool same = y->rank == x->rank && y->count == x->count;
+        for (int i = 0; same && i < x->rank; i++)
+            same = y->dims[i] == x->dims[i];
+        if (!same) {
+            snprintf(why, len, "class probabilities must have the logits' shape");
+            return false;
+        }
+        double total = 0, eps = r->label_smoothing;
+        for (size_t o = 0; o < outer; o++) {
+            for (size_t in = 0; in < inner; in++) {
+                double maxv = -INFINITY, sum = 0;
+                for (int64_t k = 0; k < c; k++) {
+                    double v = ol_array_get_f64(x, (o * (size_t)c + (size_t)k) * inner + in);
+                    maxv = v > maxv ? v : maxv;
+                }
+                for (int64_t k = 0; k < c; k++)
+                    sum += exp(ol_array_get_f64(x, (o * (size_t)c + (size_t)k) * inner + in) - maxv);
+                for (int64_t k = 0; k < c; k++) {
+                    size_t at = (o * (size_t)c + (size_t)k) * inner + in;
+                    double t = ol_array_get_f64(y, at) * (1 - eps) + eps / (double)c;
+                    total += -t * (ol_array_get_f64(x, at) - maxv - log(sum));
+                }
             }
         }
         *value = total / (double)(outer * inner);
         return true;
     }
-    /* Per-element targets: exactly the logits' shape. */
+    /* Per-element targets: the logits' shape, or (kl_div, the regression
+     * losses) a shape that broadcasts with it, as PyTorch computes them. */
     bool same = y->rank == x->rank && y->count == x->count;
     for (int i = 0; same && i < x->rank; i++)
         same = y->dims[i] == x->dims[i];
-    if (!same) {
-        snprintf(why, len, r->keras ? "Keras: `logits` and `labels` must have the same shape"
-                                    : "PyTorch: Target size must be the same as input size");
+    bool broadcasts = r->kind == OL_LOSS_KL_DIV || r->kind == OL_LOSS_MSE || r->kind == OL_LOSS_L1 ||
+                      r->kind == OL_LOSS_SMOOTH_L1 || r->kind == OL_LOSS_HUBER;
+    int rank = x->rank > y->rank ? x->rank : y->rank;
+    int64_t dims[OL_MAX_RANK];
+    size_t count = 1;
+    for (int i = 0; i < rank && i < OL_MAX_RANK; i++) {
+        int ix = i - (rank - x->rank), iy = i - (rank - y->rank);
+        int64_t dx = ix >= 0 ? x->dims[ix] : 1, dy = iy >= 0 ? y->dims[iy] : 1;
+        if (dx != dy && dx != 1 && dy != 1)
+            broadcasts = false;
+        dims[i] = dx > dy ? dx : dy;
+        count *= (size_t)dims[i];
+    }
+    if (!same && (!broadcasts || rank > OL_MAX_RANK)) {
+        snprintf(why, len, "prediction (%d dims, %zu elements) and target (%d dims, %zu elements) %s", x->rank,
+                 x->count, y->rank, y->count, broadcasts ? "have too many dims" : "do not have the same shape");
         return false;
     }
     double total = 0;
-    for (size_t i = 0; i < x->count; i++) {
-        double p = ol_array_get_f64(x, i), t = ol_array_get_f64(y, i);
+    for (size_t i = 0; i < count; i++) {
+        /* the element of x and of y that broadcasting pairs at index i */
+        size_t rest = i, at_x = 0, at_y = 0, stride_x = 1, stride_y = 1;
+        for (int k = rank - 1; k >= 0; k--) {
+            size_t idx = rest % (size_t)dims[k];
+            rest /= (size_t)dims[k];
+            int ix = k - (rank - x->rank), iy = k - (rank - y->rank);
+            if (ix >= 0) {
+                at_x += (x->dims[ix] == 1 ? 0 : idx) * stride_x;
+                stride_x *= (size_t)x->dims[ix];
+            }
+            if (iy >= 0) {
+                at_y += (y->dims[iy] == 1 ? 0 : idx) * stride_y;
+                stride_y *= (size_t)y->dims[iy];
+            }
+        }
+        double p = ol_array_get_f64(x, at_x), t = ol_array_get_f64(y, at_y);
         switch (r->kind) {
         case OL_LOSS_MSE: total += (p - t) * (p - t); break;
         case OL_LOSS_L1: total += fabs(p - t); break;
+        case OL_LOSS_SMOOTH_L1: /* beta = 1 */
+        case OL_LOSS_HUBER:     /* delta = 1: the same function */
+            total += fabs(p - t) < 1 ? 0.5 * (p - t) * (p - t) : fabs(p - t) - 0.5;
+            break;
+        case OL_LOSS_KL_DIV: total += t > 0 ? t * (log(t) - p) : 0; break; /* input: log-probabilities */
         case OL_LOSS_BCE_WITH_LOGITS: total += fmax(p, 0) - p * t + log1p(exp(-fabs(p))); break;
         case OL_LOSS_BCE:
             total += r->from_logits ? fmax(p, 0) - p * t + log1p(exp(-fabs(p))) : -(t * log(p) + (1 - t) * log(1 - p));
@@ -389,7 +465,10 @@ static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_
         default: total += -t * (r->from_logits ? p : log(p)); break; /* categorical (per class) */
         }
     }
-    *value = total / (double)(r->kind == OL_LOSS_CATEGORICAL ? outer * inner : x->count);
+    /* kl_div: reduction='batchmean', the sum over the batch size */
+    *value = total / (double)(r->kind == OL_LOSS_CATEGORICAL ? outer * inner
+                              : r->kind == OL_LOSS_KL_DIV ? (size_t)(x->rank ? x->dims[0] : 1)
+                                                          : count);
     return true;
 }
 

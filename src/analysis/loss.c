@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "analysis/findings.h"
+#include "analysis/frameworks.h"
 #include "infer/infer.h"
 #include "util/text.h"
 
@@ -60,6 +61,8 @@ typedef struct loss {
     const ol_value *weight;
     bool has_ignore_index;
     int64_t ignore_index;
+    int64_t weight_len, pos_weight_len; /* declared arguments (0: none) */
+    double label_smoothing;
     bool fired;                 /* a loss rule reported something */
 } loss;
 
@@ -232,7 +235,7 @@ static const char *framework_shape(analysis *a, const ol_type *t, bool keras)
 /* "from Gemm '/fc/Gemm' (fc.weight [5,16]: 5 classes)" */
 static bool is_regression(const loss *l)
 {
-    return l->kind == OL_LOSS_MSE || l->kind == OL_LOSS_L1;
+    return l->kind == OL_LOSS_MSE || l->kind == OL_LOSS_L1 || l->kind == OL_LOSS_SMOOTH_L1 || l->kind == OL_LOSS_HUBER;
 }
 
 static const char *logits_note(analysis *a, const loss *l)
@@ -285,6 +288,9 @@ static const char *kind_name(const loss *l)
     case OL_LOSS_L1: return "l1_loss";
     case OL_LOSS_SPARSE_CATEGORICAL: return "sparse_categorical_crossentropy";
     case OL_LOSS_CATEGORICAL: return "categorical_crossentropy";
+    case OL_LOSS_SMOOTH_L1: return "smooth_l1_loss";
+    case OL_LOSS_HUBER: return "huber_loss";
+    case OL_LOSS_KL_DIV: return "kl_div";
     default: return "loss";
     }
 }
@@ -625,6 +631,78 @@ static void check_dtype(analysis *a, loss *l, bool want_int)
     }
 }
 
+/* ---- declared PyTorch losses: PyTorch's own rules (frameworks.c) ---- */
+
+static ol_fw_values values_of(const loss *l)
+{
+    switch (activation_of(l->logits)) {
+    case ACT_SOFTMAX:
+    case ACT_SIGMOID: return OL_FW_VALUES_PROBABILITIES;
+    case ACT_LOG_SOFTMAX: return OL_FW_VALUES_LOG_PROBABILITIES;
+    default: return head_of(l->logits) ? OL_FW_VALUES_RAW : OL_FW_VALUES_UNKNOWN;
+    }
+}
+
+/* Runs PyTorch's rules on a declared loss and reports their verdict: a
+ * raise is an error in PyTorch's words, a warning or a raise that depends
+ * on sizes nothing relates is a warning.  True when it reported. */
+static bool pytorch_declared(analysis *a, loss *l)
+{
+    ol_fw_call c = {.kind = l->kind,
+                    .input = &l->logits_type,
+                    .target = &l->labels_type,
+                    .values = values_of(l),
+                    .weight_len = l->weight_len ? l->weight_len : -1,
+                    .pos_weight_len = l->pos_weight_len ? l->pos_weight_len : -1};
+    ol_fw_verdict v;
+    ol_fw_pytorch_loss(a->m, &c, &v);
+    if (v.outcome == OL_FW_ACCEPTS)
+        return false;
+    const ol_fw_message *msg = &ol_fw_messages[v.message];
+    const ol_type *X = &l->logits_type, *L = &l->labels_type;
+    const ol_node *head = head_of(l->logits);
+    ol_fw_arg(&v, "loss", kind_name(l));
+    ol_fw_arg(&v, "input_type", type_text(a, X));
+    ol_fw_arg(&v, "target_type", type_text(a, L));
+    ol_fw_arg(&v, "head", head ? head->op_type : "a layer");
+    const char *expected_list = NULL;
+    for (int i = 0; i < v.n_args; i++) {
+        if (strcmp(v.keys[i], "expected_list") == 0)
+            expected_list = v.values[i];
+    }
+    ol_fw_arg(&v, "expected_type",
+              ol_finding_printf(a->m, "int64%s", expected_list ? expected_list : "[?]"));
+    const char *rule = msg->rule;
+    /* (N,T,C) logits with (N,T) labels: the classes sit on the last axis. */
+    if (v.message == OL_FW_PT_TARGET_SIZE && X->shape.rank >= 3 && L->shape.rank == X->shape.rank - 1) {
+        bool fits_last = true;
+        for (int i = 0; i < L->shape.rank; i++)
+            fits_last &= relate(a, L->shape.dims[i], X->shape.dims[i]) == DIM_EQUAL;
+        if (fits_last)
+            rule = "class-axis";
+    }
+    ol_finding *f = report(a, l, rule, "%s", ol_fw_fill(a->m, msg->summary, &v));
+    if (!f)
+        return true;
+    const char *why = ol_fw_why(a->m, &v);
+    if (v.message == OL_FW_PT_BCE_LOGITS_SIZE || v.message == OL_FW_PT_BCE_SIZE) {
+        /* Keras' twin: binary_crossentropy(from_logits=True) */
+        ol_fw_verdict k = {.message = OL_FW_KERAS_LOGITS_LABELS_SHAPE};
+        ol_fw_arg(&k, "logits", ol_fw_shape(a->m, X, OL_FW_KERAS, false, true));
+        ol_fw_arg(&k, "labels", ol_fw_shape(a->m, L, OL_FW_KERAS, false, true));
+        why = ol_finding_printf(a->m, "%s; %s", why, ol_fw_why(a->m, &k));
+    }
+    if (v.outcome == OL_FW_MAY_RAISE) {
+        f->severity = ONNXLINT_WARNING;
+        f->why = ol_finding_printf(a->m, "nothing in the model makes these sizes equal; where they differ, %s", why);
+    } else {
+        f->severity = v.outcome == OL_FW_RAISES ? ONNXLINT_ERROR : ONNXLINT_WARNING;
+        f->why = why;
+    }
+    f->fix = ol_fw_fill(a->m, msg->fix, &v);
+    return v.outcome == OL_FW_RAISES;
+}
+
 /* Activations: what the loss expects its input to be. */
 static void check_activation(analysis *a, loss *l)
 {
@@ -678,6 +756,16 @@ static void check_activation(analysis *a, loss *l)
                                                             : "use F.binary_cross_entropy_with_logits on the raw "
                                                               "scores, or apply torch.sigmoid first");
         }
+    } else if (l->kind == OL_LOSS_KL_DIV && (act == ACT_SOFTMAX || act == ACT_SIGMOID || (act == ACT_RAW && from_layer))) {
+        f = report(a, l, "logits-as-probabilities", "kl_div expects log-probabilities as its input, but its input %s",
+                   act == ACT_RAW ? "comes straight from a layer (unbounded scores)"
+                                  : "is probabilities (the log is missing)");
+        if (f) {
+            f->why = ol_finding_printf(a->m, "F.kl_div(input, target) computes target * (log(target) - input): with "
+                                             "probabilities as input the loss is not the KL divergence and PyTorch "
+                                             "says nothing");
+            f->fix = ol_finding_printf(a->m, "F.kl_div(F.log_softmax(scores, dim=1), target, reduction='batchmean')");
+        }
     } else if (l->kind == OL_LOSS_NLL && (act == ACT_SOFTMAX || (act == ACT_RAW && from_layer))) {
         f = report(a, l, "logits-as-probabilities",
                    "%s expects log-probabilities, but its input %s", loss_name,
@@ -703,14 +791,14 @@ static void check_weight(analysis *a, loss *l)
     ol_dim c = l->logits_type.shape.dims[1];
     if (relate(a, w->shape.dims[0], c) != DIM_DIFFER)
         return;
-    ol_finding *f = report(a, l, "class-count", "the class weights %s have %s entries but the logits %s have %s classes",
-                           type_text(a, w), dim_text(a, w->shape.dims[0]), type_text(a, &l->logits_type),
-                           dim_text(a, c));
+    ol_fw_verdict v = {.message = l->logits_type.shape.rank > 2 ? OL_FW_PT_WEIGHT_CLASSES_2D : OL_FW_PT_WEIGHT_CLASSES};
+    ol_fw_arg(&v, "classes", dim_text(a, c));
+    ol_fw_arg(&v, "weight_len", dim_text(a, w->shape.dims[0]));
+    ol_fw_arg(&v, "input_type", type_text(a, &l->logits_type));
+    ol_finding *f = report(a, l, "class-count", "%s", ol_fw_fill(a->m, ol_fw_messages[v.message].summary, &v));
     if (f) {
-        f->why = ol_finding_printf(a->m, "PyTorch: RuntimeError: weight tensor should be defined either for all %s "
-                                         "classes or no classes but got weight tensor of shape: [%s]",
-                                   dim_text(a, c), dim_text(a, w->shape.dims[0]));
-        f->fix = ol_finding_printf(a->m, "give one weight per class: %s entries", dim_text(a, c));
+        f->why = ol_fw_why(a->m, &v);
+        f->fix = ol_fw_fill(a->m, ol_fw_messages[v.message].fix, &v);
     }
 }
 
@@ -741,6 +829,15 @@ static void run_rules(analysis *a, loss *l)
             f->fix = ol_finding_printf(a->m, "declare the labels' shape (--labels NAME:DTYPE[DIMS]) or the inputs' "
                                              "shapes in the model");
         check_activation(a, l);
+        return;
+    }
+    if (!l->node && !l->keras) {
+        /* A loss declared the PyTorch way: PyTorch's rules, in PyTorch's order. */
+        if (!pytorch_declared(a, l)) {
+            if (l->kind != OL_LOSS_BCE)
+                check_activation(a, l);
+            check_ignore_index(a, l);
+        }
         return;
     }
     switch (l->kind) {
@@ -821,6 +918,11 @@ static void record_loss(analysis *a, const loss *l, const ol_value *output, size
     r->declared = l->node == NULL;
     r->keras = l->keras;
     r->from_logits = l->from_logits;
+    r->weight_len = l->weight_len;
+    r->pos_weight_len = l->pos_weight_len;
+    r->has_ignore_index = l->has_ignore_index;
+    r->ignore_index = l->ignore_index;
+    r->label_smoothing = l->label_smoothing;
     r->node = l->node;
     r->output = output;
     r->logits = l->logits;
@@ -1068,9 +1170,14 @@ static void declared_loss(analysis *a)
     const ol_graph *g = a->m->graph;
     loss l = {0};
     l.kind = o->loss;
-    l.keras = o->loss == OL_LOSS_SPARSE_CATEGORICAL || o->loss == OL_LOSS_CATEGORICAL;
+    l.keras = o->loss == OL_LOSS_SPARSE_CATEGORICAL || o->loss == OL_LOSS_CATEGORICAL || o->declared_keras;
     l.from_logits = o->from_logits;
     l.origin = "the declared loss";
+    l.weight_len = o->weight_len;
+    l.pos_weight_len = o->pos_weight_len;
+    l.has_ignore_index = o->has_ignore_index;
+    l.ignore_index = o->ignore_index;
+    l.label_smoothing = o->label_smoothing;
     const ol_value *logits = NULL;
     if (o->logits_name) {
         logits = ol_graph_lookup(g, o->logits_name);
@@ -1235,6 +1342,12 @@ bool ol_loss_kind_parse(const char *name, ol_loss_kind *kind, bool *keras)
         {"binary_crossentropy", OL_LOSS_BCE, true},
         {"mean_squared_error", OL_LOSS_MSE, true},
         {"mean_absolute_error", OL_LOSS_L1, true},
+        {"smooth_l1", OL_LOSS_SMOOTH_L1, false},
+        {"huber", OL_LOSS_HUBER, false},
+        {"kl_div", OL_LOSS_KL_DIV, false},
+        {"lm_cross_entropy", OL_LOSS_CROSS_ENTROPY, false},
+        {"huber_loss", OL_LOSS_HUBER, true},
+        {"kl_divergence", OL_LOSS_KL_DIV, true},
     };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         if (strcmp(names[i].name, name) == 0) {
@@ -1244,6 +1357,76 @@ bool ol_loss_kind_parse(const char *name, ol_loss_kind *kind, bool *keras)
         }
     }
     return false;
+}
+
+bool ol_loss_parse(const char *spec, ol_check_options *o, char *why, size_t why_len)
+{
+    char name[64];
+    size_t len = strcspn(spec, "(");
+    bool keras = false;
+    if (len >= sizeof name) {
+        snprintf(why, why_len, "unknown loss '%.60s...'", spec);
+        return false;
+    }
+    memcpy(name, spec, len);
+    name[len] = '\0';
+    if (!ol_loss_kind_parse(name, &o->loss, &keras)) {
+        snprintf(why, why_len,
+                 "unknown loss '%.100s' (cross_entropy, nll, bce_with_logits, bce, mse, l1, smooth_l1, huber, kl_div, "
+                 "sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy)",
+                 name);
+        return false;
+    }
+    o->declared_keras = keras;
+    const char *p = spec + len;
+    if (!*p)
+        return true;
+    const char *end = strchr(p, ')');
+    if (!end || end[1]) {
+        snprintf(why, why_len, "--loss takes KIND or KIND(name=value,...), e.g. cross_entropy(ignore_index=-100)");
+        return false;
+    }
+    for (p++; p < end;) {
+        const char *q = p;
+        while (q < end && *q != ',')
+            q++;
+        const char *eq = memchr(p, '=', (size_t)(q - p));
+        char value[64];
+        size_t vl = eq ? (size_t)(q - eq - 1) : 0;
+        if (!eq || vl == 0 || vl >= sizeof value) {
+            snprintf(why, why_len, "--loss: argument '%.*s' is not name=value", (int)(q - p), p);
+            return false;
+        }
+        memcpy(value, eq + 1, vl);
+        value[vl] = '\0';
+        char *num_end;
+        size_t nl = (size_t)(eq - p);
+        if (nl == 9 && strncmp(p, "reduction", nl) == 0) { /* losses are compared as their means */
+            p = q < end ? q + 1 : q;
+            continue;
+        }
+        double v = strtod(value, &num_end);
+        if (*num_end) {
+            snprintf(why, why_len, "--loss: '%.*s' takes a number, not '%s'", (int)nl, p, value);
+            return false;
+        }
+        if (nl == 6 && strncmp(p, "weight", nl) == 0 && v >= 1)
+            o->weight_len = (int64_t)v;
+        else if (nl == 10 && strncmp(p, "pos_weight", nl) == 0 && v >= 1)
+            o->pos_weight_len = (int64_t)v;
+        else if (nl == 12 && strncmp(p, "ignore_index", nl) == 0) {
+            o->has_ignore_index = true;
+            o->ignore_index = (int64_t)v;
+        } else if (nl == 15 && strncmp(p, "label_smoothing", nl) == 0 && v >= 0 && v <= 1)
+            o->label_smoothing = v;
+        else {
+            snprintf(why, why_len, "--loss: unknown or out-of-range argument '%.*s' (weight=C, pos_weight=P, "
+                     "ignore_index=I, label_smoothing=E)", (int)(q - p), p);
+            return false;
+        }
+        p = q < end ? q + 1 : q;
+    }
+    return true;
 }
 
 bool ol_labels_parse(onnxlint_model *m, const char *spec, ol_check_options *o, char *why, size_t why_len)

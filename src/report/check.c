@@ -34,14 +34,10 @@ onnxlint_status onnxlint_check(onnxlint_model *m, const onnxlint_check_options *
     ol_check_options o = {0};
     char why[256];
     if (options && options->loss) {
-        bool keras;
-        if (!ol_loss_kind_parse(options->loss, &o.loss, &keras)) {
+        if (!ol_loss_parse(options->loss, &o, why, sizeof why)) {
             if (err) {
                 err->status = ONNXLINT_EINVAL;
-                snprintf(err->message, sizeof err->message,
-                         "unknown loss '%.100s' (cross_entropy, nll, bce_with_logits, bce, mse, l1, "
-                         "sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy)",
-                         options->loss);
+                snprintf(err->message, sizeof err->message, "%s", why);
             }
             return ONNXLINT_EINVAL;
         }
@@ -87,7 +83,8 @@ size_t onnxlint_finding_count(const onnxlint_model *m, onnxlint_severity at_leas
 static const char *loss_kind_name(const ol_loss_record *r)
 {
     static const char *names[] = {"?", "cross_entropy", "nll", "bce_with_logits", "bce", "mse", "l1",
-                                  "sparse_categorical_crossentropy", "categorical_crossentropy"};
+                                  "sparse_categorical_crossentropy", "categorical_crossentropy", "smooth_l1",
+                                  "huber", "kl_div"};
     return r->kind < sizeof names / sizeof *names ? names[r->kind] : "?";
 }
 
