@@ -424,9 +424,12 @@ static void check_index_labels(analysis *a, loss *l)
                                        "(labels %s match the logits without their last axis)",
                                        type_text(a, X), loss_name, type_text(a, L));
                 if (f) {
-                    f->why = ol_finding_printf(a->m, "PyTorch: RuntimeError: Expected target size [%s, %s], got %s",
-                                               dim_text(a, X->shape.dims[0]), dim_text(a, X->shape.dims[rx - 1]),
-                                               type_text(a, L) + strcspn(type_text(a, L), "["));
+                    ol_fw_verdict v = {.message = OL_FW_PT_TARGET_SIZE};
+                    ol_fw_arg(&v, "expected_list",
+                              ol_finding_printf(a->m, "[%s, %s]", dim_text(a, X->shape.dims[0]),
+                                                dim_text(a, X->shape.dims[rx - 1])));
+                    ol_fw_arg(&v, "target_list", ol_fw_shape(a->m, L, OL_FW_PYTORCH, false, false));
+                    f->why = ol_fw_why(a->m, &v);
                     f->fix = ol_finding_printf(a->m, "move the classes to axis 1 before the loss: "
                                                      "F.cross_entropy(logits.transpose(1, 2), labels) (a Transpose "
                                                      "with perm [0,2,1] in the graph)");
@@ -703,6 +706,54 @@ static bool pytorch_declared(analysis *a, loss *l)
     return v.outcome == OL_FW_RAISES;
 }
 
+/* ---- whose rules: the producer's framework next to ONNX's spec ---- */
+
+/* The framework that exported the model, by its producer_name. */
+static bool made_by_pytorch(const onnxlint_model *m)
+{
+    const char *p = m->proto ? m->proto->producer_name : NULL;
+    return p && strcmp(p, "pytorch") == 0;
+}
+
+/* A loss in the graph is judged by ONNX's operator spec (the rules above)
+ * and, when PyTorch exported it, by PyTorch's rules for the function it
+ * came from: a finding PyTorch would raise on carries PyTorch's words; a
+ * loss node PyTorch accepts but ONNX's spec does not (class probabilities
+ * into SoftmaxCrossEntropyLoss) is a warning that says so. */
+static void producer_rules(analysis *a, loss *l, size_t first)
+{
+    if (!made_by_pytorch(a->m) || l->keras)
+        return;
+    ol_fw_call c = {.kind = l->kind,
+                    .input = &l->logits_type,
+                    .target = &l->labels_type,
+                    .values = values_of(l),
+                    .weight_len = -1,
+                    .pos_weight_len = -1};
+    if (l->pattern && l->kind == OL_LOSS_BCE && activation_of(l->logits) == ACT_SIGMOID) {
+        /* torch 1.13 exports binary_cross_entropy_with_logits as this very
+         * Sigmoid/Log pattern: judge it as the call the user most likely made */
+        c.kind = OL_LOSS_BCE_WITH_LOGITS;
+        c.values = OL_FW_VALUES_RAW;
+    }
+    ol_fw_verdict v;
+    ol_fw_pytorch_loss(a->m, &c, &v);
+    for (size_t i = first; i < a->m->n_findings; i++) {
+        ol_finding *f = &a->m->findings[i];
+        if (f->severity != ONNXLINT_ERROR)
+            continue;
+        if (v.outcome == OL_FW_RAISES && strcmp(f->rule, ol_fw_messages[v.message].rule) == 0) {
+            f->why = ol_fw_why(a->m, &v);
+        } else if (v.outcome == OL_FW_ACCEPTS && l->node && !l->pattern && strcmp(f->rule, "label-dtype") == 0) {
+            f->severity = ONNXLINT_WARNING;
+            f->why = ol_finding_printf(a->m, "PyTorch accepts these labels (%s takes float class probabilities of the "
+                                             "logits' shape), but ONNX's %s takes int32/int64 labels only: "
+                                             "onnx.checker (full check) and ONNX Runtime reject the exported model",
+                                       kind_name(l), l->node->op_type);
+        }
+    }
+}
+
 /* Activations: what the loss expects its input to be. */
 static void check_activation(analysis *a, loss *l)
 {
@@ -961,6 +1012,7 @@ static void loss_node(analysis *a, const ol_node *n)
     }
     size_t first = a->m->n_findings;
     run_rules(a, &l);
+    producer_rules(a, &l, first);
     record_loss(a, &l, n->n_outputs ? n->outputs[0] : NULL, first);
     if (l.fired) {
         for (size_t i = 0; i < a->m->n_findings; i++) {
@@ -1148,6 +1200,7 @@ static void loss_pattern(analysis *a, const ol_value *out)
         l.logits_type.elem_type = ol_value_type(pred)->elem_type;
     size_t first = a->m->n_findings;
     run_rules(a, &l);
+    producer_rules(a, &l, first);
     record_loss(a, &l, out, first);
     if (l.fired) {
         for (size_t i = 0; i < a->m->n_findings; i++) {
