@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "analysis/findings.h"
+#include "analysis/frameworks.h"
 #include "eval/eval.h"
 #include "eval/testdata.h"
 
@@ -546,6 +547,64 @@ static bool node_in(const ol_loss_record *r, const ol_node *n)
     return r->node == n;
 }
 
+/* The runtime tensor of v as a type with concrete dims (dims: room for
+ * OL_MAX_RANK), or NULL. */
+static const ol_type *runtime_type(const ol_eval *e, const ol_value *v, ol_type *t, ol_dim *dims)
+{
+    const ol_rvalue *rv = v ? ol_eval_value(e, v) : NULL;
+    const ol_array *a = rv && rv->kind == OL_RV_TENSOR ? rv->tensor : NULL;
+    if (!a || a->rank > OL_MAX_RANK)
+        return NULL;
+    memset(t, 0, sizeof *t);
+    t->kind = OL_TYPE_TENSOR;
+    t->elem_type = a->elem_type;
+    t->shape.rank = a->rank;
+    t->shape.dims = dims;
+    for (int i = 0; i < a->rank; i++)
+        dims[i] = ol_dim_value(a->dims[i]);
+    return t;
+}
+
+/* A run on data of the declared shapes that fails is itself a finding when
+ * no error explains it: at the node, the evaluator's words as evidence,
+ * PyTorch's words where the node is a PyTorch call. */
+static void run_failed(onnxlint_model *m, const ol_eval *e)
+{
+    if (!e->failed)
+        return;
+    for (size_t i = 0; i < m->n_findings; i++) {
+        if (m->findings[i].severity == ONNXLINT_ERROR && !m->findings[i].dropped)
+            return;
+    }
+    const ol_node *n = e->failed;
+    ol_type ta, tb, ts;
+    ol_dim da[OL_MAX_RANK], db[OL_MAX_RANK], ds[OL_MAX_RANK];
+    const ol_type *a = runtime_type(e, n->n_inputs > 0 ? n->inputs[0] : NULL, &ta, da);
+    const ol_type *b = runtime_type(e, n->n_inputs > 1 ? n->inputs[1] : NULL, &tb, db);
+    const ol_type *shape = NULL;
+    const ol_rvalue *sv = strcmp(n->op_type, "Reshape") == 0 && n->n_inputs > 1 && n->inputs[1]
+                              ? ol_eval_value(e, n->inputs[1])
+                              : NULL;
+    if (sv && sv->kind == OL_RV_TENSOR && sv->tensor && sv->tensor->rank == 1 && sv->tensor->count <= OL_MAX_RANK) {
+        memset(&ts, 0, sizeof ts);
+        ts.kind = OL_TYPE_TENSOR;
+        ts.shape.rank = (int)sv->tensor->count;
+        ts.shape.dims = ds;
+        for (size_t k = 0; k < sv->tensor->count; k++)
+            ds[k] = ol_dim_value(ol_array_get_i64(sv->tensor, k));
+        shape = &ts;
+    }
+    ol_finding *f = ol_finding_add(m, "run-failed", n, "%s fails on sample data of the shapes the model declares",
+                                   n->op_type);
+    if (!f)
+        return;
+    f->why = ol_fw_layer_why(m, n, a, b, shape);
+    f->confirmed = 1;
+    f->evidence = ol_finding_printf(m, "%s", e->error);
+    f->fix = ol_finding_printf(m, "make the shapes agree for every input size the model declares (a view(-1, K) "
+                                  "usually wants x.flatten(1); check the layer's in_features / in_channels)");
+}
+
 /* The file given for graph input name, or NULL. */
 static const char *user_file(const char *name, const char *const *inputs, size_t n_inputs)
 {
@@ -658,6 +717,8 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
         inputs[n++] = a ? ol_k_tensor_value(&k, a) : NULL;
     }
     bool ran = inputs && outputs && ol_eval_run(&e, inputs, n, outputs, g->n_outputs);
+    if (!ran)
+        run_failed(m, &e);
     for (size_t l = 0; l < m->n_losses; l++) {
         ol_loss_record *r = &m->losses[l];
         int64_t classes = class_count(m, r, dims, n_dims);

@@ -286,8 +286,14 @@ typedef struct judge {
     const char *maybe_a, *maybe_b, *maybe_axis;
 } judge;
 
+/* Unknown dims say nothing either way: only two known sizes (values or
+ * symbols) can make a raise or a "may raise". */
 static ol_dim_order cmp(judge *j, ol_dim a, ol_dim b)
 {
+    a = ol_dim_resolve(&j->m->exprs, a);
+    b = ol_dim_resolve(&j->m->exprs, b);
+    if (a.kind == OL_DIM_UNKNOWN || b.kind == OL_DIM_UNKNOWN)
+        return OL_DIM_ORDER_EQUAL;
     return ol_dim_compare(&j->m->exprs, a, b);
 }
 
@@ -567,4 +573,60 @@ void ol_fw_pytorch_loss(onnxlint_model *m, const ol_fw_call *call, ol_fw_verdict
         v->outcome = OL_FW_MAY_RAISE;
         v->message = j.maybe;
     }
+}
+
+/* ---- layers: the words of nn.Linear, nn.Conv2d and view() ---- */
+
+static const char *product_text(onnxlint_model *m, const ol_dim *dims, int from, int to)
+{
+    ol_dim p = ol_dim_value(1);
+    for (int i = from; i < to; i++)
+        p = ol_dim_mul(&m->exprs, p, dims[i]);
+    return dim_text(m, p);
+}
+
+const char *ol_fw_layer_why(onnxlint_model *m, const ol_node *node, const ol_type *a, const ol_type *b,
+                            const ol_type *shape_values)
+{
+    if (!node || !a || a->kind != OL_TYPE_TENSOR || a->shape.rank < 1)
+        return NULL;
+    ol_fw_verdict v = {0};
+    int ra = a->shape.rank;
+    bool is_gemm = strcmp(node->op_type, "Gemm") == 0, is_matmul = strcmp(node->op_type, "MatMul") == 0;
+    if ((is_gemm || is_matmul) && b && b->kind == OL_TYPE_TENSOR && b->shape.rank == 2 && ra >= 2) {
+        bool trans_a = is_gemm && ol_node_attribute_int(node, "transA", 0) != 0;
+        bool trans_b = is_gemm && ol_node_attribute_int(node, "transB", 0) != 0;
+        if (trans_a && ra != 2)
+            return NULL;
+        ol_dim inner_a = a->shape.dims[trans_a ? 0 : ra - 1], inner_b = b->shape.dims[trans_b ? 1 : 0];
+        if (ol_dim_compare(&m->exprs, inner_a, inner_b) != OL_DIM_ORDER_DIFFERENT)
+            return NULL; /* some other shape problem: not nn.Linear's words */
+        v.message = OL_FW_PT_MATMUL;
+        /* mat1 as F.linear sees it: the leading dims flattened */
+        ol_fw_arg(&v, "a", trans_a ? dim_text(m, a->shape.dims[1]) : product_text(m, a->shape.dims, 0, ra - 1));
+        ol_fw_arg(&v, "b", dim_text(m, a->shape.dims[trans_a ? 0 : ra - 1]));
+        ol_fw_arg(&v, "c", dim_text(m, b->shape.dims[trans_b ? 1 : 0]));
+        ol_fw_arg(&v, "d", dim_text(m, b->shape.dims[trans_b ? 0 : 1]));
+        return ol_fw_why(m, &v);
+    }
+    if (strcmp(node->op_type, "Conv") == 0 && b && b->kind == OL_TYPE_TENSOR && b->shape.rank == ra && ra >= 3) {
+        int64_t groups = ol_node_attribute_int(node, "group", 1);
+        ol_dim expected = ol_dim_mul(&m->exprs, b->shape.dims[1], ol_dim_value(groups));
+        if (ol_dim_compare(&m->exprs, expected, a->shape.dims[1]) != OL_DIM_ORDER_DIFFERENT)
+            return NULL;
+        v.message = OL_FW_PT_CONV_CHANNELS;
+        ol_fw_arg(&v, "groups", ol_finding_printf(m, "%lld", (long long)groups));
+        ol_fw_arg(&v, "weight", ol_fw_shape(m, b, OL_FW_PYTORCH, false, false));
+        ol_fw_arg(&v, "input", ol_fw_shape(m, a, OL_FW_PYTORCH, false, false));
+        ol_fw_arg(&v, "expected", dim_text(m, expected));
+        ol_fw_arg(&v, "got", dim_text(m, a->shape.dims[1]));
+        return ol_fw_why(m, &v);
+    }
+    if (strcmp(node->op_type, "Reshape") == 0 && shape_values && shape_values->shape.rank >= 0) {
+        v.message = OL_FW_PT_VIEW;
+        ol_fw_arg(&v, "shape", ol_fw_shape(m, shape_values, OL_FW_PYTORCH, false, false));
+        ol_fw_arg(&v, "size", product_text(m, a->shape.dims, 0, ra));
+        return ol_fw_why(m, &v);
+    }
+    return NULL;
 }

@@ -124,6 +124,15 @@ void ol_fw_arg(ol_fw_verdict *v, const char *key, const char *value);
  * keras_none. */
 const char *ol_fw_shape(onnxlint_model *m, const ol_type *t, ol_framework fw, bool torch_size, bool keras_none);
 
+/* PyTorch's words for a layer that cannot take its inputs: nn.Linear's
+ * "mat1 and mat2 shapes cannot be multiplied (4x1024 and 256x32)" for a
+ * Gemm/MatMul of a and b, nn.Conv's channel message for a Conv of input a
+ * and weight b, view()'s "shape '[-1, 11]' is invalid for input of size
+ * 288" for a Reshape of a to the dims of shape_values (a type whose dims
+ * are the target shape's values).  NULL for other nodes. */
+const char *ol_fw_layer_why(onnxlint_model *m, const ol_node *node, const ol_type *a, const ol_type *b,
+                            const ol_type *shape_values);
+
 /* PyTorch's name of an ONNX element type: Float, Long, Int, Byte... */
 const char *ol_fw_torch_dtype(int32_t elem_type);
 

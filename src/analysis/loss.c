@@ -1334,6 +1334,33 @@ static void graph_rules(analysis *a)
     }
 }
 
+/* PyTorch's words for a shape error at a layer of the main graph (nn.Linear's
+ * mat1/mat2, nn.Conv's channels), from the inferred input types; NULL when
+ * the node is no such layer. */
+static const char *layer_why(analysis *a, const char *node_name)
+{
+    const ol_graph *g = a->m->graph;
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        const ol_node *n = g->nodes[i];
+        char idx[32];
+        if (!(op_is(n, "Gemm") || op_is(n, "MatMul") || op_is(n, "Conv")) || n->n_inputs < 2 || !n->inputs[0] ||
+            !n->inputs[1] || strcmp(ol_node_display_name(n, idx, sizeof idx), node_name) != 0)
+            continue;
+        ol_type x = *ol_value_type(n->inputs[0]), w = *ol_value_type(n->inputs[1]);
+        ol_dim dx[OL_MAX_RANK], dw[OL_MAX_RANK];
+        for (int k = 0; k < x.shape.rank && k < OL_MAX_RANK; k++)
+            dx[k] = ol_dim_resolve(a->exprs, x.shape.dims[k]);
+        for (int k = 0; k < w.shape.rank && k < OL_MAX_RANK; k++)
+            dw[k] = ol_dim_resolve(a->exprs, w.shape.dims[k]);
+        if (x.shape.rank < 0 || w.shape.rank < 0 || x.shape.rank > OL_MAX_RANK || w.shape.rank > OL_MAX_RANK)
+            return NULL;
+        x.shape.dims = dx;
+        w.shape.dims = dw;
+        return ol_fw_layer_why(a->m, n, &x, &w, NULL);
+    }
+    return NULL;
+}
+
 static void diagnostics_to_findings(analysis *a)
 {
     onnxlint_model *m = a->m;
@@ -1344,6 +1371,8 @@ static void diagnostics_to_findings(analysis *a)
             return;
         f->severity = d->severity;
         f->node = d->node;
+        if (strcmp(d->code, "shape-error") == 0 && d->node)
+            f->why = layer_why(a, d->node);
     }
 }
 

@@ -95,6 +95,15 @@ const ol_rule ol_rules[] = {
     {"unused-input", ONNXLINT_WARNING, "a graph input nothing reads", "A graph input that no node consumes: often a label input left over after the loss was removed.\n"},
     {"dead-node", ONNXLINT_NOTE, "a node whose outputs nothing uses", "A node none of whose outputs reaches a graph output.\n"},
     {"unknown-shape", ONNXLINT_NOTE, "shapes feeding the loss could not be inferred", "The loss checks need the shapes of the logits and labels; declare them (value_info, --labels) or fix the unknown dims upstream.\n"},
+    {"run-failed", ONNXLINT_ERROR, "the model fails on sample data of its declared shapes",
+     "Confirmation runs the model on seeded data of the shapes it declares.  When that run\n"
+     "fails at a node and no other error explains it, the failure is the finding: the\n"
+     "model cannot run on inputs it claims to take.  The evidence is the evaluator's\n"
+     "message; the why is PyTorch's words where the node is a PyTorch call.\n\n"
+     "PyTorch: RuntimeError: shape '[-1, 11]' is invalid for input of size 288\n"
+     "         RuntimeError: mat1 and mat2 shapes cannot be multiplied (4x1024 and 256x32)\n\n"
+     "Bad:   x = x.view(-1, 11)     # 72 features per sample: only works when N*72 % 11 == 0\n"
+     "Good:  x = x.flatten(1)\n"},
     {NULL, 0, NULL, NULL},
 };
 
