@@ -588,6 +588,96 @@ def external_models():
 
 
 # --------------------------------------------------------------------------
+# framework rules: softmax axis, kl_div, multi-task sums, a failing view
+# --------------------------------------------------------------------------
+
+class NLLSoftmaxAxis(nn.Module):
+    """NLL of torch.log(softmax(x, dim)): dim=0 normalizes over the batch."""
+
+    def __init__(self, dim):
+        super().__init__()
+        self.fc = nn.Linear(IN_F, C)
+        self.dim = dim
+
+    def forward(self, x, labels):
+        return F.nll_loss(torch.log(F.softmax(self.fc(x), dim=self.dim)), labels)
+
+
+class KLDiv(nn.Module):
+    """Distillation: kl_div of the student's log-probabilities (or, by
+    mistake, its probabilities) against the teacher's probabilities."""
+
+    def __init__(self, log_input):
+        super().__init__()
+        self.fc = nn.Linear(IN_F, C)
+        self.log_input = log_input
+
+    def forward(self, x, labels):
+        z = self.fc(x)
+        p = F.log_softmax(z, dim=1) if self.log_input else F.softmax(z, dim=1)
+        return F.kl_div(p, labels, reduction="batchmean")
+
+
+class MultiTask(nn.Module):
+    """A class head with cross-entropy plus a regression head with a
+    hand-written MSE (torch 1.13 cannot export l1_loss/mse_loss's
+    reduction-free forms as one op), summed."""
+
+    def __init__(self):
+        super().__init__()
+        self.cls = nn.Linear(IN_F, C)
+        self.reg = nn.Linear(IN_F, 1)
+
+    def forward(self, x, labels, target):
+        return F.cross_entropy(self.cls(x), labels) + ((self.reg(x) - target) ** 2).mean()
+
+
+class ViewFold(nn.Module):
+    """view(-1, 11) on 72 features: traced at a batch where N*72 % 11 == 0."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(11, C)
+
+    def forward(self, x):
+        return self.fc(x.view(-1, 11))
+
+
+def framework_models():
+    x = feats()
+    m = train_export(seeded(NLLSoftmaxAxis, 0), x, int_labels((B,)))
+    save(m, "cls_nll_softmax_batch_axis.onnx", "bug", "softmax-axis", "",
+         "User wrote F.nll_loss(torch.log(F.softmax(logits, dim=0)), y): the softmax normalizes over the batch, not the classes.")
+
+    torch.manual_seed(8)
+    teacher = torch.softmax(torch.randn(B, C), dim=1)
+    m = train_export(seeded(KLDiv, True), x, teacher)
+    save(m, "distill_kl_div.onnx", "clean", "", "",
+         "User distilled with F.kl_div(F.log_softmax(student, 1), teacher_probs, reduction='batchmean').")
+    m = train_export(seeded(KLDiv, False), x, teacher)
+    save(m, "distill_kl_div_probs.onnx", "bug", "logits-as-probabilities", "",
+         "User passed the student's probabilities (F.softmax) to F.kl_div, which takes log-probabilities.")
+
+    torch.manual_seed(9)
+    LAST_TRAINED[0] = None
+    module = seeded(MultiTask)
+    t = torch.randn(B, 1)
+    m = export(module, (x, int_labels((B,)), t.view(B)), ["input", "labels", "target"], ["loss"],
+               {"input": {0: "N"}, "labels": {0: "N"}, "target": {0: "N"}})
+    save(m, "multitask_ce_mse_broadcast.onnx", "bug", "broadcast-loss", "",
+         "User summed F.cross_entropy on the class head and ((reg - target)**2).mean() with reg (N,1) and target (N,): the second term broadcasts to (N,N).")
+    m = export(module, (x, int_labels((B,)), t), ["input", "labels", "target"], ["loss"],
+               {"input": {0: "N"}, "labels": {0: "N"}, "target": {0: "N"}})
+    save(m, "multitask_ce_mse.onnx", "clean", "", "",
+         "User summed F.cross_entropy on the class head and a hand-written MSE on a (N,1) regression head with (N,1) targets.")
+
+    torch.manual_seed(10)
+    m = infer_export(seeded(ViewFold), torch.randn(11, 72), {0: "N"}, {0: "M"})
+    save(m, "infer_view_fold.onnx", "bug", "run-failed", "--loss cross_entropy --labels labels:int64[N]",
+         "User flattened 72 features with x.view(-1, 11) (traced at N=11, where it happens to divide): at N=4 the view cannot hold 288 elements.")
+
+
+# --------------------------------------------------------------------------
 # manifest and verification
 # --------------------------------------------------------------------------
 
@@ -668,6 +758,7 @@ def main():
     elementwise_models()
     inference_models()
     external_models()
+    framework_models()
     write_manifest()
     write_reference()
     return 0 if verify() else 1

@@ -754,9 +754,59 @@ static void producer_rules(analysis *a, loss *l, size_t first)
     }
 }
 
+/* The axis a Softmax/LogSoftmax normalizes (0..rank-1), or -1. */
+static int softmax_axis(const ol_node *p)
+{
+    const ol_type *t = p && p->n_outputs && p->outputs[0] ? ol_value_type(p->outputs[0]) : NULL;
+    if (!t || t->kind != OL_TYPE_TENSOR || t->shape.rank < 1)
+        return -1;
+    int64_t axis = ol_node_attribute_int(p, "axis", p->opset >= 13 ? -1 : 1);
+    if (axis < 0)
+        axis += t->shape.rank;
+    return axis >= 0 && axis < t->shape.rank ? (int)axis : -1;
+}
+
+/* softmax/log_softmax over an axis that is not the classes' (dim=0 over the
+ * batch, or a spatial axis) before a loss that reads classes on class_axis:
+ * PyTorch computes it without a word, and the model learns nothing useful. */
+static void check_softmax_axis(analysis *a, loss *l)
+{
+    const ol_value *v = source(l->logits);
+    const ol_node *p = v ? v->producer : NULL;
+    if (op_is(p, "Log") && p->n_inputs && p->inputs[0])
+        p = source(p->inputs[0]) ? source(p->inputs[0])->producer : NULL;
+    if (!(op_is(p, "Softmax") || op_is(p, "LogSoftmax")))
+        return;
+    int rank = l->logits_type.shape.rank;
+    if (rank < 2 || !p->n_outputs || ol_value_type(p->outputs[0])->shape.rank != rank)
+        return;
+    int class_axis = l->keras ? rank - 1 : 1;
+    int axis = softmax_axis(p);
+    if (axis < 0 || axis == class_axis)
+        return;
+    char idx[32];
+    ol_finding *f = report(a, l, "softmax-axis",
+                           "%s '%s' normalizes axis %d (%s) of %s, but %s reads the classes from axis %d",
+                           p->op_type, name_text(a, ol_node_display_name(p, idx, sizeof idx)), axis,
+                           axis == 0 ? "the batch" : "not the classes", type_text(a, &l->logits_type), kind_name(l),
+                           class_axis);
+    if (f) {
+        f->why = ol_finding_printf(a->m, "the probabilities sum to 1 over %s, not over the classes: PyTorch computes "
+                                         "the loss without a word and the model cannot learn the classes",
+                                   axis == 0 ? "the samples of the batch" : "the wrong axis");
+        f->fix = ol_finding_printf(a->m, "%s", l->keras ? "apply the softmax over the last axis (axis=-1)"
+                                                        : "normalize over the classes: F.log_softmax(x, dim=1) (or "
+                                                          "F.cross_entropy on the raw scores)");
+    }
+}
+
 /* Activations: what the loss expects its input to be. */
 static void check_activation(analysis *a, loss *l)
 {
+    size_t before = a->m->n_findings;
+    check_softmax_axis(a, l);
+    if (a->m->n_findings > before)
+        return; /* one finding about the activation */
     activation act = activation_of(l->logits);
     /* "Raw scores" only when a layer is seen making them: a graph input or a
      * value of unknown origin may well hold probabilities already. */
@@ -932,6 +982,9 @@ static void run_rules(analysis *a, loss *l)
             break;
         check_index_labels(a, l);
         break;
+    case OL_LOSS_KL_DIV:
+        check_dtype(a, l, false);
+        break;
     case OL_LOSS_CATEGORICAL:
     case OL_LOSS_BCE_WITH_LOGITS:
     case OL_LOSS_BCE:
@@ -1030,7 +1083,8 @@ static bool is_region_op(const ol_node *n)
     static const char *ops[] = {"Abs",  "Add",        "Cast",      "Clip",    "Constant", "Div",  "Exp",
                                 "Log",  "Max",        "Mean",      "Min",     "Mul",      "Neg",  "Pow",
                                 "ReduceMean", "ReduceSum", "Relu", "Reshape", "Softplus", "Sqrt", "Squeeze",
-                                "Sub",  "Sum",        "Unsqueeze", "Flatten", "Identity"};
+                                "Sub",  "Sum",        "Unsqueeze", "Flatten", "Identity", "Where", "Greater",
+                                "Less", "ConstantOfShape", "Shape", "Gather"};
     for (size_t i = 0; n && i < sizeof ops / sizeof *ops; i++) {
         if (op_is(n, ops[i]))
             return true;
@@ -1118,32 +1172,36 @@ static bool derives(const loss *l, const ol_value *v, const ol_value *from, int 
     return false;
 }
 
-/* A graph output computed by an element-wise loss pattern. */
-static void loss_pattern(analysis *a, const ol_value *out)
+/* A value (a graph output, or a term of a summed loss) computed by an
+ * element-wise loss pattern; true when one was found. */
+static bool loss_pattern(analysis *a, const ol_value *out)
 {
     const ol_node *p = out->producer;
     if (!p || !is_region_op(p))
-        return;
+        return false;
     loss l = {0};
     region_scan s = {0};
     l.pattern = true;
     grow(&l, &s, out, 0);
     if (s.overflow || s.n_labels != 1 || s.n_boundary != 1)
-        return;
+        return false;
     /* Labels feed only the loss, and the prediction does not come from them
      * (a log-softmax written out of Exp/ReduceSum/Log reads its one input on
      * both sides: it is no loss). */
     for (size_t i = 0; i < s.labels[0]->n_consumers; i++) {
         if (!in_region(&l, s.labels[0]->consumers[i]))
-            return;
+            return false;
     }
     bool has_log = region_has(&l, "Log") || region_has(&l, "Softplus");
     bool has_exp = region_has(&l, "Exp");
     bool has_abs = region_has(&l, "Abs");
     bool reduces = region_has(&l, "ReduceMean") || region_has(&l, "ReduceSum") || region_has(&l, "Mean");
     if (!reduces)
-        return;
-    if (has_log && has_exp && has_abs) {
+        return false;
+    if (has_log && region_has(&l, "Where") && (region_has(&l, "Greater") || region_has(&l, "Less"))) {
+        l.kind = OL_LOSS_KL_DIV; /* torch 1.13's kl_div: where(t > 0, t * (log t - input), 0) */
+        l.origin = "the kl_div pattern";
+    } else if (has_log && has_exp && has_abs) {
         l.kind = OL_LOSS_BCE_WITH_LOGITS; /* max(x,0) - x*z + log(1+exp(-|x|)) */
         l.origin = "the sigmoid cross-entropy formula";
     } else if (has_log) {
@@ -1156,7 +1214,7 @@ static void loss_pattern(analysis *a, const ol_value *out)
         l.kind = OL_LOSS_MSE;
         l.origin = "the MSE loss pattern";
     } else {
-        return;
+        return false;
     }
     const ol_value *labels = s.labels[0], *pred = s.boundary[0];
     /* The node where prediction and target meet: its inputs are what the
@@ -1181,7 +1239,7 @@ static void loss_pattern(analysis *a, const ol_value *out)
         }
     }
     if (!meet)
-        return;
+        return false;
     l.node = meet;
     l.logits = pred;
     l.labels = labels;
@@ -1214,6 +1272,7 @@ static void loss_pattern(analysis *a, const ol_value *out)
             }
         }
     }
+    return true;
 }
 
 /* The declared loss of an inference-only model. */
@@ -1376,6 +1435,23 @@ static void diagnostics_to_findings(analysis *a)
     }
 }
 
+/* A multi-task loss: a sum of terms (ce + l1 + ...) none of which makes a
+ * pattern on its own when grown from the total.  Each term is looked for
+ * separately. */
+static void loss_terms(analysis *a, const ol_value *v, int depth)
+{
+    const ol_node *p = v ? v->producer : NULL;
+    if (!p || depth > OL_MAX_TRACE || !(op_is(p, "Add") || op_is(p, "Sum") || op_is(p, "Mul")))
+        return;
+    for (size_t i = 0; i < p->n_inputs; i++) {
+        const ol_value *term = p->inputs[i];
+        if (!term || !term->producer || (term->flags & OL_VALUE_INITIALIZER))
+            continue;
+        if (!loss_pattern(a, term))
+            loss_terms(a, term, depth + 1);
+    }
+}
+
 onnxlint_status ol_analyze(onnxlint_model *m, const ol_check_options *options)
 {
     ol_check_options none = {0};
@@ -1392,8 +1468,10 @@ onnxlint_status ol_analyze(onnxlint_model *m, const ol_check_options *options)
             found = true;
         }
     }
-    for (size_t i = 0; i < g->n_outputs; i++)
-        loss_pattern(&a, g->outputs[i]);
+    for (size_t i = 0; i < g->n_outputs; i++) {
+        if (!loss_pattern(&a, g->outputs[i]))
+            loss_terms(&a, g->outputs[i], 0);
+    }
     (void)losses_before;
     (void)found;
     if (a.options->loss != OL_LOSS_NONE)

@@ -95,6 +95,13 @@ const ol_rule ol_rules[] = {
     {"unused-input", ONNXLINT_WARNING, "a graph input nothing reads", "A graph input that no node consumes: often a label input left over after the loss was removed.\n"},
     {"dead-node", ONNXLINT_NOTE, "a node whose outputs nothing uses", "A node none of whose outputs reaches a graph output.\n"},
     {"unknown-shape", ONNXLINT_NOTE, "shapes feeding the loss could not be inferred", "The loss checks need the shapes of the logits and labels; declare them (value_info, --labels) or fix the unknown dims upstream.\n"},
+    {"softmax-axis", ONNXLINT_WARNING, "softmax / log_softmax over an axis that is not the classes' before the loss",
+     "A softmax over the batch (dim=0) or a spatial axis makes probabilities that sum to\n"
+     "1 over the wrong thing.  NLL and cross-entropy read the classes from axis 1 (Keras:\n"
+     "the last axis), so the loss trains on numbers that are no class distribution.\n"
+     "PyTorch computes it without a word.\n\n"
+     "Bad:   F.nll_loss(torch.log(F.softmax(x, dim=0)), y)\n"
+     "Good:  F.nll_loss(F.log_softmax(x, dim=1), y)   or  F.cross_entropy(x, y)\n"},
     {"run-failed", ONNXLINT_ERROR, "the model fails on sample data of its declared shapes",
      "Confirmation runs the model on seeded data of the shapes it declares.  When that run\n"
      "fails at a node and no other error explains it, the failure is the finding: the\n"
