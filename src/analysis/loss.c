@@ -467,11 +467,10 @@ static void check_index_labels(analysis *a, loss *l)
                        "class indices (N,) or (N,1) for logits %s",
                        type_text(a, L), type_text(a, X));
             if (f) {
-                f->why = ol_finding_printf(a->m, "Keras: ValueError: Shape mismatch: The shape of labels (received "
-                                                 "%s) should equal the shape of logits except for the last "
-                                                 "dimension (received %s).",
-                                           type_text(a, L) + strcspn(type_text(a, L), "["),
-                                           type_text(a, X) + strcspn(type_text(a, X), "["));
+                ol_fw_verdict v = {.message = OL_FW_KERAS_SPARSE_SHAPE};
+                ol_fw_arg(&v, "labels", ol_fw_shape(a->m, L, OL_FW_KERAS, false, true));
+                ol_fw_arg(&v, "logits", ol_fw_shape(a->m, X, OL_FW_KERAS, false, true));
+                f->why = ol_fw_why(a->m, &v);
                 f->fix = ol_finding_printf(a->m, "use categorical_crossentropy for one-hot labels, or pass "
                                                  "np.argmax(labels, axis=-1) to sparse_categorical_crossentropy");
             }
@@ -500,12 +499,29 @@ static void check_index_labels(analysis *a, loss *l)
     }
 }
 
+/* Keras' words for labels that do not have the logits' shape: categorical
+ * cross-entropy asserts compatible shapes ("Shapes (None, 1) and (None, 10)
+ * are incompatible"), binary cross-entropy from logits goes through
+ * sigmoid_cross_entropy_with_logits. */
+static const char *keras_shape_why(analysis *a, const loss *l)
+{
+    ol_fw_verdict v = {.message = l->kind == OL_LOSS_CATEGORICAL ? OL_FW_KERAS_INCOMPATIBLE
+                                                                 : OL_FW_KERAS_LOGITS_LABELS_SHAPE};
+    ol_fw_arg(&v, "labels", ol_fw_shape(a->m, &l->labels_type, OL_FW_KERAS, false, true));
+    ol_fw_arg(&v, "logits", ol_fw_shape(a->m, &l->logits_type, OL_FW_KERAS, false, true));
+    return ol_fw_why(a->m, &v);
+}
+
 /* Targets of the logits' shape: probabilities / one-hot for cross_entropy
  * and categorical cross-entropy, BCE targets, regression targets. */
 static void check_same_shape_targets(analysis *a, loss *l, bool elementwise)
 {
     const ol_type *X = &l->logits_type, *L = &l->labels_type;
     int rx = X->shape.rank, rl = L->shape.rank;
+    /* Keras' sigmoid_cross_entropy_with_logits (binary_crossentropy with
+     * from_logits=True) raises on any shape difference: no broadcasting. */
+    if (l->keras && l->kind == OL_LOSS_BCE && l->from_logits)
+        elementwise = false;
     if (rl != rx) {
         /* An element-wise loss of (N,1) and (N,) broadcasts to (N,N). */
         bool broadcasts = elementwise && rx >= 1 && rl >= 1 && abs(rx - rl) == 1;
@@ -539,9 +555,7 @@ static void check_same_shape_targets(analysis *a, loss *l, bool elementwise)
                                                     : "one target per logit");
         if (f) {
             if (l->keras)
-                f->why = ol_finding_printf(a->m, "Keras: ValueError: `logits` and `labels` must have the same shape, "
-                                                 "received (%s vs %s).",
-                                           framework_shape(a, X, true), framework_shape(a, L, true));
+                f->why = keras_shape_why(a, l);
             else
                 f->why = ol_finding_printf(a->m, "PyTorch: ValueError: Target size (%s) must be the same as input "
                                                  "size (%s)",
@@ -577,12 +591,14 @@ static void check_same_shape_targets(analysis *a, loss *l, bool elementwise)
                                    "labels %s encode %s classes but the logits %s have %s", type_text(a, L),
                                    dim_text(a, lc), type_text(a, X), dim_text(a, xc));
             if (f) {
-                f->why = ol_finding_printf(a->m, "PyTorch: ValueError: Target size (%s) must be the same as input "
-                                                 "size (%s)",
-                                           framework_shape(a, L, false), framework_shape(a, X, false));
-                f->fix = ol_finding_printf(a->m, "one-hot encode with num_classes=%s (F.one_hot(y, %s).float()), or "
-                                                 "give the head %s outputs",
-                                           dim_text(a, xc), dim_text(a, xc), dim_text(a, lc));
+                f->why = l->keras ? keras_shape_why(a, l)
+                                  : ol_finding_printf(a->m, "PyTorch: ValueError: Target size (%s) must be the same "
+                                                            "as input size (%s)",
+                                                      framework_shape(a, L, false), framework_shape(a, X, false));
+                f->fix = ol_finding_printf(a->m, "one-hot encode with num_classes=%s (%s(y, %s)%s), or give the head "
+                                                 "%s outputs",
+                                           dim_text(a, xc), l->keras ? "keras.utils.to_categorical" : "F.one_hot",
+                                           dim_text(a, xc), l->keras ? "" : ".float()", dim_text(a, lc));
             }
             return;
         }
@@ -811,9 +827,12 @@ static void check_activation(analysis *a, loss *l)
     /* "Raw scores" only when a layer is seen making them: a graph input or a
      * value of unknown origin may well hold probabilities already. */
     bool from_layer = head_of(l->logits) != NULL && act == ACT_RAW;
+    bool keras_logits = l->keras && l->from_logits;
     bool wants_raw = l->kind == OL_LOSS_CROSS_ENTROPY || l->kind == OL_LOSS_BCE_WITH_LOGITS ||
-                     ((l->kind == OL_LOSS_SPARSE_CATEGORICAL || l->kind == OL_LOSS_CATEGORICAL) && l->from_logits);
-    bool wants_probabilities = l->kind == OL_LOSS_BCE ||
+                     ((l->kind == OL_LOSS_SPARSE_CATEGORICAL || l->kind == OL_LOSS_CATEGORICAL ||
+                       l->kind == OL_LOSS_BCE) &&
+                      keras_logits);
+    bool wants_probabilities = (l->kind == OL_LOSS_BCE && !keras_logits) ||
                                ((l->kind == OL_LOSS_SPARSE_CATEGORICAL || l->kind == OL_LOSS_CATEGORICAL) &&
                                 !l->from_logits);
     const char *loss_name = l->node && !l->pattern ? l->node->op_type : kind_name(l);
@@ -1589,6 +1608,49 @@ bool ol_loss_parse(const char *spec, ol_check_options *o, char *why, size_t why_
     return true;
 }
 
+/* A declared dim: an integer, a name, or a sum of products of integers and
+ * names ("N*T-N", "2*N+1"); unknown when it does not parse. */
+static ol_dim parse_dim_expr(onnxlint_model *m, const char *s)
+{
+    ol_dim total = ol_dim_value(0);
+    int sign = 1;
+    const char *p = s;
+    if (*p == '-' || *p == '+')
+        sign = *p++ == '-' ? -1 : 1;
+    while (*p) {
+        ol_dim term = ol_dim_value(sign);
+        for (;;) {
+            char name[64];
+            size_t n = 0;
+            if (*p >= '0' && *p <= '9') {
+                char *end;
+                long long v = strtoll(p, &end, 10);
+                term = ol_dim_mul(&m->exprs, term, ol_dim_value(v));
+                p = end;
+            } else if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_') {
+                while (((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+                        *p == '_') &&
+                       n < sizeof name - 1)
+                    name[n++] = *p++;
+                name[n] = '\0';
+                term = ol_dim_mul(&m->exprs, term, ol_dim_named(&m->exprs, name));
+            } else {
+                return ol_dim_unknown();
+            }
+            if (*p != '*')
+                break;
+            p++;
+        }
+        total = ol_dim_add(&m->exprs, total, term);
+        if (!*p)
+            break;
+        if (*p != '+' && *p != '-')
+            return ol_dim_unknown();
+        sign = *p++ == '-' ? -1 : 1;
+    }
+    return total;
+}
+
 bool ol_labels_parse(onnxlint_model *m, const char *spec, ol_check_options *o, char *why, size_t why_len)
 {
     const char *colon = strrchr(spec, ':');
@@ -1653,6 +1715,8 @@ bool ol_labels_parse(onnxlint_model *m, const char *spec, ol_check_options *o, c
                 dims[rank++] = ol_dim_value(v);
             else if (strcmp(tok, "?") == 0)
                 dims[rank++] = ol_dim_unknown();
+            else if (strpbrk(tok, "+-*") && parse_dim_expr(m, tok).kind != OL_DIM_UNKNOWN)
+                dims[rank++] = parse_dim_expr(m, tok); /* "N*T-N" */
             else
                 dims[rank++] = ol_dim_named(&m->exprs, tok);
             p = q < end ? q + 1 : q;
