@@ -135,6 +135,11 @@ const ol_fw_message ol_fw_messages[OL_FW_MESSAGE_COUNT] = {
                                    "output with shape {input_list} doesn't match the broadcast shape {broadcast_list}",
                                    "class-count", "pos_weight has {b} entries but the logits {input_type} have {a}",
                                    "give pos_weight one entry per output: {a}", PT},
+    [OL_FW_PT_STRING_TARGET] = {OL_FW_PT_STRING_TARGET, OL_FW_PYTORCH, "TypeError", "new(): invalid data type 'str'",
+                                "label-dtype", "labels {target_type} are strings, which no loss can take",
+                                "map the strings to class indices (a vocabulary or LabelEncoder), then "
+                                "torch.tensor(ids, dtype=torch.long)",
+                                PT},
     [OL_FW_PT_VIEW] = {OL_FW_PT_VIEW, OL_FW_PYTORCH, "RuntimeError",
                        "shape '{shape}' is invalid for input of size {size}", "shape-error", NULL, NULL, PT},
     [OL_FW_PT_MATMUL] = {OL_FW_PT_MATMUL, OL_FW_PYTORCH, "RuntimeError",
@@ -494,6 +499,10 @@ void ol_fw_pytorch_loss(onnxlint_model *m, const ol_fw_call *call, ol_fw_verdict
     common_args(&j);
     expected_args(&j);
     int32_t e = y->elem_type;
+    if (e == 8) { /* torch.tensor(["cat", ...]) fails before any loss */
+        raise_with(&j, OL_FW_PT_STRING_TARGET);
+        return;
+    }
     switch (call->kind) {
     case OL_LOSS_CROSS_ENTROPY: {
         ol_dim_order same = shape_cmp(&j, x, y);
@@ -549,10 +558,6 @@ void ol_fw_pytorch_loss(onnxlint_model *m, const ol_fw_call *call, ol_fw_verdict
     case OL_LOSS_L1:
     case OL_LOSS_SMOOTH_L1:
     case OL_LOSS_HUBER:
-        if (e == 8) {
-            raise_with(&j, OL_FW_PT_RESULT_TYPE_CAST);
-            break;
-        }
         broadcast(&j, x, y);
         if (v->outcome == OL_FW_RAISES)
             break;
