@@ -677,6 +677,44 @@ def framework_models():
          "User flattened 72 features with x.view(-1, 11) (traced at N=11, where it happens to divide): at N=4 the view cannot hold 288 elements.")
 
 
+class LanguageModel(nn.Module):
+    """Next-token prediction: (N,T,V) logits flattened with view(-1, V) and
+    cross-entropy with ignore_index=-100.  shift=True drops the first label
+    of every sequence but keeps all T logits: N*T-N labels for N*T rows."""
+
+    def __init__(self, shift):
+        super().__init__()
+        self.emb = nn.Embedding(VOCAB, 8)
+        self.out = nn.Linear(8, VOCAB)
+        self.shift = shift
+
+    def forward(self, tokens, labels):
+        logits = self.out(self.emb(tokens))
+        if self.shift:
+            labels = labels[:, 1:]
+        else:
+            logits, labels = logits[:, :-1], labels[:, 1:]
+        return F.cross_entropy(logits.reshape(-1, VOCAB), labels.reshape(-1), ignore_index=-100)
+
+
+VOCAB = 11
+
+
+def language_models():
+    torch.manual_seed(11)
+    tokens = torch.randint(0, VOCAB, (B, 6))
+    axes = {0: "N", 1: "T"}
+    m = export(seeded(LanguageModel, False), (tokens, tokens), ["input", "labels"], ["loss"],
+               {"input": axes, "labels": axes})
+    save(m, "lm_ce_shifted.onnx", "clean", "", "",
+         "User trained a tiny language model: logits[:, :-1] and labels[:, 1:] flattened with view(-1, V), F.cross_entropy(ignore_index=-100).")
+    labels7 = torch.randint(0, VOCAB, (B, 7))
+    m = export(seeded(LanguageModel, True), (tokens, labels7), ["input", "labels"], ["loss"],
+               {"input": axes, "labels": axes})
+    save(m, "lm_ce_labels_shifted_only.onnx", "bug", "batch-mismatch", "",
+         "User shifted the labels by one (labels[:, 1:]) but not the logits: N*T-N labels against N*T rows, never equal for N >= 1 (traced with labels one longer than the tokens so PyTorch did not raise; both declared (N,T)).")
+
+
 # --------------------------------------------------------------------------
 # manifest and verification
 # --------------------------------------------------------------------------
@@ -759,6 +797,7 @@ def main():
     inference_models()
     external_models()
     framework_models()
+    language_models()
     write_manifest()
     write_reference()
     return 0 if verify() else 1

@@ -336,8 +336,8 @@ static dim_relation relate(analysis *a, ol_dim x, ol_dim y)
         return DIM_UNKNOWN;
     if (ol_dim_equal(a->exprs, x, y))
         return DIM_EQUAL;
-    if (ol_dim_differ(a->exprs, x, y))
-        return DIM_DIFFER;
+    if (ol_dim_compare(a->exprs, x, y) == OL_DIM_ORDER_DIFFERENT)
+        return DIM_DIFFER; /* for every size >= 1: N*T-N vs N*T */
     if (x.kind == OL_DIM_SYMBOL && y.kind == OL_DIM_SYMBOL) {
         ol_dim q = ol_dim_div_exact(a->exprs, x, y), r = ol_dim_div_exact(a->exprs, y, x);
         if ((q.kind == OL_DIM_VALUE && q.value != 1) || (r.kind == OL_DIM_VALUE && r.value != 1))
@@ -367,6 +367,17 @@ static bool known_one(analysis *a, ol_dim d)
     return d.kind == OL_DIM_VALUE && d.value == 1;
 }
 
+/* True when a dim's text multiplies two symbols ("N*T", not "2*N"): the
+ * rows of flattened sequences. */
+static bool symbol_product(const char *text)
+{
+    for (const char *p = strchr(text, '*'); p; p = strchr(p + 1, '*')) {
+        if (p > text && ((p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= 'a' && p[-1] <= 'z') || p[-1] == '_'))
+            return true;
+    }
+    return false;
+}
+
 /* Compares the batch and spatial dims of labels against the logits' dims
  * at the given axes; reports batch-mismatch. */
 static void check_batch(analysis *a, loss *l, const int *label_axes, const int *logit_axes, int n)
@@ -392,11 +403,16 @@ static void check_batch(analysis *a, loss *l, const int *label_axes, const int *
                                              "batch_size (%s).",
                                        dim_text(a, xd), dim_text(a, ld));
         }
+        /* Flattened sequences (N*T rows) want the same shift on both sides,
+         * not a different flatten. */
+        bool sequence = label_axes[k] == 0 && (symbol_product(dim_text(a, ld)) || symbol_product(dim_text(a, xd)));
         f->fix = ol_finding_printf(
-            a->m, "%s", label_axes[k] == 0 ? "keep the batch dim through the network: flatten with x.flatten(1) (or "
-                                             "x.view(x.size(0), -1)) instead of x.view(-1, K)"
-                                           : "produce labels at the logits' resolution (resize the masks, or "
-                                             "upsample the logits to the labels' size)");
+            a->m, "%s", sequence ? "shift logits and labels alike before flattening them: logits[:, :-1] with "
+                                   "labels[:, 1:], then view(-1, V) and view(-1)"
+                        : label_axes[k] == 0 ? "keep the batch dim through the network: flatten with x.flatten(1) (or "
+                                               "x.view(x.size(0), -1)) instead of x.view(-1, K)"
+                                             : "produce labels at the logits' resolution (resize the masks, or "
+                                               "upsample the logits to the labels' size)");
         return; /* one batch finding per loss */
     }
 }
