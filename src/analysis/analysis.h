@@ -69,7 +69,8 @@ typedef enum ol_loss_kind {
     OL_LOSS_CATEGORICAL,        /* Keras */
     OL_LOSS_SMOOTH_L1,
     OL_LOSS_HUBER,
-    OL_LOSS_KL_DIV
+    OL_LOSS_KL_DIV,
+    OL_LOSS_CTC                 /* log_probs (T,N,C), targets (N,S) or (N*S,) */
 } ol_loss_kind;
 
 /* A loss the analysis found, kept for confirmation and the report. */

@@ -234,6 +234,8 @@ static label_kind label_kind_of(const ol_loss_record *r)
     case OL_LOSS_NLL:
     case OL_LOSS_SPARSE_CATEGORICAL:
         return ol_elem_is_floating(r->labels_type.elem_type) ? LABEL_BINARY : LABEL_INDICES;
+    case OL_LOSS_CTC:
+        return LABEL_INDICES;
     case OL_LOSS_BCE:
     case OL_LOSS_BCE_WITH_LOGITS:
     case OL_LOSS_CATEGORICAL:
@@ -279,7 +281,8 @@ static int64_t class_count(onnxlint_model *m, const ol_loss_record *r, const cha
     const ol_type *x = &r->logits_type;
     if (x->shape.rank < 1)
         return 2;
-    int axis = x->shape.rank >= 2 && r->kind != OL_LOSS_CATEGORICAL && r->kind != OL_LOSS_SPARSE_CATEGORICAL
+    int axis = x->shape.rank >= 2 && r->kind != OL_LOSS_CATEGORICAL && r->kind != OL_LOSS_SPARSE_CATEGORICAL &&
+                       r->kind != OL_LOSS_CTC
                    ? 1
                    : x->shape.rank - 1;
     return bind_dim(m, x->shape.dims[axis], dims, n_dims);
@@ -307,6 +310,68 @@ static double scalar(const ol_rvalue *v)
     return sum / (double)v->tensor->count;
 }
 
+/* ctc_loss of log-probabilities x (T,N,C) and targets y ((N,S) padded or
+ * (N*S,) concatenated), every input length T and target length S, blank 0,
+ * reduction 'mean': PyTorch's CPU forward (ctc_loss_cpu), alpha recursion
+ * in log space, each sample's loss divided by its target length. */
+static bool ctc_value(const ol_array *x, const ol_array *y, double *value, char *why, size_t len)
+{
+    if (x->rank != 3 || y->rank < 1 || y->rank > 2) {
+        snprintf(why, len, "ctc_loss takes (T,N,C) log-probabilities and (N,S) or (N*S,) targets");
+        return false;
+    }
+    size_t t_len = (size_t)x->dims[0], n = (size_t)x->dims[1], c = (size_t)x->dims[2];
+    size_t s_len = y->rank == 2 ? (size_t)y->dims[1] : (n ? y->count / n : 0);
+    if ((y->rank == 2 && (size_t)y->dims[0] != n) || s_len * n != y->count || t_len == 0 || c == 0) {
+        snprintf(why, len, "the targets (%zu elements) do not give every one of the %zu samples a sequence", y->count,
+                 n);
+        return false;
+    }
+    size_t l_len = 2 * s_len + 1;
+    double *alpha = malloc(2 * l_len * sizeof *alpha);
+    if (!alpha) {
+        snprintf(why, len, "out of memory");
+        return false;
+    }
+    double total = 0;
+    for (size_t b = 0; b < n; b++) {
+        const size_t base = b * s_len;
+        double *prev = alpha, *cur = alpha + l_len;
+        for (size_t s = 0; s < l_len; s++) {
+            int64_t label = s % 2 ? ol_array_get_i64(y, base + s / 2) : 0;
+            if (label < 0 || (size_t)label >= c) {
+                free(alpha);
+                snprintf(why, len, "target %lld is out of bounds for %zu classes", (long long)label, c);
+                return false;
+            }
+            prev[s] = s < 2 ? ol_array_get_f64(x, b * c + (size_t)label) : -INFINITY;
+        }
+        for (size_t t = 1; t < t_len; t++) {
+            for (size_t s = 0; s < l_len; s++) {
+                int64_t label = s % 2 ? ol_array_get_i64(y, base + s / 2) : 0;
+                int64_t label2 = s > 1 && (s - 2) % 2 ? ol_array_get_i64(y, base + (s - 2) / 2) : 0;
+                double la1 = prev[s], la2 = s > 0 ? prev[s - 1] : -INFINITY;
+                double la3 = s > 1 && label2 != label ? prev[s - 2] : -INFINITY;
+                double lamax = fmax(la1, fmax(la2, la3));
+                if (lamax == -INFINITY)
+                    lamax = 0;
+                cur[s] = log(exp(la1 - lamax) + exp(la2 - lamax) + exp(la3 - lamax)) + lamax +
+                         ol_array_get_f64(x, (t * n + b) * c + (size_t)label);
+            }
+            double *swap = prev;
+            prev = cur;
+            cur = swap;
+        }
+        double l1 = prev[l_len - 1], l2 = l_len > 1 ? prev[l_len - 2] : -INFINITY;
+        double m = fmax(l1, l2);
+        double nll = m == -INFINITY ? INFINITY : -(log(exp(l1 - m) + exp(l2 - m)) + m);
+        total += nll / (double)(s_len ? s_len : 1);
+    }
+    free(alpha);
+    *value = total / (double)(n ? n : 1);
+    return true;
+}
+
 /* ---- declared losses, computed here ---- */
 
 /* The declared loss of logits (with sample labels of the declared type);
@@ -322,6 +387,8 @@ static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_
         snprintf(why, len, "logits are a scalar");
         return false;
     }
+    if (r->kind == OL_LOSS_CTC)
+        return ctc_value(x, y, value, why, len);
     if (class_axis >= x->rank)
         class_axis = x->rank - 1;
     int64_t c = x->dims[class_axis];
@@ -340,8 +407,8 @@ static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_
             fits = y->dims[j++] == x->dims[i];
         }
         if (!fits) {
-            snprintf(why, len, "%s: expected target size %zu (the logits' shape without the class axis), got a "
-                     "target of %zu elements in rank %d", r->keras ? "Keras" : "PyTorch", outer * inner, y->count,
+            snprintf(why, len, "the loss needs %zu class indices (the logits' shape without the class axis), the "
+                     "labels hold %zu elements in rank %d", outer * inner, y->count,
                      y->rank);
             return false;
         }

@@ -140,6 +140,30 @@ const ol_fw_message ol_fw_messages[OL_FW_MESSAGE_COUNT] = {
                                 "map the strings to class indices (a vocabulary or LabelEncoder), then "
                                 "torch.tensor(ids, dtype=torch.long)",
                                 PT},
+    [OL_FW_PT_CTC_TARGET_RANK] = {OL_FW_PT_CTC_TARGET_RANK, OL_FW_PYTORCH, "RuntimeError",
+                                  "Expected 1 to 2 dimensions, but got {target_rank}-dimensional tensor for argument "
+                                  "#2 'targets' (while checking arguments for ctc_loss_cpu)",
+                                  "label-rank",
+                                  "targets {target_type} have rank {target_rank}; ctc_loss takes padded (N,S) or "
+                                  "concatenated (sum of lengths,) targets",
+                                  "pass targets as (N,S) (padded) or concatenated into one vector, with target_lengths",
+                                  PT},
+    [OL_FW_PT_CTC_TARGET_BATCH] = {OL_FW_PT_CTC_TARGET_BATCH, OL_FW_PYTORCH, "RuntimeError",
+                                   "Expected tensor to have size {input_batch} at dimension 0, but got size "
+                                   "{target_batch} for argument #2 'targets' (while checking arguments for "
+                                   "ctc_loss_cpu)",
+                                   "batch-mismatch",
+                                   "padded targets {target_type} have {target_batch} rows but the log-probabilities "
+                                   "{input_type} have a batch of {input_batch} (axis 1: CTC takes (T,N,C))",
+                                   "give one target row per sample; log_probs are (T,N,C): permute (N,T,C) outputs "
+                                   "with .permute(1, 0, 2)",
+                                   PT},
+    [OL_FW_PT_CTC_TOO_LONG] = {OL_FW_PT_CTC_TOO_LONG, OL_FW_PYTORCH, "UserWarning", "", "ctc-lengths",
+                               "targets of length {target_len} cannot be aligned to {input_len} time steps of "
+                               "{input_type}: ctc_loss is inf",
+                               "give the model more time steps than the longest target (downsample less), or pass "
+                               "zero_infinity=True to ignore such samples",
+                               PT},
     [OL_FW_PT_VIEW] = {OL_FW_PT_VIEW, OL_FW_PYTORCH, "RuntimeError",
                        "shape '{shape}' is invalid for input of size {size}", "shape-error", NULL, NULL, PT},
     [OL_FW_PT_MATMUL] = {OL_FW_PT_MATMUL, OL_FW_PYTORCH, "RuntimeError",
@@ -242,6 +266,8 @@ const char *ol_fw_why(onnxlint_model *m, const ol_fw_verdict *v)
     if (v->message <= OL_FW_NONE || v->message >= OL_FW_MESSAGE_COUNT)
         return NULL;
     const ol_fw_message *msg = &ol_fw_messages[v->message];
+    if (!msg->text || !msg->text[0]) /* a silent wrong result: PyTorch says nothing */
+        return ol_finding_printf(m, "%s computes it without a word", msg->framework == OL_FW_KERAS ? "Keras" : "PyTorch");
     const char *text = ol_fw_fill(m, msg->text, v);
     return ol_finding_printf(m, "%s: %s: %s", msg->framework == OL_FW_KERAS ? "Keras" : "PyTorch", msg->exception,
                              text ? text : "?");
@@ -564,6 +590,29 @@ void ol_fw_pytorch_loss(onnxlint_model *m, const ol_fw_call *call, ol_fw_verdict
         if (shape_cmp(&j, x, y) == OL_DIM_ORDER_DIFFERENT)
             raise_with(&j, OL_FW_PT_BROADCAST_WARNING);
         break;
+    case OL_LOSS_CTC: {
+        /* log_probs (T,N,C); targets (N,S) or concatenated; every input
+         * length T, every target length S */
+        int ry = y->shape.rank;
+        if (ry < 1 || ry > 2) {
+            raise_with(&j, OL_FW_PT_CTC_TARGET_RANK);
+            break;
+        }
+        if (x->shape.rank != 3)
+            break;
+        ol_fw_arg(v, "input_batch", dim_text(m, x->shape.dims[1]));
+        if (ry == 2 && check(&j, cmp(&j, x->shape.dims[1], y->shape.dims[0]), OL_FW_PT_CTC_TARGET_BATCH))
+            break;
+        ol_dim s_len = ry == 2 ? y->shape.dims[1] : ol_dim_div_exact(&m->exprs, y->shape.dims[0], x->shape.dims[1]);
+        ol_dim t_len = ol_dim_resolve(&m->exprs, x->shape.dims[0]);
+        s_len = ol_dim_resolve(&m->exprs, s_len);
+        if (s_len.kind == OL_DIM_VALUE && t_len.kind == OL_DIM_VALUE && s_len.value > t_len.value) {
+            ol_fw_arg(v, "target_len", dim_text(m, s_len));
+            ol_fw_arg(v, "input_len", dim_text(m, t_len));
+            raise_with(&j, OL_FW_PT_CTC_TOO_LONG); /* a silent inf: a warning */
+        }
+        break;
+    }
     case OL_LOSS_KL_DIV:
         if (e && !is_float(e)) {
             raise_with(&j, OL_FW_PT_KL_DIV_INTEGRAL);

@@ -291,6 +291,7 @@ static const char *kind_name(const loss *l)
     case OL_LOSS_SMOOTH_L1: return "smooth_l1_loss";
     case OL_LOSS_HUBER: return "huber_loss";
     case OL_LOSS_KL_DIV: return "kl_div";
+    case OL_LOSS_CTC: return "ctc_loss";
     default: return "loss";
     }
 }
@@ -812,7 +813,10 @@ static void check_softmax_axis(analysis *a, loss *l)
     int rank = l->logits_type.shape.rank;
     if (rank < 2 || !p->n_outputs || ol_value_type(p->outputs[0])->shape.rank != rank)
         return;
-    int class_axis = l->keras ? rank - 1 : 1;
+    if (!(l->kind == OL_LOSS_CROSS_ENTROPY || l->kind == OL_LOSS_NLL || l->kind == OL_LOSS_SPARSE_CATEGORICAL ||
+          l->kind == OL_LOSS_CATEGORICAL || l->kind == OL_LOSS_CTC || l->kind == OL_LOSS_KL_DIV))
+        return;
+    int class_axis = l->keras || l->kind == OL_LOSS_CTC ? rank - 1 : 1; /* CTC: (T,N,C) */
     int axis = softmax_axis(p);
     if (axis < 0 || axis == class_axis)
         return;
@@ -891,6 +895,15 @@ static void check_activation(analysis *a, loss *l)
             f->fix = ol_finding_printf(a->m, "%s", l->keras ? "pass from_logits=True"
                                                             : "use F.binary_cross_entropy_with_logits on the raw "
                                                               "scores, or apply torch.sigmoid first");
+        }
+    } else if (l->kind == OL_LOSS_CTC && act != ACT_LOG_SOFTMAX && (act != ACT_RAW || from_layer)) {
+        f = report(a, l, "logits-as-probabilities", "ctc_loss expects log-probabilities (T,N,C), but its input %s",
+                   act == ACT_RAW ? "comes straight from a layer (unbounded scores)" : "is not a log_softmax");
+        if (f) {
+            f->why = ol_finding_printf(a->m, "PyTorch computes ctc_loss of raw scores without a word: the loss can go "
+                                             "negative and training does not learn the alignment");
+            f->fix = ol_finding_printf(a->m, "F.ctc_loss(scores.log_softmax(2), targets, input_lengths, "
+                                             "target_lengths)");
         }
     } else if (l->kind == OL_LOSS_KL_DIV && (act == ACT_SOFTMAX || act == ACT_SIGMOID || (act == ACT_RAW && from_layer))) {
         f = report(a, l, "logits-as-probabilities", "kl_div expects log-probabilities as its input, but its input %s",
@@ -1540,6 +1553,7 @@ bool ol_loss_kind_parse(const char *name, ol_loss_kind *kind, bool *keras)
         {"smooth_l1", OL_LOSS_SMOOTH_L1, false},
         {"huber", OL_LOSS_HUBER, false},
         {"kl_div", OL_LOSS_KL_DIV, false},
+        {"ctc", OL_LOSS_CTC, false},
         {"lm_cross_entropy", OL_LOSS_CROSS_ENTROPY, false},
         {"huber_loss", OL_LOSS_HUBER, true},
         {"kl_divergence", OL_LOSS_KL_DIV, true},

@@ -102,6 +102,12 @@ const ol_rule ol_rules[] = {
      "PyTorch computes it without a word.\n\n"
      "Bad:   F.nll_loss(torch.log(F.softmax(x, dim=0)), y)\n"
      "Good:  F.nll_loss(F.log_softmax(x, dim=1), y)   or  F.cross_entropy(x, y)\n"},
+    {"ctc-lengths", ONNXLINT_WARNING, "CTC targets longer than the input sequence",
+     "CTC aligns each target sequence to the input's time steps; a target of S labels\n"
+     "needs at least S steps (more with repeated labels).  With fewer, no alignment\n"
+     "exists and ctc_loss is inf (zero_infinity=False), without a word from PyTorch.\n\n"
+     "Bad:   F.ctc_loss(log_probs, targets, ...)   # log_probs (12,N,C), targets (N,13)\n"
+     "Good:  downsample the input less (T >= S), or F.ctc_loss(..., zero_infinity=True)\n"},
     {"run-failed", ONNXLINT_ERROR, "the model fails on sample data of its declared shapes",
      "Confirmation runs the model on seeded data of the shapes it declares.  When that run\n"
      "fails at a node and no other error explains it, the failure is the finding: the\n"

@@ -84,7 +84,7 @@ static const char *loss_kind_name(const ol_loss_record *r)
 {
     static const char *names[] = {"?", "cross_entropy", "nll", "bce_with_logits", "bce", "mse", "l1",
                                   "sparse_categorical_crossentropy", "categorical_crossentropy", "smooth_l1",
-                                  "huber", "kl_div"};
+                                  "huber", "kl_div", "ctc"};
     return r->kind < sizeof names / sizeof *names ? names[r->kind] : "?";
 }
 
