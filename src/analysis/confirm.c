@@ -661,7 +661,7 @@ static void run_failed(onnxlint_model *m, const ol_eval *e)
             ds[k] = ol_dim_value(ol_array_get_i64(sv->tensor, k));
         shape = &ts;
     }
-    ol_finding *f = ol_finding_add(m, "run-failed", n, "%s fails on sample data of the shapes the model declares",
+    ol_finding *f = ol_finding_add(m, "run-failed", n, "%s fails when the model runs on data of its declared shapes",
                                    n->op_type);
     if (!f)
         return;
@@ -670,6 +670,26 @@ static void run_failed(onnxlint_model *m, const ol_eval *e)
     f->evidence = ol_finding_printf(m, "%s", e->error);
     f->fix = ol_finding_printf(m, "make the shapes agree for every input size the model declares (a view(-1, K) "
                                   "usually wants x.flatten(1); check the layer's in_features / in_channels)");
+    /* A loss node that met a label outside [0, C): PyTorch's IndexError. */
+    const ol_rvalue *lv = (strcmp(n->op_type, "SoftmaxCrossEntropyLoss") == 0 ||
+                           strcmp(n->op_type, "NegativeLogLikelihoodLoss") == 0) &&
+                                  n->n_inputs > 1 && n->inputs[1] && a && a->shape.rank >= 2
+                              ? ol_eval_value(e, n->inputs[1])
+                              : NULL;
+    const ol_array *labels = lv && lv->kind == OL_RV_TENSOR ? lv->tensor : NULL;
+    int64_t classes = a && a->shape.rank >= 2 ? a->shape.dims[1].value : 0;
+    int64_t ignore = ol_node_attribute_int(n, "ignore_index", INT64_MIN);
+    for (size_t i = 0; labels && i < labels->count; i++) {
+        int64_t t = ol_array_get_i64(labels, i);
+        if (t != ignore && (t < 0 || t >= classes)) {
+            ol_fw_verdict v = {.message = OL_FW_PT_TARGET_OUT_OF_BOUNDS};
+            ol_fw_arg(&v, "target", ol_finding_printf(m, "%lld", (long long)t));
+            ol_fw_arg(&v, "classes", ol_finding_printf(m, "%lld", (long long)classes));
+            f->why = ol_fw_why(m, &v);
+            f->fix = ol_fw_fill(m, ol_fw_messages[v.message].fix, &v);
+            break;
+        }
+    }
 }
 
 /* The file given for graph input name, or NULL. */

@@ -164,6 +164,11 @@ const ol_fw_message ol_fw_messages[OL_FW_MESSAGE_COUNT] = {
                                "give the model more time steps than the longest target (downsample less), or pass "
                                "zero_infinity=True to ignore such samples",
                                PT},
+    [OL_FW_PT_TARGET_OUT_OF_BOUNDS] = {OL_FW_PT_TARGET_OUT_OF_BOUNDS, OL_FW_PYTORCH, "IndexError",
+                                       "Target {target} is out of bounds.", "run-failed", NULL,
+                                       "class indices must lie in [0, {classes}) (or equal ignore_index): remap the "
+                                       "labels, or give the head one output per class",
+                                       PT},
     [OL_FW_PT_VIEW] = {OL_FW_PT_VIEW, OL_FW_PYTORCH, "RuntimeError",
                        "shape '{shape}' is invalid for input of size {size}", "shape-error", NULL, NULL, PT},
     [OL_FW_PT_MATMUL] = {OL_FW_PT_MATMUL, OL_FW_PYTORCH, "RuntimeError",

@@ -31,7 +31,8 @@ row's activation over axis 1.
 replay says how tests/oracle/replay.c replays the row: "declared"
 (--loss/--labels on models/<act>_<shape>.onnx), "node" (a
 SoftmaxCrossEntropyLoss / NegativeLogLikelihoodLoss graph written here,
-models/node_<id>.onnx) or "none" (no onnxlint form yet).
+models/node_<id>.onnx), "input:MODEL:NPY" (that graph with the labels
+given as a file, --input labels=NPY) or "none" (no onnxlint form yet).
 
 Run with Debian's interpreter: /usr/bin/python3 tests/oracle/gen_oracle.py
 """
@@ -387,11 +388,15 @@ def main():
                     name = node_model(rid, op, act, shape, "int64", lshape, wl, ii)
                     add(loss, extra, act, shape, "int64", lshape, "node:" + name)
             # label values out of range (data PyTorch cannot take)
+            # (replayed with the labels given as a file: --input labels=NPY)
             for bad in [c, -1]:
                 rid = len(rows) + 1
                 y = torch.zeros(lshape, dtype=torch.int64)
                 y.view(-1)[0] = bad
-                add(loss, [], act, shape, "int64", lshape, "none", y=y)
+                name = node_model(rid, op, act, shape, "int64", lshape, None, None)
+                npy = "labels_%04d.npy" % rid
+                np.save(os.path.join(MODELS, npy), y.numpy())
+                add(loss, [], act, shape, "int64", lshape, "input:%s:%s" % (name, npy), y=y)
 
     # CTC: log_probs (T,N,C) from a log_softmax over the classes (last
     # axis), targets (N,S) padded or (N*S,) concatenated, every input length

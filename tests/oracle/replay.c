@@ -7,7 +7,8 @@
  *
  * Per row, by its replay column: "declared:MODEL" runs
  *   onnxlint check MODEL --loss KIND --labels labels:DTYPE[DIMS] --format json
- * "node:MODEL" checks the exported loss graph as it is; "none" rows have
+ * "node:MODEL" checks the exported loss graph as it is, "input:MODEL:NPY"
+ * with the labels given as a file (--input labels=NPY); "none" rows have
  * no onnxlint form yet and are only counted.  Agreement:
  *   raises  an error finding, and PyTorch's exact message inside its why;
  *   warns   a warning (no error);
@@ -151,6 +152,10 @@ int main(int argc, char **argv)
                 snprintf(extra, sizeof extra, "(%s)", field[F_EXTRA]);
             snprintf(cmd, sizeof cmd, "'%s' check --format json '%s/models/%s' --loss '%s%s' --labels 'labels:%s[%s]' 2>/dev/null",
                      tool, dir, replay + 9, kind, extra, field[F_DTYPE], dims);
+        } else if (strncmp(replay, "input:", 6) == 0 && strchr(replay + 6, ':')) {
+            const char *npy = strchr(replay + 6, ':') + 1;
+            snprintf(cmd, sizeof cmd, "'%s' check --format json '%s/models/%.*s' --input 'labels=%s/models/%s' 2>/dev/null",
+                     tool, dir, (int)(npy - 1 - (replay + 6)), replay + 6, dir, npy);
         } else if (strncmp(replay, "node:", 5) == 0) {
             snprintf(cmd, sizeof cmd, "'%s' check --format json '%s/models/%s' 2>/dev/null", tool, dir, replay + 5);
         } else {
