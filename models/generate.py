@@ -715,6 +715,63 @@ def language_models():
          "User shifted the labels by one (labels[:, 1:]) but not the logits: N*T-N labels against N*T rows, never equal for N >= 1 (traced with labels one longer than the tokens so PyTorch did not raise; both declared (N,T)).")
 
 
+class InferCTC(nn.Module):
+    """A tiny speech-style model: (N, F, T) features -> (T, N, C) scores, with
+    log_softmax over the classes (or without, by mistake)."""
+
+    def __init__(self, log_softmax):
+        super().__init__()
+        self.conv = nn.Conv1d(4, 6, kernel_size=1)
+        self.log_softmax = log_softmax
+
+    def forward(self, x):
+        z = self.conv(x).permute(2, 0, 1)
+        return F.log_softmax(z, dim=2) if self.log_softmax else z
+
+
+def declared_loss_models():
+    """The losses torch 1.13 cannot export (smooth_l1, huber, label
+    smoothing) and CTC, declared on inference exports."""
+    rows = [
+        ("clean", "", "--loss smooth_l1 --labels labels:float[N,10]",
+         "User plans F.smooth_l1_loss on the 10 outputs with (N,10) targets."),
+        ("bug", "broadcast-loss", "--loss smooth_l1 --labels labels:float[N,1]",
+         "User plans F.smooth_l1_loss with (N,1) targets for (N,10) outputs: PyTorch warns and broadcasts."),
+        ("clean", "", "--loss huber --labels labels:float[N,10]",
+         "User plans F.huber_loss on the 10 outputs with (N,10) targets."),
+        ("bug", "label-rank", "--loss huber --labels labels:float[N,9]",
+         "User plans F.huber_loss with (N,9) targets for (N,10) outputs: the sizes do not broadcast."),
+        ("clean", "", "--loss cross_entropy(label_smoothing=0.1) --labels labels:int64[N]",
+         "User plans F.cross_entropy(..., label_smoothing=0.1) with int64 class indices."),
+        ("bug", "label-dtype", "--loss cross_entropy(label_smoothing=0.1) --labels labels:int32[N]",
+         "User plans label-smoothed cross_entropy with int32 labels straight from numpy: PyTorch wants Long."),
+        ("clean", "", "--loss bce_with_logits(pos_weight=10) --labels labels:float[N,10]",
+         "User plans multi-label BCEWithLogitsLoss(pos_weight=w) with one weight per output."),
+        ("bug", "class-count", "--loss bce_with_logits(pos_weight=5) --labels labels:float[N,10]",
+         "User plans BCEWithLogitsLoss with a pos_weight of 5 entries for 10 outputs."),
+        ("bug", "label-rank", "--loss bce_with_logits --labels labels:float[N,1]",
+         "The seed's headline case: a 10-unit head, sigmoid cross-entropy, labels (N,1)."),
+    ]
+    for kind, rules, cli, desc in rows:
+        add_row("infer_classifier.onnx", kind, rules, cli, desc)
+
+    torch.manual_seed(12)
+    m = export(seeded(InferCTC, True), (torch.randn(B, 4, 12),), ["input"], ["log_probs"],
+               {"input": {0: "N"}, "log_probs": {1: "N"}})
+    save(m, "infer_ctc.onnx", "clean", "", "--loss ctc --labels labels:int64[N,4]",
+         "User exported a CTC acoustic model: (T,N,C) log-probabilities for 12 steps, padded targets of length 4.")
+    add_row("infer_ctc.onnx", "bug", "batch-mismatch", "--loss ctc --labels labels:int64[N+1,4]",
+            "User's padded targets have one row more than the batch (a collate function that appends a padding row).")
+    add_row("infer_ctc.onnx", "bug", "ctc-lengths", "--loss ctc --labels labels:int64[N,13]",
+            "User's targets are 13 labels long but the model keeps only 12 time steps: ctc_loss is inf.")
+    add_row("infer_ctc.onnx", "bug", "label-rank", "--loss ctc --labels labels:int64[N,4,1]",
+            "User kept a trailing axis on the CTC targets (N,4,1).")
+    m = export(seeded(InferCTC, False), (torch.randn(B, 4, 12),), ["input"], ["scores"],
+               {"input": {0: "N"}, "scores": {1: "N"}})
+    save(m, "infer_ctc_raw.onnx", "bug", "logits-as-probabilities", "--loss ctc --labels labels:int64[N,4]",
+         "User forgot log_softmax before F.ctc_loss: raw scores, a loss that can go negative.")
+
+
 # --------------------------------------------------------------------------
 # manifest and verification
 # --------------------------------------------------------------------------
@@ -798,6 +855,7 @@ def main():
     external_models()
     framework_models()
     language_models()
+    declared_loss_models()
     write_manifest()
     write_reference()
     return 0 if verify() else 1

@@ -169,6 +169,12 @@ const ol_fw_message ol_fw_messages[OL_FW_MESSAGE_COUNT] = {
                                        "class indices must lie in [0, {classes}) (or equal ignore_index): remap the "
                                        "labels, or give the head one output per class",
                                        PT},
+    [OL_FW_PT_POS_WEIGHT_BROADCAST] = {OL_FW_PT_POS_WEIGHT_BROADCAST, OL_FW_PYTORCH, "RuntimeError",
+                                       "The size of tensor a ({a}) must match the size of tensor b ({b}) at "
+                                       "non-singleton dimension {axis}",
+                                       "class-count",
+                                       "pos_weight has {a} entries but the logits {input_type} have {b} outputs",
+                                       "give pos_weight one entry per output: {b}", PT},
     [OL_FW_PT_VIEW] = {OL_FW_PT_VIEW, OL_FW_PYTORCH, "RuntimeError",
                        "shape '{shape}' is invalid for input of size {size}", "shape-error", NULL, NULL, PT},
     [OL_FW_PT_MATMUL] = {OL_FW_PT_MATMUL, OL_FW_PYTORCH, "RuntimeError",
@@ -581,7 +587,7 @@ void ol_fw_pytorch_loss(onnxlint_model *m, const ol_fw_call *call, ol_fw_verdict
                 ol_fw_arg(v, "a", "1");
                 raise_with(&j, OL_FW_PT_OUTPUT_BROADCAST);
             } else {
-                check(&j, cmp(&j, ol_dim_value(call->pos_weight_len), last), OL_FW_PT_BROADCAST);
+                check(&j, cmp(&j, ol_dim_value(call->pos_weight_len), last), OL_FW_PT_POS_WEIGHT_BROADCAST);
             }
         }
         break;
