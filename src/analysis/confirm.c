@@ -639,11 +639,18 @@ static void run_failed(onnxlint_model *m, const ol_eval *e)
 {
     if (!e->failed)
         return;
+    const ol_node *n = e->failed;
+    char idx[32];
+    const char *shown = ol_node_display_name(n, idx, sizeof idx);
+    /* Explained already: by any error, or by a finding at the node itself
+     * (float probabilities into SoftmaxCrossEntropyLoss: PyTorch trains on
+     * them, ONNX runtimes do not, and the warning says so). */
     for (size_t i = 0; i < m->n_findings; i++) {
-        if (m->findings[i].severity == ONNXLINT_ERROR && !m->findings[i].dropped)
+        const ol_finding *f = &m->findings[i];
+        if (!f->dropped && (f->severity == ONNXLINT_ERROR ||
+                            (f->severity == ONNXLINT_WARNING && f->node && strcmp(f->node, shown) == 0)))
             return;
     }
-    const ol_node *n = e->failed;
     ol_type ta, tb, ts;
     ol_dim da[OL_MAX_RANK], db[OL_MAX_RANK], ds[OL_MAX_RANK];
     const ol_type *a = runtime_type(e, n->n_inputs > 0 ? n->inputs[0] : NULL, &ta, da);

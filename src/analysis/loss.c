@@ -553,9 +553,10 @@ static void check_same_shape_targets(analysis *a, loss *l, bool elementwise)
                                    "matrix: every prediction is compared with every target",
                                    type_text(a, X), type_text(a, L), kind_name(l));
             if (f) {
-                f->why = ol_finding_printf(a->m, "PyTorch: UserWarning: Using a target size that is different to the "
-                                                 "input size. This will likely lead to incorrect results due to "
-                                                 "broadcasting.");
+                ol_fw_verdict v = {.message = OL_FW_PT_BROADCAST_WARNING};
+                ol_fw_arg(&v, "target_size", ol_fw_shape(a->m, L, OL_FW_PYTORCH, true, false));
+                ol_fw_arg(&v, "input_size", ol_fw_shape(a->m, X, OL_FW_PYTORCH, true, false));
+                f->why = ol_fw_why(a->m, &v);
                 f->fix = ol_finding_printf(a->m, "give both the same shape: %s",
                                            rx > rl ? "pred.squeeze(1) (or labels.unsqueeze(1))"
                                                    : "labels.squeeze(1) (or pred.unsqueeze(1))");

@@ -97,6 +97,17 @@ expect_contains "$out" "\`logits\` and \`labels\` must have the same shape, rece
 out=$("$ONNXLINT" check models/infer_classifier.onnx --loss binary_crossentropy --from-logits --labels 'labels:float[N,1]'); rc=$?
 expect_eq $rc 1 "Keras headline case fails the gate"
 expect_contains "$out" "received ((None, 10) vs (None, 1))." "Keras words"
+# Float probabilities into an exported SoftmaxCrossEntropyLoss: PyTorch trains
+# on them, ONNX runtimes do not: a warning, not a gate failure.
+out=$("$ONNXLINT" check models/cls_ce_prob_labels.onnx); rc=$?
+expect_eq $rc 0 "a model PyTorch trains passes the default gate"
+expect_contains "$out" "warning[label-dtype]" "ONNX's objection stays a warning"
+expect_contains "$out" "PyTorch accepts these labels" "says whose rules object"
+# Graph shape errors and failed runs in PyTorch's words.
+out=$("$ONNXLINT" check models/infer_view_fold.onnx --loss cross_entropy --labels 'labels:int64[N]')
+expect_contains "$out" "PyTorch: RuntimeError: shape '[-1, 11]' is invalid for input of size 288" "view() words"
+out=$("$ONNXLINT" check models/graph/shape_error.onnx)
+expect_contains "$out" "PyTorch: RuntimeError: mat1 and mat2 shapes cannot be multiplied (Nx4 and 5x3)" "nn.Linear's words"
 # Declared losses take arguments; bad ones are usage errors.
 "$ONNXLINT" check models/infer_classifier.onnx --loss 'cross_entropy(label_smoothing=0.1,ignore_index=-100)' --labels 'labels:int64[N]' >/dev/null
 expect_eq $? 0 "--loss with arguments"
