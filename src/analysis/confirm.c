@@ -83,17 +83,6 @@ static bool dim_binding(const char *name, const char *const *dims, size_t n_dims
     return false;
 }
 
-static int64_t bind_dim(onnxlint_model *m, ol_dim d, const char *const *dims, size_t n_dims)
-{
-    d = ol_dim_resolve(&m->exprs, d);
-    int64_t v;
-    if (d.kind == OL_DIM_VALUE)
-        return d.value;
-    if (d.kind == OL_DIM_SYMBOL && dim_binding(d.symbol, dims, n_dims, &v))
-        return v;
-    return OL_DEFAULT_SAMPLE_DIM;
-}
-
 /* The sample dims, for ol_dim_eval: --dim NAME=VALUE, else the default. */
 typedef struct dim_env {
     const char *const *dims;
@@ -106,6 +95,22 @@ static bool symbol_value(void *ctx, const char *name, int64_t *out)
     if (!dim_binding(name, env->dims, env->n_dims, out))
         *out = OL_DEFAULT_SAMPLE_DIM;
     return true;
+}
+
+/* The concrete size of a dim under the sample bindings: a value, a bound
+ * symbol, an expression of them (N+1, N*T-N), or the default. */
+static int64_t bind_dim(onnxlint_model *m, ol_dim d, const char *const *dims, size_t n_dims)
+{
+    d = ol_dim_resolve(&m->exprs, d);
+    int64_t v;
+    if (d.kind == OL_DIM_VALUE)
+        return d.value;
+    if (d.kind == OL_DIM_SYMBOL && dim_binding(d.symbol, dims, n_dims, &v))
+        return v;
+    dim_env env = {dims, n_dims};
+    if (d.kind == OL_DIM_SYMBOL && ol_dim_eval(&m->exprs, d, symbol_value, &env, &v) && v >= 0)
+        return v;
+    return OL_DEFAULT_SAMPLE_DIM;
 }
 
 static uint64_t sat_mul(uint64_t a, uint64_t b)

@@ -634,7 +634,8 @@ void ol_fw_pytorch_loss(onnxlint_model *m, const ol_fw_call *call, ol_fw_verdict
     default:
         break;
     }
-    if (v->outcome == OL_FW_ACCEPTS && j.maybe) {
+    if ((v->outcome == OL_FW_ACCEPTS || v->outcome == OL_FW_WARNS) && j.maybe) {
+        /* a raise for some sizes says more than a warning for all */
         v->outcome = OL_FW_MAY_RAISE;
         v->message = j.maybe;
     }
