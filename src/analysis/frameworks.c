@@ -5,7 +5,7 @@
  * which walks a loss call through the checks PyTorch 1.13 makes, in its
  * order, and stops at the first that fails for every size (a raise) or
  * notes the first that fails only for some sizes (a "may raise").  Every
- * PyTorch text was recorded from PyTorch 1.13.1 by tests/oracle/gen_oracle.py
+ * PyTorch text was recorded from PyTorch 1.13 (Debian 1.13.0a0) by tests/oracle/gen_oracle.py
  * (the oracle table), and the replay test compares this file's verdicts
  * with it row by row.
  *
@@ -21,7 +21,7 @@
 #include "analysis/findings.h"
 #include "util/text.h"
 
-#define PT "PyTorch 1.13.1 (recorded by tests/oracle/gen_oracle.py)"
+#define PT "PyTorch 1.13 (Debian python3-torch 1.13.0a0, recorded by tests/oracle/gen_oracle.py)"
 
 const ol_fw_message ol_fw_messages[OL_FW_MESSAGE_COUNT] = {
     [OL_FW_PT_PROBABILITIES_DTYPE] =

@@ -175,7 +175,7 @@ def logits_model(act, shape, symbolic=False):
     y = helper.make_tensor_value_info("logits", TensorProto.FLOAT, dims)
     g = helper.make_graph(nodes, "logits_" + act, [x], [y], inits)
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], producer_name="pytorch",
-                          producer_version="1.13.1")
+                          producer_version=torch.__version__)
     onnx.checker.check_model(m)
     onnx.save(m, path)
     return name
@@ -213,7 +213,7 @@ def node_model(rid, op, act, shape, ldtype, lshape, weight_len, ignore_index):
     y = helper.make_tensor_value_info("loss", TensorProto.FLOAT, [])
     g = helper.make_graph(nodes, "node_%d" % rid, [x, lab], [y], inits)
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], producer_name="pytorch",
-                          producer_version="1.13.1")
+                          producer_version=torch.__version__)
     onnx.save(m, os.path.join(MODELS, name))
     return name
 
