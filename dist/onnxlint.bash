@@ -18,8 +18,8 @@ _onnxlint()
             return ;;
         --fail-on) COMPREPLY=($(compgen -W "error warning note never" -- "$cur")); return ;;
         --loss)
-            COMPREPLY=($(compgen -W "cross_entropy nll bce_with_logits bce mse l1 sparse_categorical_crossentropy
-                categorical_crossentropy binary_crossentropy" -- "$cur"))
+            COMPREPLY=($(compgen -W "cross_entropy nll bce_with_logits bce mse l1 smooth_l1 huber kl_div ctc
+                sparse_categorical_crossentropy categorical_crossentropy binary_crossentropy" -- "$cur"))
             return ;;
         --inputs|--outputs) _filedir -d; return ;;
         -o|--output) _filedir; return ;;

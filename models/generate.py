@@ -588,6 +588,191 @@ def external_models():
 
 
 # --------------------------------------------------------------------------
+# framework rules: softmax axis, kl_div, multi-task sums, a failing view
+# --------------------------------------------------------------------------
+
+class NLLSoftmaxAxis(nn.Module):
+    """NLL of torch.log(softmax(x, dim)): dim=0 normalizes over the batch."""
+
+    def __init__(self, dim):
+        super().__init__()
+        self.fc = nn.Linear(IN_F, C)
+        self.dim = dim
+
+    def forward(self, x, labels):
+        return F.nll_loss(torch.log(F.softmax(self.fc(x), dim=self.dim)), labels)
+
+
+class KLDiv(nn.Module):
+    """Distillation: kl_div of the student's log-probabilities (or, by
+    mistake, its probabilities) against the teacher's probabilities."""
+
+    def __init__(self, log_input):
+        super().__init__()
+        self.fc = nn.Linear(IN_F, C)
+        self.log_input = log_input
+
+    def forward(self, x, labels):
+        z = self.fc(x)
+        p = F.log_softmax(z, dim=1) if self.log_input else F.softmax(z, dim=1)
+        return F.kl_div(p, labels, reduction="batchmean")
+
+
+class MultiTask(nn.Module):
+    """A class head with cross-entropy plus a regression head with a
+    hand-written MSE (torch 1.13 cannot export l1_loss/mse_loss's
+    reduction-free forms as one op), summed."""
+
+    def __init__(self):
+        super().__init__()
+        self.cls = nn.Linear(IN_F, C)
+        self.reg = nn.Linear(IN_F, 1)
+
+    def forward(self, x, labels, target):
+        return F.cross_entropy(self.cls(x), labels) + ((self.reg(x) - target) ** 2).mean()
+
+
+class ViewFold(nn.Module):
+    """view(-1, 11) on 72 features: traced at a batch where N*72 % 11 == 0."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(11, C)
+
+    def forward(self, x):
+        return self.fc(x.view(-1, 11))
+
+
+def framework_models():
+    x = feats()
+    m = train_export(seeded(NLLSoftmaxAxis, 0), x, int_labels((B,)))
+    save(m, "cls_nll_softmax_batch_axis.onnx", "bug", "softmax-axis", "",
+         "User wrote F.nll_loss(torch.log(F.softmax(logits, dim=0)), y): the softmax normalizes over the batch, not the classes.")
+
+    torch.manual_seed(8)
+    teacher = torch.softmax(torch.randn(B, C), dim=1)
+    m = train_export(seeded(KLDiv, True), x, teacher)
+    save(m, "distill_kl_div.onnx", "clean", "", "",
+         "User distilled with F.kl_div(F.log_softmax(student, 1), teacher_probs, reduction='batchmean').")
+    m = train_export(seeded(KLDiv, False), x, teacher)
+    save(m, "distill_kl_div_probs.onnx", "bug", "logits-as-probabilities", "",
+         "User passed the student's probabilities (F.softmax) to F.kl_div, which takes log-probabilities.")
+
+    torch.manual_seed(9)
+    LAST_TRAINED[0] = None
+    module = seeded(MultiTask)
+    t = torch.randn(B, 1)
+    m = export(module, (x, int_labels((B,)), t.view(B)), ["input", "labels", "target"], ["loss"],
+               {"input": {0: "N"}, "labels": {0: "N"}, "target": {0: "N"}})
+    save(m, "multitask_ce_mse_broadcast.onnx", "bug", "broadcast-loss", "",
+         "User summed F.cross_entropy on the class head and ((reg - target)**2).mean() with reg (N,1) and target (N,): the second term broadcasts to (N,N).")
+    m = export(module, (x, int_labels((B,)), t), ["input", "labels", "target"], ["loss"],
+               {"input": {0: "N"}, "labels": {0: "N"}, "target": {0: "N"}})
+    save(m, "multitask_ce_mse.onnx", "clean", "", "",
+         "User summed F.cross_entropy on the class head and a hand-written MSE on a (N,1) regression head with (N,1) targets.")
+
+    torch.manual_seed(10)
+    m = infer_export(seeded(ViewFold), torch.randn(11, 72), {0: "N"}, {0: "M"})
+    save(m, "infer_view_fold.onnx", "bug", "run-failed", "--loss cross_entropy --labels labels:int64[N]",
+         "User flattened 72 features with x.view(-1, 11) (traced at N=11, where it happens to divide): at N=4 the view cannot hold 288 elements.")
+
+
+class LanguageModel(nn.Module):
+    """Next-token prediction: (N,T,V) logits flattened with view(-1, V) and
+    cross-entropy with ignore_index=-100.  shift=True drops the first label
+    of every sequence but keeps all T logits: N*T-N labels for N*T rows."""
+
+    def __init__(self, shift):
+        super().__init__()
+        self.emb = nn.Embedding(VOCAB, 8)
+        self.out = nn.Linear(8, VOCAB)
+        self.shift = shift
+
+    def forward(self, tokens, labels):
+        logits = self.out(self.emb(tokens))
+        if self.shift:
+            labels = labels[:, 1:]
+        else:
+            logits, labels = logits[:, :-1], labels[:, 1:]
+        return F.cross_entropy(logits.reshape(-1, VOCAB), labels.reshape(-1), ignore_index=-100)
+
+
+VOCAB = 11
+
+
+def language_models():
+    torch.manual_seed(11)
+    tokens = torch.randint(0, VOCAB, (B, 6))
+    axes = {0: "N", 1: "T"}
+    m = export(seeded(LanguageModel, False), (tokens, tokens), ["input", "labels"], ["loss"],
+               {"input": axes, "labels": axes})
+    save(m, "lm_ce_shifted.onnx", "clean", "", "",
+         "User trained a tiny language model: logits[:, :-1] and labels[:, 1:] flattened with view(-1, V), F.cross_entropy(ignore_index=-100).")
+    labels7 = torch.randint(0, VOCAB, (B, 7))
+    m = export(seeded(LanguageModel, True), (tokens, labels7), ["input", "labels"], ["loss"],
+               {"input": axes, "labels": axes})
+    save(m, "lm_ce_labels_shifted_only.onnx", "bug", "batch-mismatch", "",
+         "User shifted the labels by one (labels[:, 1:]) but not the logits: N*T-N labels against N*T rows, never equal for N >= 1 (traced with labels one longer than the tokens so PyTorch did not raise; both declared (N,T)).")
+
+
+class InferCTC(nn.Module):
+    """A tiny speech-style model: (N, F, T) features -> (T, N, C) scores, with
+    log_softmax over the classes (or without, by mistake)."""
+
+    def __init__(self, log_softmax):
+        super().__init__()
+        self.conv = nn.Conv1d(4, 6, kernel_size=1)
+        self.log_softmax = log_softmax
+
+    def forward(self, x):
+        z = self.conv(x).permute(2, 0, 1)
+        return F.log_softmax(z, dim=2) if self.log_softmax else z
+
+
+def declared_loss_models():
+    """The losses torch 1.13 cannot export (smooth_l1, huber, label
+    smoothing) and CTC, declared on inference exports."""
+    rows = [
+        ("clean", "", "--loss smooth_l1 --labels labels:float[N,10]",
+         "User plans F.smooth_l1_loss on the 10 outputs with (N,10) targets."),
+        ("bug", "broadcast-loss", "--loss smooth_l1 --labels labels:float[N,1]",
+         "User plans F.smooth_l1_loss with (N,1) targets for (N,10) outputs: PyTorch warns and broadcasts."),
+        ("clean", "", "--loss huber --labels labels:float[N,10]",
+         "User plans F.huber_loss on the 10 outputs with (N,10) targets."),
+        ("bug", "label-rank", "--loss huber --labels labels:float[N,9]",
+         "User plans F.huber_loss with (N,9) targets for (N,10) outputs: the sizes do not broadcast."),
+        ("clean", "", "--loss cross_entropy(label_smoothing=0.1) --labels labels:int64[N]",
+         "User plans F.cross_entropy(..., label_smoothing=0.1) with int64 class indices."),
+        ("bug", "label-dtype", "--loss cross_entropy(label_smoothing=0.1) --labels labels:int32[N]",
+         "User plans label-smoothed cross_entropy with int32 labels straight from numpy: PyTorch wants Long."),
+        ("clean", "", "--loss bce_with_logits(pos_weight=10) --labels labels:float[N,10]",
+         "User plans multi-label BCEWithLogitsLoss(pos_weight=w) with one weight per output."),
+        ("bug", "class-count", "--loss bce_with_logits(pos_weight=5) --labels labels:float[N,10]",
+         "User plans BCEWithLogitsLoss with a pos_weight of 5 entries for 10 outputs."),
+        ("bug", "label-rank", "--loss bce_with_logits --labels labels:float[N,1]",
+         "The seed's headline case: a 10-unit head, sigmoid cross-entropy, labels (N,1)."),
+    ]
+    for kind, rules, cli, desc in rows:
+        add_row("infer_classifier.onnx", kind, rules, cli, desc)
+
+    torch.manual_seed(12)
+    m = export(seeded(InferCTC, True), (torch.randn(B, 4, 12),), ["input"], ["log_probs"],
+               {"input": {0: "N"}, "log_probs": {1: "N"}})
+    save(m, "infer_ctc.onnx", "clean", "", "--loss ctc --labels labels:int64[N,4]",
+         "User exported a CTC acoustic model: (T,N,C) log-probabilities for 12 steps, padded targets of length 4.")
+    add_row("infer_ctc.onnx", "bug", "batch-mismatch", "--loss ctc --labels labels:int64[N+1,4]",
+            "User's padded targets have one row more than the batch (a collate function that appends a padding row).")
+    add_row("infer_ctc.onnx", "bug", "ctc-lengths", "--loss ctc --labels labels:int64[N,13]",
+            "User's targets are 13 labels long but the model keeps only 12 time steps: ctc_loss is inf.")
+    add_row("infer_ctc.onnx", "bug", "label-rank", "--loss ctc --labels labels:int64[N,4,1]",
+            "User kept a trailing axis on the CTC targets (N,4,1).")
+    m = export(seeded(InferCTC, False), (torch.randn(B, 4, 12),), ["input"], ["scores"],
+               {"input": {0: "N"}, "scores": {1: "N"}})
+    save(m, "infer_ctc_raw.onnx", "bug", "logits-as-probabilities", "--loss ctc --labels labels:int64[N,4]",
+         "User forgot log_softmax before F.ctc_loss: raw scores, a loss that can go negative.")
+
+
+# --------------------------------------------------------------------------
 # manifest and verification
 # --------------------------------------------------------------------------
 
@@ -668,6 +853,9 @@ def main():
     elementwise_models()
     inference_models()
     external_models()
+    framework_models()
+    language_models()
+    declared_loss_models()
     write_manifest()
     write_reference()
     return 0 if verify() else 1

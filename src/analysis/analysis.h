@@ -67,7 +67,11 @@ typedef enum ol_loss_kind {
     OL_LOSS_MSE,
     OL_LOSS_L1,
     OL_LOSS_SPARSE_CATEGORICAL, /* Keras */
-    OL_LOSS_CATEGORICAL         /* Keras */
+    OL_LOSS_CATEGORICAL,        /* Keras */
+    OL_LOSS_SMOOTH_L1,
+    OL_LOSS_HUBER,
+    OL_LOSS_KL_DIV,
+    OL_LOSS_CTC                 /* log_probs (T,N,C), targets (N,S) or (N*S,) */
 } ol_loss_kind;
 
 /* A loss the analysis found, kept for confirmation and the report. */
@@ -75,6 +79,10 @@ typedef struct ol_loss_record {
     ol_loss_kind kind;
     bool pattern, declared, keras, from_logits;
     bool exported_with_logits;    /* a BCE pattern that is PyTorch's export of BCEWithLogitsLoss */
+    int64_t weight_len, pos_weight_len; /* declared arguments (0: none) */
+    bool has_ignore_index;
+    int64_t ignore_index;
+    double label_smoothing;
     const ol_node *node;          /* the loss node, the pattern's meeting node, or NULL (declared) */
     const ol_value *output;       /* the value holding the loss, NULL when declared */
     const ol_value *logits;
@@ -97,6 +105,13 @@ typedef struct ol_check_options {
     ol_type labels_type;
     bool has_labels;
     const char *logits_name;    /* NULL: the single output or the classifier head's */
+    /* The declared loss's arguments, "--loss KIND(name=value,...)": */
+    int64_t weight_len;         /* weight=C: class weights of this length; 0 none */
+    int64_t pos_weight_len;     /* pos_weight=P (BCE with logits); 0 none */
+    bool has_ignore_index;      /* ignore_index=I */
+    int64_t ignore_index;
+    double label_smoothing;     /* label_smoothing=E */
+    bool declared_keras;        /* the declared loss was named the Keras way */
 } ol_check_options;
 
 /* Parses a loss kind name (PyTorch or Keras spelling). */
@@ -120,6 +135,10 @@ const char *ol_loss_kind_suggest(const char *name);
 /* The message of an unknown loss kind: what was given, what might have been
  * meant, and the kinds there are (one line, into buf). */
 const char *ol_loss_kind_error(const char *name, char *buf, size_t cap);
+/* Parses a declared loss "KIND" or "KIND(name=value,...)" (weight,
+ * pos_weight: lengths; ignore_index; label_smoothing) into the options;
+ * false with a reason in why otherwise. */
+bool ol_loss_parse(const char *spec, ol_check_options *o, char *why, size_t why_len);
 
 /* Parses "NAME:DTYPE[DIMS]" (dims integers or symbols, "?" unknown) into
  * the options; false with a reason in why otherwise. */

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "analysis/findings.h"
+#include "analysis/frameworks.h"
 #include "eval/eval.h"
 #include "eval/testdata.h"
 
@@ -125,17 +126,6 @@ bool ol_dim_binding_check(const onnxlint_model *m, const char *binding, char *wh
     return true;
 }
 
-static int64_t bind_dim(onnxlint_model *m, ol_dim d, const char *const *dims, size_t n_dims)
-{
-    d = ol_dim_resolve(&m->exprs, d);
-    int64_t v;
-    if (d.kind == OL_DIM_VALUE)
-        return d.value;
-    if (d.kind == OL_DIM_SYMBOL && dim_binding(d.symbol, dims, n_dims, &v))
-        return v;
-    return OL_DEFAULT_SAMPLE_DIM;
-}
-
 /* The sample dims, for ol_dim_eval: --dim NAME=VALUE, else the default. */
 typedef struct dim_env {
     const char *const *dims;
@@ -148,6 +138,22 @@ static bool symbol_value(void *ctx, const char *name, int64_t *out)
     if (!dim_binding(name, env->dims, env->n_dims, out))
         *out = OL_DEFAULT_SAMPLE_DIM;
     return true;
+}
+
+/* The concrete size of a dim under the sample bindings: a value, a bound
+ * symbol, an expression of them (N+1, N*T-N), or the default. */
+static int64_t bind_dim(onnxlint_model *m, ol_dim d, const char *const *dims, size_t n_dims)
+{
+    d = ol_dim_resolve(&m->exprs, d);
+    int64_t v;
+    if (d.kind == OL_DIM_VALUE)
+        return d.value;
+    if (d.kind == OL_DIM_SYMBOL && dim_binding(d.symbol, dims, n_dims, &v))
+        return v;
+    dim_env env = {dims, n_dims};
+    if (d.kind == OL_DIM_SYMBOL && ol_dim_eval(&m->exprs, d, symbol_value, &env, &v) && v >= 0)
+        return v;
+    return OL_DEFAULT_SAMPLE_DIM;
 }
 
 static uint64_t sat_mul(uint64_t a, uint64_t b)
@@ -297,9 +303,12 @@ static label_kind label_kind_of(const ol_loss_record *r)
     case OL_LOSS_NLL:
     case OL_LOSS_SPARSE_CATEGORICAL:
         return ol_elem_is_floating(r->labels_type.elem_type) ? LABEL_BINARY : LABEL_INDICES;
+    case OL_LOSS_CTC:
+        return LABEL_INDICES;
     case OL_LOSS_BCE:
     case OL_LOSS_BCE_WITH_LOGITS:
     case OL_LOSS_CATEGORICAL:
+    case OL_LOSS_KL_DIV:
         return LABEL_BINARY;
     default:
         return LABEL_REAL;
@@ -444,7 +453,8 @@ static int64_t class_count(onnxlint_model *m, const ol_loss_record *r, const cha
     const ol_type *x = &r->logits_type;
     if (x->shape.rank < 1)
         return 2;
-    int axis = x->shape.rank >= 2 && r->kind != OL_LOSS_CATEGORICAL && r->kind != OL_LOSS_SPARSE_CATEGORICAL
+    int axis = x->shape.rank >= 2 && r->kind != OL_LOSS_CATEGORICAL && r->kind != OL_LOSS_SPARSE_CATEGORICAL &&
+                       r->kind != OL_LOSS_CTC
                    ? 1
                    : x->shape.rank - 1;
     return bind_dim(m, x->shape.dims[axis], dims, n_dims);
@@ -472,6 +482,68 @@ static double scalar(const ol_rvalue *v)
     return sum / (double)v->tensor->count;
 }
 
+/* ctc_loss of log-probabilities x (T,N,C) and targets y ((N,S) padded or
+ * (N*S,) concatenated), every input length T and target length S, blank 0,
+ * reduction 'mean': PyTorch's CPU forward (ctc_loss_cpu), alpha recursion
+ * in log space, each sample's loss divided by its target length. */
+static bool ctc_value(const ol_array *x, const ol_array *y, double *value, char *why, size_t len)
+{
+    if (x->rank != 3 || y->rank < 1 || y->rank > 2) {
+        snprintf(why, len, "ctc_loss takes (T,N,C) log-probabilities and (N,S) or (N*S,) targets");
+        return false;
+    }
+    size_t t_len = (size_t)x->dims[0], n = (size_t)x->dims[1], c = (size_t)x->dims[2];
+    size_t s_len = y->rank == 2 ? (size_t)y->dims[1] : (n ? y->count / n : 0);
+    if ((y->rank == 2 && (size_t)y->dims[0] != n) || s_len * n != y->count || t_len == 0 || c == 0) {
+        snprintf(why, len, "the targets (%zu elements) do not give every one of the %zu samples a sequence", y->count,
+                 n);
+        return false;
+    }
+    size_t l_len = 2 * s_len + 1;
+    double *alpha = malloc(2 * l_len * sizeof *alpha);
+    if (!alpha) {
+        snprintf(why, len, "out of memory");
+        return false;
+    }
+    double total = 0;
+    for (size_t b = 0; b < n; b++) {
+        const size_t base = b * s_len;
+        double *prev = alpha, *cur = alpha + l_len;
+        for (size_t s = 0; s < l_len; s++) {
+            int64_t label = s % 2 ? ol_array_get_i64(y, base + s / 2) : 0;
+            if (label < 0 || (size_t)label >= c) {
+                free(alpha);
+                snprintf(why, len, "target %lld is out of bounds for %zu classes", (long long)label, c);
+                return false;
+            }
+            prev[s] = s < 2 ? ol_array_get_f64(x, b * c + (size_t)label) : -INFINITY;
+        }
+        for (size_t t = 1; t < t_len; t++) {
+            for (size_t s = 0; s < l_len; s++) {
+                int64_t label = s % 2 ? ol_array_get_i64(y, base + s / 2) : 0;
+                int64_t label2 = s > 1 && (s - 2) % 2 ? ol_array_get_i64(y, base + (s - 2) / 2) : 0;
+                double la1 = prev[s], la2 = s > 0 ? prev[s - 1] : -INFINITY;
+                double la3 = s > 1 && label2 != label ? prev[s - 2] : -INFINITY;
+                double lamax = fmax(la1, fmax(la2, la3));
+                if (lamax == -INFINITY)
+                    lamax = 0;
+                cur[s] = log(exp(la1 - lamax) + exp(la2 - lamax) + exp(la3 - lamax)) + lamax +
+                         ol_array_get_f64(x, (t * n + b) * c + (size_t)label);
+            }
+            double *swap = prev;
+            prev = cur;
+            cur = swap;
+        }
+        double l1 = prev[l_len - 1], l2 = l_len > 1 ? prev[l_len - 2] : -INFINITY;
+        double m = fmax(l1, l2);
+        double nll = m == -INFINITY ? INFINITY : -(log(exp(l1 - m) + exp(l2 - m)) + m);
+        total += nll / (double)(s_len ? s_len : 1);
+    }
+    free(alpha);
+    *value = total / (double)(n ? n : 1);
+    return true;
+}
+
 /* ---- declared losses, computed here ---- */
 
 /* The declared loss of logits (with sample labels of the declared type);
@@ -487,6 +559,8 @@ static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_
         snprintf(why, len, "logits are a scalar");
         return false;
     }
+    if (r->kind == OL_LOSS_CTC)
+        return ctc_value(x, y, value, why, len);
     if (class_axis >= x->rank)
         class_axis = x->rank - 1;
     int64_t c = x->dims[class_axis];
@@ -505,15 +579,19 @@ static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_
             fits = y->dims[j++] == x->dims[i];
         }
         if (!fits) {
-            snprintf(why, len, "%s: expected target size %zu (the logits' shape without the class axis), got a "
-                     "target of %zu elements in rank %d", r->keras ? "Keras" : "PyTorch", outer * inner, y->count,
+            snprintf(why, len, "the loss needs %zu class indices (the logits' shape without the class axis), the "
+                     "labels hold %zu elements in rank %d", outer * inner, y->count,
                      y->rank);
             return false;
         }
-        double total = 0;
+        double total = 0, eps = r->label_smoothing;
+        size_t counted = 0;
         for (size_t o = 0; o < outer; o++) {
             for (size_t in = 0; in < inner; in++) {
                 int64_t t = ol_array_get_i64(y, o * inner + in);
+                if (r->has_ignore_index && t == r->ignore_index)
+                    continue;
+                counted++;
                 if (t < 0 || t >= c) {
                     snprintf(why, len, "target %lld is out of bounds for %lld classes", (long long)t, (long long)c);
                     return false;
@@ -528,27 +606,98 @@ static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_
                 double xt = ol_array_get_f64(x, (o * (size_t)c + (size_t)t) * inner + in);
                 bool wants_log_probs = r->kind == OL_LOSS_NLL;
                 bool wants_probs = r->kind == OL_LOSS_SPARSE_CATEGORICAL && !r->from_logits;
-                total += wants_log_probs ? -xt : wants_probs ? -log(xt) : -(xt - maxv - log(sum));
+                double nll = wants_log_probs ? -xt : wants_probs ? -log(xt) : -(xt - maxv - log(sum));
+                if (eps > 0 && r->kind == OL_LOSS_CROSS_ENTROPY) {
+                    /* label smoothing: (1-e) * nll + e/C * sum over classes of -log p */
+                    double all = 0;
+                    for (int64_t k = 0; k < c; k++)
+                        all += -(ol_array_get_f64(x, (o * (size_t)c + (size_t)k) * inner + in) - maxv - log(sum));
+                    nll = (1 - eps) * nll + eps / (double)c * all;
+                }
+                total += nll;
+            }
+        }
+        *value = counted ? total / (double)counted : NAN;
+        return true;
+    }
+    if (r->kind == OL_LOSS_CROSS_ENTROPY) {
+        /* class probabilities of the logits' shape: -sum_c t_c log_softmax(x)_c, averaged over the rest */
+        bool same = y->rank == x->rank && y->count == x->count;
+        for (int i = 0; same && i < x->rank; i++)
+            same = y->dims[i] == x->dims[i];
+        if (!same) {
+            snprintf(why, len, "class probabilities must have the logits' shape");
+            return false;
+        }
+        double total = 0, eps = r->label_smoothing;
+        for (size_t o = 0; o < outer; o++) {
+            for (size_t in = 0; in < inner; in++) {
+                double maxv = -INFINITY, sum = 0;
+                for (int64_t k = 0; k < c; k++) {
+                    double v = ol_array_get_f64(x, (o * (size_t)c + (size_t)k) * inner + in);
+                    maxv = v > maxv ? v : maxv;
+                }
+                for (int64_t k = 0; k < c; k++)
+                    sum += exp(ol_array_get_f64(x, (o * (size_t)c + (size_t)k) * inner + in) - maxv);
+                for (int64_t k = 0; k < c; k++) {
+                    size_t at = (o * (size_t)c + (size_t)k) * inner + in;
+                    double t = ol_array_get_f64(y, at) * (1 - eps) + eps / (double)c;
+                    total += -t * (ol_array_get_f64(x, at) - maxv - log(sum));
+                }
             }
         }
         *value = total / (double)(outer * inner);
         return true;
     }
-    /* Per-element targets: exactly the logits' shape. */
+    /* Per-element targets: the logits' shape, or (kl_div, the regression
+     * losses) a shape that broadcasts with it, as PyTorch computes them. */
     bool same = y->rank == x->rank && y->count == x->count;
     for (int i = 0; same && i < x->rank; i++)
         same = y->dims[i] == x->dims[i];
-    if (!same) {
-        snprintf(why, len, r->keras ? "Keras: `logits` and `labels` must have the same shape"
-                                    : "PyTorch: Target size must be the same as input size");
+    bool broadcasts = r->kind == OL_LOSS_KL_DIV || r->kind == OL_LOSS_MSE || r->kind == OL_LOSS_L1 ||
+                      r->kind == OL_LOSS_SMOOTH_L1 || r->kind == OL_LOSS_HUBER;
+    int rank = x->rank > y->rank ? x->rank : y->rank;
+    int64_t dims[OL_MAX_RANK];
+    size_t count = 1;
+    for (int i = 0; i < rank && i < OL_MAX_RANK; i++) {
+        int ix = i - (rank - x->rank), iy = i - (rank - y->rank);
+        int64_t dx = ix >= 0 ? x->dims[ix] : 1, dy = iy >= 0 ? y->dims[iy] : 1;
+        if (dx != dy && dx != 1 && dy != 1)
+            broadcasts = false;
+        dims[i] = dx > dy ? dx : dy;
+        count *= (size_t)dims[i];
+    }
+    if (!same && (!broadcasts || rank > OL_MAX_RANK)) {
+        snprintf(why, len, "prediction (%d dims, %zu elements) and target (%d dims, %zu elements) %s", x->rank,
+                 x->count, y->rank, y->count, broadcasts ? "have too many dims" : "do not have the same shape");
         return false;
     }
     double total = 0;
-    for (size_t i = 0; i < x->count; i++) {
-        double p = ol_array_get_f64(x, i), t = ol_array_get_f64(y, i);
+    for (size_t i = 0; i < count; i++) {
+        /* the element of x and of y that broadcasting pairs at index i */
+        size_t rest = i, at_x = 0, at_y = 0, stride_x = 1, stride_y = 1;
+        for (int k = rank - 1; k >= 0; k--) {
+            size_t idx = rest % (size_t)dims[k];
+            rest /= (size_t)dims[k];
+            int ix = k - (rank - x->rank), iy = k - (rank - y->rank);
+            if (ix >= 0) {
+                at_x += (x->dims[ix] == 1 ? 0 : idx) * stride_x;
+                stride_x *= (size_t)x->dims[ix];
+            }
+            if (iy >= 0) {
+                at_y += (y->dims[iy] == 1 ? 0 : idx) * stride_y;
+                stride_y *= (size_t)y->dims[iy];
+            }
+        }
+        double p = ol_array_get_f64(x, at_x), t = ol_array_get_f64(y, at_y);
         switch (r->kind) {
         case OL_LOSS_MSE: total += (p - t) * (p - t); break;
         case OL_LOSS_L1: total += fabs(p - t); break;
+        case OL_LOSS_SMOOTH_L1: /* beta = 1 */
+        case OL_LOSS_HUBER:     /* delta = 1: the same function */
+            total += fabs(p - t) < 1 ? 0.5 * (p - t) * (p - t) : fabs(p - t) - 0.5;
+            break;
+        case OL_LOSS_KL_DIV: total += t > 0 ? t * (log(t) - p) : 0; break; /* input: log-probabilities */
         case OL_LOSS_BCE_WITH_LOGITS: total += fmax(p, 0) - p * t + log1p(exp(-fabs(p))); break;
         case OL_LOSS_BCE:
             total += r->from_logits ? fmax(p, 0) - p * t + log1p(exp(-fabs(p))) : -(t * log(p) + (1 - t) * log(1 - p));
@@ -556,7 +705,10 @@ static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_
         default: total += -t * (r->from_logits ? p : log(p)); break; /* categorical (per class) */
         }
     }
-    *value = total / (double)(r->kind == OL_LOSS_CATEGORICAL ? outer * inner : x->count);
+    /* kl_div: reduction='batchmean', the sum over the batch size */
+    *value = total / (double)(r->kind == OL_LOSS_CATEGORICAL ? outer * inner
+                              : r->kind == OL_LOSS_KL_DIV ? (size_t)(x->rank ? x->dims[0] : 1)
+                                                          : count);
     return true;
 }
 
@@ -632,6 +784,91 @@ static bool node_in(const ol_loss_record *r, const ol_node *n)
             return true;
     }
     return r->node == n;
+}
+
+/* The runtime tensor of v as a type with concrete dims (dims: room for
+ * OL_MAX_RANK), or NULL. */
+static const ol_type *runtime_type(const ol_eval *e, const ol_value *v, ol_type *t, ol_dim *dims)
+{
+    const ol_rvalue *rv = v ? ol_eval_value(e, v) : NULL;
+    const ol_array *a = rv && rv->kind == OL_RV_TENSOR ? rv->tensor : NULL;
+    if (!a || a->rank > OL_MAX_RANK)
+        return NULL;
+    memset(t, 0, sizeof *t);
+    t->kind = OL_TYPE_TENSOR;
+    t->elem_type = a->elem_type;
+    t->shape.rank = a->rank;
+    t->shape.dims = dims;
+    for (int i = 0; i < a->rank; i++)
+        dims[i] = ol_dim_value(a->dims[i]);
+    return t;
+}
+
+/* A run on data of the declared shapes that fails is itself a finding when
+ * no error explains it: at the node, the evaluator's words as evidence,
+ * PyTorch's words where the node is a PyTorch call. */
+static void run_failed(onnxlint_model *m, const ol_eval *e)
+{
+    if (!e->failed)
+        return;
+    const ol_node *n = e->failed;
+    char idx[32];
+    const char *shown = ol_node_display_name(n, idx, sizeof idx);
+    /* Explained already: by any error, or by a finding at the node itself
+     * (float probabilities into SoftmaxCrossEntropyLoss: PyTorch trains on
+     * them, ONNX runtimes do not, and the warning says so). */
+    for (size_t i = 0; i < m->n_findings; i++) {
+        const ol_finding *f = &m->findings[i];
+        if (!f->dropped && (f->severity == ONNXLINT_ERROR ||
+                            (f->severity == ONNXLINT_WARNING && f->node && strcmp(f->node, shown) == 0)))
+            return;
+    }
+    ol_type ta, tb, ts;
+    ol_dim da[OL_MAX_RANK], db[OL_MAX_RANK], ds[OL_MAX_RANK];
+    const ol_type *a = runtime_type(e, n->n_inputs > 0 ? n->inputs[0] : NULL, &ta, da);
+    const ol_type *b = runtime_type(e, n->n_inputs > 1 ? n->inputs[1] : NULL, &tb, db);
+    const ol_type *shape = NULL;
+    const ol_rvalue *sv = strcmp(n->op_type, "Reshape") == 0 && n->n_inputs > 1 && n->inputs[1]
+                              ? ol_eval_value(e, n->inputs[1])
+                              : NULL;
+    if (sv && sv->kind == OL_RV_TENSOR && sv->tensor && sv->tensor->rank == 1 && sv->tensor->count <= OL_MAX_RANK) {
+        memset(&ts, 0, sizeof ts);
+        ts.kind = OL_TYPE_TENSOR;
+        ts.shape.rank = (int)sv->tensor->count;
+        ts.shape.dims = ds;
+        for (size_t k = 0; k < sv->tensor->count; k++)
+            ds[k] = ol_dim_value(ol_array_get_i64(sv->tensor, k));
+        shape = &ts;
+    }
+    ol_finding *f = ol_finding_add(m, "run-failed", n, "%s fails when the model runs on data of its declared shapes",
+                                   n->op_type);
+    if (!f)
+        return;
+    f->why = ol_fw_layer_why(m, n, a, b, shape);
+    f->confirmed = 1;
+    f->evidence = ol_finding_printf(m, "%s", e->error);
+    f->fix = ol_finding_printf(m, "make the shapes agree for every input size the model declares (a view(-1, K) "
+                                  "usually wants x.flatten(1); check the layer's in_features / in_channels)");
+    /* A loss node that met a label outside [0, C): PyTorch's IndexError. */
+    const ol_rvalue *lv = (strcmp(n->op_type, "SoftmaxCrossEntropyLoss") == 0 ||
+                           strcmp(n->op_type, "NegativeLogLikelihoodLoss") == 0) &&
+                                  n->n_inputs > 1 && n->inputs[1] && a && a->shape.rank >= 2
+                              ? ol_eval_value(e, n->inputs[1])
+                              : NULL;
+    const ol_array *labels = lv && lv->kind == OL_RV_TENSOR ? lv->tensor : NULL;
+    int64_t classes = a && a->shape.rank >= 2 ? a->shape.dims[1].value : 0;
+    int64_t ignore = ol_node_attribute_int(n, "ignore_index", INT64_MIN);
+    for (size_t i = 0; labels && i < labels->count; i++) {
+        int64_t t = ol_array_get_i64(labels, i);
+        if (t != ignore && (t < 0 || t >= classes)) {
+            ol_fw_verdict v = {.message = OL_FW_PT_TARGET_OUT_OF_BOUNDS};
+            ol_fw_arg(&v, "target", ol_finding_printf(m, "%lld", (long long)t));
+            ol_fw_arg(&v, "classes", ol_finding_printf(m, "%lld", (long long)classes));
+            f->why = ol_fw_why(m, &v);
+            f->fix = ol_fw_fill(m, ol_fw_messages[v.message].fix, &v);
+            break;
+        }
+    }
 }
 
 /* The file given for graph input name, or NULL. */
@@ -804,6 +1041,8 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
         inputs[n++] = a ? ol_k_tensor_value(&k, a) : NULL;
     }
     bool ran = inputs && outputs && ol_eval_run(&e, inputs, n, outputs, g->n_outputs);
+    if (!ran)
+        run_failed(m, &e);
     for (size_t l = 0; l < m->n_losses; l++) {
         ol_loss_record *r = &m->losses[l];
         int64_t classes = class_count(m, r, dims, n_dims);

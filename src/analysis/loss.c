@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "analysis/findings.h"
+#include "analysis/frameworks.h"
 #include "infer/infer.h"
 #include "util/text.h"
 
@@ -60,6 +61,8 @@ typedef struct loss {
     const ol_value *weight;
     bool has_ignore_index;
     int64_t ignore_index;
+    int64_t weight_len, pos_weight_len; /* declared arguments (0: none) */
+    double label_smoothing;
     bool fired;                 /* a loss rule reported something */
     bool exported_with_logits;  /* the pattern is PyTorch's export of BCEWithLogitsLoss */
 } loss;
@@ -233,7 +236,7 @@ static const char *framework_shape(analysis *a, const ol_type *t, bool keras)
 /* "from Gemm '/fc/Gemm' (fc.weight [5,16]: 5 classes)" */
 static bool is_regression(const loss *l)
 {
-    return l->kind == OL_LOSS_MSE || l->kind == OL_LOSS_L1;
+    return l->kind == OL_LOSS_MSE || l->kind == OL_LOSS_L1 || l->kind == OL_LOSS_SMOOTH_L1 || l->kind == OL_LOSS_HUBER;
 }
 
 static const char *logits_note(analysis *a, const loss *l)
@@ -286,6 +289,10 @@ static const char *kind_name(const loss *l)
     case OL_LOSS_L1: return "l1_loss";
     case OL_LOSS_SPARSE_CATEGORICAL: return "sparse_categorical_crossentropy";
     case OL_LOSS_CATEGORICAL: return "categorical_crossentropy";
+    case OL_LOSS_SMOOTH_L1: return "smooth_l1_loss";
+    case OL_LOSS_HUBER: return "huber_loss";
+    case OL_LOSS_KL_DIV: return "kl_div";
+    case OL_LOSS_CTC: return "ctc_loss";
     default: return "loss";
     }
 }
@@ -333,8 +340,8 @@ static dim_relation relate(analysis *a, ol_dim x, ol_dim y)
         return DIM_UNKNOWN;
     if (ol_dim_equal(a->exprs, x, y))
         return DIM_EQUAL;
-    if (ol_dim_differ(a->exprs, x, y))
-        return DIM_DIFFER;
+    if (ol_dim_compare(a->exprs, x, y) == OL_DIM_ORDER_DIFFERENT)
+        return DIM_DIFFER; /* for every size >= 1: N*T-N vs N*T */
     if (x.kind == OL_DIM_SYMBOL && y.kind == OL_DIM_SYMBOL) {
         ol_dim q = ol_dim_div_exact(a->exprs, x, y), r = ol_dim_div_exact(a->exprs, y, x);
         if ((q.kind == OL_DIM_VALUE && q.value != 1) || (r.kind == OL_DIM_VALUE && r.value != 1))
@@ -366,6 +373,17 @@ static bool known_one(analysis *a, ol_dim d)
     return d.kind == OL_DIM_VALUE && d.value == 1;
 }
 
+/* True when a dim's text multiplies two symbols ("N*T", not "2*N"): the
+ * rows of flattened sequences. */
+static bool symbol_product(const char *text)
+{
+    for (const char *p = strchr(text, '*'); p; p = strchr(p + 1, '*')) {
+        if (p > text && ((p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= 'a' && p[-1] <= 'z') || p[-1] == '_'))
+            return true;
+    }
+    return false;
+}
+
 /* Compares the batch and spatial dims of labels against the logits' dims
  * at the given axes; reports batch-mismatch. */
 static void check_batch(analysis *a, loss *l, const int *label_axes, const int *logit_axes, int n)
@@ -391,11 +409,16 @@ static void check_batch(analysis *a, loss *l, const int *label_axes, const int *
                                              "batch_size (%s).",
                                        dim_text(a, xd), dim_text(a, ld));
         }
+        /* Flattened sequences (N*T rows) want the same shift on both sides,
+         * not a different flatten. */
+        bool sequence = label_axes[k] == 0 && (symbol_product(dim_text(a, ld)) || symbol_product(dim_text(a, xd)));
         f->fix = ol_finding_printf(
-            a->m, "%s", label_axes[k] == 0 ? "keep the batch dim through the network: flatten with x.flatten(1) (or "
-                                             "x.view(x.size(0), -1)) instead of x.view(-1, K)"
-                                           : "produce labels at the logits' resolution (resize the masks, or "
-                                             "upsample the logits to the labels' size)");
+            a->m, "%s", sequence ? "shift logits and labels alike before flattening them: logits[:, :-1] with "
+                                   "labels[:, 1:], then view(-1, V) and view(-1)"
+                        : label_axes[k] == 0 ? "keep the batch dim through the network: flatten with x.flatten(1) (or "
+                                               "x.view(x.size(0), -1)) instead of x.view(-1, K)"
+                                             : "produce labels at the logits' resolution (resize the masks, or "
+                                               "upsample the logits to the labels' size)");
         return; /* one batch finding per loss */
     }
 }
@@ -423,9 +446,12 @@ static void check_index_labels(analysis *a, loss *l)
                                        "(labels %s match the logits without their last axis)",
                                        type_text(a, X), loss_name, type_text(a, L));
                 if (f) {
-                    f->why = ol_finding_printf(a->m, "PyTorch: RuntimeError: Expected target size [%s, %s], got %s",
-                                               dim_text(a, X->shape.dims[0]), dim_text(a, X->shape.dims[rx - 1]),
-                                               type_text(a, L) + strcspn(type_text(a, L), "["));
+                    ol_fw_verdict v = {.message = OL_FW_PT_TARGET_SIZE};
+                    ol_fw_arg(&v, "expected_list",
+                              ol_finding_printf(a->m, "[%s, %s]", dim_text(a, X->shape.dims[0]),
+                                                dim_text(a, X->shape.dims[rx - 1])));
+                    ol_fw_arg(&v, "target_list", ol_fw_shape(a->m, L, OL_FW_PYTORCH, false, false));
+                    f->why = ol_fw_why(a->m, &v);
                     f->fix = ol_finding_printf(a->m, "move the classes to axis 1 before the loss: "
                                                      "F.cross_entropy(logits.transpose(1, 2), labels) (a Transpose "
                                                      "with perm [0,2,1] in the graph)");
@@ -463,11 +489,10 @@ static void check_index_labels(analysis *a, loss *l)
                        "class indices (N,) or (N,1) for logits %s",
                        type_text(a, L), type_text(a, X));
             if (f) {
-                f->why = ol_finding_printf(a->m, "Keras: ValueError: Shape mismatch: The shape of labels (received "
-                                                 "%s) should equal the shape of logits except for the last "
-                                                 "dimension (received %s).",
-                                           type_text(a, L) + strcspn(type_text(a, L), "["),
-                                           type_text(a, X) + strcspn(type_text(a, X), "["));
+                ol_fw_verdict v = {.message = OL_FW_KERAS_SPARSE_SHAPE};
+                ol_fw_arg(&v, "labels", ol_fw_shape(a->m, L, OL_FW_KERAS, false, true));
+                ol_fw_arg(&v, "logits", ol_fw_shape(a->m, X, OL_FW_KERAS, false, true));
+                f->why = ol_fw_why(a->m, &v);
                 f->fix = ol_finding_printf(a->m, "use categorical_crossentropy for one-hot labels, or pass "
                                                  "np.argmax(labels, axis=-1) to sparse_categorical_crossentropy");
             }
@@ -496,12 +521,29 @@ static void check_index_labels(analysis *a, loss *l)
     }
 }
 
+/* Keras' words for labels that do not have the logits' shape: categorical
+ * cross-entropy asserts compatible shapes ("Shapes (None, 1) and (None, 10)
+ * are incompatible"), binary cross-entropy from logits goes through
+ * sigmoid_cross_entropy_with_logits. */
+static const char *keras_shape_why(analysis *a, const loss *l)
+{
+    ol_fw_verdict v = {.message = l->kind == OL_LOSS_CATEGORICAL ? OL_FW_KERAS_INCOMPATIBLE
+                                                                 : OL_FW_KERAS_LOGITS_LABELS_SHAPE};
+    ol_fw_arg(&v, "labels", ol_fw_shape(a->m, &l->labels_type, OL_FW_KERAS, false, true));
+    ol_fw_arg(&v, "logits", ol_fw_shape(a->m, &l->logits_type, OL_FW_KERAS, false, true));
+    return ol_fw_why(a->m, &v);
+}
+
 /* Targets of the logits' shape: probabilities / one-hot for cross_entropy
  * and categorical cross-entropy, BCE targets, regression targets. */
 static void check_same_shape_targets(analysis *a, loss *l, bool elementwise)
 {
     const ol_type *X = &l->logits_type, *L = &l->labels_type;
     int rx = X->shape.rank, rl = L->shape.rank;
+    /* Keras' sigmoid_cross_entropy_with_logits (binary_crossentropy with
+     * from_logits=True) raises on any shape difference: no broadcasting. */
+    if (l->keras && l->kind == OL_LOSS_BCE && l->from_logits)
+        elementwise = false;
     if (rl != rx) {
         /* An element-wise loss of (N,1) and (N,) broadcasts to (N,N). */
         bool broadcasts = elementwise && rx >= 1 && rl >= 1 && abs(rx - rl) == 1;
@@ -516,9 +558,10 @@ static void check_same_shape_targets(analysis *a, loss *l, bool elementwise)
                                    "matrix: every prediction is compared with every target",
                                    type_text(a, X), type_text(a, L), kind_name(l));
             if (f) {
-                f->why = ol_finding_printf(a->m, "PyTorch: UserWarning: Using a target size that is different to the "
-                                                 "input size. This will likely lead to incorrect results due to "
-                                                 "broadcasting.");
+                ol_fw_verdict v = {.message = OL_FW_PT_BROADCAST_WARNING};
+                ol_fw_arg(&v, "target_size", ol_fw_shape(a->m, L, OL_FW_PYTORCH, true, false));
+                ol_fw_arg(&v, "input_size", ol_fw_shape(a->m, X, OL_FW_PYTORCH, true, false));
+                f->why = ol_fw_why(a->m, &v);
                 f->fix = ol_finding_printf(a->m, "give both the same shape: %s",
                                            rx > rl ? "pred.squeeze(1) (or labels.unsqueeze(1))"
                                                    : "labels.squeeze(1) (or pred.unsqueeze(1))");
@@ -535,9 +578,7 @@ static void check_same_shape_targets(analysis *a, loss *l, bool elementwise)
                                                     : "one target per logit");
         if (f) {
             if (l->keras)
-                f->why = ol_finding_printf(a->m, "Keras: ValueError: `logits` and `labels` must have the same shape, "
-                                                 "received (%s vs %s).",
-                                           framework_shape(a, X, true), framework_shape(a, L, true));
+                f->why = keras_shape_why(a, l);
             else
                 f->why = ol_finding_printf(a->m, "PyTorch: ValueError: Target size (%s) must be the same as input "
                                                  "size (%s)",
@@ -573,12 +614,14 @@ static void check_same_shape_targets(analysis *a, loss *l, bool elementwise)
                                    "labels %s encode %s classes but the logits %s have %s", type_text(a, L),
                                    dim_text(a, lc), type_text(a, X), dim_text(a, xc));
             if (f) {
-                f->why = ol_finding_printf(a->m, "PyTorch: ValueError: Target size (%s) must be the same as input "
-                                                 "size (%s)",
-                                           framework_shape(a, L, false), framework_shape(a, X, false));
-                f->fix = ol_finding_printf(a->m, "one-hot encode with num_classes=%s (F.one_hot(y, %s).float()), or "
-                                                 "give the head %s outputs",
-                                           dim_text(a, xc), dim_text(a, xc), dim_text(a, lc));
+                f->why = l->keras ? keras_shape_why(a, l)
+                                  : ol_finding_printf(a->m, "PyTorch: ValueError: Target size (%s) must be the same "
+                                                            "as input size (%s)",
+                                                      framework_shape(a, L, false), framework_shape(a, X, false));
+                f->fix = ol_finding_printf(a->m, "one-hot encode with num_classes=%s (%s(y, %s)%s), or give the head "
+                                                 "%s outputs",
+                                           dim_text(a, xc), l->keras ? "keras.utils.to_categorical" : "F.one_hot",
+                                           dim_text(a, xc), l->keras ? "" : ".float()", dim_text(a, lc));
             }
             return;
         }
@@ -630,16 +673,192 @@ static void check_dtype(analysis *a, loss *l, bool want_int)
     }
 }
 
+/* ---- declared PyTorch losses: PyTorch's own rules (frameworks.c) ---- */
+
+static ol_fw_values values_of(const loss *l)
+{
+    switch (activation_of(l->logits)) {
+    case ACT_SOFTMAX:
+    case ACT_SIGMOID: return OL_FW_VALUES_PROBABILITIES;
+    case ACT_LOG_SOFTMAX: return OL_FW_VALUES_LOG_PROBABILITIES;
+    default: return head_of(l->logits) ? OL_FW_VALUES_RAW : OL_FW_VALUES_UNKNOWN;
+    }
+}
+
+/* Runs PyTorch's rules on a declared loss and reports their verdict: a
+ * raise is an error in PyTorch's words, a warning or a raise that depends
+ * on sizes nothing relates is a warning.  True when it reported. */
+static bool pytorch_declared(analysis *a, loss *l)
+{
+    ol_fw_call c = {.kind = l->kind,
+                    .input = &l->logits_type,
+                    .target = &l->labels_type,
+                    .values = values_of(l),
+                    .weight_len = l->weight_len ? l->weight_len : -1,
+                    .pos_weight_len = l->pos_weight_len ? l->pos_weight_len : -1};
+    ol_fw_verdict v;
+    ol_fw_pytorch_loss(a->m, &c, &v);
+    if (v.outcome == OL_FW_ACCEPTS)
+        return false;
+    const ol_fw_message *msg = &ol_fw_messages[v.message];
+    const ol_type *X = &l->logits_type, *L = &l->labels_type;
+    const ol_node *head = head_of(l->logits);
+    ol_fw_arg(&v, "loss", kind_name(l));
+    ol_fw_arg(&v, "input_type", type_text(a, X));
+    ol_fw_arg(&v, "target_type", type_text(a, L));
+    ol_fw_arg(&v, "head", head ? head->op_type : "a layer");
+    const char *expected_list = NULL;
+    for (int i = 0; i < v.n_args; i++) {
+        if (strcmp(v.keys[i], "expected_list") == 0)
+            expected_list = v.values[i];
+    }
+    ol_fw_arg(&v, "expected_type",
+              ol_finding_printf(a->m, "int64%s", expected_list ? expected_list : "[?]"));
+    const char *rule = msg->rule;
+    /* (N,T,C) logits with (N,T) labels: the classes sit on the last axis. */
+    if (v.message == OL_FW_PT_TARGET_SIZE && X->shape.rank >= 3 && L->shape.rank == X->shape.rank - 1) {
+        bool fits_last = true;
+        for (int i = 0; i < L->shape.rank; i++)
+            fits_last &= relate(a, L->shape.dims[i], X->shape.dims[i]) == DIM_EQUAL;
+        if (fits_last)
+            rule = "class-axis";
+    }
+    ol_finding *f = report(a, l, rule, "%s", ol_fw_fill(a->m, msg->summary, &v));
+    if (!f)
+        return true;
+    const char *why = ol_fw_why(a->m, &v);
+    if (v.message == OL_FW_PT_BCE_LOGITS_SIZE || v.message == OL_FW_PT_BCE_SIZE) {
+        /* Keras' twin: binary_crossentropy(from_logits=True) */
+        ol_fw_verdict k = {.message = OL_FW_KERAS_LOGITS_LABELS_SHAPE};
+        ol_fw_arg(&k, "logits", ol_fw_shape(a->m, X, OL_FW_KERAS, false, true));
+        ol_fw_arg(&k, "labels", ol_fw_shape(a->m, L, OL_FW_KERAS, false, true));
+        why = ol_finding_printf(a->m, "%s; %s", why, ol_fw_why(a->m, &k));
+    }
+    if (v.outcome == OL_FW_MAY_RAISE) {
+        f->severity = ONNXLINT_WARNING;
+        f->why = ol_finding_printf(a->m, "nothing in the model makes these sizes equal; where they differ, %s", why);
+    } else {
+        f->severity = v.outcome == OL_FW_RAISES ? ONNXLINT_ERROR : ONNXLINT_WARNING;
+        f->why = why;
+    }
+    f->fix = ol_fw_fill(a->m, msg->fix, &v);
+    return v.outcome == OL_FW_RAISES;
+}
+
+/* ---- whose rules: the producer's framework next to ONNX's spec ---- */
+
+/* The framework that exported the model, by its producer_name. */
+static bool made_by_pytorch(const onnxlint_model *m)
+{
+    const char *p = m->proto ? m->proto->producer_name : NULL;
+    return p && strcmp(p, "pytorch") == 0;
+}
+
+/* A loss in the graph is judged by ONNX's operator spec (the rules above)
+ * and, when PyTorch exported it, by PyTorch's rules for the function it
+ * came from: a finding PyTorch would raise on carries PyTorch's words; a
+ * loss node PyTorch accepts but ONNX's spec does not (class probabilities
+ * into SoftmaxCrossEntropyLoss) is a warning that says so. */
+static void producer_rules(analysis *a, loss *l, size_t first)
+{
+    if (!made_by_pytorch(a->m) || l->keras)
+        return;
+    ol_fw_call c = {.kind = l->kind,
+                    .input = &l->logits_type,
+                    .target = &l->labels_type,
+                    .values = values_of(l),
+                    .weight_len = -1,
+                    .pos_weight_len = -1};
+    if (l->pattern && l->kind == OL_LOSS_BCE && activation_of(l->logits) == ACT_SIGMOID) {
+        /* torch 1.13 exports binary_cross_entropy_with_logits as this very
+         * Sigmoid/Log pattern: judge it as the call the user most likely made */
+        c.kind = OL_LOSS_BCE_WITH_LOGITS;
+        c.values = OL_FW_VALUES_RAW;
+    }
+    ol_fw_verdict v;
+    ol_fw_pytorch_loss(a->m, &c, &v);
+    for (size_t i = first; i < a->m->n_findings; i++) {
+        ol_finding *f = &a->m->findings[i];
+        if (f->severity != ONNXLINT_ERROR)
+            continue;
+        if (v.outcome == OL_FW_RAISES && strcmp(f->rule, ol_fw_messages[v.message].rule) == 0) {
+            f->why = ol_fw_why(a->m, &v);
+        } else if (v.outcome == OL_FW_ACCEPTS && l->node && !l->pattern && strcmp(f->rule, "label-dtype") == 0) {
+            f->severity = ONNXLINT_WARNING;
+            f->why = ol_finding_printf(a->m, "PyTorch accepts these labels (%s takes float class probabilities of the "
+                                             "logits' shape), but ONNX's %s takes int32/int64 labels only: "
+                                             "onnx.checker (full check) and ONNX Runtime reject the exported model",
+                                       kind_name(l), l->node->op_type);
+        }
+    }
+}
+
+/* The axis a Softmax/LogSoftmax normalizes (0..rank-1), or -1. */
+static int softmax_axis(const ol_node *p)
+{
+    const ol_type *t = p && p->n_outputs && p->outputs[0] ? ol_value_type(p->outputs[0]) : NULL;
+    if (!t || t->kind != OL_TYPE_TENSOR || t->shape.rank < 1)
+        return -1;
+    int64_t axis = ol_node_attribute_int(p, "axis", p->opset >= 13 ? -1 : 1);
+    if (axis < 0)
+        axis += t->shape.rank;
+    return axis >= 0 && axis < t->shape.rank ? (int)axis : -1;
+}
+
+/* softmax/log_softmax over an axis that is not the classes' (dim=0 over the
+ * batch, or a spatial axis) before a loss that reads classes on class_axis:
+ * PyTorch computes it without a word, and the model learns nothing useful. */
+static void check_softmax_axis(analysis *a, loss *l)
+{
+    const ol_value *v = source(l->logits);
+    const ol_node *p = v ? v->producer : NULL;
+    if (op_is(p, "Log") && p->n_inputs && p->inputs[0])
+        p = source(p->inputs[0]) ? source(p->inputs[0])->producer : NULL;
+    if (!(op_is(p, "Softmax") || op_is(p, "LogSoftmax")))
+        return;
+    int rank = l->logits_type.shape.rank;
+    if (rank < 2 || !p->n_outputs || ol_value_type(p->outputs[0])->shape.rank != rank)
+        return;
+    if (!(l->kind == OL_LOSS_CROSS_ENTROPY || l->kind == OL_LOSS_NLL || l->kind == OL_LOSS_SPARSE_CATEGORICAL ||
+          l->kind == OL_LOSS_CATEGORICAL || l->kind == OL_LOSS_CTC || l->kind == OL_LOSS_KL_DIV))
+        return;
+    int class_axis = l->keras || l->kind == OL_LOSS_CTC ? rank - 1 : 1; /* CTC: (T,N,C) */
+    int axis = softmax_axis(p);
+    if (axis < 0 || axis == class_axis)
+        return;
+    char idx[32];
+    ol_finding *f = report(a, l, "softmax-axis",
+                           "%s '%s' normalizes axis %d (%s) of %s, but %s reads the classes from axis %d",
+                           p->op_type, name_text(a, ol_node_display_name(p, idx, sizeof idx)), axis,
+                           axis == 0 ? "the batch" : "not the classes", type_text(a, &l->logits_type), kind_name(l),
+                           class_axis);
+    if (f) {
+        f->why = ol_finding_printf(a->m, "the probabilities sum to 1 over %s, not over the classes: PyTorch computes "
+                                         "the loss without a word and the model cannot learn the classes",
+                                   axis == 0 ? "the samples of the batch" : "the wrong axis");
+        f->fix = ol_finding_printf(a->m, "%s", l->keras ? "apply the softmax over the last axis (axis=-1)"
+                                                        : "normalize over the classes: F.log_softmax(x, dim=1) (or "
+                                                          "F.cross_entropy on the raw scores)");
+    }
+}
+
 /* Activations: what the loss expects its input to be. */
 static void check_activation(analysis *a, loss *l)
 {
+    size_t before = a->m->n_findings;
+    check_softmax_axis(a, l);
+    if (a->m->n_findings > before)
+        return; /* one finding about the activation */
     activation act = activation_of(l->logits);
     /* "Raw scores" only when a layer is seen making them: a graph input or a
      * value of unknown origin may well hold probabilities already. */
     bool from_layer = head_of(l->logits) != NULL && act == ACT_RAW;
+    bool keras_logits = l->keras && l->from_logits;
     bool wants_raw = l->kind == OL_LOSS_CROSS_ENTROPY || l->kind == OL_LOSS_BCE_WITH_LOGITS ||
-                     ((l->kind == OL_LOSS_SPARSE_CATEGORICAL || l->kind == OL_LOSS_CATEGORICAL) && l->from_logits);
-    bool wants_probabilities = l->kind == OL_LOSS_BCE ||
+                     ((l->kind == OL_LOSS_SPARSE_CATEGORICAL || l->kind == OL_LOSS_CATEGORICAL ||
+                       l->kind == OL_LOSS_BCE) &&
+                      keras_logits);
+    bool wants_probabilities = (l->kind == OL_LOSS_BCE && !keras_logits) ||
                                ((l->kind == OL_LOSS_SPARSE_CATEGORICAL || l->kind == OL_LOSS_CATEGORICAL) &&
                                 !l->from_logits);
     const char *loss_name = l->node && !l->pattern ? l->node->op_type : kind_name(l);
@@ -683,6 +902,25 @@ static void check_activation(analysis *a, loss *l)
                                                             : "use F.binary_cross_entropy_with_logits on the raw "
                                                               "scores, or apply torch.sigmoid first");
         }
+    } else if (l->kind == OL_LOSS_CTC && act != ACT_LOG_SOFTMAX && (act != ACT_RAW || from_layer)) {
+        f = report(a, l, "logits-as-probabilities", "ctc_loss expects log-probabilities (T,N,C), but its input %s",
+                   act == ACT_RAW ? "comes straight from a layer (unbounded scores)" : "is not a log_softmax");
+        if (f) {
+            f->why = ol_finding_printf(a->m, "PyTorch computes ctc_loss of raw scores without a word: the loss can go "
+                                             "negative and training does not learn the alignment");
+            f->fix = ol_finding_printf(a->m, "F.ctc_loss(scores.log_softmax(2), targets, input_lengths, "
+                                             "target_lengths)");
+        }
+    } else if (l->kind == OL_LOSS_KL_DIV && (act == ACT_SOFTMAX || act == ACT_SIGMOID || (act == ACT_RAW && from_layer))) {
+        f = report(a, l, "logits-as-probabilities", "kl_div expects log-probabilities as its input, but its input %s",
+                   act == ACT_RAW ? "comes straight from a layer (unbounded scores)"
+                                  : "is probabilities (the log is missing)");
+        if (f) {
+            f->why = ol_finding_printf(a->m, "F.kl_div(input, target) computes target * (log(target) - input): with "
+                                             "probabilities as input the loss is not the KL divergence and PyTorch "
+                                             "says nothing");
+            f->fix = ol_finding_printf(a->m, "F.kl_div(F.log_softmax(scores, dim=1), target, reduction='batchmean')");
+        }
     } else if (l->kind == OL_LOSS_NLL && (act == ACT_SOFTMAX || (act == ACT_RAW && from_layer))) {
         f = report(a, l, "logits-as-probabilities",
                    "%s expects log-probabilities, but its input %s", loss_name,
@@ -708,14 +946,14 @@ static void check_weight(analysis *a, loss *l)
     ol_dim c = l->logits_type.shape.dims[1];
     if (relate(a, w->shape.dims[0], c) != DIM_DIFFER)
         return;
-    ol_finding *f = report(a, l, "class-count", "the class weights %s have %s entries but the logits %s have %s classes",
-                           type_text(a, w), dim_text(a, w->shape.dims[0]), type_text(a, &l->logits_type),
-                           dim_text(a, c));
+    ol_fw_verdict v = {.message = l->logits_type.shape.rank > 2 ? OL_FW_PT_WEIGHT_CLASSES_2D : OL_FW_PT_WEIGHT_CLASSES};
+    ol_fw_arg(&v, "classes", dim_text(a, c));
+    ol_fw_arg(&v, "weight_len", dim_text(a, w->shape.dims[0]));
+    ol_fw_arg(&v, "input_type", type_text(a, &l->logits_type));
+    ol_finding *f = report(a, l, "class-count", "%s", ol_fw_fill(a->m, ol_fw_messages[v.message].summary, &v));
     if (f) {
-        f->why = ol_finding_printf(a->m, "PyTorch: RuntimeError: weight tensor should be defined either for all %s "
-                                         "classes or no classes but got weight tensor of shape: [%s]",
-                                   dim_text(a, c), dim_text(a, w->shape.dims[0]));
-        f->fix = ol_finding_printf(a->m, "give one weight per class: %s entries", dim_text(a, c));
+        f->why = ol_fw_why(a->m, &v);
+        f->fix = ol_fw_fill(a->m, ol_fw_messages[v.message].fix, &v);
     }
 }
 
@@ -746,6 +984,15 @@ static void run_rules(analysis *a, loss *l)
             f->fix = ol_finding_printf(a->m, "declare the labels' shape (--labels NAME:DTYPE[DIMS]) or the inputs' "
                                              "shapes in the model");
         check_activation(a, l);
+        return;
+    }
+    if (!l->node && !l->keras) {
+        /* A loss declared the PyTorch way: PyTorch's rules, in PyTorch's order. */
+        if (!pytorch_declared(a, l)) {
+            if (l->kind != OL_LOSS_BCE)
+                check_activation(a, l);
+            check_ignore_index(a, l);
+        }
         return;
     }
     switch (l->kind) {
@@ -789,6 +1036,9 @@ static void run_rules(analysis *a, loss *l)
             break;
         check_index_labels(a, l);
         break;
+    case OL_LOSS_KL_DIV:
+        check_dtype(a, l, false);
+        break;
     case OL_LOSS_CATEGORICAL:
     case OL_LOSS_BCE_WITH_LOGITS:
     case OL_LOSS_BCE:
@@ -827,6 +1077,11 @@ static void record_loss(analysis *a, const loss *l, const ol_value *output, size
     r->keras = l->keras;
     r->from_logits = l->from_logits;
     r->exported_with_logits = l->exported_with_logits;
+    r->weight_len = l->weight_len;
+    r->pos_weight_len = l->pos_weight_len;
+    r->has_ignore_index = l->has_ignore_index;
+    r->ignore_index = l->ignore_index;
+    r->label_smoothing = l->label_smoothing;
     r->node = l->node;
     r->output = output;
     r->logits = l->logits;
@@ -866,6 +1121,7 @@ static void loss_node(analysis *a, const ol_node *n)
     }
     size_t first = a->m->n_findings;
     run_rules(a, &l);
+    producer_rules(a, &l, first);
     record_loss(a, &l, n->n_outputs ? n->outputs[0] : NULL, first);
     if (l.fired) {
         for (size_t i = 0; i < a->m->n_findings; i++) {
@@ -883,7 +1139,8 @@ static bool is_region_op(const ol_node *n)
     static const char *ops[] = {"Abs",  "Add",        "Cast",      "Clip",    "Constant", "Div",  "Exp",
                                 "Log",  "Max",        "Mean",      "Min",     "Mul",      "Neg",  "Pow",
                                 "ReduceMean", "ReduceSum", "Relu", "Reshape", "Softplus", "Sqrt", "Squeeze",
-                                "Sub",  "Sum",        "Unsqueeze", "Flatten", "Identity"};
+                                "Sub",  "Sum",        "Unsqueeze", "Flatten", "Identity", "Where", "Greater",
+                                "Less", "ConstantOfShape", "Shape", "Gather"};
     for (size_t i = 0; n && i < sizeof ops / sizeof *ops; i++) {
         if (op_is(n, ops[i]))
             return true;
@@ -994,12 +1251,13 @@ static bool exported_bce_with_logits(const loss *l, const ol_value *pred)
     return false;
 }
 
-/* A graph output computed by an element-wise loss pattern. */
-static void loss_pattern(analysis *a, const ol_value *out)
+/* A value (a graph output, or a term of a summed loss) computed by an
+ * element-wise loss pattern; true when one was found. */
+static bool loss_pattern(analysis *a, const ol_value *out)
 {
     const ol_node *p = out->producer;
     if (!p || !is_region_op(p))
-        return;
+        return false;
     loss l = {0};
     region_scan s = {0};
     l.pattern = true;
@@ -1014,21 +1272,24 @@ static void loss_pattern(analysis *a, const ol_value *out)
         grow(&l, &s, out, 0);
     }
     if (s.overflow || s.n_labels != 1 || s.n_boundary != 1)
-        return;
+        return false;
     /* Labels feed only the loss, and the prediction does not come from them
      * (a log-softmax written out of Exp/ReduceSum/Log reads its one input on
      * both sides: it is no loss). */
     for (size_t i = 0; i < s.labels[0]->n_consumers; i++) {
         if (!in_region(&l, s.labels[0]->consumers[i]))
-            return;
+            return false;
     }
     bool has_log = region_has(&l, "Log") || region_has(&l, "Softplus");
     bool has_exp = region_has(&l, "Exp");
     bool has_abs = region_has(&l, "Abs");
     bool reduces = region_has(&l, "ReduceMean") || region_has(&l, "ReduceSum") || region_has(&l, "Mean");
     if (!reduces)
-        return;
-    if (has_log && has_exp && has_abs) {
+        return false;
+    if (has_log && region_has(&l, "Where") && (region_has(&l, "Greater") || region_has(&l, "Less"))) {
+        l.kind = OL_LOSS_KL_DIV; /* torch 1.13's kl_div: where(t > 0, t * (log t - input), 0) */
+        l.origin = "the kl_div pattern";
+    } else if (has_log && has_exp && has_abs) {
         l.kind = OL_LOSS_BCE_WITH_LOGITS; /* max(x,0) - x*z + log(1+exp(-|x|)) */
         l.origin = "the sigmoid cross-entropy formula";
     } else if (has_log) {
@@ -1041,7 +1302,7 @@ static void loss_pattern(analysis *a, const ol_value *out)
         l.kind = OL_LOSS_MSE;
         l.origin = "the MSE loss pattern";
     } else {
-        return;
+        return false;
     }
     const ol_value *labels = s.labels[0], *pred = s.boundary[0];
     /* The node where prediction and target meet: its inputs are what the
@@ -1066,7 +1327,7 @@ static void loss_pattern(analysis *a, const ol_value *out)
         }
     }
     if (!meet)
-        return;
+        return false;
     l.node = meet;
     l.logits = pred;
     l.labels = labels;
@@ -1086,6 +1347,7 @@ static void loss_pattern(analysis *a, const ol_value *out)
     l.exported_with_logits = exported_bce_with_logits(&l, pred);
     size_t first = a->m->n_findings;
     run_rules(a, &l);
+    producer_rules(a, &l, first);
     record_loss(a, &l, out, first);
     if (l.fired) {
         for (size_t i = 0; i < a->m->n_findings; i++) {
@@ -1099,6 +1361,7 @@ static void loss_pattern(analysis *a, const ol_value *out)
             }
         }
     }
+    return true;
 }
 
 /* The declared loss of an inference-only model. */
@@ -1108,9 +1371,14 @@ static void declared_loss(analysis *a)
     const ol_graph *g = a->m->graph;
     loss l = {0};
     l.kind = o->loss;
-    l.keras = o->loss == OL_LOSS_SPARSE_CATEGORICAL || o->loss == OL_LOSS_CATEGORICAL;
+    l.keras = o->loss == OL_LOSS_SPARSE_CATEGORICAL || o->loss == OL_LOSS_CATEGORICAL || o->declared_keras;
     l.from_logits = o->from_logits;
     l.origin = "the declared loss";
+    l.weight_len = o->weight_len;
+    l.pos_weight_len = o->pos_weight_len;
+    l.has_ignore_index = o->has_ignore_index;
+    l.ignore_index = o->ignore_index;
+    l.label_smoothing = o->label_smoothing;
     const ol_value *logits = NULL;
     if (o->logits_name) {
         logits = ol_graph_lookup(g, o->logits_name);
@@ -1214,6 +1482,33 @@ static void graph_rules(analysis *a)
     }
 }
 
+/* PyTorch's words for a shape error at a layer of the main graph (nn.Linear's
+ * mat1/mat2, nn.Conv's channels), from the inferred input types; NULL when
+ * the node is no such layer. */
+static const char *layer_why(analysis *a, const char *node_name)
+{
+    const ol_graph *g = a->m->graph;
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        const ol_node *n = g->nodes[i];
+        char idx[32];
+        if (!(op_is(n, "Gemm") || op_is(n, "MatMul") || op_is(n, "Conv")) || n->n_inputs < 2 || !n->inputs[0] ||
+            !n->inputs[1] || strcmp(ol_node_display_name(n, idx, sizeof idx), node_name) != 0)
+            continue;
+        ol_type x = *ol_value_type(n->inputs[0]), w = *ol_value_type(n->inputs[1]);
+        ol_dim dx[OL_MAX_RANK], dw[OL_MAX_RANK];
+        for (int k = 0; k < x.shape.rank && k < OL_MAX_RANK; k++)
+            dx[k] = ol_dim_resolve(a->exprs, x.shape.dims[k]);
+        for (int k = 0; k < w.shape.rank && k < OL_MAX_RANK; k++)
+            dw[k] = ol_dim_resolve(a->exprs, w.shape.dims[k]);
+        if (x.shape.rank < 0 || w.shape.rank < 0 || x.shape.rank > OL_MAX_RANK || w.shape.rank > OL_MAX_RANK)
+            return NULL;
+        x.shape.dims = dx;
+        w.shape.dims = dw;
+        return ol_fw_layer_why(a->m, n, &x, &w, NULL);
+    }
+    return NULL;
+}
+
 static void diagnostics_to_findings(analysis *a)
 {
     onnxlint_model *m = a->m;
@@ -1224,6 +1519,25 @@ static void diagnostics_to_findings(analysis *a)
             return;
         f->severity = d->severity;
         f->node = d->node;
+        if (strcmp(d->code, "shape-error") == 0 && d->node)
+            f->why = layer_why(a, d->node);
+    }
+}
+
+/* A multi-task loss: a sum of terms (ce + l1 + ...) none of which makes a
+ * pattern on its own when grown from the total.  Each term is looked for
+ * separately. */
+static void loss_terms(analysis *a, const ol_value *v, int depth)
+{
+    const ol_node *p = v ? v->producer : NULL;
+    if (!p || depth > OL_MAX_TRACE || !(op_is(p, "Add") || op_is(p, "Sum") || op_is(p, "Mul")))
+        return;
+    for (size_t i = 0; i < p->n_inputs; i++) {
+        const ol_value *term = p->inputs[i];
+        if (!term || !term->producer || (term->flags & OL_VALUE_INITIALIZER))
+            continue;
+        if (!loss_pattern(a, term))
+            loss_terms(a, term, depth + 1);
     }
 }
 
@@ -1243,8 +1557,10 @@ onnxlint_status ol_analyze(onnxlint_model *m, const ol_check_options *options)
             found = true;
         }
     }
-    for (size_t i = 0; i < g->n_outputs; i++)
-        loss_pattern(&a, g->outputs[i]);
+    for (size_t i = 0; i < g->n_outputs; i++) {
+        if (!loss_pattern(&a, g->outputs[i]))
+            loss_terms(&a, g->outputs[i], 0);
+    }
     (void)losses_before;
     (void)found;
     if (a.options->loss != OL_LOSS_NONE)
@@ -1274,6 +1590,13 @@ static const struct {
     {"binary_crossentropy", OL_LOSS_BCE, true},
     {"mean_squared_error", OL_LOSS_MSE, true},
     {"mean_absolute_error", OL_LOSS_L1, true},
+    {"smooth_l1", OL_LOSS_SMOOTH_L1, false},
+    {"huber", OL_LOSS_HUBER, false},
+    {"kl_div", OL_LOSS_KL_DIV, false},
+    {"ctc", OL_LOSS_CTC, false},
+    {"lm_cross_entropy", OL_LOSS_CROSS_ENTROPY, false},
+    {"huber_loss", OL_LOSS_HUBER, true},
+    {"kl_divergence", OL_LOSS_KL_DIV, true},
 };
 
 bool ol_loss_kind_parse(const char *name, ol_loss_kind *kind, bool *keras)
@@ -1299,7 +1622,8 @@ const char *ol_loss_kind_suggest(const char *name)
 const char *ol_loss_record_kind(const ol_loss_record *r)
 {
     static const char *names[] = {"?", "cross_entropy", "nll", "bce_with_logits", "bce", "mse", "l1",
-                                  "sparse_categorical_crossentropy", "categorical_crossentropy"};
+                                  "sparse_categorical_crossentropy", "categorical_crossentropy", "smooth_l1",
+                                  "huber", "kl_div", "ctc"};
     if (r->exported_with_logits)
         return "bce_with_logits";
     return (size_t)r->kind < sizeof names / sizeof *names ? names[r->kind] : "?";
@@ -1309,10 +1633,120 @@ const char *ol_loss_kind_error(const char *name, char *buf, size_t cap)
 {
     const char *near = ol_loss_kind_suggest(name);
     snprintf(buf, cap,
-             "unknown loss '%.100s'%s%s%s (cross_entropy, nll, bce_with_logits, bce, mse, l1, "
-             "sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy)",
+             "unknown loss '%.100s'%s%s%s (cross_entropy, nll, bce_with_logits, bce, mse, l1, smooth_l1, huber, "
+             "kl_div, ctc, sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy)",
              name, near ? ": did you mean " : "", near ? near : "", near ? "?" : "");
     return buf;
+}
+
+bool ol_loss_parse(const char *spec, ol_check_options *o, char *why, size_t why_len)
+{
+    char name[64];
+    size_t len = strcspn(spec, "(");
+    bool keras = false;
+    if (len >= sizeof name) {
+        snprintf(why, why_len, "unknown loss '%.60s...'", spec);
+        return false;
+    }
+    memcpy(name, spec, len);
+    name[len] = '\0';
+    if (!ol_loss_kind_parse(name, &o->loss, &keras)) {
+        ol_loss_kind_error(name, why, why_len);
+        return false;
+    }
+    o->declared_keras = keras;
+    const char *p = spec + len;
+    if (!*p)
+        return true;
+    const char *end = strchr(p, ')');
+    if (!end || end[1]) {
+        snprintf(why, why_len, "--loss takes KIND or KIND(name=value,...), e.g. cross_entropy(ignore_index=-100)");
+        return false;
+    }
+    for (p++; p < end;) {
+        const char *q = p;
+        while (q < end && *q != ',')
+            q++;
+        const char *eq = memchr(p, '=', (size_t)(q - p));
+        char value[64];
+        size_t vl = eq ? (size_t)(q - eq - 1) : 0;
+        if (!eq || vl == 0 || vl >= sizeof value) {
+            snprintf(why, why_len, "--loss: argument '%.*s' is not name=value", (int)(q - p), p);
+            return false;
+        }
+        memcpy(value, eq + 1, vl);
+        value[vl] = '\0';
+        char *num_end;
+        size_t nl = (size_t)(eq - p);
+        if (nl == 9 && strncmp(p, "reduction", nl) == 0) { /* losses are compared as their means */
+            p = q < end ? q + 1 : q;
+            continue;
+        }
+        double v = strtod(value, &num_end);
+        if (*num_end) {
+            snprintf(why, why_len, "--loss: '%.*s' takes a number, not '%s'", (int)nl, p, value);
+            return false;
+        }
+        if (nl == 6 && strncmp(p, "weight", nl) == 0 && v >= 1)
+            o->weight_len = (int64_t)v;
+        else if (nl == 10 && strncmp(p, "pos_weight", nl) == 0 && v >= 1)
+            o->pos_weight_len = (int64_t)v;
+        else if (nl == 12 && strncmp(p, "ignore_index", nl) == 0) {
+            o->has_ignore_index = true;
+            o->ignore_index = (int64_t)v;
+        } else if (nl == 15 && strncmp(p, "label_smoothing", nl) == 0 && v >= 0 && v <= 1)
+            o->label_smoothing = v;
+        else {
+            snprintf(why, why_len, "--loss: unknown or out-of-range argument '%.*s' (weight=C, pos_weight=P, "
+                     "ignore_index=I, label_smoothing=E)", (int)(q - p), p);
+            return false;
+        }
+        p = q < end ? q + 1 : q;
+    }
+    return true;
+}
+
+/* A declared dim: an integer, a name, or a sum of products of integers and
+ * names ("N*T-N", "2*N+1"); unknown when it does not parse. */
+static ol_dim parse_dim_expr(onnxlint_model *m, const char *s)
+{
+    ol_dim total = ol_dim_value(0);
+    int sign = 1;
+    const char *p = s;
+    if (*p == '-' || *p == '+')
+        sign = *p++ == '-' ? -1 : 1;
+    while (*p) {
+        ol_dim term = ol_dim_value(sign);
+        for (;;) {
+            char name[64];
+            size_t n = 0;
+            if (*p >= '0' && *p <= '9') {
+                char *end;
+                long long v = strtoll(p, &end, 10);
+                term = ol_dim_mul(&m->exprs, term, ol_dim_value(v));
+                p = end;
+            } else if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_') {
+                while (((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+                        *p == '_') &&
+                       n < sizeof name - 1)
+                    name[n++] = *p++;
+                name[n] = '\0';
+                term = ol_dim_mul(&m->exprs, term, ol_dim_named(&m->exprs, name));
+            } else {
+                return ol_dim_unknown();
+            }
+            if (*p != '*')
+                break;
+            p++;
+        }
+        total = ol_dim_add(&m->exprs, total, term);
+        if (!*p)
+            break;
+        if (*p != '+' && *p != '-')
+            return ol_dim_unknown();
+        sign = *p++ == '-' ? -1 : 1;
+    }
+    return total;
 }
 
 bool ol_labels_parse(onnxlint_model *m, const char *spec, ol_check_options *o, char *why, size_t why_len)
@@ -1379,6 +1813,8 @@ bool ol_labels_parse(onnxlint_model *m, const char *spec, ol_check_options *o, c
                 dims[rank++] = ol_dim_value(v);
             else if (strcmp(tok, "?") == 0)
                 dims[rank++] = ol_dim_unknown();
+            else if (strpbrk(tok, "+-*") && parse_dim_expr(m, tok).kind != OL_DIM_UNKNOWN)
+                dims[rank++] = parse_dim_expr(m, tok); /* "N*T-N" */
             else
                 dims[rank++] = ol_dim_named(&m->exprs, tok);
             p = q < end ? q + 1 : q;

@@ -130,6 +130,28 @@ const ol_rule ol_rules[] = {
      "files come from different models or export runs, and the evaluation measures another\n"
      "model than the one that trains.\n\n"
      "Good:  write both with one generate_artifacts call and ship them together\n"},
+    {"softmax-axis", ONNXLINT_WARNING, "softmax / log_softmax over an axis that is not the classes' before the loss",
+     "A softmax over the batch (dim=0) or a spatial axis makes probabilities that sum to\n"
+     "1 over the wrong thing.  NLL and cross-entropy read the classes from axis 1 (Keras:\n"
+     "the last axis), so the loss trains on numbers that are no class distribution.\n"
+     "PyTorch computes it without a word.\n\n"
+     "Bad:   F.nll_loss(torch.log(F.softmax(x, dim=0)), y)\n"
+     "Good:  F.nll_loss(F.log_softmax(x, dim=1), y)   or  F.cross_entropy(x, y)\n"},
+    {"ctc-lengths", ONNXLINT_WARNING, "CTC targets longer than the input sequence",
+     "CTC aligns each target sequence to the input's time steps; a target of S labels\n"
+     "needs at least S steps (more with repeated labels).  With fewer, no alignment\n"
+     "exists and ctc_loss is inf (zero_infinity=False), without a word from PyTorch.\n\n"
+     "Bad:   F.ctc_loss(log_probs, targets, ...)   # log_probs (12,N,C), targets (N,13)\n"
+     "Good:  downsample the input less (T >= S), or F.ctc_loss(..., zero_infinity=True)\n"},
+    {"run-failed", ONNXLINT_ERROR, "the model fails on sample data of its declared shapes",
+     "Confirmation runs the model on seeded data of the shapes it declares.  When that run\n"
+     "fails at a node and no other error explains it, the failure is the finding: the\n"
+     "model cannot run on inputs it claims to take.  The evidence is the evaluator's\n"
+     "message; the why is PyTorch's words where the node is a PyTorch call.\n\n"
+     "PyTorch: RuntimeError: shape '[-1, 11]' is invalid for input of size 288\n"
+     "         RuntimeError: mat1 and mat2 shapes cannot be multiplied (4x1024 and 256x32)\n\n"
+     "Bad:   x = x.view(-1, 11)     # 72 features per sample: only works when N*72 % 11 == 0\n"
+     "Good:  x = x.flatten(1)\n"},
     {NULL, 0, NULL, NULL},
 };
 

@@ -671,6 +671,47 @@ bool ol_dim_is_anonymous(ol_dim d)
     return d.kind == OL_DIM_SYMBOL && mentions_anonymous(d.expr);
 }
 
+/* The least value of a product of atoms: 1 for symbols, 0 once a floor()
+ * atom is in it (floor((H-1)/2) is 0 at H = 1). */
+static int64_t term_lower_bound(const term *t)
+{
+    for (int k = 0; k < t->n; k++) {
+        if (!t->atoms[k]->name)
+            return 0;
+    }
+    return 1;
+}
+
+ol_dim_order ol_dim_compare(ol_exprs *pool, ol_dim a, ol_dim b)
+{
+    a = ol_dim_resolve(pool, a);
+    b = ol_dim_resolve(pool, b);
+    if (a.kind == OL_DIM_UNKNOWN || b.kind == OL_DIM_UNKNOWN)
+        return OL_DIM_ORDER_UNKNOWN;
+    if (ol_dim_equal(pool, a, b))
+        return OL_DIM_ORDER_EQUAL;
+    ol_dim d = ol_dim_sub(pool, a, b);
+    if (d.kind == OL_DIM_VALUE)
+        return d.value != 0 ? OL_DIM_ORDER_DIFFERENT : OL_DIM_ORDER_EQUAL;
+    if (d.kind != OL_DIM_SYMBOL)
+        return OL_DIM_ORDER_UNKNOWN;
+    /* d = c + sum k_i * m_i with every m_i >= its lower bound: all k_i > 0
+     * and c + sum k_i * lb_i > 0 means d > 0; the mirror means d < 0. */
+    for (int sign = 1; sign >= -1; sign -= 2) {
+        bool same_sign = true;
+        int64_t bound = sign * d.expr->constant;
+        for (int i = 0; i < d.expr->n_terms && same_sign; i++) {
+            int64_t k = sign * d.expr->terms[i].coeff;
+            same_sign = k > 0;
+            if (same_sign && bound < INT64_MAX / 2 && k < INT64_MAX / 4)
+                bound += k * term_lower_bound(&d.expr->terms[i]);
+        }
+        if (same_sign && bound > 0)
+            return OL_DIM_ORDER_DIFFERENT;
+    }
+    return OL_DIM_ORDER_UNKNOWN;
+}
+
 /* The symbol name when d is exactly one symbol, else NULL. */
 static const char *lone_symbol(ol_dim d)
 {

@@ -138,6 +138,19 @@ bool ol_dim_differ(ol_exprs *pool, ol_dim a, ol_dim b);
 
 /* Whether d mentions an anonymous dim (OL_ANONYMOUS_DIM_PREFIX). */
 bool ol_dim_is_anonymous(ol_dim d);
+/* How two dims compare when every symbol stands for a size >= 1. */
+typedef enum ol_dim_order {
+    OL_DIM_ORDER_UNKNOWN = 0, /* unknown dims, or sizes that may or may not agree */
+    OL_DIM_ORDER_EQUAL,       /* the same size for every binding */
+    OL_DIM_ORDER_DIFFERENT    /* different for every binding of the symbols >= 1 */
+} ol_dim_order;
+
+/* Compares a and b (after unification).  Different when a - b is a
+ * non-zero constant, or when its lower bound (every symbol 1, every floor()
+ * atom 0) is above 0 with no negative term, or the mirror image: N*T-N
+ * never equals N*T.  Unknown when the sign of a - b depends on the sizes
+ * (floor((L+3)/4) equals L at L = 1). */
+ol_dim_order ol_dim_compare(ol_exprs *pool, ol_dim a, ol_dim b);
 
 /* Makes a and b equal when nothing says they differ: binds a symbol to the
  * other side (a constant wins; between two symbols, b is bound to a).

@@ -37,11 +37,10 @@ onnxlint_status onnxlint_check(onnxlint_model *m, const onnxlint_check_options *
     ol_check_options o = {0};
     char why[1024];
     if (options && options->loss) {
-        bool keras;
-        if (!ol_loss_kind_parse(options->loss, &o.loss, &keras)) {
+        if (!ol_loss_parse(options->loss, &o, why, sizeof why)) {
             if (err) {
                 err->status = ONNXLINT_EINVAL;
-                ol_loss_kind_error(options->loss, err->message, sizeof err->message);
+                snprintf(err->message, sizeof err->message, "%s", why);
             }
             return ONNXLINT_EINVAL;
         }

@@ -179,7 +179,8 @@ static void text_value(void *p, const ol_value *v)
 static void write_losses(onnxlint_model *m, text_ctx *c)
 {
     static const char *kinds[] = {"?", "cross_entropy", "nll", "bce_with_logits", "bce", "mse", "l1",
-                                  "sparse_categorical_crossentropy", "categorical_crossentropy"};
+                                  "sparse_categorical_crossentropy", "categorical_crossentropy", "smooth_l1",
+                                  "huber", "kl_div", "ctc"};
     ol_sink *out = c->out;
     for (size_t l = 0; l < m->n_losses; l++) {
         const ol_loss_record *r = &m->losses[l];

@@ -92,7 +92,35 @@ expect_contains "$out" "error[class-count]" "seed class count"
 expect_contains "$out" "fc.weight [5,16]: 5 classes" "class count traced to the head's weight"
 expect_contains "$out" "F.one_hot(y, 5).float()" "class count fix"
 out=$("$ONNXLINT" check models/infer_classifier.onnx --loss categorical_crossentropy --labels labels:int64[N])
-expect_contains "$out" "must have the same shape, received ((N, 10) vs (N,))" "Keras error text"
+expect_contains "$out" "Keras: ValueError: Shapes (None,) and (None, 10) are incompatible" "Keras error text"
+# The seed's headline case: a 10-unit head, sigmoid cross-entropy, (N,1) labels: an error in both frameworks' words.
+out=$("$ONNXLINT" check models/infer_classifier.onnx --loss bce_with_logits --labels 'labels:float[N,1]'); rc=$?
+expect_eq $rc 1 "headline case fails the gate"
+expect_contains "$out" "ValueError: Target size (torch.Size([N, 1])) must be the same as input size (torch.Size([N, 10]))" "PyTorch words"
+expect_contains "$out" "\`logits\` and \`labels\` must have the same shape, received ((None, 10) vs (None, 1))." "Keras twin"
+out=$("$ONNXLINT" check models/infer_classifier.onnx --loss binary_crossentropy --from-logits --labels 'labels:float[N,1]'); rc=$?
+expect_eq $rc 1 "Keras headline case fails the gate"
+expect_contains "$out" "received ((None, 10) vs (None, 1))." "Keras words"
+# Float probabilities into an exported SoftmaxCrossEntropyLoss: PyTorch trains
+# on them, ONNX runtimes do not: a warning, not a gate failure.
+out=$("$ONNXLINT" check models/cls_ce_prob_labels.onnx); rc=$?
+expect_eq $rc 0 "a model PyTorch trains passes the default gate"
+expect_contains "$out" "warning[label-dtype]" "ONNX's objection stays a warning"
+expect_contains "$out" "PyTorch accepts these labels" "says whose rules object"
+# Graph shape errors and failed runs in PyTorch's words.
+out=$("$ONNXLINT" check models/infer_view_fold.onnx --loss cross_entropy --labels 'labels:int64[N]')
+expect_contains "$out" "PyTorch: RuntimeError: shape '[-1, 11]' is invalid for input of size 288" "view() words"
+out=$("$ONNXLINT" check models/graph/shape_error.onnx)
+expect_contains "$out" "PyTorch: RuntimeError: mat1 and mat2 shapes cannot be multiplied (Nx4 and 5x3)" "nn.Linear's words"
+# Declared losses take arguments; bad ones are usage errors.
+"$ONNXLINT" check models/infer_classifier.onnx --loss 'cross_entropy(label_smoothing=0.1,ignore_index=-100)' --labels 'labels:int64[N]' >/dev/null
+expect_eq $? 0 "--loss with arguments"
+"$ONNXLINT" check models/infer_classifier.onnx --loss 'cross_entropy(smoothing=2)' --labels 'labels:int64[N]' >/dev/null 2>&1
+expect_eq $? 2 "--loss with an unknown argument"
+# Language-model labels shifted by one while the logits are not: N*T-N never equals N*T.
+out=$("$ONNXLINT" check models/infer_classifier.onnx --loss cross_entropy --labels 'labels:int64[N-1]'); rc=$?
+expect_eq $rc 1 "provably different batch is an error"
+expect_contains "$out" "Expected input batch_size (N) to match target batch_size (N-1)." "shifted labels in PyTorch's words"
 # Golden reports: the JSON contract and the text layout, byte for byte.
 for m in seed_class_count seed_int_labels_bce seq_ce_class_axis cls_batch_fold seed_double_softmax; do
     diff -u "tests/e2e/golden/check_$m.json" <("$ONNXLINT" check --fail-on never --format json "models/$m.onnx")

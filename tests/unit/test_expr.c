@@ -193,6 +193,26 @@ static void fresh_symbols_avoid_used_names(void **state)
     assert_false(ol_dim_equal(&pool, b, used));
 }
 
+/* Sizes are >= 1: N*T-N never equals N*T, 2*N never N+0... but
+ * floor((L+3)/4) equals L at L = 1, so that one stays unknown. */
+static void compares_with_sizes_at_least_one(void **state)
+{
+    (void)state;
+    ol_dim n = ol_dim_named(&pool, "N"), t = ol_dim_named(&pool, "T"), l = ol_dim_named(&pool, "L");
+    ol_dim nt = ol_dim_mul(&pool, n, t);
+    assert_int_equal(ol_dim_compare(&pool, ol_dim_sub(&pool, nt, n), nt), OL_DIM_ORDER_DIFFERENT);
+    assert_int_equal(ol_dim_compare(&pool, nt, ol_dim_sub(&pool, nt, n)), OL_DIM_ORDER_DIFFERENT);
+    assert_int_equal(ol_dim_compare(&pool, ol_dim_add(&pool, n, n), n), OL_DIM_ORDER_DIFFERENT);
+    assert_int_equal(ol_dim_compare(&pool, ol_dim_add_const(&pool, n, 3), n), OL_DIM_ORDER_DIFFERENT);
+    assert_int_equal(ol_dim_compare(&pool, nt, ol_dim_mul(&pool, t, n)), OL_DIM_ORDER_EQUAL);
+    assert_int_equal(ol_dim_compare(&pool, ol_dim_value(4), ol_dim_value(5)), OL_DIM_ORDER_DIFFERENT);
+    ol_dim q = ol_dim_floordiv(&pool, ol_dim_add_const(&pool, l, 3), ol_dim_value(4));
+    assert_int_equal(ol_dim_compare(&pool, q, l), OL_DIM_ORDER_UNKNOWN);
+    assert_int_equal(ol_dim_compare(&pool, n, t), OL_DIM_ORDER_UNKNOWN);
+    assert_int_equal(ol_dim_compare(&pool, ol_dim_sub(&pool, nt, n), ol_dim_value(1)), OL_DIM_ORDER_UNKNOWN);
+    assert_int_equal(ol_dim_compare(&pool, n, ol_dim_unknown()), OL_DIM_ORDER_UNKNOWN);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -203,6 +223,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(unification_binds_and_records, setup, teardown),
         cmocka_unit_test_setup_teardown(evaluates_with_bindings, setup, teardown),
         cmocka_unit_test_setup_teardown(fresh_symbols_avoid_used_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(compares_with_sizes_at_least_one, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
