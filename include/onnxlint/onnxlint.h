@@ -197,6 +197,8 @@ typedef struct onnxlint_check_options {
     size_t n_dims;
     const char *const *inputs; /* "NAME=FILE" (.pb or .npy): real data instead of samples */
     size_t n_inputs;
+    int dims_shared; /* the dims are given for many models at once (a folder, a config glob): one naming a
+                        symbol this model does not have is ignored, not refused */
 } onnxlint_check_options;
 
 /* Infers shapes (if not done yet) and runs every rule: the loss rules on

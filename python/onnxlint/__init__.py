@@ -43,7 +43,8 @@ class _CheckOptions(ctypes.Structure):
     _fields_ = [("loss", ctypes.c_char_p), ("labels", ctypes.c_char_p), ("logits", ctypes.c_char_p),
                 ("from_logits", ctypes.c_int), ("no_confirm", ctypes.c_int), ("seed", ctypes.c_uint64),
                 ("dims", ctypes.POINTER(ctypes.c_char_p)), ("n_dims", ctypes.c_size_t),
-                ("inputs", ctypes.POINTER(ctypes.c_char_p)), ("n_inputs", ctypes.c_size_t)]
+                ("inputs", ctypes.POINTER(ctypes.c_char_p)), ("n_inputs", ctypes.c_size_t),
+                ("dims_shared", ctypes.c_int)]
 
 
 _WRITE_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_char), ctypes.c_size_t)

@@ -104,6 +104,7 @@ typedef struct ol_check_options {
     const char *labels_name;    /* declared labels */
     ol_type labels_type;
     bool has_labels;
+    bool dims_shared;           /* --dim/config dims serve many models: an absent symbol is ignored */
     const char *logits_name;    /* NULL: the single output or the classifier head's */
     /* The declared loss's arguments, "--loss KIND(name=value,...)": */
     int64_t weight_len;         /* weight=C: class weights of this length; 0 none */
@@ -159,7 +160,7 @@ bool ol_labels_parse(onnxlint_model *m, const char *spec, ol_check_options *o, c
  * dims) strictly: VALUE is a whole decimal number from 1 to
  * OL_MAX_BOUND_DIM (no sign, no exponent, no hex, nothing after it) and
  * NAME a symbolic dim of m.  False with the reason in why otherwise. */
-bool ol_dim_binding_check(const onnxlint_model *m, const char *binding, char *why, size_t why_len);
+bool ol_dim_binding_check(const onnxlint_model *m, const char *binding, bool shared, char *why, size_t why_len);
 /* inputs: "NAME=FILE" (.pb TensorProto or .npy) values to use instead of
  * sample data for those graph inputs (the user's real labels, say). */
 onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *dims, size_t n_dims,

@@ -91,7 +91,7 @@ static bool dim_binding(const char *name, const char *const *dims, size_t n_dims
     return false;
 }
 
-bool ol_dim_binding_check(const onnxlint_model *m, const char *binding, char *why, size_t why_len)
+bool ol_dim_binding_check(const onnxlint_model *m, const char *binding, bool shared, char *why, size_t why_len)
 {
     const char *eq = strchr(binding, '=');
     if (!eq || eq == binding) {
@@ -118,7 +118,7 @@ bool ol_dim_binding_check(const onnxlint_model *m, const char *binding, char *wh
         snprintf(key, sizeof key, "s:%.*s", (int)len, binding);
         known = ol_map_get(&m->exprs.atoms, key) != NULL;
     }
-    if (!known) {
+    if (!known && !shared) {
         snprintf(why, why_len, "dim '%.100s': %.300s has no symbolic dim called '%.*s'", binding, m->path,
                  (int)(len < 100 ? len : 100), binding);
         return false;
@@ -814,6 +814,8 @@ static void run_failed(onnxlint_model *m, const ol_eval *e)
     const ol_node *n = e->failed;
     char idx[32];
     const char *shown = ol_node_display_name(n, idx, sizeof idx);
+    if (e->gave_up) /* the run's own limits stopped it: says nothing of the model */
+        return;
     /* Explained already: by any error, or by a finding at the node itself
      * (float probabilities into SoftmaxCrossEntropyLoss: PyTorch trains on
      * them, ONNX runtimes do not, and the warning says so). */
@@ -1048,7 +1050,11 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
         int64_t classes = class_count(m, r, dims, n_dims);
         if (!ran) {
             bool ours = e.failed && node_in(r, e.failed);
-            const char *ev = ol_finding_printf(m, "%s%s", ours ? "" : "the model fails before the loss: ", e.error);
+            const char *ev = ol_finding_printf(m, "%s%s",
+                                               e.gave_up ? "the sample run stopped at its limit: "
+                                               : ours    ? ""
+                                                         : "the model fails before the loss: ",
+                                               e.error);
             set_evidence(m, r, ours ? 1 : -1, ev, ours);
             /* A run that gave up says so: on the loss's line when no
              * finding carries the evidence. */

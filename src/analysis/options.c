@@ -77,16 +77,21 @@ bool ol_options_validate(const onnxlint_model *m, const ol_check_options *o, con
         char *end;
         errno = 0;
         long long v = eq ? strtoll(eq + 1, &end, 10) : 0;
-        if (!eq || !eq[1] || *end || errno || v <= 0)
-            return refuse(why, cap, "--dim %s: a symbol's size is a whole number above 0, e.g. %s=8", dims[i],
-                          eq ? name : "N", NULL);
+        if (!eq || !eq[1] || *end || errno || v <= 0 || v > OL_MAX_BOUND_DIM) {
+            snprintf(why, cap, "--dim %s: the size must be a whole number from 1 to %lld, e.g. %s=8", dims[i],
+                     (long long)OL_MAX_BOUND_DIM, eq ? name : "N");
+            return false;
+        }
         bool known = false;
         for (size_t k = 0; k < n_symbols && !known; k++)
             known = strcmp(symbols[k], name) == 0;
-        if (!known) {
+        if (!known && !o->dims_shared) {
             const char *near = ol_suggest(name, symbols, n_symbols);
-            return refuse(why, cap, "--dim %s: the model's inputs have no symbol by that name (they have: %s)",
-                          dims[i], list_text(symbols, n_symbols, list, sizeof list), near);
+            int len = snprintf(why, cap, "--dim %s: the model has no symbolic dim called '%.100s' (its inputs have: %s)",
+                               dims[i], name, list_text(symbols, n_symbols, list, sizeof list));
+            if (near && len >= 0 && (size_t)len < cap)
+                snprintf(why + len, cap - (size_t)len, ": did you mean %s?", near);
+            return false;
         }
     }
     const char *names[OL_MAX_LISTED_SYMBOLS];
@@ -106,7 +111,7 @@ bool ol_options_validate(const onnxlint_model *m, const ol_check_options *o, con
         bool known = false;
         for (size_t k = 0; k < n_names && !known; k++)
             known = strcmp(names[k], name) == 0;
-        if (!known) {
+        if (!known && !o->dims_shared) {
             const char *near = ol_suggest(name, names, n_names);
             return refuse(why, cap, "--input %s: the model reads no input by that name (it reads: %s)", inputs[i],
                           list_text(names, n_names, list, sizeof list), near);

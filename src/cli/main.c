@@ -874,6 +874,7 @@ static int cmd_check(const parsed *p)
     }
     co.dims = dims;
     co.n_dims = n_dims;
+    co.dims_shared = list.n > 1; /* one --dim for a folder: each model takes the symbols it has */
     const char **input_files = calloc((size_t)p->argc + 1, sizeof *input_files);
     size_t n_input_files = 0;
     for (int i = 1; input_files && i < p->argc; i++) {

@@ -380,6 +380,7 @@ void onnxlint_config_options(const onnxlint_config *c, const char *model_path, o
         if (m->n_dims) {
             o->dims = m->dims;
             o->n_dims = m->n_dims;
+            o->dims_shared = 1; /* a glob's dims serve every model it matches */
         }
     }
 }

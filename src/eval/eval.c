@@ -53,8 +53,10 @@ bool ol_k_fail(ol_kctx *k, const char *fmt, ...)
 void *ol_k_alloc(ol_kctx *k, size_t size)
 {
     void *p = ol_arena_alloc(k->arena, size);
-    if (!p)
+    if (!p) {
+        k->eval->gave_up = true;
         ol_k_fail(k, "needs more than the evaluator's memory budget");
+    }
     return p;
 }
 
@@ -440,6 +442,7 @@ static bool run_node(ol_eval *e, const ol_node *node)
         snprintf(e->error, sizeof e->error, "out of the evaluator's memory budget at node '%.100s'",
                  ol_node_display_name(node, idx, sizeof idx));
         e->failed = node;
+        e->gave_up = true;
         return false;
     }
     for (size_t i = 0; i < node->n_inputs; i++) {

@@ -165,6 +165,7 @@ struct ol_eval {
     ol_arena arena;
     int depth;               /* subgraph nesting */
     char error[512];         /* why the run stopped */
+    bool gave_up;            /* it stopped at one of the run's own limits (memory, iterations), not at a defect */
     const ol_node *failed;   /* the node that failed, or NULL */
     size_t unsupported;      /* nodes without a kernel seen by ol_eval_supported */
     int64_t max_iterations;  /* ol_eval_options.max_iterations */

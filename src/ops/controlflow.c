@@ -924,6 +924,7 @@ static bool kernel_Loop(ol_kctx *k)
     for (int64_t t = 0; t < trips && cond; t++) {
         if (t >= max_iterations) {
             ol_k_iterate_abandon(&it);
+            k->eval->gave_up = true;
             return ol_k_fail(k, "runs more than %lld iterations%s", (long long)max_iterations,
                              max_iterations < LOOP_MAX_ITERATIONS ? " (this run's limit)" : "");
         }
@@ -1136,9 +1137,11 @@ static bool kernel_Scan(ol_kctx *k)
         if (!(given[i] = shared_input(k, i)))
             return ol_k_fail(k, "state variable %zu is missing", i);
     }
-    if (k->eval->max_iterations > 0 && len > k->eval->max_iterations)
+    if (k->eval->max_iterations > 0 && len > k->eval->max_iterations) {
+        k->eval->gave_up = true;
         return ol_k_fail(k, "runs %lld steps, more than this run's limit of %lld", (long long)len,
                          (long long)k->eval->max_iterations);
+    }
     ol_k_iteration it;
     if (!ol_k_iterate_start(k, body, &it))
         return false;

@@ -36,6 +36,7 @@ onnxlint_status onnxlint_check(onnxlint_model *m, const onnxlint_check_options *
         return ONNXLINT_EINVAL;
     ol_check_options o = {0};
     char why[1024];
+    o.dims_shared = options && options->dims_shared;
     if (options && options->loss) {
         if (!ol_loss_parse(options->loss, &o, why, sizeof why)) {
             if (err) {
@@ -71,7 +72,7 @@ onnxlint_status onnxlint_check(onnxlint_model *m, const onnxlint_check_options *
         return ONNXLINT_EINVAL;
     }
     for (size_t i = 0; options && i < options->n_dims; i++) {
-        if (!ol_dim_binding_check(m, options->dims[i], why, sizeof why)) {
+        if (!ol_dim_binding_check(m, options->dims[i], options->dims_shared != 0, why, sizeof why)) {
             if (err) {
                 err->status = ONNXLINT_EINVAL;
                 snprintf(err->message, sizeof err->message, "%s", why);

@@ -52,13 +52,16 @@ usage_case() {
 decl=(--loss cross_entropy --labels labels:int64[N])
 usage_case "--loss typo" "unknown loss 'crossentropy': did you mean cross_entropy?" \
     "$ONNXLINT" check models/infer_classifier.onnx --loss crossentropy --labels labels:int64[N]
-usage_case "--dim unknown symbol" "--dim Q=3: the model's inputs have no symbol by that name (they have: N)" \
+usage_case "--dim unknown symbol" "--dim Q=3: the model has no symbolic dim called 'Q' (its inputs have: N)" \
     "$ONNXLINT" check models/infer_classifier.onnx "${decl[@]}" --dim Q=3
 usage_case "--dim lower case" "did you mean N?" "$ONNXLINT" check models/infer_classifier.onnx "${decl[@]}" --dim n=3
-usage_case "--dim 0" "--dim N=0: a symbol's size is a whole number above 0" \
+usage_case "--dim 0" "--dim N=0: the size must be a whole number from 1 to 2147483647" \
     "$ONNXLINT" check models/infer_classifier.onnx "${decl[@]}" --dim N=0
-usage_case "--dim -2" "above 0" "$ONNXLINT" check models/infer_classifier.onnx "${decl[@]}" --dim N=-2
-usage_case "--dim not a number" "above 0" "$ONNXLINT" check models/infer_classifier.onnx "${decl[@]}" --dim N=8x
+# One --dim for several models: each takes the symbols it has.
+out=$("$ONNXLINT" check --no-confirm models/seed_clean_ce.onnx models/graph/clean.onnx --dim N=8 2>&1)
+expect_eq $? 0 "a --dim shared by models that do not all have the symbol"
+usage_case "--dim -2" "from 1 to 2147483647" "$ONNXLINT" check models/infer_classifier.onnx "${decl[@]}" --dim N=-2
+usage_case "--dim not a number" "from 1 to 2147483647" "$ONNXLINT" check models/infer_classifier.onnx "${decl[@]}" --dim N=8x
 usage_case "--input unknown name" "--input label=$tmp/y.npy: the model reads no input by that name (it reads: input, labels): did you mean labels?" \
     "$ONNXLINT" check models/infer_classifier.onnx "${decl[@]}" --input "label=$tmp/y.npy"
 usage_case "--input of a training model" "did you mean labels?" \

@@ -72,7 +72,7 @@ expect_contains "$out" "'big', made by Expand 'blow_up'" "the largest value is n
 out=$(timeout 20 "$ONNXLINT" check confirm_huge_work.onnx); expect_eq $? 0 "check of a model with a huge product"
 expect_contains "$out" "not run: it would take about 2.75e+11 multiply-adds" "the work estimate is the note"
 out=$(timeout 20 "$ONNXLINT" check confirm_huge_loop.onnx); expect_eq $? 0 "check of a Loop of 10^8 iterations"
-expect_contains "$out" "not confirmed: the model fails before the loss: Loop 'loop' fails: runs more than 100000 iterations (this run's limit)" "the run that gave up says so"
+expect_contains "$out" "not confirmed: the sample run stopped at its limit: Loop 'loop' fails: runs more than 100000 iterations (this run's limit)" "the run that gave up says so"
 # A 3.2 GB weight (a sparse file: nothing is written to disk) is priced, not read.
 mkdir "$big/huge_weights" && cp huge_weights/model.onnx "$big/huge_weights/" &&
     truncate -s 3200000000 "$big/huge_weights/huge_weights.data" || bad "making the sparse weights file"

@@ -80,6 +80,11 @@ static json_t *run_json(const char *cmd)
     json_error_t err;
     json_t *root = json_loadf(p, 0, &err);
     pclose(p);
+    if (json_is_array(root)) { /* check's JSON is a list of one object per model */
+        json_t *model = json_incref(json_array_get(root, 0));
+        json_decref(root);
+        root = model;
+    }
     return root;
 }
 
