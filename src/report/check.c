@@ -186,6 +186,11 @@ static void text_finding(ol_sink *out, const onnxlint_model *m, const ol_finding
  * that an unchecked model never reads as a clean one. */
 static void text_checked(ol_sink *out, const onnxlint_model *m)
 {
+    if (m->n_losses == 0 && ol_artifact_kind_of(m) == OL_ARTIFACT_OPTIMIZER) {
+        ol_out_name(out, m->path);
+        ol_out_printf(out, ": an optimizer graph: it holds no loss (the training graph beside it does)\n");
+        return;
+    }
     if (m->n_losses == 0) {
         ol_out_name(out, m->path);
         ol_out_printf(out, ": no loss found: declare it with --loss/--labels or in .onnxlint.yaml\n");

@@ -51,6 +51,8 @@ expect_contains "$out" "labels        labels" "inspect names the labels"
 expect_contains "$out" "parameters    fc1.weight, fc1.bias, fc2.weight, fc2.bias" "inspect names the parameters"
 out=$("$ONNXLINT" inspect models/training/mlp_eval_model.onnx)
 expect_contains "$out" "ONNX Runtime eval graph: 4 parameters as graph inputs" "inspect eval"
+out=$("$ONNXLINT" check models/training/mlp_optimizer_model.onnx)
+expect_contains "$out" "an optimizer graph: it holds no loss" "check names an optimizer graph, asks for no loss"
 out=$("$ONNXLINT" inspect models/training/mlp_optimizer_model.onnx)
 expect_contains "$out" "ONNX Runtime optimizer graph (AdamWOptimizer)" "inspect optimizer"
 "$ONNXLINT" inspect --format json models/training/mlp_training_model.onnx | "$JSON_CHECK" artifact
