@@ -79,6 +79,13 @@ def main():
     # opset: a custom domain used without an import (ONNX Runtime refuses it)
     model([helper.make_node("CustomOpOne", ["x"], ["y"], domain="com.example")], [x], [vi("y", None)],
           "missing_custom_opset", ["opset:error"])
+    # opset: a model that imports no opset at all (ONNX Runtime refuses it)
+    g = helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "no_opset_import", [x], [vi("y", None)])
+    m = helper.make_model(g, opset_imports=[], producer_name="onnxlint-graph-rules")
+    del m.opset_import[:]
+    with open(os.path.join(HERE, "no_opset_import.onnx"), "wb") as f:
+        f.write(m.SerializeToString())
+    ROWS.append(("no_opset_import.onnx", "opset:error"))
     # opset: an ai.onnx.ml version that does not exist
     model([helper.make_node("Relu", ["x"], ["y"])], [x], [vi("y", None)], "ml_opset_nonexistent", ["opset:error"],
           imports=[("ai.onnx.ml", 11)])

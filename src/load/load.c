@@ -1203,6 +1203,11 @@ static void check_versions(onnxlint_model *m)
         ol_model_diagnostic(m, ONNXLINT_WARNING, "opset",
                             NULL, "IR version %lld is newer than the newest known (%d): fields added since are ignored",
                             (long long)mp->ir_version, OL_KNOWN_IR_VERSION);
+    if (m->n_opsets == 0)
+        ol_model_diagnostic(m, ONNXLINT_ERROR, "opset", NULL,
+                            "the model imports no opset at all: ONNX Runtime refuses it (Missing opset in the model. "
+                            "All ModelProtos MUST have at least one entry that specifies which version of the ONNX "
+                            "OperatorSet is being imported.)");
     for (size_t i = 0; i < m->n_opsets; i++) {
         const ol_opset *o = &m->opsets[i];
         int64_t known = o->domain[0] == '\0'                ? OL_KNOWN_ONNX_OPSET
