@@ -3,7 +3,8 @@
 # and fuzz it for SECONDS (default 600) on every core (FUZZ_JOBS=N to use N).
 #
 #   check   (default) a model through load -> infer -> check -> every report,
-#           seeded from models/, the malformed suite and ONNX's backend suite;
+#           seeded from models/, the malformed suite, ONNX's backend suite and
+#           the real-world corpus beside the repository when it is there;
 #           findings land in fuzz-out/
 #   inputs  the other files onnxlint reads: .onnxlint.yaml, baselines, and
 #           run's .pb / .npy tensors, seeded from fuzz/seeds_inputs and the
@@ -26,6 +27,14 @@ check)
     out=fuzz-out
     mkdir -p $out/corpus $out/seeds
     find models tests/malformed/cases -name '*.onnx' -size -1M -exec cp -t $out/seeds {} + 2>/dev/null || true
+    # Real models of other people, when their corpus sits beside the repository.
+    if [ -d ../shared/realworld ]; then
+        i=0
+        while IFS= read -r m; do
+            cp "$m" "$out/seeds/real_$i.onnx"
+            i=$((i + 1))
+        done < <(find ../shared/realworld -name '*.onnx' -size -1M)
+    fi
     if [ -d $suite ]; then
         i=0
         while IFS= read -r m; do
