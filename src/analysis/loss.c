@@ -1527,17 +1527,24 @@ static void diagnostics_to_findings(analysis *a)
 /* A multi-task loss: a sum of terms (ce + l1 + ...) none of which makes a
  * pattern on its own when grown from the total.  Each term is looked for
  * separately. */
-static void loss_terms(analysis *a, const ol_value *v, int depth)
+static void loss_terms(analysis *a, const ol_value *v, uint8_t *seen, int depth)
 {
     const ol_node *p = v ? v->producer : NULL;
     if (!p || depth > OL_MAX_TRACE || !(op_is(p, "Add") || op_is(p, "Sum") || op_is(p, "Mul")))
         return;
+    /* Each node once: a sum that reads one term twice, or a cycle, would
+     * otherwise branch exponentially. */
+    if (seen && p->graph == a->m->graph && p->index < a->m->graph->n_nodes) {
+        if (seen[p->index])
+            return;
+        seen[p->index] = 1;
+    }
     for (size_t i = 0; i < p->n_inputs; i++) {
         const ol_value *term = p->inputs[i];
         if (!term || !term->producer || (term->flags & OL_VALUE_INITIALIZER))
             continue;
         if (!loss_pattern(a, term))
-            loss_terms(a, term, depth + 1);
+            loss_terms(a, term, seen, depth + 1);
     }
 }
 
@@ -1557,9 +1564,10 @@ onnxlint_status ol_analyze(onnxlint_model *m, const ol_check_options *options)
             found = true;
         }
     }
+    uint8_t *seen = ol_arena_calloc(&m->arena, g->n_nodes + 1, 1); /* NULL: unmarked, depth still bounds it */
     for (size_t i = 0; i < g->n_outputs; i++) {
         if (!loss_pattern(&a, g->outputs[i]))
-            loss_terms(&a, g->outputs[i], 0);
+            loss_terms(&a, g->outputs[i], seen, 0);
     }
     (void)losses_before;
     (void)found;

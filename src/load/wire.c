@@ -525,12 +525,14 @@ static bool add_marker(walker *w, ProtobufCMessage *msg, size_t index)
 /* The occurrences of singular message field fd in the spans that make up
  * one message, in order, as the spans of its merged value: an occurrence
  * of another member of fd's oneof starts the value afresh, as protobuf
- * does.  Returns how many (out NULL: only counts). */
+ * does.  Returns how many (out NULL: only counts); *peak is the most out
+ * holds on the way, before a restart: what out must have room for. */
 static size_t gather(const walker *w, const ProtobufCMessageDescriptor *desc, const span *spans, size_t n_spans,
-                     const ProtobufCFieldDescriptor *fd, span *out)
+                     const ProtobufCFieldDescriptor *fd, span *out, size_t *peak)
 {
     bool oneof = fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF;
     size_t n = 0;
+    *peak = 0;
     for (size_t s = 0; s < n_spans; s++) {
         for (size_t pos = spans[s].begin; pos < spans[s].end;) {
             field f;
@@ -539,6 +541,7 @@ static size_t gather(const walker *w, const ProtobufCMessageDescriptor *desc, co
                 if (out)
                     out[n] = (span){f.content, f.end};
                 n++;
+                *peak = n > *peak ? n : *peak;
             } else if (oneof && f.fd && (f.fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
                        f.fd->quantifier_offset == fd->quantifier_offset) {
                 n = 0;
@@ -568,13 +571,14 @@ static bool contested(const ProtobufCMessageDescriptor *desc, const uint64_t *co
 static bool store_merged(walker *w, const ProtobufCMessageDescriptor *desc, const span *spans, size_t n_spans,
                          const ProtobufCFieldDescriptor *fd, ProtobufCMessage *msg, int depth)
 {
-    size_t n = gather(w, desc, spans, n_spans, fd, NULL);
+    size_t peak;
+    size_t n = gather(w, desc, spans, n_spans, fd, NULL, &peak);
     if (!n)
         return true;
-    span one, *parts = n == 1 ? &one : ol_arena_alloc(w->tmp, n * sizeof *parts);
+    span one, *parts = peak == 1 ? &one : ol_arena_alloc(w->tmp, peak * sizeof *parts);
     if (!parts)
         return fail(w, "out of memory while reading the model's structure");
-    gather(w, desc, spans, n_spans, fd, parts);
+    gather(w, desc, spans, n_spans, fd, parts, &peak);
     ProtobufCMessage *sub = decode(w, fd->descriptor, parts, n, depth + 1);
     if (!sub)
         return false;
