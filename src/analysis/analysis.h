@@ -156,11 +156,6 @@ bool ol_labels_parse(onnxlint_model *m, const char *spec, ol_check_options *o, c
 /* Largest size a symbolic dim may be bound to (--dim, a config's dims). */
 #define OL_MAX_BOUND_DIM ((int64_t)INT32_MAX)
 
-/* Checks one "NAME=VALUE" binding of a symbolic dim (--dim, a config's
- * dims) strictly: VALUE is a whole decimal number from 1 to
- * OL_MAX_BOUND_DIM (no sign, no exponent, no hex, nothing after it) and
- * NAME a symbolic dim of m.  False with the reason in why otherwise. */
-bool ol_dim_binding_check(const onnxlint_model *m, const char *binding, bool shared, char *why, size_t why_len);
 /* inputs: "NAME=FILE" (.pb TensorProto or .npy) values to use instead of
  * sample data for those graph inputs (the user's real labels, say). */
 onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *dims, size_t n_dims,

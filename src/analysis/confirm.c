@@ -91,41 +91,6 @@ static bool dim_binding(const char *name, const char *const *dims, size_t n_dims
     return false;
 }
 
-bool ol_dim_binding_check(const onnxlint_model *m, const char *binding, bool shared, char *why, size_t why_len)
-{
-    const char *eq = strchr(binding, '=');
-    if (!eq || eq == binding) {
-        snprintf(why, why_len, "--dim takes NAME=VALUE, e.g. N=8, not '%.100s'", binding);
-        return false;
-    }
-    const char *v = eq + 1;
-    int64_t value = 0;
-    bool digits = *v != '\0';
-    for (const char *p = v; *p && digits; p++) {
-        digits = *p >= '0' && *p <= '9';
-        if (digits && (value = value * 10 + (*p - '0')) > OL_MAX_BOUND_DIM)
-            break;
-    }
-    if (!digits || value < 1 || value > OL_MAX_BOUND_DIM) {
-        snprintf(why, why_len, "dim '%.100s': the size must be a whole number from 1 to %lld, not '%.40s'", binding,
-                 (long long)OL_MAX_BOUND_DIM, v);
-        return false;
-    }
-    char key[512];
-    size_t len = (size_t)(eq - binding);
-    bool known = len + 3 <= sizeof key;
-    if (known) {
-        snprintf(key, sizeof key, "s:%.*s", (int)len, binding);
-        known = ol_map_get(&m->exprs.atoms, key) != NULL;
-    }
-    if (!known && !shared) {
-        snprintf(why, why_len, "dim '%.100s': %.300s has no symbolic dim called '%.*s'", binding, m->path,
-                 (int)(len < 100 ? len : 100), binding);
-        return false;
-    }
-    return true;
-}
-
 /* The sample dims, for ol_dim_eval: --dim NAME=VALUE, else the default. */
 typedef struct dim_env {
     const char *const *dims;
@@ -548,6 +513,14 @@ static bool ctc_value(const ol_array *x, const ol_array *y, double *value, char 
 
 /* The declared loss of logits (with sample labels of the declared type);
  * returns false with a framework-style failure in why. */
+static bool same_shape(const ol_array *x, const ol_array *y)
+{
+    bool same = y->rank == x->rank && y->count == x->count;
+    for (int i = 0; same && i < x->rank; i++)
+        same = y->dims[i] == x->dims[i];
+    return same;
+}
+
 static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_array *y, double *value, char *why,
                            size_t len)
 {
@@ -622,10 +595,7 @@ static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_
     }
     if (r->kind == OL_LOSS_CROSS_ENTROPY) {
         /* class probabilities of the logits' shape: -sum_c t_c log_softmax(x)_c, averaged over the rest */
-        bool same = y->rank == x->rank && y->count == x->count;
-        for (int i = 0; same && i < x->rank; i++)
-            same = y->dims[i] == x->dims[i];
-        if (!same) {
+        if (!same_shape(x, y)) {
             snprintf(why, len, "class probabilities must have the logits' shape");
             return false;
         }
@@ -651,9 +621,7 @@ static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_
     }
     /* Per-element targets: the logits' shape, or (kl_div, the regression
      * losses) a shape that broadcasts with it, as PyTorch computes them. */
-    bool same = y->rank == x->rank && y->count == x->count;
-    for (int i = 0; same && i < x->rank; i++)
-        same = y->dims[i] == x->dims[i];
+    bool same = same_shape(x, y);
     bool broadcasts = r->kind == OL_LOSS_KL_DIV || r->kind == OL_LOSS_MSE || r->kind == OL_LOSS_L1 ||
                       r->kind == OL_LOSS_SMOOTH_L1 || r->kind == OL_LOSS_HUBER;
     int rank = x->rank > y->rank ? x->rank : y->rank;

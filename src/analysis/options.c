@@ -7,7 +7,6 @@
  * the check would look clean.  Each is refused with one line saying what is
  * wrong and, when a name is close, what was probably meant.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,12 +73,19 @@ bool ol_options_validate(const onnxlint_model *m, const ol_check_options *o, con
         const char *eq = strchr(dims[i], '=');
         char name[256];
         snprintf(name, sizeof name, "%.*s", eq ? (int)(eq - dims[i]) : 0, dims[i]);
-        char *end;
-        errno = 0;
-        long long v = eq ? strtoll(eq + 1, &end, 10) : 0;
-        if (!eq || !eq[1] || *end || errno || v <= 0 || v > OL_MAX_BOUND_DIM) {
+        if (!eq || eq == dims[i]) {
+            snprintf(why, cap, "--dim takes NAME=VALUE, e.g. N=8, not '%.100s'", dims[i]);
+            return false;
+        }
+        long long v = 0; /* digits only: no sign, space, exponent or base prefix */
+        bool digits = eq[1] != '\0';
+        for (const char *p = eq + 1; *p && digits && v <= OL_MAX_BOUND_DIM; p++) {
+            digits = *p >= '0' && *p <= '9';
+            v = v * 10 + (*p - '0');
+        }
+        if (!digits || v <= 0 || v > OL_MAX_BOUND_DIM) {
             snprintf(why, cap, "--dim %s: the size must be a whole number from 1 to %lld, e.g. %s=8", dims[i],
-                     (long long)OL_MAX_BOUND_DIM, eq ? name : "N");
+                     (long long)OL_MAX_BOUND_DIM, name);
             return false;
         }
         bool known = false;

@@ -71,15 +71,6 @@ onnxlint_status onnxlint_check(onnxlint_model *m, const onnxlint_check_options *
         }
         return ONNXLINT_EINVAL;
     }
-    for (size_t i = 0; options && i < options->n_dims; i++) {
-        if (!ol_dim_binding_check(m, options->dims[i], options->dims_shared != 0, why, sizeof why)) {
-            if (err) {
-                err->status = ONNXLINT_EINVAL;
-                snprintf(err->message, sizeof err->message, "%s", why);
-            }
-            return ONNXLINT_EINVAL;
-        }
-    }
     onnxlint_status st = ol_infer_model(m, NULL, NULL);
     if (!st)
         st = ol_analyze(m, &o);
