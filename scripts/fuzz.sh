@@ -26,14 +26,14 @@ case "$target" in
 check)
     out=fuzz-out
     mkdir -p $out/corpus $out/seeds
-    find models tests/malformed/cases -name '*.onnx' -size -1M -exec cp -t $out/seeds {} + 2>/dev/null || true
+    find models tests/malformed/cases -name '*.onnx' -size -1024k -exec cp -t $out/seeds {} + 2>/dev/null || true
     # Real models of other people, when their corpus sits beside the repository.
     if [ -d ../shared/realworld ]; then
         i=0
         while IFS= read -r m; do
             cp "$m" "$out/seeds/real_$i.onnx"
             i=$((i + 1))
-        done < <(find ../shared/realworld -name '*.onnx' -size -1M)
+        done < <(find ../shared/realworld -name '*.onnx' -size -1024k)
     fi
     if [ -d $suite ]; then
         i=0
