@@ -41,7 +41,7 @@
 #define OL_MAX_CONFIRM_WORK ((uint64_t)1 << 36)
 /* Drawing the sample inputs is priced in time: a confirmation whose draws
  * would take longer than OL_MAX_CONFIRM_DRAW_SECONDS at these rates (float32
- * normals are drawn in parallel; other types one by one through the
+ * normals and parameters are drawn in parallel; other types one by one through the
  * element setters; measured on a 2-core machine) is skipped with a note.
  * BERT-base's eval graph, whose 110 M parameters are graph inputs, takes
  * about 2.5 s to draw. */
@@ -330,50 +330,58 @@ static uint64_t jump_ahead(uint64_t state, uint64_t n)
 /* Most threads that draw one array. */
 #define MAX_DRAW_THREADS 8
 
+/* What each float of an array is drawn as: a standard normal (two draws
+ * of the sampler), or uniform in [-bound, bound) (one draw). */
+typedef enum draw_kind { DRAW_NORMAL, DRAW_UNIFORM } draw_kind;
+
 typedef struct draw_part {
     float *f;
     size_t begin, end;
-    uint64_t state; /* the sampler's state at f[begin] */
+    uint64_t state; /* the sampler's state at f[begin]; at f[end] once drawn */
+    draw_kind kind;
+    double bound;
 } draw_part;
 
-static void *draw_normals(void *arg)
+static void *draw_floats(void *arg)
 {
     draw_part *d = arg;
     sampler s = {d->state};
-    for (size_t i = d->begin; i < d->end; i++)
-        d->f[i] = (float)normal(&s);
+    if (d->kind == DRAW_NORMAL) {
+        for (size_t i = d->begin; i < d->end; i++)
+            d->f[i] = (float)normal(&s);
+    } else {
+        for (size_t i = d->begin; i < d->end; i++)
+            d->f[i] = (float)((2 * uniform(&s) - 1) * d->bound);
+    }
+    d->state = s.state; /* where the part ends */
     return NULL;
 }
 
-/* Fills f[0..n) with normals, as n calls of normal(s) would, and leaves s
- * where they would. */
-static void fill_normals(float *f, size_t n, sampler *s)
+/* Fills f[0..n) as n draws of the kind one after the other would (n calls
+ * of normal(s), or of (2 * uniform(s) - 1) * bound), and leaves s where
+ * they would; large arrays are split between threads. */
+static void fill_floats(float *f, size_t n, sampler *s, draw_kind kind, double bound)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     size_t parts = n < PARALLEL_DRAW_MIN || cpus < 2 ? 1 : cpus > MAX_DRAW_THREADS ? MAX_DRAW_THREADS : (size_t)cpus;
-    if (parts == 1) {
-        for (size_t i = 0; i < n; i++)
-            f[i] = (float)normal(s);
-        return;
-    }
+    uint64_t per_element = kind == DRAW_NORMAL ? 2 : 1;
     draw_part part[MAX_DRAW_THREADS];
     pthread_t thread[MAX_DRAW_THREADS];
     bool started[MAX_DRAW_THREADS] = {false};
     for (size_t t = 0; t < parts; t++) {
-        part[t] = (draw_part){f, n / parts * t, t + 1 == parts ? n : n / parts * (t + 1), 0};
-        /* each normal takes two draws */
-        part[t].state = t ? jump_ahead(s->state, 2 * (uint64_t)part[t].begin) : s->state;
-        started[t] = t && pthread_create(&thread[t], NULL, draw_normals, &part[t]) == 0;
+        part[t] = (draw_part){f, n / parts * t, t + 1 == parts ? n : n / parts * (t + 1), 0, kind, bound};
+        part[t].state = t ? jump_ahead(s->state, per_element * (uint64_t)part[t].begin) : s->state;
+        started[t] = t && pthread_create(&thread[t], NULL, draw_floats, &part[t]) == 0;
     }
     for (size_t t = 0; t < parts; t++) {
         if (!started[t])
-            draw_normals(&part[t]);
+            draw_floats(&part[t]);
     }
     for (size_t t = 1; t < parts; t++) {
         if (started[t])
             pthread_join(thread[t], NULL);
     }
-    s->state = jump_ahead(s->state, 2 * (uint64_t)n);
+    s->state = part[parts - 1].state; /* the last part ends where n draws end */
 }
 
 /* Fills a with sample values of the given kind. */
@@ -383,7 +391,7 @@ static void fill(ol_array *a, label_kind kind, int64_t classes, sampler *s)
         /* float32 normals, the bulk of a large model's sample data (its
          * parameters when they are graph inputs): the same values as the
          * loop below, drawn in parallel. */
-        fill_normals(a->data, a->count, s);
+        fill_floats(a->data, a->count, s, DRAW_NORMAL, 0);
         return;
     }
     for (size_t i = 0; i < a->count; i++) {
@@ -905,6 +913,11 @@ static ol_array *parameter_array(ol_eval *e, onnxlint_model *m, const ol_type *t
     for (int i = 0; i < rank && i < OL_MAX_RANK; i++)
         shape[i] = bind_dim(m, t->shape.dims[i], dims, n_dims);
     ol_array *a = ol_k_array(&k, t->elem_type ? t->elem_type : 1, rank, shape);
+    if (a && a->elem_type == 1 && (init == OL_INIT_NORMAL || init == OL_INIT_UNIFORM)) {
+        /* the bulk of a large model's parameters: drawn in parallel */
+        fill_floats(a->data, a->count, s, init == OL_INIT_NORMAL ? DRAW_NORMAL : DRAW_UNIFORM, bound);
+        return a;
+    }
     for (size_t i = 0; a && i < a->count; i++) {
         double x = init == OL_INIT_ONE ? 1.0
                    : init == OL_INIT_UNIFORM ? (2 * uniform(s) - 1) * bound
