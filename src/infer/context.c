@@ -104,6 +104,8 @@ ol_dim *ol_out_tensor(ol_ctx *ctx, size_t i, int32_t elem, int rank)
     if (rank < 0 || t == &ctx->scratch)
         return rank < 0 ? NULL : ol_arena_calloc(ctx->arena, (size_t)rank + 1, sizeof(ol_dim));
     t->shape.dims = ol_arena_calloc(ctx->arena, (size_t)rank + 1, sizeof(ol_dim));
+    ctx->last_dims = t->shape.dims;
+    ctx->last_dims_size = ((size_t)rank + 1) * sizeof(ol_dim);
     if (!t->shape.dims)
         t->shape.rank = OL_RANK_UNKNOWN;
     return t->shape.dims;
@@ -137,6 +139,10 @@ void ol_out_set(ol_ctx *ctx, size_t i, const ol_type *type)
         return;
     }
     copy_type(ctx->arena, t, type, 0);
+    if (t->shape.rank > 0 && t->shape.dims != type->shape.dims) {
+        ctx->last_dims = t->shape.dims;
+        ctx->last_dims_size = (size_t)t->shape.rank * sizeof(ol_dim);
+    }
 }
 
 void ol_out_like(ol_ctx *ctx, size_t i, size_t j)

@@ -41,7 +41,7 @@ const char *ol_node_display_name(const ol_node *node, char *buf, size_t len)
 {
     if (node->name[0])
         return node->name;
-    snprintf(buf, len, "#%zu", node->index);
+    snprintf(buf, len, "#%zu", (size_t)node->index);
     return buf;
 }
 

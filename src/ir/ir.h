@@ -117,18 +117,18 @@ typedef struct ol_function ol_function;
 
 typedef struct ol_value {
     const char *name;
-    ol_type type; /* as declared (input, output, value_info, initializer) */
     unsigned flags;
+    uint32_t producer_output;
     ol_node *producer; /* NULL for inputs, initializers, undefined, outer */
-    size_t producer_output;
     ol_node **consumers;
-    size_t n_consumers, consumers_cap;
+    uint32_t n_consumers, consumers_cap;
     ol_graph *graph;
     ol_tensor *initializer;
     struct ol_value *outer; /* OL_VALUE_OUTER: the enclosing scope's value */
-    ol_type inferred;       /* set by inference; kind NONE until then */
     ol_data *data;          /* propagated values, NULL when unknown */
     struct ol_rvalue *runtime; /* the value in the current evaluator run */
+    ol_type type;     /* as declared (input, output, value_info, initializer) */
+    ol_type inferred; /* set by inference; kind NONE until then */
 } ol_value;
 
 struct ol_node {
@@ -137,16 +137,16 @@ struct ol_node {
     const char *domain; /* "" for ai.onnx */
     int64_t opset;      /* version of the domain in force; 0 if not imported */
     ol_value **inputs;  /* NULL entries for omitted optional inputs */
-    size_t n_inputs;
     ol_value **outputs; /* NULL entries for omitted optional outputs */
-    size_t n_outputs;
+    uint32_t n_inputs;
+    uint32_t n_outputs;
     ol_graph **subgraphs; /* from GRAPH / GRAPHS attributes, in order */
-    size_t n_subgraphs;
     const ol_function *function; /* a model-local function it calls */
     ol_tensor **attribute_tensors; /* per proto attribute: its TENSOR value, or NULL */
     const Onnx__NodeProto *proto;
     ol_graph *graph;
-    size_t index; /* position in graph->nodes */
+    uint32_t n_subgraphs;
+    uint32_t index; /* position in graph->nodes */
 };
 
 struct ol_graph {

@@ -121,6 +121,8 @@ struct ol_ctx {
     ol_exprs *exprs;         /* the model's symbolic dims */
     ol_arena *arena;         /* the model's arena */
     ol_type scratch;         /* where writes to an absent output go */
+    ol_dim *last_dims;       /* the last dims array ol_out_tensor allocated */
+    size_t last_dims_size;   /* its size in bytes */
 };
 
 /* Inputs.  i beyond the node's inputs, or an omitted optional input,

@@ -274,7 +274,7 @@ static onnxlint_status dot_write(onnxlint_model *m, const char *around, int dept
             if (v->producer && v->producer->graph == g) {
                 if (!keep[v->producer->index])
                     continue;
-                ol_out_printf(&out, "  \"n%zu\" -> \"n%zu\"", v->producer->index, i);
+                ol_out_printf(&out, "  \"n%zu\" -> \"n%zu\"", (size_t)v->producer->index, i);
             } else if (v->flags & OL_VALUE_INPUT) {
                 ol_out_printf(&out, "  \"in:");
                 dot_string(&out, v->name);
@@ -293,7 +293,7 @@ static onnxlint_status dot_write(onnxlint_model *m, const char *around, int dept
         if (!v->producer || v->producer->graph != g || !keep[v->producer->index])
             continue;
         type_label(m, v, type, sizeof type);
-        ol_out_printf(&out, "  \"n%zu\" -> \"out:", v->producer->index);
+        ol_out_printf(&out, "  \"n%zu\" -> \"out:", (size_t)v->producer->index);
         dot_string(&out, v->name);
         ol_out_printf(&out, "\" [label=\"");
         dot_string(&out, type);

@@ -94,6 +94,23 @@ static inline void *ol_arena_alloc_bytes(ol_arena *arena, size_t size)
     return ol_arena_alloc_slow(arena, size);
 }
 
+/* Gives back the block p of size bytes, which ol_arena_alloc or
+ * ol_arena_calloc returned, when it is the last block handed out (nothing
+ * was allocated after it); otherwise does nothing.  True when given back. */
+static inline bool ol_arena_release_last(ol_arena *arena, void *p, size_t size)
+{
+#ifdef OL_ARENA_ASAN
+    (void)arena, (void)p, (void)size;
+    return false;
+#else
+    size_t need = (size + OL_ARENA_ALIGN - 1) & ~(OL_ARENA_ALIGN - 1);
+    if (!p || !size || (char *)p + need != arena->cur)
+        return false;
+    arena->cur = p;
+    return true;
+#endif
+}
+
 /* As ol_arena_alloc, zero-filled; count * size overflow returns NULL. */
 void *ol_arena_calloc(ol_arena *arena, size_t count, size_t size);
 
