@@ -1115,50 +1115,31 @@ static int cmd_explain(const parsed *p)
     return EXIT_CLEAN;
 }
 
-/* OpenBLAS (these two are its own API, from libopenblas). */
-char *openblas_get_corename(void);
-void openblas_set_num_threads(int num_threads);
-
-/* Sets up OpenBLAS for the commands that run models.  Debian 12's OpenBLAS
- * (0.3.21) does not know recent Xeons and falls back to its Prescott (SSE3)
+/* Chooses OpenBLAS's kernels and threads for the commands that run models,
+ * before the first matrix product loads it (src/eval/blas.c): it reads
+ * both from the environment as it loads.  Debian 12's OpenBLAS (0.3.21)
+ * does not know recent Xeons and falls back to its Prescott (SSE3)
  * kernels, which made `run` on ResNet-50 2.5x slower than its SkylakeX
- * ones; it picks its kernels when it is loaded, from OPENBLAS_CORETYPE, so
- * when it fell back on a CPU with AVX-512 or AVX2 this sets that and starts
- * the program again (for `run` only: starting again costs tens of
- * milliseconds, more than a check's sample run).  And one thread, unless OPENBLAS_NUM_THREADS or
- * OMP_NUM_THREADS says otherwise: the products of a confirmation or a
- * batch-1 run are small, and OpenBLAS's waiting threads only burn a shared
- * machine's CPU. */
-static void set_up_blas(char **argv, bool restart)
+ * ones: so the kernels follow the CPU's features (AVX-512: SkylakeX;
+ * AVX2 and FMA: Haswell) unless OPENBLAS_CORETYPE says otherwise.  And one
+ * thread, unless OPENBLAS_NUM_THREADS or OMP_NUM_THREADS says otherwise:
+ * the products of a confirmation or a batch-1 run are small, and
+ * OpenBLAS's waiting threads only burn a shared machine's CPU. */
+static void set_up_blas(void)
 {
-    const char *core = openblas_get_corename();
-    const char *better = NULL;
+    const char *kernels = NULL;
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
-        better = "SkylakeX";
+        kernels = "SkylakeX";
     else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        better = "Haswell";
+        kernels = "Haswell";
 #endif
-    bool fell_back = core && (strcasecmp(core, "prescott") == 0 || strcasecmp(core, "core2") == 0 ||
-                              strcasecmp(core, "unknown") == 0);
-    bool threads_chosen = getenv("OPENBLAS_NUM_THREADS") || getenv("OMP_NUM_THREADS");
-    if (restart && better && fell_back && !getenv("OPENBLAS_CORETYPE")) {
-        setenv("OPENBLAS_CORETYPE", better, 1);
-        if (!threads_chosen)
-            setenv("OPENBLAS_NUM_THREADS", "1", 1);
-        /* The program's own path (under valgrind, the client's, not the
-         * tool's); execv returns only on failure: go on as we are. */
-        char self[PATH_MAX];
-        ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
-        if (len > 0) {
-            self[len] = '\0';
-            execv(self, argv);
-        }
-    }
-    if (!threads_chosen)
-        openblas_set_num_threads(1);
+    if (kernels && !getenv("OPENBLAS_CORETYPE"))
+        setenv("OPENBLAS_CORETYPE", kernels, 1);
+    if (!getenv("OPENBLAS_NUM_THREADS") && !getenv("OMP_NUM_THREADS"))
+        setenv("OPENBLAS_NUM_THREADS", "1", 1);
 }
 
 int main(int argc, char **argv)
@@ -1167,10 +1148,8 @@ int main(int argc, char **argv)
     int code = parse_args(argc, argv, &p);
     if (code >= 0)
         goto out;
-    if (p.command && p.command->id == CMD_RUN)
-        set_up_blas(argv, true);
-    else if (p.command && p.command->id == CMD_CHECK && !p.set[OPT_NO_CONFIRM])
-        set_up_blas(argv, false); /* sample runs are small: not worth starting again (tens of ms) */
+    if (p.command && (p.command->id == CMD_RUN || (p.command->id == CMD_CHECK && !p.set[OPT_NO_CONFIRM])))
+        set_up_blas();
     if (p.set[OPT_VERSION]) {
         printf("onnxlint %s\n", ONNXLINT_VERSION);
         code = EXIT_CLEAN;

@@ -18,7 +18,6 @@
  * Gemm through CBLAS for float and double, the softmax family, TopK,
  * CumSum, Einsum by explicit index loops, Det by LU, and the two losses.
  */
-#include <cblas.h>
 #include <float.h>
 #include <limits.h>
 #include <math.h>
@@ -26,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "eval/blas.h"
 #include "eval/kernels.h"
 #include "ops/common.h"
 #include "ops/families.h"
@@ -2383,13 +2383,13 @@ static void mat_product(const ol_array *a, size_t oa, bool ta, const ol_array *b
         return;
     int32_t t = y->elem_type;
     if (kk && t == ELEM_FLOAT && a->elem_type == t && b->elem_type == t) {
-        cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,
+        ol_cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,
                     (int)kk, (float)alpha, (const float *)a->data + oa, (int)(ta ? m : kk), (const float *)b->data + ob,
                     (int)(tb ? kk : n), (float)beta, (float *)y->data + oy, (int)n);
         return;
     }
     if (kk && t == ELEM_DOUBLE && a->elem_type == t && b->elem_type == t) {
-        cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,
+        ol_cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,
                     (int)kk, alpha, (const double *)a->data + oa, (int)(ta ? m : kk), (const double *)b->data + ob,
                     (int)(tb ? kk : n), beta, (double *)y->data + oy, (int)n);
         return;

@@ -13,10 +13,10 @@
  * Sizes that depend on run-time values (MaxUnpool's output_shape,
  * AffineGrid's size) come from propagated data when it is there.
  */
-#include <cblas.h>
 #include <math.h>
 #include <string.h>
 
+#include "eval/blas.h"
 #include "eval/eval.h"
 #include "eval/kernels.h"
 #include "ops/common.h"
@@ -1952,7 +1952,7 @@ static bool conv_f32(ol_kctx *k, const conv_geom *g, const ol_array *x, const ol
                     bm = col;
                     ldb = tp;
                 }
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)mg, (int)tp, (int)rows, 1.0f,
+                ol_cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)mg, (int)tp, (int)rows, 1.0f,
                             wv + grp * mg * rows, (int)rows, bm, (int)ldb, 0.0f,
                             yv + (n * g->maps + grp * mg) * p + p0, (int)p);
             }
@@ -1986,7 +1986,7 @@ static bool conv_f64(ol_kctx *k, const conv_geom *g, const ol_array *x, const ol
                     bm = col;
                     ldb = tp;
                 }
-                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)mg, (int)tp, (int)rows, 1.0,
+                ol_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)mg, (int)tp, (int)rows, 1.0,
                             wv + grp * mg * rows, (int)rows, bm, (int)ldb, 0.0, yv + (n * g->maps + grp * mg) * p + p0,
                             (int)p);
             }
@@ -2082,10 +2082,10 @@ static bool convtranspose_run(ol_kctx *k, const conv_geom *g, const ol_array *x,
         for (int64_t grp = 0; grp < g->group; grp++) {
             int64_t xoff = (n * g->channels + grp * cg) * pin, woff = grp * cg * rows;
             if (dbl)
-                cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)rows, (int)pin, (int)cg, 1.0, wd + woff,
+                ol_cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)rows, (int)pin, (int)cg, 1.0, wd + woff,
                             (int)rows, xd + xoff, (int)pin, 0.0, cold, (int)pin);
             else
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)rows, (int)pin, (int)cg, 1.0f, wf + woff,
+                ol_cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)rows, (int)pin, (int)cg, 1.0f, wf + woff,
                             (int)rows, xf + xoff, (int)pin, 0.0f, colf, (int)pin);
             for (int64_t m = 0; m < mg; m++) {
                 double *ym = yv + (n * g->maps + grp * mg + m) * pout;
@@ -2232,7 +2232,7 @@ static bool kernel_DeformConv(ol_kctx *k)
                         j[a] = 0;
                 }
             }
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)mg, (int)p, (int)rows, 1.0,
+            ol_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)mg, (int)p, (int)rows, 1.0,
                         wv + grp * mg * rows, (int)rows, col, (int)p, 0.0, yv + (img * g.maps + grp * mg) * p, (int)p);
         }
     }

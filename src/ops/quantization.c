@@ -14,11 +14,11 @@
  * MatMulInteger and QLinearMatMul use numpy matmul shapes; ConvInteger and
  * QLinearConv share Conv's engine (ol_infer_conv_like).
  */
-#include <cblas.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "eval/blas.h"
 #include "eval/kernels.h"
 #include "ops/common.h"
 #include "ops/families.h"
@@ -662,7 +662,7 @@ static double *matmul_centered(ol_kctx *k, const ol_array *a, const ol_array *a_
             memset(c, 0, mn * sizeof *c);
             continue;
         }
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)p->m, (int)p->n, (int)p->kk, 1.0,
+        ol_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)p->m, (int)p->n, (int)p->kk, 1.0,
                     ca + ia * (size_t)(p->m * p->kk), (int)p->kk, cb + ib * (size_t)(p->kk * p->n), (int)p->n, 0.0,
                     c, (int)p->n);
     }

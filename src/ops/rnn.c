@@ -15,12 +15,12 @@
  * (batch, seq_length, num_directions, hidden) with layout=1; Y_h and Y_c
  * (num_directions, batch, hidden) or (batch, num_directions, hidden).
  */
-#include <cblas.h>
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "eval/blas.h"
 #include "eval/kernels.h"
 #include "ops/common.h"
 #include "ops/families.h"
@@ -430,7 +430,7 @@ static bool run_direction(ol_kctx *k, const rnn_run *run, int d, bool backward)
     if (!xw || !hr || !h || !c || !rh || !rhr || !gate)
         return false;
     if (ns > 0 && nb > 0 && gh > 0 && ni > 0)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(ns * nb), (int)gh, (int)ni, 1.0, run->x, (int)ni,
+        ol_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(ns * nb), (int)gh, (int)ni, 1.0, run->x, (int)ni,
                     w, (int)ni, 0.0, xw, (int)gh);
     else
         memset(xw, 0, (ns * nb * gh + 1) * sizeof *xw);
@@ -440,7 +440,7 @@ static bool run_direction(ol_kctx *k, const rnn_run *run, int d, bool backward)
     }
     for (size_t s = 0; s < ns; s++) {
         if (nb && gh && nh)
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nb, (int)gh, (int)nh, 1.0, h, (int)nh, r,
+            ol_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nb, (int)gh, (int)nh, 1.0, h, (int)nh, r,
                         (int)nh, 0.0, hr, (int)gh);
         else
             memset(hr, 0, (nb * gh + 1) * sizeof *hr);
@@ -457,7 +457,7 @@ static bool run_direction(ol_kctx *k, const rnn_run *run, int d, bool backward)
                 }
             }
             if (nb && nh)
-                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nb, (int)nh, (int)nh, 1.0, rh, (int)nh,
+                ol_cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nb, (int)nh, (int)nh, 1.0, rh, (int)nh,
                             r + 2 * nh * nh, (int)nh, 0.0, rhr, (int)nh);
         }
         for (size_t b = 0; b < nb; b++) {

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "builder.h"
+#include "eval/blas.h"
 #include "eval/eval.h"
 
 enum { FLOAT = 1, INT32 = 6, INT64 = 7, DOUBLE = 11 };
@@ -874,6 +875,57 @@ static void kernel_einsum_det(void **state)
     expect_run_error(m, "term 'ijk' does not fit input 0 (2,2)");
 }
 
+/* OpenBLAS is loaded on the first product; the plain loops that stand in
+ * when it cannot be loaded agree with it on every transpose and order, with
+ * leading dimensions wider than the operands and a non-zero beta. */
+static void blas_loaded_and_loops_agree(void **state)
+{
+    (void)state;
+    assert_non_null(ol_blas_corename()); /* the test machine has OpenBLAS */
+    enum { M = 5, N = 4, K = 3, LD = 7 };
+    float a[LD * LD], b[LD * LD], c0[LD * LD];
+    double ad[LD * LD], bd[LD * LD], cd0[LD * LD];
+    for (int i = 0; i < LD * LD; i++) {
+        a[i] = (float)((i * 37) % 11) - 5.0f;
+        b[i] = (float)((i * 53) % 13) * 0.5f - 3.0f;
+        c0[i] = (float)(i % 5);
+        ad[i] = a[i], bd[i] = b[i], cd0[i] = c0[i];
+    }
+    for (int order = 0; order < 2; order++) {
+        for (int ta = 0; ta < 2; ta++) {
+            for (int tb = 0; tb < 2; tb++) {
+                enum CBLAS_ORDER o = order ? CblasColMajor : CblasRowMajor;
+                enum CBLAS_TRANSPOSE at = ta ? CblasTrans : CblasNoTrans, bt = tb ? CblasTrans : CblasNoTrans;
+                float c1[LD * LD], c2[LD * LD];
+                double d1[LD * LD], d2[LD * LD];
+                memcpy(c1, c0, sizeof c1), memcpy(c2, c0, sizeof c2);
+                memcpy(d1, cd0, sizeof d1), memcpy(d2, cd0, sizeof d2);
+                ol_blas_use_loops(false);
+                ol_cblas_sgemm(o, at, bt, M, N, K, 1.5f, a, LD, b, LD, 0.5f, c1, LD);
+                ol_cblas_dgemm(o, at, bt, M, N, K, 1.5, ad, LD, bd, LD, 0.5, d1, LD);
+                ol_blas_use_loops(true);
+                ol_cblas_sgemm(o, at, bt, M, N, K, 1.5f, a, LD, b, LD, 0.5f, c2, LD);
+                ol_cblas_dgemm(o, at, bt, M, N, K, 1.5, ad, LD, bd, LD, 0.5, d2, LD);
+                ol_blas_use_loops(false);
+                for (int i = 0; i < LD * LD; i++) {
+                    assert_float_equal(c1[i], c2[i], 1e-4);
+                    assert_true(fabs(d1[i] - d2[i]) < 1e-9);
+                }
+            }
+        }
+    }
+    /* beta 0 ignores what C held, NaN included */
+    float nan_c[LD * LD];
+    for (int i = 0; i < LD * LD; i++)
+        nan_c[i] = NAN;
+    ol_blas_use_loops(true);
+    ol_cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0f, a, LD, b, LD, 0.0f, nan_c, LD);
+    ol_blas_use_loops(false);
+    assert_false(isnan(nan_c[0]));
+    assert_float_equal(nan_c[0], a[0] * b[0] + a[1] * b[LD] + a[2] * b[2 * LD], 1e-5);
+    assert_true(isnan(nan_c[N])); /* outside the product: untouched */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -900,6 +952,7 @@ int main(void)
         cmocka_unit_test(kernel_matrix_products),
         cmocka_unit_test(kernel_softmax_topk_cumsum),
         cmocka_unit_test(kernel_einsum_det),
+        cmocka_unit_test(blas_loaded_and_loops_agree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
