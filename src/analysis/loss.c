@@ -1433,7 +1433,7 @@ static void graph_rules(analysis *a)
             }
             if (!used_inside) {
                 ol_finding *f = ol_finding_add(m, "unused-input", NULL, "graph input '%s' %s is never read",
-                                               name_text(a, v->name), type_text(a, &v->type));
+                                               name_text(a, v->name), type_text(a, v->type));
                 if (f)
                     f->fix = ol_finding_printf(m, "remove the input, or wire it to the node that should read it");
             }
@@ -1475,6 +1475,7 @@ static void graph_rules(analysis *a)
             }
         }
     }
+    ol_arena_release_last(&m->arena, stack, (g->n_nodes + 1) * sizeof *stack); /* 8 bytes a node */
     for (size_t i = 0; i < g->n_nodes; i++) {
         if (!live[i] && !op_is(g->nodes[i], "Constant"))
             ol_finding_add(m, "dead-node", g->nodes[i], "no output of this %s reaches a graph output",

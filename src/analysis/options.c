@@ -64,7 +64,7 @@ bool ol_options_validate(const onnxlint_model *m, const ol_check_options *o, con
     size_t n_symbols = 0;
     for (size_t i = 0; i < g->n_inputs; i++) {
         if (!(g->inputs[i]->flags & OL_VALUE_INITIALIZER))
-            add_symbols(&g->inputs[i]->type, symbols, &n_symbols);
+            add_symbols(g->inputs[i]->type, symbols, &n_symbols);
     }
     if (o->has_labels)
         add_symbols(&o->labels_type, symbols, &n_symbols);

@@ -96,7 +96,7 @@ static void summarize(ol_sink *out, const ol_rvalue *v, int depth)
  * take any size).  False with the reason in why. */
 static bool input_fits(const ol_value *v, const ol_rvalue *r, char *why, size_t why_len)
 {
-    const ol_type *t = &v->type;
+    const ol_type *t = v->type;
     if (t->kind != OL_TYPE_TENSOR || !r || r->kind != OL_RV_TENSOR || !r->tensor)
         return true;
     const ol_array *a = r->tensor;
@@ -186,7 +186,7 @@ onnxlint_status onnxlint_run(onnxlint_model *m, const onnxlint_run_options *o, o
                       v->name, v->name);
             goto done;
         }
-        inputs[n] = ol_value_read_file(&e, file, &v->type, why, sizeof why);
+        inputs[n] = ol_value_read_file(&e, file, v->type, why, sizeof why);
         if (!inputs[n]) {
             st = fail(err, ONNXLINT_EIO, "%s%s", why, "");
             goto done;

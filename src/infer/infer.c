@@ -27,7 +27,7 @@ static bool is_known_domain(const char *domain)
 /* Type and propagated values of an initializer. */
 static void init_initializer(ol_infer *inf, ol_value *v)
 {
-    v->inferred = v->type;
+    v->inferred = *v->type;
     v->data = NULL;
     /* An initializer that is also a graph input is only a default: the
      * caller may feed another value, so its values are not constants. */
@@ -53,7 +53,7 @@ static void merge_declared(ol_infer *inf, const ol_node *node, ol_value *v)
 {
     onnxlint_model *m = inf->model;
     ol_type *got = &v->inferred;
-    const ol_type *declared = &v->type;
+    const ol_type *declared = v->type;
     if (declared->kind == OL_TYPE_NONE)
         return;
     if (got->kind == OL_TYPE_NONE) {
@@ -371,7 +371,7 @@ bool ol_infer_subgraph(ol_ctx *ctx, const ol_graph *graph, const ol_type *const 
         ol_value *v = graph->inputs[i];
         const ol_type *given = i < n_inputs ? inputs[i] : NULL;
         v->data = NULL;
-        bind_input(inf, &v->inferred, &v->type, given, 0);
+        bind_input(inf, &v->inferred, v->type, given, 0);
     }
     inf->depth++;
     ol_infer_graph(inf, graph);
@@ -418,7 +418,7 @@ onnxlint_status ol_infer_model(onnxlint_model *m, const ol_infer_options *option
     const ol_graph *g = m->graph;
     unsigned next_symbol = 0;
     for (size_t i = 0; i < g->n_inputs; i++) {
-        g->inputs[i]->inferred = g->inputs[i]->type;
+        g->inputs[i]->inferred = *g->inputs[i]->type;
         g->inputs[i]->data = NULL;
         name_anonymous_dims(m, &g->inputs[i]->inferred, &next_symbol);
     }

@@ -94,10 +94,7 @@ bool ol_graph_sort(ol_arena *arena, ol_graph *g)
     for (size_t i = 0; i < n && sorted; i++)
         node_edges(g, g->nodes[i], check_edge, &sorted);
     if (sorted) {
-        g->order = ol_arena_alloc(arena, (n + 1) * sizeof *g->order);
-        if (!g->order)
-            return false;
-        memcpy(g->order, g->nodes, n * sizeof *g->order);
+        g->order = g->nodes; /* neither changes from here on */
         g->sorted = true;
         g->n_cyclic = 0;
         return true;

@@ -19,6 +19,8 @@ int64_t ol_opset_version(const ol_opset *opsets, size_t n, const char *domain)
     return 0;
 }
 
+const ol_type ol_type_none = {.kind = OL_TYPE_NONE, .shape = {.rank = OL_RANK_UNKNOWN}};
+
 const Onnx__AttributeProto *ol_node_attribute(const ol_node *node, const char *name)
 {
     for (size_t i = 0; i < node->proto->n_attribute; i++) {

@@ -64,12 +64,22 @@ typedef enum ol_type_kind {
 } ol_type_kind;
 
 typedef struct ol_type {
-    ol_type_kind kind;
     int32_t elem_type;    /* tensors: TensorProto.DataType */
+    int16_t key_type;     /* map key: a DataType (ol_key_type), -1 beyond int16 */
+    uint8_t kind;         /* ol_type_kind (one byte: two types sit in every value) */
     ol_shape shape;       /* tensors */
     struct ol_type *elem; /* sequence/optional element, map value */
-    int32_t key_type;     /* map key */
 } ol_type;
+
+/* The type of a value nothing declares: kind NONE, rank unknown. */
+extern const ol_type ol_type_none;
+
+/* A map's key type as ol_type keeps it: a DataType, -1 past int16 (no
+ * such DataType exists). */
+static inline int16_t ol_key_type(int32_t data_type)
+{
+    return data_type >= 0 && data_type <= INT16_MAX ? (int16_t)data_type : -1;
+}
 
 /* A constant tensor: an initializer or an attribute's value. */
 typedef struct ol_tensor {
@@ -120,14 +130,17 @@ typedef struct ol_value {
     unsigned flags;
     uint32_t producer_output;
     ol_node *producer; /* NULL for inputs, initializers, undefined, outer */
-    ol_node **consumers;
+    ol_node **consumers; /* &first_consumer until a second one comes */
+    ol_node *first_consumer;
     uint32_t n_consumers, consumers_cap;
     ol_graph *graph;
     ol_tensor *initializer;
     struct ol_value *outer; /* OL_VALUE_OUTER: the enclosing scope's value */
     ol_data *data;          /* propagated values, NULL when unknown */
     struct ol_rvalue *runtime; /* the value in the current evaluator run */
-    ol_type type;     /* as declared (input, output, value_info, initializer) */
+    const ol_type *type; /* as declared (input, output, value_info, initializer);
+                            &ol_type_none when nothing is: most values of a
+                            graph, which then spend 8 bytes on it, not 32 */
     ol_type inferred; /* set by inference; kind NONE until then */
 } ol_value;
 

@@ -150,6 +150,29 @@ static onnxlint_status node_names_ok(loader *l, const Onnx__NodeProto *np, size_
 
 static onnxlint_status type_from_proto(loader *l, const Onnx__TypeProto *tp, ol_type *out, const char *what);
 
+/* v's declared type, read from tp into a type of its own. */
+static onnxlint_status declare_type(loader *l, ol_value *v, const Onnx__TypeProto *tp)
+{
+    ol_type *t = ol_arena_alloc(&l->model->arena, sizeof *t);
+    if (!t)
+        return ONNXLINT_ENOMEM;
+    onnxlint_status st = type_from_proto(l, tp, t, v->name);
+    v->type = t;
+    return st;
+}
+
+/* A copy of v's declared type that v alone holds, for the loader to fill
+ * in (types are shared: an outer reference holds its original's). */
+static ol_type *own_type(loader *l, ol_value *v)
+{
+    ol_type *t = ol_arena_alloc(&l->model->arena, sizeof *t);
+    if (t) {
+        *t = *v->type;
+        v->type = t;
+    }
+    return t;
+}
+
 static onnxlint_status shape_from_proto(loader *l, const Onnx__TensorShapeProto *sp, ol_shape *out, const char *what)
 {
     out->rank = OL_RANK_UNKNOWN;
@@ -224,7 +247,7 @@ static onnxlint_status type_from_proto(loader *l, const Onnx__TypeProto *tp, ol_
         return elem_of(l, tp->optional_type->elem_type, &out->elem, what);
     case ONNX__TYPE_PROTO__VALUE_MAP_TYPE:
         out->kind = OL_TYPE_MAP;
-        out->key_type = tp->map_type->key_type;
+        out->key_type = ol_key_type(tp->map_type->key_type);
         return elem_of(l, tp->map_type->value_type, &out->elem, what);
     default:
         return ONNXLINT_OK;
@@ -350,7 +373,7 @@ static ol_value *value_new(loader *l, ol_graph *g, const char *name)
         return NULL;
     v->name = name;
     v->graph = g;
-    v->type.shape.rank = OL_RANK_UNKNOWN;
+    v->type = &ol_type_none;
     return v;
 }
 
@@ -375,8 +398,12 @@ static void prefetch_names(const ol_graph *g, char *const *names, size_t n)
 
 static bool add_consumer(loader *l, ol_value *v, ol_node *node)
 {
+    if (!v->consumers_cap) { /* most values have one consumer: no array for it */
+        v->consumers = &v->first_consumer;
+        v->consumers_cap = 1;
+    }
     if (v->n_consumers == v->consumers_cap) {
-        size_t cap = v->consumers_cap ? v->consumers_cap * 2 : 2;
+        size_t cap = v->consumers_cap < 4 ? 4 : v->consumers_cap * 2;
         ol_node **c = ol_arena_alloc(&l->model->arena, cap * sizeof *c);
         if (!c)
             return false;
@@ -607,7 +634,7 @@ static onnxlint_status graph_check_order(loader *l, ol_graph *g)
  * tensor's shape, not a value the caller feeds (ONNX Runtime treats it so).
  * It leaves the graph's inputs and takes the tensor's dims wherever the
  * declared input type left them open. */
-static onnxlint_status ir3_initializers(ol_arena *arena, ol_graph *g)
+static onnxlint_status ir3_initializers(loader *l, ol_arena *arena, ol_graph *g)
 {
     size_t kept = 0;
     for (size_t i = 0; i < g->n_inputs; i++) {
@@ -618,21 +645,22 @@ static onnxlint_status ir3_initializers(ol_arena *arena, ol_graph *g)
         }
         v->flags &= ~(unsigned)OL_VALUE_INPUT;
         const ol_tensor *t = v->initializer;
-        if (v->type.kind != OL_TYPE_TENSOR)
+        if (v->type->kind != OL_TYPE_TENSOR)
             continue;
-        if (v->type.shape.rank < 0) {
-            ol_dim *dims = ol_arena_calloc(arena, t->rank ? (size_t)t->rank : 1, sizeof *dims);
-            if (!dims)
-                return ONNXLINT_ENOMEM;
-            v->type.shape.dims = dims;
-            v->type.shape.rank = t->rank;
-        }
-        if (v->type.shape.rank != t->rank)
+        if (v->type->shape.rank >= 0 && v->type->shape.rank != t->rank)
             continue;
+        ol_type *type = own_type(l, v);
+        ol_dim *dims = ol_arena_calloc(arena, t->rank ? (size_t)t->rank : 1, sizeof *dims);
+        if (!type || !dims)
+            return ONNXLINT_ENOMEM;
+        if (type->shape.rank >= 0)
+            memcpy(dims, type->shape.dims, (size_t)t->rank * sizeof *dims);
+        type->shape.dims = dims;
+        type->shape.rank = t->rank;
         for (int k = 0; k < t->rank; k++) {
-            if (v->type.shape.dims[k].kind != OL_DIM_VALUE) {
-                v->type.shape.dims[k].kind = OL_DIM_VALUE;
-                v->type.shape.dims[k].value = t->dims[k];
+            if (dims[k].kind != OL_DIM_VALUE) {
+                dims[k].kind = OL_DIM_VALUE;
+                dims[k].value = t->dims[k];
             }
         }
     }
@@ -690,7 +718,7 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
             m->names_redefined = true;
         }
         v->flags |= OL_VALUE_INPUT;
-        if (gp && (st = type_from_proto(l, gp->input[i]->type, &v->type, v->name)))
+        if (gp && (st = declare_type(l, v, gp->input[i]->type)))
             return st;
         g->inputs[g->n_inputs++] = v;
     }
@@ -709,16 +737,18 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
         }
         v->flags |= OL_VALUE_INITIALIZER;
         v->initializer = t;
-        if (v->type.kind == OL_TYPE_NONE) {
-            v->type.kind = OL_TYPE_TENSOR;
-            v->type.elem_type = t->elem_type;
-            v->type.shape.rank = t->rank;
-            v->type.shape.dims = ol_arena_calloc(arena, t->rank ? (size_t)t->rank : 1, sizeof(ol_dim));
-            if (!v->type.shape.dims)
+        if (v->type->kind == OL_TYPE_NONE) {
+            ol_type *type = own_type(l, v);
+            ol_dim *dims = ol_arena_calloc(arena, t->rank ? (size_t)t->rank : 1, sizeof(ol_dim));
+            if (!type || !dims)
                 return ONNXLINT_ENOMEM;
+            type->kind = OL_TYPE_TENSOR;
+            type->elem_type = t->elem_type;
+            type->shape.rank = t->rank;
+            type->shape.dims = dims;
             for (int k = 0; k < t->rank; k++) {
-                v->type.shape.dims[k].kind = OL_DIM_VALUE;
-                v->type.shape.dims[k].value = t->dims[k];
+                dims[k].kind = OL_DIM_VALUE;
+                dims[k].value = t->dims[k];
             }
         }
         g->initializers[g->n_initializers++] = v;
@@ -737,22 +767,24 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
             return ONNXLINT_ENOMEM;
         v->flags |= OL_VALUE_INITIALIZER;
         v->initializer = t;
-        if (v->type.kind == OL_TYPE_NONE && sp->n_dims <= OL_MAX_RANK) {
-            v->type.kind = OL_TYPE_TENSOR;
-            v->type.elem_type = t->elem_type;
-            v->type.shape.rank = (int)sp->n_dims;
-            v->type.shape.dims = ol_arena_calloc(arena, sp->n_dims ? sp->n_dims : 1, sizeof(ol_dim));
-            if (!v->type.shape.dims)
+        if (v->type->kind == OL_TYPE_NONE && sp->n_dims <= OL_MAX_RANK) {
+            ol_type *type = own_type(l, v);
+            ol_dim *dims = ol_arena_calloc(arena, sp->n_dims ? sp->n_dims : 1, sizeof(ol_dim));
+            if (!type || !dims)
                 return ONNXLINT_ENOMEM;
+            type->kind = OL_TYPE_TENSOR;
+            type->elem_type = t->elem_type;
+            type->shape.rank = (int)sp->n_dims;
+            type->shape.dims = dims;
             for (size_t k = 0; k < sp->n_dims; k++) {
-                v->type.shape.dims[k].kind = sp->dims[k] >= 0 ? OL_DIM_VALUE : OL_DIM_UNKNOWN;
-                v->type.shape.dims[k].value = sp->dims[k];
+                dims[k].kind = sp->dims[k] >= 0 ? OL_DIM_VALUE : OL_DIM_UNKNOWN;
+                dims[k].value = sp->dims[k];
             }
         }
         g->initializers[g->n_initializers++] = v;
     }
     if (gp && m->proto && m->proto->has_ir_version && m->proto->ir_version < 4)
-        if ((st = ir3_initializers(arena, g)))
+        if ((st = ir3_initializers(l, arena, g)))
             return st;
     bool redefined = false; /* some name of this scope is defined twice */
     for (size_t i = 0; i < n_nodes; i++) {
@@ -779,10 +811,12 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
             snprintf(key, sizeof key, "%s\x1f%s", node->domain, node->op_type);
             node->function = ol_map_get(&m->function_map, key);
         }
-        node->outputs = ol_arena_calloc(arena, np->n_output + 1, sizeof *node->outputs);
-        node->inputs = ol_arena_calloc(arena, np->n_input + 1, sizeof *node->inputs);
-        if (!node->outputs || !node->inputs)
+        /* one block: the inputs, then the outputs (one slot when there are none) */
+        ol_value **io = ol_arena_calloc(arena, np->n_input + np->n_output + 1, sizeof *io);
+        if (!io)
             return ONNXLINT_ENOMEM;
+        node->inputs = io;
+        node->outputs = io + np->n_input;
         node->n_outputs = np->n_output;
         node->n_inputs = np->n_input;
         for (size_t k = 0; k < np->n_output; k++) {
@@ -839,7 +873,7 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
     for (size_t i = 0; gp && i < gp->n_value_info; i++) {
         const Onnx__ValueInfoProto *vi = gp->value_info[i];
         ol_value *v = vi->name ? ol_map_get(&g->values, vi->name) : NULL;
-        if (v && v->type.kind == OL_TYPE_NONE && (st = type_from_proto(l, vi->type, &v->type, v->name)))
+        if (v && v->type->kind == OL_TYPE_NONE && (st = declare_type(l, v, vi->type)))
             return st;
     }
 
@@ -884,10 +918,12 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
                                 esc(shown2, g->name));
         v->flags |= OL_VALUE_OUTPUT;
         if (gp && gp->output[i]->type) {
-            ol_type declared;
-            if ((st = type_from_proto(l, gp->output[i]->type, &declared, v->name)))
+            ol_type *declared = ol_arena_alloc(arena, sizeof *declared);
+            if (!declared)
+                return ONNXLINT_ENOMEM;
+            if ((st = type_from_proto(l, gp->output[i]->type, declared, v->name)))
                 return st;
-            if (v->type.kind == OL_TYPE_NONE || !(v->flags & (OL_VALUE_INPUT | OL_VALUE_INITIALIZER)))
+            if (v->type->kind == OL_TYPE_NONE || !(v->flags & (OL_VALUE_INPUT | OL_VALUE_INITIALIZER)))
                 v->type = declared;
         }
         g->outputs[g->n_outputs++] = v;

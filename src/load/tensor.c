@@ -36,7 +36,7 @@ const ol_type *ol_value_type(const ol_value *v)
 {
     while ((v->flags & OL_VALUE_OUTER) && v->outer && v->inferred.kind == OL_TYPE_NONE)
         v = v->outer;
-    return v->inferred.kind != OL_TYPE_NONE ? &v->inferred : &v->type;
+    return v->inferred.kind != OL_TYPE_NONE ? &v->inferred : v->type;
 }
 
 static float half_to_float(uint16_t h)

@@ -766,7 +766,7 @@ static ol_array *take(ol_kctx *k, const ol_array *a, int axis, int64_t idx)
 /* The type the body gives its output v: as inferred, else as declared. */
 static const ol_type *body_type(const ol_value *v)
 {
-    return v->inferred.kind == OL_TYPE_TENSOR && v->inferred.elem_type ? &v->inferred : &v->type;
+    return v->inferred.kind == OL_TYPE_TENSOR && v->inferred.elem_type ? &v->inferred : v->type;
 }
 
 /* The common element type and shape of the per-iteration tensors

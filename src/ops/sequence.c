@@ -436,7 +436,7 @@ static bool type_from_proto(ol_ctx *ctx, const Onnx__TypeProto *tp, ol_type *out
         break;
     case ONNX__TYPE_PROTO__VALUE_MAP_TYPE:
         out->kind = OL_TYPE_MAP;
-        out->key_type = tp->map_type->key_type;
+        out->key_type = ol_key_type(tp->map_type->key_type);
         inner = tp->map_type->value_type;
         break;
     default:
@@ -876,7 +876,7 @@ static bool kernel_SequenceMap(ol_kctx *k)
     for (size_t o = 0; o < n_out; o++) {
         const ol_type *t = &body->outputs[o]->inferred;
         if (t->kind != OL_TYPE_TENSOR || !t->elem_type)
-            t = &body->outputs[o]->type;
+            t = body->outputs[o]->type;
         outs[o] = new_value(k, OL_RV_SEQUENCE, n, t->kind == OL_TYPE_TENSOR ? t->elem_type : 0);
         if (!outs[o])
             return false;

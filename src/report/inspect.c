@@ -160,7 +160,7 @@ static void text_values(ol_sink *out, const char *title, ol_value *const *values
         ol_out_bytes(out, "  ", 2);
         ol_out_name(out, v->name);
         ol_out_pad(out, width - ol_display_width(v->name) + 2);
-        ol_out_printf(out, "%s\n", ol_type_text(&v->type, type, sizeof type));
+        ol_out_printf(out, "%s\n", ol_type_text(v->type, type, sizeof type));
     }
 }
 
@@ -361,11 +361,11 @@ static void json_values(ol_jw *w, ol_value *const *values, size_t n, bool skip_i
         ol_jw_key(w, "name");
         ol_jw_string(w, v->name);
         ol_jw_key(w, "dtype");
-        ol_jw_dtype(w, &v->type);
+        ol_jw_dtype(w, v->type);
         ol_jw_key(w, "shape");
-        ol_jw_shape(w, NULL, &v->type);
+        ol_jw_shape(w, NULL, v->type);
         ol_jw_key(w, "type");
-        ol_jw_string(w, ol_type_text(&v->type, type, sizeof type));
+        ol_jw_string(w, ol_type_text(v->type, type, sizeof type));
         ol_jw_end(w);
     }
     ol_jw_end(w);

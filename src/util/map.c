@@ -26,17 +26,23 @@ static uint64_t hash_key(const char *key)
     return h;
 }
 
+static uint16_t tag_of(uint64_t h)
+{
+    return (uint16_t)(h >> 48);
+}
+
 void *ol_map_get(const ol_map *map, const char *key)
 {
     if (!map->capacity)
         return NULL;
     size_t mask = map->capacity - 1;
     uint64_t h = hash_key(key);
+    uint16_t tag = tag_of(h);
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         const ol_map_slot *slot = &map->slots[i];
         if (!slot->key)
             return NULL;
-        if (slot->hash == h && strcmp(slot->key, key) == 0)
+        if (map->tags[i] == tag && strcmp(slot->key, key) == 0)
             return slot->value;
     }
 }
@@ -44,26 +50,33 @@ void *ol_map_get(const ol_map *map, const char *key)
 static bool resize(ol_map *map, ol_arena *arena, size_t capacity)
 {
     ol_map_slot *slots = ol_arena_calloc(arena, capacity, sizeof *slots);
-    if (!slots)
+    uint16_t *tags = ol_arena_alloc(arena, capacity * sizeof *tags);
+    if (!slots || !tags)
         return false;
     for (size_t j = 0; j < map->capacity; j++) {
         const ol_map_slot *old = &map->slots[j];
         if (!old->key)
             continue;
-        size_t i = old->hash & (capacity - 1);
+        uint64_t h = hash_key(old->key);
+        size_t i = h & (capacity - 1);
         while (slots[i].key)
             i = (i + 1) & (capacity - 1);
         slots[i] = *old;
+        tags[i] = tag_of(h);
     }
     map->slots = slots;
+    map->tags = tags;
     map->capacity = capacity;
     return true;
 }
 
 void ol_map_prefetch(const ol_map *map, const char *key)
 {
-    if (map->capacity)
-        __builtin_prefetch(&map->slots[hash_key(key) & (map->capacity - 1)]);
+    if (map->capacity) {
+        size_t i = hash_key(key) & (map->capacity - 1);
+        __builtin_prefetch(&map->slots[i]);
+        __builtin_prefetch(&map->tags[i]);
+    }
 }
 
 bool ol_map_reserve(ol_map *map, ol_arena *arena, size_t n)
@@ -81,12 +94,14 @@ void *ol_map_put(ol_map *map, ol_arena *arena, const char *key, void *value)
         return NULL;
     size_t mask = map->capacity - 1;
     uint64_t h = hash_key(key);
+    uint16_t tag = tag_of(h);
     size_t i = h & mask;
     for (; map->slots[i].key; i = (i + 1) & mask) {
-        if (map->slots[i].hash == h && strcmp(map->slots[i].key, key) == 0)
+        if (map->tags[i] == tag && strcmp(map->slots[i].key, key) == 0)
             return map->slots[i].value;
     }
-    map->slots[i] = (ol_map_slot){key, value, h};
+    map->slots[i] = (ol_map_slot){key, value};
+    map->tags[i] = tag;
     map->count++;
     return value;
 }

@@ -196,7 +196,7 @@ static enum verdict check_model(run *r, const char *dir)
             if (g->inputs[i]->flags & OL_VALUE_INITIALIZER)
                 continue;
             snprintf(path, sizeof path, "%.3900s/%.63s/input_%zu.pb", dir, sets[s], n_in);
-            inputs[n_in] = ol_value_read_file(&e, path, &g->inputs[i]->type, why, sizeof why);
+            inputs[n_in] = ol_value_read_file(&e, path, g->inputs[i]->type, why, sizeof why);
             if (!inputs[n_in]) {
                 printf("DATA  %s: %s\n", dir, why);
                 verdict = FAIL;
@@ -214,7 +214,7 @@ static enum verdict check_model(run *r, const char *dir)
         }
         for (size_t k = 0; k < n_out; k++) {
             snprintf(path, sizeof path, "%.3900s/%.63s/output_%zu.pb", dir, sets[s], k);
-            ol_rvalue *want = ol_value_read_file(&e, path, &g->outputs[k]->type, why, sizeof why);
+            ol_rvalue *want = ol_value_read_file(&e, path, g->outputs[k]->type, why, sizeof why);
             if (!want) {
                 printf("DATA  %s: %s\n", dir, why);
                 verdict = FAIL;

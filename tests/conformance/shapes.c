@@ -106,10 +106,10 @@ static void check_model(run *r, const char *path)
     size_t used = 0;
     for (size_t i = 0; i < m->graph->n_outputs; i++) {
         const ol_value *v = m->graph->outputs[i];
-        if (v->type.kind == OL_TYPE_NONE)
+        if (v->type->kind == OL_TYPE_NONE)
             continue;
         n_outputs++;
-        enum verdict vd = compare(&m->exprs, &v->type, &v->inferred);
+        enum verdict vd = compare(&m->exprs, v->type, &v->inferred);
         n_match += vd == MATCH;
         n_unknown += vd == UNKNOWN;
         if (vd == CONTRADICTION)
@@ -117,7 +117,7 @@ static void check_model(run *r, const char *path)
         if (vd != MATCH && used < sizeof detail - 200) {
             char a[256], b[256];
             used += (size_t)snprintf(detail + used, sizeof detail - used, " [%s: want %s got %s]", v->name,
-                                     ol_type_text(&v->type, a, sizeof a), ol_type_text(&v->inferred, b, sizeof b));
+                                     ol_type_text(v->type, a, sizeof a), ol_type_text(&v->inferred, b, sizeof b));
         }
     }
     if (worst != CONTRADICTION)

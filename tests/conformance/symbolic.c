@@ -56,13 +56,13 @@ static void symbolize(onnxlint_model *m, bindings *b)
 {
     for (size_t i = 0; i < m->graph->n_inputs; i++) {
         ol_value *v = m->graph->inputs[i];
-        if ((v->flags & OL_VALUE_INITIALIZER) || v->type.kind != OL_TYPE_TENSOR || v->type.shape.rank <= 0)
+        if ((v->flags & OL_VALUE_INITIALIZER) || v->type->kind != OL_TYPE_TENSOR || v->type->shape.rank <= 0)
             continue;
-        ol_dim *dims = ol_arena_calloc(&m->arena, (size_t)v->type.shape.rank, sizeof *dims);
+        ol_dim *dims = ol_arena_calloc(&m->arena, (size_t)v->type->shape.rank, sizeof *dims);
         if (!dims)
             return;
-        for (int k = 0; k < v->type.shape.rank; k++) {
-            ol_dim d = v->type.shape.dims[k];
+        for (int k = 0; k < v->type->shape.rank; k++) {
+            ol_dim d = v->type->shape.dims[k];
             dims[k] = d;
             if (d.kind != OL_DIM_VALUE || d.value <= 0 || b->n == MAX_SYMBOLS)
                 continue;
@@ -71,7 +71,12 @@ static void symbolize(onnxlint_model *m, bindings *b)
             dims[k] = ol_dim_named(&m->exprs, b->names[b->n]);
             b->n++;
         }
-        v->type.shape.dims = dims;
+        ol_type *t = ol_arena_alloc(&m->arena, sizeof *t);
+        if (!t)
+            return;
+        *t = *v->type;
+        t->shape.dims = dims;
+        v->type = t;
     }
 }
 
@@ -136,7 +141,7 @@ static void check_model(run *r, const char *path)
         for (size_t i = 0; i < cm->graph->n_outputs && i < sm->graph->n_outputs; i++) {
             char what[300];
             snprintf(what, sizeof what, "graph output '%.200s' (declared)", cm->graph->outputs[i]->name);
-            compare(r, path, what, sm, &b, &cm->graph->outputs[i]->type, &sm->graph->outputs[i]->inferred);
+            compare(r, path, what, sm, &b, cm->graph->outputs[i]->type, &sm->graph->outputs[i]->inferred);
         }
         if (r->verbose && r->wrong == wrong)
             printf("ok    %s (%d symbols)\n", path, b.n);

@@ -109,14 +109,14 @@ static void builds_values_nodes_and_edges(void **state)
     assert_ptr_equal(t->consumers[0], g->nodes[1]);
     ol_value *x = ol_graph_lookup(g, "X");
     assert_true(x->flags & OL_VALUE_INPUT);
-    assert_int_equal(x->type.shape.rank, 2);
-    assert_int_equal(x->type.shape.dims[0].kind, OL_DIM_SYMBOL);
-    assert_string_equal(x->type.shape.dims[0].symbol, "N");
-    assert_int_equal(x->type.shape.dims[1].value, 4);
+    assert_int_equal(x->type->shape.rank, 2);
+    assert_int_equal(x->type->shape.dims[0].kind, OL_DIM_SYMBOL);
+    assert_string_equal(x->type->shape.dims[0].symbol, "N");
+    assert_int_equal(x->type->shape.dims[1].value, 4);
     ol_value *w = ol_graph_lookup(g, "W");
     assert_true(w->flags & OL_VALUE_INITIALIZER);
     assert_int_equal(w->initializer->count, 12);
-    assert_int_equal(w->type.shape.dims[1].value, 3); /* type from the tensor */
+    assert_int_equal(w->type->shape.dims[1].value, 3); /* type from the tensor */
     ol_value *y = ol_graph_lookup(g, "Y");
     assert_true(y->flags & OL_VALUE_OUTPUT);
     assert_true(g->sorted);

@@ -22,8 +22,8 @@ static void arena_aligns_and_keeps_blocks_apart(void **state)
     char *q = ol_arena_alloc(&a, 5);
     assert_non_null(p);
     assert_non_null(q);
-    assert_int_equal((uintptr_t)p % _Alignof(max_align_t), 0);
-    assert_int_equal((uintptr_t)q % _Alignof(max_align_t), 0);
+    assert_int_equal((uintptr_t)p % OL_ARENA_ALIGN, 0);
+    assert_int_equal((uintptr_t)q % OL_ARENA_ALIGN, 0);
     assert_true(q >= p + 3);
     memset(p, 0xaa, 3);
     memset(q, 0x55, 5);
