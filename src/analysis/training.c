@@ -31,7 +31,7 @@
 
 static bool op_is(const ol_node *n, const char *op)
 {
-    return n && strcmp(n->op_type, op) == 0;
+    return n && n->op_type[0] == op[0] && strcmp(n->op_type, op) == 0;
 }
 
 static bool is_accumulator(const ol_node *n)

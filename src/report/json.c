@@ -97,6 +97,18 @@ void ol_jw_init(ol_jw *w, ol_sink *out, bool pretty)
     w->has_items[0] = false;
 }
 
+/* A newline and indent spaces, in one piece while they fit. */
+static void newline(ol_sink *out, size_t indent)
+{
+    static const char line[] = "\n                                                                ";
+    if (indent < sizeof line - 1) {
+        ol_out_bytes(out, line, indent + 1);
+        return;
+    }
+    ol_out_bytes(out, "\n", 1);
+    ol_out_pad(out, indent);
+}
+
 /* The separator and indentation before a value or a key. */
 static void item(ol_jw *w)
 {
@@ -109,10 +121,8 @@ static void item(ol_jw *w)
     if (w->has_items[w->depth])
         ol_out_bytes(w->out, ",", 1);
     w->has_items[w->depth] = true;
-    if (w->pretty) {
-        ol_out_bytes(w->out, "\n", 1);
-        ol_out_pad(w->out, (size_t)w->depth * 2);
-    }
+    if (w->pretty)
+        newline(w->out, (size_t)w->depth * 2);
 }
 
 static void open_container(ol_jw *w, char c)
@@ -144,10 +154,8 @@ void ol_jw_end(ol_jw *w)
         return;
     }
     bool items = w->has_items[w->depth--];
-    if (items && w->pretty) {
-        ol_out_bytes(w->out, "\n", 1);
-        ol_out_pad(w->out, (size_t)w->depth * 2);
-    }
+    if (items && w->pretty)
+        newline(w->out, (size_t)w->depth * 2);
     ol_out_bytes(w->out, &w->closers[w->depth], 1);
 }
 
@@ -179,8 +187,26 @@ static void quote_utf8(ol_sink *out, const char *s, size_t len)
  * starts a character, so no valid sequence is split. */
 #define ESCAPE_PIECE 512
 
+/* How many bytes of s, from the start, are printable ASCII that JSON
+ * takes as they are (no quote, no backslash): names usually are all. */
+static size_t plain_ascii(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f && s[i] != '"' && s[i] != '\\')
+        i++;
+    return i;
+}
+
 static void write_string(ol_sink *out, const char *s, size_t len)
 {
+    if (plain_ascii(s, len) == len && len + 2 <= sizeof out->buf - out->len) {
+        char *at = out->buf + out->len;
+        at[0] = '"';
+        memcpy(at + 1, s, len);
+        at[len + 1] = '"';
+        out->len += len + 2;
+        return;
+    }
     ol_out_bytes(out, "\"", 1);
     if (ol_is_plain(s, len) || ol_escape(NULL, 0, s, len, true) == len) {
         quote_utf8(out, s, len);

@@ -24,7 +24,7 @@ static void drain(ol_sink *out)
     out->len = 0;
 }
 
-void ol_out_bytes(ol_sink *out, const char *data, size_t len)
+void ol_out_bytes_slow(ol_sink *out, const char *data, size_t len)
 {
     if (out->failed)
         return;

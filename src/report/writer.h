@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "ir/ir.h"
 
@@ -23,7 +24,19 @@ typedef struct ol_sink {
 } ol_sink;
 
 void ol_out_init(ol_sink *out, onnxlint_write_fn write, void *ctx);
-void ol_out_bytes(ol_sink *out, const char *data, size_t len);
+void ol_out_bytes_slow(ol_sink *out, const char *data, size_t len);
+/* Inline: a report of 50,000 values writes about two million pieces, most
+ * of them a few bytes that fit the buffer.  (Bytes buffered after a
+ * failed write are dropped by the next drain.) */
+static inline void ol_out_bytes(ol_sink *out, const char *data, size_t len)
+{
+    if (len <= sizeof out->buf - out->len) {
+        memcpy(out->buf + out->len, data, len);
+        out->len += len;
+        return;
+    }
+    ol_out_bytes_slow(out, data, len);
+}
 void ol_out_printf(ol_sink *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Writes a string from the model, escaped for a terminal. */
 void ol_out_name(ol_sink *out, const char *s);
