@@ -42,12 +42,21 @@ typedef struct summary {
     ol_map op_map;      /* "domain\x1fop" -> op_count */
     op_count **ops;     /* sorted: most used first */
     size_t n_ops, ops_cap;
+    op_count *recent[8]; /* the last operators counted, tried before the map */
+    unsigned next_recent;
 } summary;
 
 static bool count_op(summary *s, ol_arena *arena, const ol_node *node)
 {
     /* The key on the stack for the lookup; a copy in the arena only for a
      * new operator (printf per node was half of inspect on a big graph). */
+    for (size_t r = 0; r < sizeof s->recent / sizeof *s->recent && s->recent[r]; r++) {
+        op_count *c = s->recent[r];
+        if (c->op[0] == node->op_type[0] && strcmp(c->op, node->op_type) == 0 && strcmp(c->domain, node->domain) == 0) {
+            c->count++;
+            return true;
+        }
+    }
     char buf[512];
     size_t nd = strlen(node->domain), no = strlen(node->op_type);
     char *key = nd + no + 2 <= sizeof buf ? buf : ol_arena_alloc_bytes(arena, nd + no + 2);
@@ -77,6 +86,7 @@ static bool count_op(summary *s, ol_arena *arena, const ol_node *node)
         }
         s->ops[s->n_ops++] = c;
     }
+    s->recent[s->next_recent++ % (sizeof s->recent / sizeof *s->recent)] = c;
     c->count++;
     return true;
 }
