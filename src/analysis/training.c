@@ -34,15 +34,22 @@ static bool op_is(const ol_node *n, const char *op)
     return n && n->op_type[0] == op[0] && strcmp(n->op_type, op) == 0;
 }
 
+/* Whether n is in ONNX Runtime's domain (asked of every node: most have
+ * the empty domain, which is answered without a call). */
+static bool is_microsoft(const ol_node *n)
+{
+    return n && n->domain[0] == 'c' && strcmp(n->domain, "com.microsoft") == 0;
+}
+
 static bool is_accumulator(const ol_node *n)
 {
-    return n && strcmp(n->domain, "com.microsoft") == 0 &&
+    return is_microsoft(n) &&
            (op_is(n, "InPlaceAccumulatorV2") || op_is(n, "InPlaceAccumulator"));
 }
 
 static bool is_optimizer(const ol_node *n)
 {
-    return n && strcmp(n->domain, "com.microsoft") == 0 &&
+    return is_microsoft(n) &&
            (op_is(n, "AdamWOptimizer") || op_is(n, "SGDOptimizerV2") || op_is(n, "AdamOptimizer") ||
             op_is(n, "LambOptimizer") || op_is(n, "SGDOptimizer"));
 }
