@@ -237,8 +237,9 @@ typedef struct onnxlint_config onnxlint_config;
  * it is not a valid one. */
 onnxlint_status onnxlint_config_load(const char *path, onnxlint_config **out, onnxlint_error *err);
 void onnxlint_config_free(onnxlint_config *config);
-/* Finds the .onnxlint.yaml nearest to a model, walking up from its folder;
- * true with the path in out. */
+/* Finds the .onnxlint.yaml nearest to a model, walking up from its folder
+ * and no further than the root of the git repository it is in (the
+ * folder holding .git); true with the path in out. */
 bool onnxlint_config_find(const char *model_path, char *out, size_t cap);
 /* Fills check options for a model from the config's matching entries
  * (strings stay owned by the config). */

@@ -343,7 +343,11 @@ bool onnxlint_config_find(const char *model_path, char *out, size_t cap)
         if ((size_t)snprintf(out, cap, "%s/%s", dir[0] ? dir : "", OL_CONFIG_NAME) < cap && stat(out, &st) == 0 &&
             S_ISREG(st.st_mode))
             return true;
-        if (!dir[0])
+        /* A repository's root is as far as its configuration goes: a stray
+         * .onnxlint.yaml above it (in /tmp, in a home folder) is not the
+         * repository's. */
+        char repo[PATH_MAX + 8];
+        if (!dir[0] || ((size_t)snprintf(repo, sizeof repo, "%s/.git", dir) < sizeof repo && stat(repo, &st) == 0))
             return false;
     }
 }

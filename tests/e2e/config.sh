@@ -47,4 +47,14 @@ expect_contains "$err" "bad.yaml: YAML error at line" "the config error names th
 printf 'rules:\n  no-such-rule: off\n' > bad.yaml
 err=$("$ONNXLINT" check --config bad.yaml training/seed_clean_ce.onnx 2>&1); expect_eq $? 2 "an unknown rule"
 expect_contains "$err" "no rule 'no-such-rule'" "unknown rule named"
+# The search stops at the repository's root: a configuration above it (a
+# stray one in /tmp) does not reach the repository's models.
+mkdir -p "$repo/outer/project/.git" "$repo/outer/project/models"
+cp "$SRC/models/infer_classifier.onnx" "$repo/outer/project/models/"
+printf 'models:\n  - glob: "*"\n    loss: cross_entropy\n    labels: "labels:int64[N]"\n' > "$repo/outer/.onnxlint.yaml"
+out=$("$ONNXLINT" check --no-confirm "$repo/outer/project/models/infer_classifier.onnx" 2>&1)
+expect_contains "$out" "no loss found" "a configuration above the repository's root is not read"
+rm -r "$repo/outer/project/.git"
+out=$("$ONNXLINT" check --no-confirm "$repo/outer/project/models/infer_classifier.onnx" 2>&1)
+expect_contains "$out" "loss cross_entropy" "outside a repository the nearest configuration above is read"
 finish
