@@ -8,7 +8,8 @@ Shape->Gather->Unsqueeze->Concat with a dynamic batch, conv arithmetic on
 symbolic spatial dims, If branches that agree, unification of two
 symbols that must be equal, broadcasting that proves no equality, an If
 branch that reads its enclosing branch's value, an IR-3 model whose
-initializers are also graph inputs, and an anonymous batch dim.
+initializers are also graph inputs, an anonymous batch dim, and a
+model-local function whose body reads the caller's attributes.
 
 Run with Debian's python3-torch and python3-onnx:
     /usr/bin/python3 models/shapes/generate.py
@@ -152,6 +153,35 @@ def main():
         [onnx.numpy_helper.from_array(torch.ones(4, 3).numpy(), "coef")])
     save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), "anonymous_batch.onnx",
          [("scores", "float[unk__0,3]"), ("label", "int64[unk__0]")])
+
+    # A model-local function whose body reads its attribute by reference
+    # (ref_attr_name, as PyTorch 2's exporter writes them): each call's own
+    # axis, or the function's default (FunctionProto.attribute_proto, IR 9,
+    # which this onnx has no field for: appended as field 11 on the wire).
+    body = helper.make_node("Concat", ["a", "b"], ["c"])
+    ref = onnx.AttributeProto(name="axis", ref_attr_name="axis", type=onnx.AttributeProto.INT)
+    body.attribute.append(ref)
+    fn = helper.make_function("local", "Cat", ["a", "b"], ["c"], [body], [helper.make_opsetid("", 13)], ["axis"])
+    default = helper.make_attribute("axis", 1).SerializeToString()
+    wire = fn.SerializeToString() + bytes([(11 << 3) | 2, len(default)]) + default
+    fn = onnx.FunctionProto.FromString(wire)
+    g = helper.make_graph(
+        [helper.make_node("Cat", ["x", "x2"], ["rows"], domain="local", axis=0),
+         helper.make_node("Cat", ["x", "y"], ["cols"], domain="local")], "function_attribute_refs",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3]),
+         helper.make_tensor_value_info("x2", TensorProto.FLOAT, [4, 3]),
+         helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 5])],
+        [helper.make_tensor_value_info("rows", TensorProto.FLOAT, None),
+         helper.make_tensor_value_info("cols", TensorProto.FLOAT, None)])
+    model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13), helper.make_opsetid("local", 1)],
+                              functions=[fn], ir_version=9)
+    save(model, "function_attribute_refs.onnx", [("rows", "float[N+4,3]"), ("cols", "float[N,8]")], check=False)
+    data = os.path.join(HERE, "function_attribute_refs_data")
+    os.makedirs(data, exist_ok=True)
+    for k, (name, shape) in enumerate([("x", (2, 3)), ("x2", (4, 3)), ("y", (2, 5))]):
+        t = onnx.numpy_helper.from_array(torch.full(shape, float(k + 1)).numpy(), name)
+        with open(os.path.join(data, "input_%d.pb" % k), "wb") as f:
+            f.write(t.SerializeToString())
 
     with open(os.path.join(HERE, "EXPECTED.tsv"), "w") as f:
         f.write("file\tvalue\ttype\n")

@@ -426,9 +426,21 @@ static bool bind_initializers(ol_eval *e, const ol_graph *g)
     return true;
 }
 
+/* The "kernel" of a call of a model-local function: its body, run with
+ * the call's inputs and attributes. */
+static bool run_function(ol_kctx *k)
+{
+    ol_graph *body = (ol_graph *)k->node->function->body;
+    const ol_node *outer_call = body->caller;
+    body->caller = k->node;
+    bool ok = ol_k_run_subgraph(k, body, k->inputs, k->n_inputs, k->outputs, k->n_outputs);
+    body->caller = outer_call;
+    return ok;
+}
+
 static bool run_node(ol_eval *e, const ol_node *node)
 {
-    ol_kernel_fn kernel = node->function ? NULL : ol_kernel_find(node->domain, node->op_type);
+    ol_kernel_fn kernel = node->function ? run_function : ol_kernel_find(node->domain, node->op_type);
     char idx[32];
     if (!kernel) {
         snprintf(e->error, sizeof e->error, "no kernel for %s (node '%.100s')", node->op_type,
@@ -713,7 +725,14 @@ static bool supported(ol_eval *e, const ol_graph *g, int depth)
         const ol_node *n = g->nodes[i];
         if (depth == 0 && g == e->model->graph && e->main_nodes && !e->main_nodes[n->index])
             continue;
-        if (!ol_kernel_find(n->domain, n->op_type) || n->function) {
+        if (n->function) {
+            if (depth >= OL_MAX_EVAL_DEPTH) {
+                snprintf(e->error, sizeof e->error, "functions and subgraphs nested deeper than %d", OL_MAX_EVAL_DEPTH);
+                return false;
+            }
+            if (!supported(e, n->function->body, depth + 1))
+                return false;
+        } else if (!ol_kernel_find(n->domain, n->op_type)) {
             snprintf(e->error, sizeof e->error, "no kernel for %s%s%s", n->domain[0] ? n->domain : "",
                      n->domain[0] ? ":" : "", n->op_type);
             e->unsupported++;

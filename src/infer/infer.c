@@ -121,7 +121,13 @@ static void infer_function_call(ol_infer *inf, ol_ctx *ctx)
         inputs[i] = ol_in_type(ctx, i);
     ol_type outs[256];
     size_t n_out = node->n_outputs < 256 ? node->n_outputs : 256;
-    if (!ol_infer_subgraph(ctx, body, inputs, n, outs, n_out))
+    /* the body's attribute references read this call's attributes */
+    ol_graph *b = (ol_graph *)body;
+    const ol_node *outer_call = b->caller;
+    b->caller = node;
+    bool ok = ol_infer_subgraph(ctx, body, inputs, n, outs, n_out);
+    b->caller = outer_call;
+    if (!ok)
         return;
     for (size_t i = 0; i < n_out && i < body->n_outputs; i++)
         ol_out_set(ctx, i, &outs[i]);

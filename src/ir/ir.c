@@ -21,14 +21,39 @@ int64_t ol_opset_version(const ol_opset *opsets, size_t n, const char *domain)
 
 const ol_type ol_type_none = {.kind = OL_TYPE_NONE, .shape = {.rank = OL_RANK_UNKNOWN}};
 
-const Onnx__AttributeProto *ol_node_attribute(const ol_node *node, const char *name)
+static const Onnx__AttributeProto *find_attribute(Onnx__AttributeProto *const *attrs, size_t n, const char *name)
 {
-    for (size_t i = 0; i < node->proto->n_attribute; i++) {
-        const Onnx__AttributeProto *a = node->proto->attribute[i];
-        if (a->name && strcmp(a->name, name) == 0)
-            return a;
+    for (size_t i = 0; i < n; i++) {
+        if (attrs[i]->name && strcmp(attrs[i]->name, name) == 0)
+            return attrs[i];
     }
     return NULL;
+}
+
+/* What an attribute reference (ref_attr_name) of a node in a function body
+ * stands for: the calling node's attribute of that name, else the
+ * function's default (FunctionProto.attribute_proto), else nothing.  With
+ * no call under way (the body on its own) the reference stays as it is. */
+static const Onnx__AttributeProto *resolve_reference(const ol_node *node, const Onnx__AttributeProto *a, int depth)
+{
+    const ol_graph *g = node->graph;
+    while (g && !g->function)
+        g = g->parent;
+    if (!g || !g->caller || depth > OL_MAX_FUNCTION_NESTING)
+        return a;
+    const ol_node *caller = g->caller;
+    const Onnx__AttributeProto *given =
+        find_attribute(caller->proto->attribute, caller->proto->n_attribute, a->ref_attr_name);
+    if (given)
+        return given->ref_attr_name ? resolve_reference(caller, given, depth + 1) : given;
+    const Onnx__FunctionProto *fp = g->function->proto;
+    return fp ? find_attribute(fp->attribute_proto, fp->n_attribute_proto, a->ref_attr_name) : NULL;
+}
+
+const Onnx__AttributeProto *ol_node_attribute(const ol_node *node, const char *name)
+{
+    const Onnx__AttributeProto *a = find_attribute(node->proto->attribute, node->proto->n_attribute, name);
+    return a && a->ref_attr_name && a->ref_attr_name[0] ? resolve_reference(node, a, 0) : a;
 }
 
 int64_t ol_node_attribute_int(const ol_node *node, const char *name, int64_t fallback)

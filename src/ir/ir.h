@@ -71,6 +71,10 @@ typedef struct ol_type {
     struct ol_type *elem; /* sequence/optional element, map value */
 } ol_type;
 
+/* Most calls of functions inside functions an attribute reference is
+ * followed through. */
+#define OL_MAX_FUNCTION_NESTING 32
+
 /* The type of a value nothing declares: kind NONE, rank unknown. */
 extern const ol_type ol_type_none;
 
@@ -168,6 +172,9 @@ struct ol_graph {
     ol_node *owner;          /* node whose attribute holds this graph */
     const char *owner_attribute;
     const ol_function *function; /* the function whose body this is */
+    const ol_node *caller;   /* a body's call being inferred or run: its nodes'
+                                attribute references read the caller's
+                                attributes (ol_node_attribute) */
     int depth;               /* 0 for the main graph and function bodies */
     ol_node **nodes;
     size_t n_nodes;

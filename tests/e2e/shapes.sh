@@ -14,10 +14,16 @@ done < <(tr '\t' '\037' < models/shapes/EXPECTED.tsv)
 
 # A nested branch reading its enclosing branch's value is no cycle; an IR-3
 # model's initializer-inputs are constants.
-for f in nested_if_outer_value ir3_initializer_inputs; do
+for f in nested_if_outer_value ir3_initializer_inputs function_attribute_refs; do
     out=$("$ONNXLINT" check --no-confirm "models/shapes/$f.onnx" 2>&1); expect_eq $? 0 "$f: check is clean"
     expect_contains "$out" "0 errors, 0 warnings" "$f: no finding"
 done
+# A function body's attribute references read each call's attribute, or
+# the function's default: run computes what ONNX Runtime does.
+out=$("$ONNXLINT" run models/shapes/function_attribute_refs.onnx --inputs models/shapes/function_attribute_refs_data)
+expect_eq $? 0 "run calls a model-local function"
+expect_contains "$out" "rows  float (6,3)" "the call's own axis"
+expect_contains "$out" "cols  float (2,8)" "the function's default axis"
 out=$("$ONNXLINT" shapes models/shapes/ir3_initializer_inputs.onnx)
 printf '%s\n' "$out" | grep -qE '^  W +' && bad "an IR-3 initializer is listed as a graph input" || ok
 
