@@ -723,7 +723,24 @@ static bool pytorch_declared(analysis *a, loss *l)
         if (fits_last)
             rule = "class-axis";
     }
-    ol_finding *f = report(a, l, rule, "%s", ol_fw_fill(a->m, msg->summary, &v));
+    /* (N,5) targets for (N,4) outputs: the same rank, only the class axis
+     * differs, so the labels encode another number of classes ((N,1) is a
+     * column of labels: label-rank). */
+    bool class_count = false;
+    if ((v.message == OL_FW_PT_BCE_LOGITS_SIZE || v.message == OL_FW_PT_BCE_SIZE ||
+         (v.message == OL_FW_PT_BROADCAST && l->kind == OL_LOSS_KL_DIV)) &&
+        X->shape.rank >= 2 && L->shape.rank == X->shape.rank && !known_one(a, L->shape.dims[1]) &&
+        relate(a, L->shape.dims[1], X->shape.dims[1]) == DIM_DIFFER) {
+        class_count = true;
+        for (int i = 0; i < X->shape.rank; i++)
+            class_count &= i == 1 || relate(a, L->shape.dims[i], X->shape.dims[i]) == DIM_EQUAL;
+    }
+    if (class_count)
+        rule = "class-count";
+    ol_finding *f = class_count ? report(a, l, rule, "labels %s encode %s classes but the logits %s have %s",
+                                         type_text(a, L), dim_text(a, L->shape.dims[1]), type_text(a, X),
+                                         dim_text(a, X->shape.dims[1]))
+                                : report(a, l, rule, "%s", ol_fw_fill(a->m, msg->summary, &v));
     if (!f)
         return true;
     const char *why = ol_fw_why(a->m, &v);
@@ -742,6 +759,11 @@ static bool pytorch_declared(analysis *a, loss *l)
         f->why = why;
     }
     f->fix = ol_fw_fill(a->m, msg->fix, &v);
+    if (class_count && l->kind != OL_LOSS_KL_DIV)
+        f->fix = ol_finding_printf(a->m, "one-hot encode with num_classes=%s (F.one_hot(y, %s).float()), or give the "
+                                         "head %s outputs",
+                                   dim_text(a, X->shape.dims[1]), dim_text(a, X->shape.dims[1]),
+                                   dim_text(a, L->shape.dims[1]));
     return v.outcome == OL_FW_RAISES;
 }
 

@@ -101,6 +101,14 @@ expect_contains "$out" "\`logits\` and \`labels\` must have the same shape, rece
 out=$("$ONNXLINT" check models/infer_classifier.onnx --loss binary_crossentropy --from-logits --labels 'labels:float[N,1]'); rc=$?
 expect_eq $rc 1 "Keras headline case fails the gate"
 expect_contains "$out" "received ((None, 10) vs (None, 1))." "Keras words"
+# BCE targets of the logits' rank with another class count: class-count, not label-rank.
+for l in bce_with_logits bce; do
+    out=$("$ONNXLINT" check models/infer_classifier.onnx --loss $l --labels 'labels:float[N,9]'); rc=$?
+    expect_eq $rc 1 "$l (N,9) targets for a 10-unit head fail the gate"
+    expect_contains "$out" "error[class-count]: labels float[N,9] encode 9 classes but the logits float[N,10] have 10" \
+        "$l (N,9) vs (N,10) is a class count"
+    expect_contains "$out" "(torch.Size([N, 9]))" "$l class count in PyTorch's words"
+done
 # Float probabilities into an exported SoftmaxCrossEntropyLoss: PyTorch trains
 # on them, ONNX runtimes do not: a warning, not a gate failure.
 out=$("$ONNXLINT" check models/cls_ce_prob_labels.onnx); rc=$?
