@@ -131,6 +131,15 @@ const ol_fw_message ol_fw_messages[OL_FW_MESSAGE_COUNT] = {
                                   "targets {target_type} are {target_dtype_word}, but kl_div takes a float probability "
                                   "distribution",
                                   "pass probabilities: F.one_hot(labels, C).float() or a softmax of teacher scores", PT},
+    [OL_FW_PT_KL_DIV_MEAN] = {OL_FW_PT_KL_DIV_MEAN, OL_FW_PYTORCH, "UserWarning",
+                              "reduction: 'mean' divides the total loss by both the batch size and the support "
+                              "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
+                              "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
+                              "major release.",
+                              "loss-reduction",
+                              "kl_div with reduction='mean' (its default) divides the summed divergence of {input_type} "
+                              "by the support size too, not only by the batch size: the loss is not the KL divergence",
+                              "pass reduction='batchmean': F.kl_div(log_probs, target, reduction='batchmean')", PT},
     [OL_FW_PT_OUTPUT_BROADCAST] = {OL_FW_PT_OUTPUT_BROADCAST, OL_FW_PYTORCH, "RuntimeError",
                                    "output with shape {input_list} doesn't match the broadcast shape {broadcast_list}",
                                    "class-count", "pos_weight has {b} entries but the logits {input_type} have {a}",
@@ -630,6 +639,10 @@ void ol_fw_pytorch_loss(onnxlint_model *m, const ol_fw_call *call, ol_fw_verdict
             break;
         }
         broadcast(&j, y, x); /* kl_div's kernel reads (target, input) */
+        /* F.kl_div warns before it computes: reduction='mean', its default */
+        if (v->outcome == OL_FW_ACCEPTS &&
+            (call->reduction == OL_REDUCTION_DEFAULT || call->reduction == OL_REDUCTION_MEAN))
+            raise_with(&j, OL_FW_PT_KL_DIV_MEAN);
         break;
     default:
         break;

@@ -43,6 +43,7 @@ typedef enum ol_fw_message_id {
     OL_FW_PT_BROADCAST,
     OL_FW_PT_BROADCAST_WARNING,
     OL_FW_PT_KL_DIV_INTEGRAL,
+    OL_FW_PT_KL_DIV_MEAN,
     OL_FW_PT_OUTPUT_BROADCAST,
     OL_FW_PT_POS_WEIGHT_BROADCAST,
     OL_FW_PT_STRING_TARGET,
@@ -97,6 +98,7 @@ typedef struct ol_fw_call {
     ol_fw_values values;
     int64_t weight_len;     /* class weights' length, -1 without */
     int64_t pos_weight_len; /* pos_weight's length, -1 without */
+    ol_reduction reduction; /* as declared (OL_REDUCTION_DEFAULT: PyTorch's 'mean') */
 } ol_fw_call;
 
 /* Up to this many {name}=value pairs fill a message. */

@@ -63,6 +63,7 @@ typedef struct loss {
     int64_t ignore_index;
     int64_t weight_len, pos_weight_len; /* declared arguments (0: none) */
     double label_smoothing;
+    ol_reduction reduction;     /* declared; OL_REDUCTION_IN_GRAPH for a loss in the graph */
     bool fired;                 /* a loss rule reported something */
     bool exported_with_logits;  /* the pattern is PyTorch's export of BCEWithLogitsLoss */
 } loss;
@@ -695,7 +696,8 @@ static bool pytorch_declared(analysis *a, loss *l)
                     .target = &l->labels_type,
                     .values = values_of(l),
                     .weight_len = l->weight_len ? l->weight_len : -1,
-                    .pos_weight_len = l->pos_weight_len ? l->pos_weight_len : -1};
+                    .pos_weight_len = l->pos_weight_len ? l->pos_weight_len : -1,
+                    .reduction = l->reduction};
     ol_fw_verdict v;
     ol_fw_pytorch_loss(a->m, &c, &v);
     if (v.outcome == OL_FW_ACCEPTS)
@@ -790,7 +792,8 @@ static void producer_rules(analysis *a, loss *l, size_t first)
                     .target = &l->labels_type,
                     .values = values_of(l),
                     .weight_len = -1,
-                    .pos_weight_len = -1};
+                    .pos_weight_len = -1,
+                    .reduction = OL_REDUCTION_IN_GRAPH};
     if (l->pattern && l->kind == OL_LOSS_BCE && activation_of(l->logits) == ACT_SIGMOID) {
         /* torch 1.13 exports binary_cross_entropy_with_logits as this very
          * Sigmoid/Log pattern: judge it as the call the user most likely made */
@@ -1104,6 +1107,7 @@ static void record_loss(analysis *a, const loss *l, const ol_value *output, size
     r->has_ignore_index = l->has_ignore_index;
     r->ignore_index = l->ignore_index;
     r->label_smoothing = l->label_smoothing;
+    r->reduction = l->node ? OL_REDUCTION_IN_GRAPH : l->reduction;
     r->node = l->node;
     r->output = output;
     r->logits = l->logits;
@@ -1401,6 +1405,7 @@ static void declared_loss(analysis *a)
     l.has_ignore_index = o->has_ignore_index;
     l.ignore_index = o->ignore_index;
     l.label_smoothing = o->label_smoothing;
+    l.reduction = o->reduction;
     const ol_value *logits = NULL;
     if (o->logits_name) {
         logits = ol_graph_lookup(g, o->logits_name);
@@ -1669,6 +1674,38 @@ const char *ol_loss_kind_error(const char *name, char *buf, size_t cap)
     return buf;
 }
 
+/* reduction=NAME of a declared loss: PyTorch's names (batchmean for kl_div
+ * only), Keras' for a Keras loss; otherwise false with the framework's
+ * words in why. */
+static bool parse_reduction(const char *value, ol_check_options *o, bool keras, char *why, size_t why_len)
+{
+    static const struct {
+        const char *name;
+        ol_reduction reduction;
+        bool keras;
+    } names[] = {
+        {"mean", OL_REDUCTION_MEAN, false},  {"sum", OL_REDUCTION_SUM, false},
+        {"none", OL_REDUCTION_NONE, false},  {"batchmean", OL_REDUCTION_BATCHMEAN, false},
+        {"sum", OL_REDUCTION_SUM, true},     {"none", OL_REDUCTION_NONE, true},
+        {"sum_over_batch_size", OL_REDUCTION_DEFAULT, true}, {"auto", OL_REDUCTION_DEFAULT, true},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        if (names[i].keras != keras || strcmp(names[i].name, value) != 0)
+            continue;
+        if (names[i].reduction == OL_REDUCTION_BATCHMEAN && o->loss != OL_LOSS_KL_DIV)
+            break;
+        o->reduction = names[i].reduction;
+        return true;
+    }
+    if (keras)
+        snprintf(why, why_len, "--loss: Keras: ValueError: Invalid Reduction Key: %s. Expected keys are "
+                 "\"('auto', 'none', 'sum', 'sum_over_batch_size')\"", value);
+    else
+        snprintf(why, why_len, "--loss: PyTorch: ValueError: %s is not a valid value for reduction (mean, sum, "
+                 "none%s)", value, o->loss == OL_LOSS_KL_DIV ? ", batchmean" : "");
+    return false;
+}
+
 bool ol_loss_parse(const char *spec, ol_check_options *o, char *why, size_t why_len)
 {
     char name[64];
@@ -1708,7 +1745,9 @@ bool ol_loss_parse(const char *spec, ol_check_options *o, char *why, size_t why_
         value[vl] = '\0';
         char *num_end;
         size_t nl = (size_t)(eq - p);
-        if (nl == 9 && strncmp(p, "reduction", nl) == 0) { /* losses are compared as their means */
+        if (nl == 9 && strncmp(p, "reduction", nl) == 0) {
+            if (!parse_reduction(value, o, keras, why, why_len))
+                return false;
             p = q < end ? q + 1 : q;
             continue;
         }
@@ -1728,7 +1767,7 @@ bool ol_loss_parse(const char *spec, ol_check_options *o, char *why, size_t why_
             o->label_smoothing = v;
         else {
             snprintf(why, why_len, "--loss: unknown or out-of-range argument '%.*s' (weight=C, pos_weight=P, "
-                     "ignore_index=I, label_smoothing=E)", (int)(q - p), p);
+                     "ignore_index=I, label_smoothing=E, reduction=R)", (int)(q - p), p);
             return false;
         }
         p = q < end ? q + 1 : q;
