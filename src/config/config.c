@@ -40,7 +40,7 @@
 
 #include "analysis/analysis.h"
 #include "report/json.h"
-#include "report/writer.h"
+#include "util/writer.h"
 #include "util/file.h"
 
 #define OL_CONFIG_NAME ".onnxlint.yaml"

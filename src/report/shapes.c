@@ -26,7 +26,7 @@
 #include "analysis/analysis.h"
 #include "infer/infer.h"
 #include "report/json.h"
-#include "report/writer.h"
+#include "util/writer.h"
 #include "util/text.h"
 
 static const char *value_kind(const ol_value *v)
