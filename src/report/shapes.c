@@ -324,14 +324,6 @@ static onnxlint_status fail(onnxlint_error *err, onnxlint_status st, const char 
     return st;
 }
 
-onnxlint_status onnxlint_model_infer(onnxlint_model *model, onnxlint_error *err)
-{
-    if (!model)
-        return ONNXLINT_EINVAL;
-    onnxlint_status st = ol_infer_model(model, NULL, NULL);
-    return st ? fail(err, st, "shape inference") : ONNXLINT_OK;
-}
-
 onnxlint_status onnxlint_shapes_write(onnxlint_model *model, onnxlint_format format, onnxlint_write_fn write,
                                       void *write_ctx, onnxlint_error *err)
 {
