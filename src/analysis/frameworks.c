@@ -88,7 +88,8 @@ const ol_fw_message ol_fw_messages[OL_FW_MESSAGE_COUNT] = {
                            "Using a target size ({target_size}) that is different to the input size ({input_size}) is "
                            "deprecated. Please ensure they have the same size.",
                            "label-rank", "targets {target_type} do not have the prediction's shape {input_type}",
-                           "give the targets the prediction's shape {input_shape}", PT},
+                           "give the targets the prediction's shape {input_shape}", PT,
+                           OL_FW_KERAS_LOGITS_LABELS_SHAPE},
     [OL_FW_PT_BCE_DTYPE] = {OL_FW_PT_BCE_DTYPE, OL_FW_PYTORCH, "RuntimeError",
                             "Found dtype {target_dtype} but expected {input_dtype}", "label-dtype",
                             "targets {target_type} are {target_dtype_word}, but {loss} takes targets of the input's "
@@ -104,7 +105,7 @@ const ol_fw_message ol_fw_messages[OL_FW_MESSAGE_COUNT] = {
                                   "label-rank", "targets {target_type} do not have the logits' shape {input_type}",
                                   "give the targets the logits' shape {input_shape}: F.one_hot(labels, C).float() for "
                                   "class indices, or one output unit for a binary label",
-                                  PT},
+                                  PT, OL_FW_KERAS_LOGITS_LABELS_SHAPE},
     [OL_FW_PT_RESULT_TYPE_CAST] = {OL_FW_PT_RESULT_TYPE_CAST, OL_FW_PYTORCH, "RuntimeError",
                                    "result type {input_dtype} can't be cast to the desired output type {target_dtype}",
                                    "label-dtype",
@@ -286,11 +287,28 @@ const char *ol_fw_why(onnxlint_model *m, const ol_fw_verdict *v)
     if (v->message <= OL_FW_NONE || v->message >= OL_FW_MESSAGE_COUNT)
         return NULL;
     const ol_fw_message *msg = &ol_fw_messages[v->message];
-    if (!msg->text || !msg->text[0]) /* a silent wrong result: PyTorch says nothing */
-        return ol_finding_printf(m, "%s computes it without a word", msg->framework == OL_FW_KERAS ? "Keras" : "PyTorch");
+    if (!msg->text || !msg->text[0]) { /* a silent wrong result: no words to quote, so what goes wrong */
+        const char *what = ol_fw_fill(m, msg->summary, v);
+        return ol_finding_printf(m, "%s computes it without a word: %s",
+                                 msg->framework == OL_FW_KERAS ? "Keras" : "PyTorch", what ? what : "?");
+    }
     const char *text = ol_fw_fill(m, msg->text, v);
     return ol_finding_printf(m, "%s: %s: %s", msg->framework == OL_FW_KERAS ? "Keras" : "PyTorch", msg->exception,
                              text ? text : "?");
+}
+
+const char *ol_fw_why_twin(onnxlint_model *m, const ol_fw_verdict *v, const ol_type *logits, const ol_type *labels)
+{
+    const char *why = ol_fw_why(m, v);
+    if (!why || v->message <= OL_FW_NONE || v->message >= OL_FW_MESSAGE_COUNT)
+        return why;
+    ol_fw_message_id twin = ol_fw_messages[v->message].keras_twin;
+    if (twin == OL_FW_NONE)
+        return why;
+    ol_fw_verdict k = {.message = twin};
+    ol_fw_arg(&k, "logits", ol_fw_shape(m, logits, OL_FW_KERAS, false, true));
+    ol_fw_arg(&k, "labels", ol_fw_shape(m, labels, OL_FW_KERAS, false, true));
+    return ol_finding_printf(m, "%s; %s", why, ol_fw_why(m, &k));
 }
 
 static const char *dim_text(onnxlint_model *m, ol_dim d)

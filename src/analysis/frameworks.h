@@ -71,6 +71,7 @@ typedef struct ol_fw_message {
     const char *summary;   /* onnxlint's one line, same placeholders */
     const char *fix;       /* the concrete fix, same placeholders */
     const char *source;    /* where the words come from */
+    ol_fw_message_id keras_twin; /* what Keras says for the same mistake (OL_FW_NONE: no twin) */
 } ol_fw_message;
 
 /* The table, indexed by id. */
@@ -119,6 +120,11 @@ void ol_fw_pytorch_loss(onnxlint_model *m, const ol_fw_call *call, ol_fw_verdict
 /* "PyTorch: RuntimeError: expected scalar type Long but found Float": the
  * verdict's message, filled. */
 const char *ol_fw_why(onnxlint_model *m, const ol_fw_verdict *v);
+
+/* ol_fw_why, followed by the Keras twin's words where the table gives the
+ * message one ("PyTorch: ...; Keras: ..."), with the shapes of logits and
+ * labels as Keras prints them. */
+const char *ol_fw_why_twin(onnxlint_model *m, const ol_fw_verdict *v, const ol_type *logits, const ol_type *labels);
 
 /* A template of the message (text, summary or fix) filled with the
  * verdict's values; NULL for an empty template. */

@@ -216,24 +216,6 @@ static const char *name_text(analysis *a, const char *name)
     return s ? s : "?";
 }
 
-/* A shape as a framework prints it: Keras "(N, 10)" / "(N,)", PyTorch
- * "torch.Size([N, 10])". */
-static const char *framework_shape(analysis *a, const ol_type *t, bool keras)
-{
-    char buf[512];
-    size_t n = (size_t)snprintf(buf, sizeof buf, "%s", keras ? "(" : "torch.Size([");
-    for (int i = 0; t->shape.rank > 0 && i < t->shape.rank && n < sizeof buf - 64; i++) {
-        /* A symbolic dim's text can be long: snprintf then reports more
-         * than it wrote, and n must stay inside buf. */
-        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? ", " : "", dim_text(a, t->shape.dims[i]));
-        if (n >= sizeof buf)
-            n = sizeof buf - 1;
-    }
-    snprintf(buf + n, sizeof buf - n, "%s", keras ? (t->shape.rank == 1 ? ",)" : ")") : "])");
-    const char *s = ol_finding_printf(a->m, "%s", buf);
-    return s ? s : "?";
-}
-
 /* "from Gemm '/fc/Gemm' (fc.weight [5,16]: 5 classes)" */
 static bool is_regression(const loss *l)
 {
@@ -405,6 +387,10 @@ static void check_batch(analysis *a, loss *l, const int *label_axes, const int *
             f->why = ol_finding_printf(a->m, "nothing in the model makes %s equal to %s: the loss only works for inputs "
                                              "where they happen to agree",
                                        dim_text(a, ld), dim_text(a, xd));
+            if (label_axes[k] == 0 && (l->kind == OL_LOSS_CROSS_ENTROPY || l->kind == OL_LOSS_NLL))
+                f->why = ol_finding_printf(a->m, "%s; where they differ, PyTorch: ValueError: Expected input batch_size "
+                                                 "(%s) to match target batch_size (%s).",
+                                           f->why, dim_text(a, xd), dim_text(a, ld));
         } else {
             f->why = ol_finding_printf(a->m, "PyTorch: ValueError: Expected input batch_size (%s) to match target "
                                              "batch_size (%s).",
@@ -535,6 +521,34 @@ static const char *keras_shape_why(analysis *a, const loss *l)
     return ol_fw_why(a->m, &v);
 }
 
+/* The why of a mistake the framework computes through without a word,
+ * where there are no words to quote: "PyTorch computes it without a
+ * word: " (Keras for a loss named the Keras way), then what goes wrong. */
+static const char *silent_why(analysis *a, const loss *l, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static const char *silent_why(analysis *a, const loss *l, const char *fmt, ...)
+{
+    char what[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return ol_finding_printf(a->m, "%s computes it without a word: %s", l->keras ? "Keras" : "PyTorch", what);
+}
+
+/* PyTorch's words for targets without the logits' shape (BCEWithLogits'
+ * "Target size" error), with Keras' twin for the binary losses, whose
+ * Keras form goes through sigmoid_cross_entropy_with_logits. */
+static const char *pytorch_shape_why(analysis *a, const loss *l)
+{
+    ol_fw_verdict v = {.message = OL_FW_PT_BCE_LOGITS_SIZE};
+    ol_fw_arg(&v, "target_size", ol_fw_shape(a->m, &l->labels_type, OL_FW_PYTORCH, true, false));
+    ol_fw_arg(&v, "input_size", ol_fw_shape(a->m, &l->logits_type, OL_FW_PYTORCH, true, false));
+    if (l->kind == OL_LOSS_BCE || l->kind == OL_LOSS_BCE_WITH_LOGITS)
+        return ol_fw_why_twin(a->m, &v, &l->logits_type, &l->labels_type);
+    return ol_fw_why(a->m, &v);
+}
+
 /* Targets of the logits' shape: probabilities / one-hot for cross_entropy
  * and categorical cross-entropy, BCE targets, regression targets. */
 static void check_same_shape_targets(analysis *a, loss *l, bool elementwise)
@@ -578,12 +592,7 @@ static void check_same_shape_targets(analysis *a, loss *l, bool elementwise)
                                                       "expected"
                                                     : "one target per logit");
         if (f) {
-            if (l->keras)
-                f->why = keras_shape_why(a, l);
-            else
-                f->why = ol_finding_printf(a->m, "PyTorch: ValueError: Target size (%s) must be the same as input "
-                                                 "size (%s)",
-                                           framework_shape(a, L, false), framework_shape(a, X, false));
+            f->why = l->keras ? keras_shape_why(a, l) : pytorch_shape_why(a, l);
             if (is_int(L->elem_type) && rl == rx - 1)
                 f->fix = ol_finding_printf(a->m, "%s", l->keras ? "use sparse_categorical_crossentropy for integer "
                                                                   "labels, or one-hot encode them "
@@ -615,10 +624,7 @@ static void check_same_shape_targets(analysis *a, loss *l, bool elementwise)
                                    "labels %s encode %s classes but the logits %s have %s", type_text(a, L),
                                    dim_text(a, lc), type_text(a, X), dim_text(a, xc));
             if (f) {
-                f->why = l->keras ? keras_shape_why(a, l)
-                                  : ol_finding_printf(a->m, "PyTorch: ValueError: Target size (%s) must be the same "
-                                                            "as input size (%s)",
-                                                      framework_shape(a, L, false), framework_shape(a, X, false));
+                f->why = l->keras ? keras_shape_why(a, l) : pytorch_shape_why(a, l);
                 f->fix = ol_finding_printf(a->m, "one-hot encode with num_classes=%s (%s(y, %s)%s), or give the head "
                                                  "%s outputs",
                                            dim_text(a, xc), l->keras ? "keras.utils.to_categorical" : "F.one_hot",
@@ -745,14 +751,7 @@ static bool pytorch_declared(analysis *a, loss *l)
                                 : report(a, l, rule, "%s", ol_fw_fill(a->m, msg->summary, &v));
     if (!f)
         return true;
-    const char *why = ol_fw_why(a->m, &v);
-    if (v.message == OL_FW_PT_BCE_LOGITS_SIZE || v.message == OL_FW_PT_BCE_SIZE) {
-        /* Keras' twin: binary_crossentropy(from_logits=True) */
-        ol_fw_verdict k = {.message = OL_FW_KERAS_LOGITS_LABELS_SHAPE};
-        ol_fw_arg(&k, "logits", ol_fw_shape(a->m, X, OL_FW_KERAS, false, true));
-        ol_fw_arg(&k, "labels", ol_fw_shape(a->m, L, OL_FW_KERAS, false, true));
-        why = ol_finding_printf(a->m, "%s; %s", why, ol_fw_why(a->m, &k));
-    }
+    const char *why = ol_fw_why_twin(a->m, &v, X, L); /* with Keras' words where Keras has them */
     if (v.outcome == OL_FW_MAY_RAISE) {
         f->severity = ONNXLINT_WARNING;
         f->why = ol_finding_printf(a->m, "nothing in the model makes these sizes equal; where they differ, %s", why);
@@ -807,7 +806,7 @@ static void producer_rules(analysis *a, loss *l, size_t first)
         if (f->severity != ONNXLINT_ERROR)
             continue;
         if (v.outcome == OL_FW_RAISES && strcmp(f->rule, ol_fw_messages[v.message].rule) == 0) {
-            f->why = ol_fw_why(a->m, &v);
+            f->why = ol_fw_why_twin(a->m, &v, &l->logits_type, &l->labels_type);
         } else if (v.outcome == OL_FW_ACCEPTS && l->node && !l->pattern && strcmp(f->rule, "label-dtype") == 0) {
             f->severity = ONNXLINT_WARNING;
             f->why = ol_finding_printf(a->m, "PyTorch accepts these labels (%s takes float class probabilities of the "
@@ -858,9 +857,9 @@ static void check_softmax_axis(analysis *a, loss *l)
                            axis == 0 ? "the batch" : "not the classes", type_text(a, &l->logits_type), kind_name(l),
                            class_axis);
     if (f) {
-        f->why = ol_finding_printf(a->m, "the probabilities sum to 1 over %s, not over the classes: PyTorch computes "
-                                         "the loss without a word and the model cannot learn the classes",
-                                   axis == 0 ? "the samples of the batch" : "the wrong axis");
+        f->why = silent_why(a, l, "the probabilities sum to 1 over %s, not over the classes, and the model cannot "
+                                  "learn the classes",
+                            axis == 0 ? "the samples of the batch" : "the wrong axis");
         f->fix = ol_finding_printf(a->m, "%s", l->keras ? "apply the softmax over the last axis (axis=-1)"
                                                         : "normalize over the classes: F.log_softmax(x, dim=1) (or "
                                                           "F.cross_entropy on the raw scores)");
@@ -894,9 +893,14 @@ static void check_activation(analysis *a, loss *l)
                    loss_name, l->kind == OL_LOSS_BCE_WITH_LOGITS ? "sigmoid" : "softmax",
                    act == ACT_SOFTMAX ? "Softmax" : "Sigmoid");
         if (f) {
-            f->why = ol_finding_printf(a->m, "double %s: the loss cannot approach 0 even for perfect predictions, and "
-                                             "gradients vanish",
-                                       act == ACT_SOFTMAX ? "softmax" : "sigmoid");
+            const char *what = act == ACT_SOFTMAX ? "softmax" : "sigmoid";
+            /* (Keras warns here: from_logits=True on a softmax's output) */
+            f->why = l->keras ? ol_finding_printf(a->m, "double %s: the loss cannot approach 0 even for perfect "
+                                                        "predictions, and gradients vanish",
+                                                  what)
+                              : silent_why(a, l, "double %s: the loss cannot approach 0 even for perfect predictions, "
+                                                 "and gradients vanish",
+                                           what);
             f->fix = ol_finding_printf(a->m, "%s", l->keras ? "pass from_logits=False (the model outputs "
                                                               "probabilities), or drop the final activation"
                                                             : "return the raw scores from forward() and apply "
@@ -909,20 +913,23 @@ static void check_activation(analysis *a, loss *l)
             f = report(a, l, "probabilities-as-logits",
                        "binary cross-entropy takes Sigmoid of a value that is already a probability (from a %s)",
                        inner == ACT_SOFTMAX ? "Softmax" : "Sigmoid");
-            if (f)
+            if (f) {
+                f->why = silent_why(a, l, "a sigmoid of values in (0,1) lies in (0.5,0.73): the loss cannot approach "
+                                          "0 and gradients vanish");
                 f->fix = ol_finding_printf(a->m, "apply the sigmoid once: drop the final activation from forward() and "
                                                  "use BCEWithLogitsLoss");
+            }
         }
     } else if (wants_probabilities && act == ACT_RAW && from_layer && !(l->pattern && l->kind != OL_LOSS_BCE)) {
         f = report(a, l, "logits-as-probabilities",
                    "%s expects probabilities in (0,1), but its input comes straight from %s (unbounded scores)",
                    loss_name, head_of(l->logits) ? head_of(l->logits)->op_type : "a layer");
         if (f) {
-            f->why = ol_finding_printf(a->m, "%s", l->keras ? "Keras: from_logits defaults to False: the loss treats "
-                                                              "the raw scores as probabilities"
-                                                            : "PyTorch: RuntimeError: all elements of input should be "
-                                                              "between 0 and 1 (in the graph: log of a negative score is "
-                                                              "NaN)");
+            f->why = l->keras ? silent_why(a, l, "from_logits defaults to False, so the loss takes the raw scores for "
+                                                 "probabilities")
+                              : ol_finding_printf(a->m, "PyTorch: RuntimeError: all elements of input should be "
+                                                        "between 0 and 1 (in the graph: log of a negative score is "
+                                                        "NaN)");
             f->fix = ol_finding_printf(a->m, "%s", l->keras ? "pass from_logits=True"
                                                             : "use F.binary_cross_entropy_with_logits on the raw "
                                                               "scores, or apply torch.sigmoid first");
@@ -931,8 +938,8 @@ static void check_activation(analysis *a, loss *l)
         f = report(a, l, "logits-as-probabilities", "ctc_loss expects log-probabilities (T,N,C), but its input %s",
                    act == ACT_RAW ? "comes straight from a layer (unbounded scores)" : "is not a log_softmax");
         if (f) {
-            f->why = ol_finding_printf(a->m, "PyTorch computes ctc_loss of raw scores without a word: the loss can go "
-                                             "negative and training does not learn the alignment");
+            f->why = silent_why(a, l, "ctc_loss of raw scores can go negative, and training does not learn the "
+                                      "alignment");
             f->fix = ol_finding_printf(a->m, "F.ctc_loss(scores.log_softmax(2), targets, input_lengths, "
                                              "target_lengths)");
         }
@@ -941,9 +948,8 @@ static void check_activation(analysis *a, loss *l)
                    act == ACT_RAW ? "comes straight from a layer (unbounded scores)"
                                   : "is probabilities (the log is missing)");
         if (f) {
-            f->why = ol_finding_printf(a->m, "F.kl_div(input, target) computes target * (log(target) - input): with "
-                                             "probabilities as input the loss is not the KL divergence and PyTorch "
-                                             "says nothing");
+            f->why = silent_why(a, l, "F.kl_div(input, target) computes target * (log(target) - input): with "
+                                      "probabilities as input the loss is not the KL divergence");
             f->fix = ol_finding_printf(a->m, "F.kl_div(F.log_softmax(scores, dim=1), target, reduction='batchmean')");
         }
     } else if (l->kind == OL_LOSS_NLL && (act == ACT_SOFTMAX || (act == ACT_RAW && from_layer))) {
@@ -952,9 +958,8 @@ static void check_activation(analysis *a, loss *l)
                    act == ACT_SOFTMAX ? "is Softmax probabilities (the log is missing)"
                                       : "comes straight from a layer (unbounded scores)");
         if (f) {
-            f->why = ol_finding_printf(a->m, "NLL of %s is unbounded below: the loss goes to -inf instead of learning",
-                                       act == ACT_SOFTMAX ? "probabilities trains on -p instead of -log p;"
-                                                          : "raw scores");
+            f->why = silent_why(a, l, "NLL of %s is unbounded below: the loss goes to -inf instead of learning",
+                                act == ACT_SOFTMAX ? "probabilities trains on -p instead of -log p;" : "raw scores");
             f->fix = ol_finding_printf(a->m, "F.nll_loss(F.log_softmax(logits, dim=1), y), or simply "
                                              "F.cross_entropy(logits, y)");
         }
@@ -993,10 +998,13 @@ static void check_ignore_index(analysis *a, loss *l)
                            (long long)l->ignore_index, type_text(a, &l->logits_type),
                            c.kind == OL_DIM_VALUE ? ol_finding_printf(a->m, "%lld", (long long)c.value - 1)
                                                   : ol_finding_printf(a->m, "%s-1", dim_text(a, c)));
-    if (f)
+    if (f) {
+        f->why = silent_why(a, l, "the targets equal to ignore_index are skipped, so class %lld is never learned",
+                            (long long)l->ignore_index);
         f->fix = ol_finding_printf(a->m, "use a value outside [0, C) such as -100 (PyTorch's default), unless class "
                                          "%lld really must never be learned",
                                    (long long)l->ignore_index);
+    }
 }
 
 static void run_rules(analysis *a, loss *l)
