@@ -9,6 +9,13 @@
  * (the oracle table), and the replay test compares this file's verdicts
  * with it row by row.
  *
+ * The Keras texts are tf.keras 2.x's, which calls TensorFlow's own
+ * functions: each was checked in the source of the TensorFlow releases its
+ * source field names (1.12.0, 2.10.1, 2.12.0).  Keras 3 (the Keras of
+ * TensorFlow 2.16 on) words these errors its own way ("Arguments `target`
+ * and `output` must have the same shape. Received: ...") and is not in the
+ * table.
+ *
  * Invariant: a placeholder {name} of a template is filled only from the
  * verdict's arguments; a missing one prints as "?" (never a crash, never a
  * guess).
@@ -199,25 +206,31 @@ const ol_fw_message ol_fw_messages[OL_FW_MESSAGE_COUNT] = {
          "`logits` and `labels` must have the same shape, received ({logits} vs {labels}).", "label-rank",
          "labels {target_type} do not have the logits' shape {input_type}, which {loss} needs",
          "give the labels the logits' shape, or use sparse_categorical_crossentropy for integer class indices",
-         "TensorFlow 2.x tensorflow/python/ops/nn_impl.py sigmoid_cross_entropy_with_logits_v2 "
-         "(binary_crossentropy(from_logits=True))"},
+         "TensorFlow 2.10.1 and 2.12.0 tensorflow/python/ops/nn_impl.py sigmoid_cross_entropy_with_logits (which "
+         "the v2 function calls), reached from tf.keras 2.6-2.15 keras/backend.py binary_crossentropy with "
+         "from_logits=True or on a Sigmoid's output"},
     [OL_FW_KERAS_LOGITS_LABELS_SHAPE_OLD] =
         {OL_FW_KERAS_LOGITS_LABELS_SHAPE_OLD, OL_FW_KERAS, "ValueError",
          "logits and labels must have the same shape ({logits} vs {labels})", "label-rank", NULL, NULL,
-         "TensorFlow 1.x tensorflow/python/ops/nn_impl.py sigmoid_cross_entropy_with_logits"},
+         "TensorFlow 1.12.0 tensorflow/python/ops/nn_impl.py sigmoid_cross_entropy_with_logits (TF 1.x prints an "
+         "unknown dim as ?, TF 2 as None); the older wording, replaced by OL_FW_KERAS_LOGITS_LABELS_SHAPE's by "
+         "TensorFlow 2.10.1 (the releases between were not checked)"},
     [OL_FW_KERAS_INCOMPATIBLE] = {OL_FW_KERAS_INCOMPATIBLE, OL_FW_KERAS, "ValueError",
                                   "Shapes {labels} and {logits} are incompatible", "label-rank",
                                   "labels {target_type} do not have the logits' shape {input_type}, which {loss} needs",
                                   "one-hot encode the labels (keras.utils.to_categorical(y, C)), or use "
                                   "sparse_categorical_crossentropy for integer class indices",
-                                  "TensorFlow 2.x tensorflow/python/framework/tensor_shape.py "
-                                  "assert_is_compatible_with, called by keras.backend.categorical_crossentropy"},
-    [OL_FW_KERAS_SPARSE_SHAPE] = {OL_FW_KERAS_SPARSE_SHAPE, OL_FW_KERAS, "ValueError",
-                                  "Shape mismatch: The shape of labels (received {labels}) should equal the shape of "
-                                  "logits except for the last dimension (received {logits}).",
-                                  "label-rank", NULL, NULL,
-                                  "TensorFlow 2.x tensorflow/python/ops/nn_ops.py "
-                                  "sparse_softmax_cross_entropy_with_logits"},
+                                  "TensorFlow 1.12.0, 2.10.1 and 2.12.0 (the same words) "
+                                  "tensorflow/python/framework/tensor_shape.py TensorShape.assert_is_compatible_with, "
+                                  "called by tf.keras 2.6-2.15 keras/backend.py categorical_crossentropy"},
+    [OL_FW_KERAS_SPARSE_FIRST_DIM] = {OL_FW_KERAS_SPARSE_FIRST_DIM, OL_FW_KERAS, "InvalidArgumentError",
+                                      "logits and labels must have the same first dimension, got logits shape "
+                                      "{logits_2d} and labels shape {labels_1d}",
+                                      "label-rank", NULL, NULL,
+                                      "TensorFlow 2.10.1 and 2.12.0 tensorflow/core/kernels/sparse_xent_op.cc, at run "
+                                      "time: tf.keras 2.6-2.15 keras/backend.py sparse_categorical_crossentropy "
+                                      "flattens labels whose rank is not the logits' rank - 1 and reshapes the logits "
+                                      "to (-1, C)"},
 };
 
 const char *ol_fw_torch_dtype(int32_t elem_type)

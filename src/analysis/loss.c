@@ -476,9 +476,19 @@ static void check_index_labels(analysis *a, loss *l)
                        "class indices (N,) or (N,1) for logits %s",
                        type_text(a, L), type_text(a, X));
             if (f) {
-                ol_fw_verdict v = {.message = OL_FW_KERAS_SPARSE_SHAPE};
-                ol_fw_arg(&v, "labels", ol_fw_shape(a->m, L, OL_FW_KERAS, false, true));
-                ol_fw_arg(&v, "logits", ol_fw_shape(a->m, X, OL_FW_KERAS, false, true));
+                /* Keras flattens the labels and reshapes the logits to
+                 * (-1, C): the kernel then sees (rows, C) and (elements,),
+                 * in TensorShape::DebugString's form "[4,10]". */
+                ol_dim rows = ol_dim_value(1), elements = ol_dim_value(1);
+                for (int i = 0; i + 1 < X->shape.rank; i++)
+                    rows = ol_dim_mul(a->exprs, rows, X->shape.dims[i]);
+                for (int i = 0; i < L->shape.rank; i++)
+                    elements = ol_dim_mul(a->exprs, elements, L->shape.dims[i]);
+                ol_fw_verdict v = {.message = OL_FW_KERAS_SPARSE_FIRST_DIM};
+                ol_fw_arg(&v, "logits_2d",
+                          ol_finding_printf(a->m, "[%s,%s]", dim_text(a, rows),
+                                            dim_text(a, X->shape.dims[X->shape.rank - 1])));
+                ol_fw_arg(&v, "labels_1d", ol_finding_printf(a->m, "[%s]", dim_text(a, elements)));
                 f->why = ol_fw_why(a->m, &v);
                 f->fix = ol_finding_printf(a->m, "use categorical_crossentropy for one-hot labels, or pass "
                                                  "np.argmax(labels, axis=-1) to sparse_categorical_crossentropy");

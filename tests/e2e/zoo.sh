@@ -93,6 +93,10 @@ expect_contains "$out" "fc.weight [5,16]: 5 classes" "class count traced to the 
 expect_contains "$out" "F.one_hot(y, 5).float()" "class count fix"
 out=$("$ONNXLINT" check models/infer_classifier.onnx --loss categorical_crossentropy --labels labels:int64[N])
 expect_contains "$out" "Keras: ValueError: Shapes (None,) and (None, 10) are incompatible" "Keras error text"
+# One-hot labels into sparse_categorical_crossentropy: tf.keras flattens them, and TensorFlow's kernel refuses.
+out=$("$ONNXLINT" check models/infer_classifier.onnx --loss sparse_categorical_crossentropy --labels 'labels:int64[N,10]')
+expect_contains "$out" "Keras: InvalidArgumentError: logits and labels must have the same first dimension, got logits shape [N,10] and labels shape [10*N]" \
+    "sparse_categorical_crossentropy of one-hot labels in TensorFlow's words"
 # The seed's headline case: a 10-unit head, sigmoid cross-entropy, (N,1) labels: an error in both frameworks' words.
 out=$("$ONNXLINT" check models/infer_classifier.onnx --loss bce_with_logits --labels 'labels:float[N,1]'); rc=$?
 expect_eq $rc 1 "headline case fails the gate"
