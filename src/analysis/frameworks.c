@@ -223,6 +223,15 @@ const ol_fw_message ol_fw_messages[OL_FW_MESSAGE_COUNT] = {
                                   "TensorFlow 1.12.0, 2.10.1 and 2.12.0 (the same words) "
                                   "tensorflow/python/framework/tensor_shape.py TensorShape.assert_is_compatible_with, "
                                   "called by tf.keras 2.6-2.15 keras/backend.py categorical_crossentropy"},
+    [OL_FW_KERAS_FROM_LOGITS_ACTIVATION] =
+        {OL_FW_KERAS_FROM_LOGITS_ACTIVATION, OL_FW_KERAS, "UserWarning",
+         "\"`{fn}` received `from_logits=True`, but the `output` argument was produced by a {op} activation and thus "
+         "does not represent logits. Was this intended?",
+         "probabilities-as-logits", NULL, NULL,
+         "tf.keras 2.10.0, 2.12.0 and 2.15.0 keras/backend.py _get_logits (categorical_crossentropy and "
+         "sparse_categorical_crossentropy look for a Softmax, binary_crossentropy for a Sigmoid; in graph mode the "
+         "loss is then computed on that activation's input); tf.keras 2.6.0 said 'produced by a sigmoid or softmax "
+         "activation' and closed the quote"},
     [OL_FW_KERAS_SPARSE_FIRST_DIM] = {OL_FW_KERAS_SPARSE_FIRST_DIM, OL_FW_KERAS, "InvalidArgumentError",
                                       "logits and labels must have the same first dimension, got logits shape "
                                       "{logits_2d} and labels shape {labels_1d}",

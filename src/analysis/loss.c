@@ -904,13 +904,22 @@ static void check_activation(analysis *a, loss *l)
                    act == ACT_SOFTMAX ? "Softmax" : "Sigmoid");
         if (f) {
             const char *what = act == ACT_SOFTMAX ? "softmax" : "sigmoid";
-            /* (Keras warns here: from_logits=True on a softmax's output) */
-            f->why = l->keras ? ol_finding_printf(a->m, "double %s: the loss cannot approach 0 even for perfect "
-                                                        "predictions, and gradients vanish",
-                                                  what)
-                              : silent_why(a, l, "double %s: the loss cannot approach 0 even for perfect predictions, "
-                                                 "and gradients vanish",
-                                           what);
+            /* tf.keras looks for the activation it expects (Softmax for the
+             * categorical losses, Sigmoid for the binary one), warns, and
+             * computes the loss on that activation's input. */
+            bool keras_sees = l->keras && (l->kind == OL_LOSS_BCE ? act == ACT_SIGMOID : act == ACT_SOFTMAX);
+            if (keras_sees) {
+                ol_fw_verdict v = {.message = OL_FW_KERAS_FROM_LOGITS_ACTIVATION};
+                ol_fw_arg(&v, "fn", l->kind == OL_LOSS_BCE           ? "binary_crossentropy"
+                                    : l->kind == OL_LOSS_CATEGORICAL ? "categorical_crossentropy"
+                                                                     : "sparse_categorical_crossentropy");
+                ol_fw_arg(&v, "op", act == ACT_SOFTMAX ? "Softmax" : "Sigmoid");
+                f->why = ol_fw_why(a->m, &v);
+            } else {
+                f->why = silent_why(a, l, "double %s: the loss cannot approach 0 even for perfect predictions, and "
+                                          "gradients vanish",
+                                    what);
+            }
             f->fix = ol_finding_printf(a->m, "%s", l->keras ? "pass from_logits=False (the model outputs "
                                                               "probabilities), or drop the final activation"
                                                             : "return the raw scores from forward() and apply "

@@ -93,6 +93,12 @@ expect_contains "$out" "fc.weight [5,16]: 5 classes" "class count traced to the 
 expect_contains "$out" "F.one_hot(y, 5).float()" "class count fix"
 out=$("$ONNXLINT" check models/infer_classifier.onnx --loss categorical_crossentropy --labels labels:int64[N])
 expect_contains "$out" "Keras: ValueError: Shapes (None,) and (None, 10) are incompatible" "Keras error text"
+# from_logits=True on a Softmax's output: tf.keras warns (and takes the Softmax's input); a Sigmoid it does not look for is silent.
+out=$("$ONNXLINT" check tests/oracle/models/softmax_4x10.onnx --loss categorical_crossentropy --from-logits --labels 'labels:float[4,10]')
+expect_contains "$out" 'Keras: UserWarning: "`categorical_crossentropy` received `from_logits=True`, but the `output` argument was produced by a Softmax activation and thus does not represent logits. Was this intended?' \
+    "Keras' warning for from_logits=True on probabilities"
+out=$("$ONNXLINT" check tests/oracle/models/sigmoid_4x10.onnx --loss categorical_crossentropy --from-logits --labels 'labels:float[4,10]')
+expect_contains "$out" "Keras computes it without a word: double sigmoid" "a Sigmoid categorical_crossentropy does not look for"
 # One-hot labels into sparse_categorical_crossentropy: tf.keras flattens them, and TensorFlow's kernel refuses.
 out=$("$ONNXLINT" check models/infer_classifier.onnx --loss sparse_categorical_crossentropy --labels 'labels:int64[N,10]')
 expect_contains "$out" "Keras: InvalidArgumentError: logits and labels must have the same first dimension, got logits shape [N,10] and labels shape [10*N]" \
