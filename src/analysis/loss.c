@@ -1724,7 +1724,7 @@ static bool parse_reduction(const char *value, ol_check_options *o, bool keras, 
         o->reduction = names[i].reduction;
         return true;
     }
-    if (keras)
+    if (keras) /* tf.keras 2.10.0-2.15.0 keras/utils/losses_utils.py ReductionV2.validate */
         snprintf(why, why_len, "--loss: Keras: ValueError: Invalid Reduction Key: %s. Expected keys are "
                  "\"('auto', 'none', 'sum', 'sum_over_batch_size')\"", value);
     else
