@@ -525,6 +525,10 @@ static bool same_shape(const ol_array *x, const ol_array *y)
     return same;
 }
 
+/* Keras' backend.epsilon(), the clip of kl_divergence (tf.keras 2.12.0
+ * keras/backend_config.py). */
+#define KERAS_EPSILON 1e-7
+
 /* What the element-wise losses' total is divided by under the declared
  * reduction: PyTorch's 'mean' and 'none' (reported as its mean) by the
  * count of elements, kl_div's 'batchmean' by the batch size; Keras reduces
@@ -699,7 +703,14 @@ static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_
         case OL_LOSS_HUBER:     /* delta = 1: the same function */
             total += fabs(p - t) < 1 ? 0.5 * (p - t) * (p - t) : fabs(p - t) - 0.5;
             break;
-        case OL_LOSS_KL_DIV: total += t > 0 ? t * (log(t) - p) : 0; break; /* input: log-probabilities */
+        case OL_LOSS_KL_DIV:
+            if (r->keras) { /* kl_divergence: probabilities, both clipped to [epsilon, 1] */
+                double tc = fmin(fmax(t, KERAS_EPSILON), 1), pc = fmin(fmax(p, KERAS_EPSILON), 1);
+                total += tc * log(tc / pc);
+            } else { /* F.kl_div: log-probabilities */
+                total += t > 0 ? t * (log(t) - p) : 0;
+            }
+            break;
         case OL_LOSS_BCE_WITH_LOGITS: total += fmax(p, 0) - p * t + log1p(exp(-fabs(p))); break;
         case OL_LOSS_BCE:
             total += r->from_logits ? fmax(p, 0) - p * t + log1p(exp(-fabs(p))) : -(t * log(p) + (1 - t) * log(1 - p));

@@ -962,6 +962,21 @@ static void check_activation(analysis *a, loss *l)
             f->fix = ol_finding_printf(a->m, "F.ctc_loss(scores.log_softmax(2), targets, input_lengths, "
                                              "target_lengths)");
         }
+    } else if (l->kind == OL_LOSS_KL_DIV && l->keras) {
+        /* Keras' kl_divergence takes probabilities (a softmax's output is
+         * right): raw scores or log-probabilities are clipped to [1e-7, 1]. */
+        if (act == ACT_LOG_SOFTMAX || (act == ACT_RAW && from_layer)) {
+            f = report(a, l, "logits-as-probabilities", "kl_divergence expects probabilities, but its input %s",
+                       act == ACT_RAW ? "comes straight from a layer (unbounded scores)" : "is log-probabilities");
+            if (f) {
+                f->why = silent_why(a, l, "kl_divergence clips y_pred to [1e-7, 1] and computes sum(y_true * "
+                                          "log(y_true / y_pred)): %s are no probabilities, and the loss is not the KL "
+                                          "divergence",
+                                    act == ACT_RAW ? "raw scores" : "log-probabilities");
+                f->fix = ol_finding_printf(a->m, "end the model with a softmax (activation='softmax') before "
+                                                 "kl_divergence");
+            }
+        }
     } else if (l->kind == OL_LOSS_KL_DIV && (act == ACT_SOFTMAX || act == ACT_SIGMOID || (act == ACT_RAW && from_layer))) {
         f = report(a, l, "logits-as-probabilities", "kl_div expects log-probabilities as its input, but its input %s",
                    act == ACT_RAW ? "comes straight from a layer (unbounded scores)"

@@ -99,6 +99,15 @@ expect_contains "$out" 'Keras: UserWarning: "`categorical_crossentropy` received
     "Keras' warning for from_logits=True on probabilities"
 out=$("$ONNXLINT" check tests/oracle/models/sigmoid_4x10.onnx --loss categorical_crossentropy --from-logits --labels 'labels:float[4,10]')
 expect_contains "$out" "Keras computes it without a word: double sigmoid" "a Sigmoid categorical_crossentropy does not look for"
+# Keras' kl_divergence takes probabilities (a softmax's output is right) and clips both sides to [1e-7, 1]:
+# its value on the sample data is the one Keras' formula gives (15.0573857, computed with NumPy).
+json=$("$ONNXLINT" check --format json tests/oracle/models/softmax_4x10.onnx --loss kl_divergence --labels 'labels:float[4,10]')
+printf '%s' "$json" | "$JSON_CHECK" --findings | grep -q " \(error\|warning\)$" && bad "kl_divergence of probabilities flagged" || ok
+got=$(printf '%s' "$json" | "$JSON_CHECK" --losses | head -n 1)
+awk -v a="$got" 'BEGIN { d = a - 15.0573857; exit !(d < 1e-4 && d > -1e-4) }' && ok || bad "kl_divergence value $got, Keras 15.0573857"
+out=$("$ONNXLINT" check tests/oracle/models/log_softmax_4x10.onnx --loss kl_divergence --labels 'labels:float[4,10]')
+expect_contains "$out" "warning[logits-as-probabilities]: kl_divergence expects probabilities, but its input is log-probabilities" \
+    "log-probabilities into Keras' kl_divergence"
 # One-hot labels into sparse_categorical_crossentropy: tf.keras flattens them, and TensorFlow's kernel refuses.
 out=$("$ONNXLINT" check models/infer_classifier.onnx --loss sparse_categorical_crossentropy --labels 'labels:int64[N,10]')
 expect_contains "$out" "Keras: InvalidArgumentError: logits and labels must have the same first dimension, got logits shape [N,10] and labels shape [10*N]" \
