@@ -74,6 +74,18 @@ typedef enum ol_loss_kind {
     OL_LOSS_CTC                 /* log_probs (T,N,C), targets (N,S) or (N*S,) */
 } ol_loss_kind;
 
+/* How a declared loss makes one number of its per-element losses, by
+ * PyTorch's names (reduction=...).  Keras' 'sum_over_batch_size' and
+ * 'auto' are its default. */
+typedef enum ol_reduction {
+    OL_REDUCTION_DEFAULT = 0, /* not given: PyTorch's 'mean', Keras' 'sum_over_batch_size' */
+    OL_REDUCTION_MEAN,
+    OL_REDUCTION_SUM,
+    OL_REDUCTION_NONE,        /* per-element losses, reported as their mean */
+    OL_REDUCTION_BATCHMEAN,   /* kl_div: the sum over the batch size */
+    OL_REDUCTION_IN_GRAPH     /* a loss in the graph: its nodes reduce, nothing to judge */
+} ol_reduction;
+
 /* A loss the analysis found, kept for confirmation and the report. */
 typedef struct ol_loss_record {
     ol_loss_kind kind;
@@ -83,6 +95,7 @@ typedef struct ol_loss_record {
     bool has_ignore_index;
     int64_t ignore_index;
     double label_smoothing;
+    ol_reduction reduction;       /* declared; OL_REDUCTION_IN_GRAPH for a loss in the graph */
     const ol_node *node;          /* the loss node, the pattern's meeting node, or NULL (declared) */
     const ol_value *output;       /* the value holding the loss, NULL when declared */
     const ol_value *logits;
@@ -112,6 +125,7 @@ typedef struct ol_check_options {
     bool has_ignore_index;      /* ignore_index=I */
     int64_t ignore_index;
     double label_smoothing;     /* label_smoothing=E */
+    ol_reduction reduction;     /* reduction=mean|sum|none|batchmean */
     bool declared_keras;        /* the declared loss was named the Keras way */
 } ol_check_options;
 
@@ -137,7 +151,8 @@ const char *ol_loss_kind_suggest(const char *name);
  * meant, and the kinds there are (one line, into buf). */
 const char *ol_loss_kind_error(const char *name, char *buf, size_t cap);
 /* Parses a declared loss "KIND" or "KIND(name=value,...)" (weight,
- * pos_weight: lengths; ignore_index; label_smoothing) into the options;
+ * pos_weight: lengths; ignore_index; label_smoothing; reduction) into the
+ * options;
  * false with a reason in why otherwise. */
 bool ol_loss_parse(const char *spec, ol_check_options *o, char *why, size_t why_len);
 

@@ -456,10 +456,13 @@ static double scalar(const ol_rvalue *v)
 }
 
 /* ctc_loss of log-probabilities x (T,N,C) and targets y ((N,S) padded or
- * (N*S,) concatenated), every input length T and target length S, blank 0,
- * reduction 'mean': PyTorch's CPU forward (ctc_loss_cpu), alpha recursion
- * in log space, each sample's loss divided by its target length. */
-static bool ctc_value(const ol_array *x, const ol_array *y, double *value, char *why, size_t len)
+ * (N*S,) concatenated), every input length T and target length S, blank 0:
+ * PyTorch's CPU forward (ctc_loss_cpu), alpha recursion in log space.
+ * reduction 'mean' (the default) divides each sample's loss by its target
+ * length and averages, 'sum' adds the samples' losses, 'none' keeps them
+ * (reported as their mean). */
+static bool ctc_value(const ol_array *x, const ol_array *y, ol_reduction reduction, double *value, char *why,
+                      size_t len)
 {
     if (x->rank != 3 || y->rank < 1 || y->rank > 2) {
         snprintf(why, len, "ctc_loss takes (T,N,C) log-probabilities and (N,S) or (N*S,) targets");
@@ -510,10 +513,11 @@ static bool ctc_value(const ol_array *x, const ol_array *y, double *value, char 
         double l1 = prev[l_len - 1], l2 = l_len > 1 ? prev[l_len - 2] : -INFINITY;
         double m = fmax(l1, l2);
         double nll = m == -INFINITY ? INFINITY : -(log(exp(l1 - m) + exp(l2 - m)) + m);
-        total += nll / (double)(s_len ? s_len : 1);
+        bool per_target = reduction == OL_REDUCTION_DEFAULT || reduction == OL_REDUCTION_MEAN;
+        total += per_target ? nll / (double)(s_len ? s_len : 1) : nll;
     }
     free(alpha);
-    *value = total / (double)(n ? n : 1);
+    *value = reduction == OL_REDUCTION_SUM ? total : total / (double)(n ? n : 1);
     return true;
 }
 
@@ -529,6 +533,35 @@ static bool same_shape(const ol_array *x, const ol_array *y)
     return same;
 }
 
+/* Keras' backend.epsilon(), the clip of kl_divergence (tf.keras 2.12.0
+ * keras/backend_config.py). */
+#define KERAS_EPSILON 1e-7
+
+/* What the element-wise losses' total is divided by under the declared
+ * reduction: PyTorch's 'mean' and 'none' (reported as its mean) by the
+ * count of elements, kl_div's 'batchmean' by the batch size; Keras reduces
+ * over the last axis per sample (a sum for the categorical losses and
+ * kl_divergence, a mean for the others) and then averages the samples
+ * (sum_over_batch_size) or adds them (sum). */
+static double reduced_count(const ol_loss_record *r, const ol_array *x, size_t count, size_t samples_categorical)
+{
+    size_t last = x->rank ? (size_t)x->dims[x->rank - 1] : 1;
+    size_t samples = last ? count / last : 0; /* Keras: per-sample losses over the last axis */
+    if (r->keras) {
+        bool summed = r->kind == OL_LOSS_CATEGORICAL || r->kind == OL_LOSS_KL_DIV;
+        if (r->kind == OL_LOSS_CATEGORICAL)
+            samples = samples_categorical;
+        if (r->reduction == OL_REDUCTION_SUM)
+            return summed ? 1.0 : (double)(last ? last : 1);
+        return (double)(summed ? (samples ? samples : 1) : (count ? count : 1));
+    }
+    switch (r->reduction) {
+    case OL_REDUCTION_SUM: return 1.0;
+    case OL_REDUCTION_BATCHMEAN: return (double)(x->rank ? x->dims[0] : 1);
+    default: return (double)(count ? count : 1);
+    }
+}
+
 static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_array *y, double *value, char *why,
                            size_t len)
 {
@@ -541,7 +574,7 @@ static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_
         return false;
     }
     if (r->kind == OL_LOSS_CTC)
-        return ctc_value(x, y, value, why, len);
+        return ctc_value(x, y, r->reduction, value, why, len);
     if (class_axis >= x->rank)
         class_axis = x->rank - 1;
     int64_t c = x->dims[class_axis];
@@ -598,7 +631,12 @@ static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_
                 total += nll;
             }
         }
-        *value = counted ? total / (double)counted : NAN;
+        /* 'mean' averages over the counted targets, 'none' keeps every
+         * position (ignored ones are 0) */
+        *value = r->reduction == OL_REDUCTION_SUM    ? total
+                 : r->reduction == OL_REDUCTION_NONE ? total / (double)(outer * inner)
+                 : counted                           ? total / (double)counted
+                                                     : NAN;
         return true;
     }
     if (r->kind == OL_LOSS_CROSS_ENTROPY) {
@@ -624,7 +662,7 @@ static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_
                 }
             }
         }
-        *value = total / (double)(outer * inner);
+        *value = r->reduction == OL_REDUCTION_SUM ? total : total / (double)(outer * inner);
         return true;
     }
     /* Per-element targets: the logits' shape, or (kl_div, the regression
@@ -673,7 +711,14 @@ static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_
         case OL_LOSS_HUBER:     /* delta = 1: the same function */
             total += fabs(p - t) < 1 ? 0.5 * (p - t) * (p - t) : fabs(p - t) - 0.5;
             break;
-        case OL_LOSS_KL_DIV: total += t > 0 ? t * (log(t) - p) : 0; break; /* input: log-probabilities */
+        case OL_LOSS_KL_DIV:
+            if (r->keras) { /* kl_divergence: probabilities, both clipped to [epsilon, 1] */
+                double tc = fmin(fmax(t, KERAS_EPSILON), 1), pc = fmin(fmax(p, KERAS_EPSILON), 1);
+                total += tc * log(tc / pc);
+            } else { /* F.kl_div: log-probabilities */
+                total += t > 0 ? t * (log(t) - p) : 0;
+            }
+            break;
         case OL_LOSS_BCE_WITH_LOGITS: total += fmax(p, 0) - p * t + log1p(exp(-fabs(p))); break;
         case OL_LOSS_BCE:
             total += r->from_logits ? fmax(p, 0) - p * t + log1p(exp(-fabs(p))) : -(t * log(p) + (1 - t) * log(1 - p));
@@ -681,10 +726,7 @@ static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_
         default: total += -t * (r->from_logits ? p : log(p)); break; /* categorical (per class) */
         }
     }
-    /* kl_div: reduction='batchmean', the sum over the batch size */
-    *value = total / (double)(r->kind == OL_LOSS_CATEGORICAL ? outer * inner
-                              : r->kind == OL_LOSS_KL_DIV ? (size_t)(x->rank ? x->dims[0] : 1)
-                                                          : count);
+    *value = total / reduced_count(r, x, count, outer * inner);
     return true;
 }
 

@@ -9,6 +9,13 @@
  * (the oracle table), and the replay test compares this file's verdicts
  * with it row by row.
  *
+ * The Keras texts are tf.keras 2.x's, which calls TensorFlow's own
+ * functions: each was checked in the source of the TensorFlow releases its
+ * source field names (1.12.0, 2.10.1, 2.12.0).  Keras 3 (the Keras of
+ * TensorFlow 2.16 on) words these errors its own way ("Arguments `target`
+ * and `output` must have the same shape. Received: ...") and is not in the
+ * table.
+ *
  * Invariant: a placeholder {name} of a template is filled only from the
  * verdict's arguments; a missing one prints as "?" (never a crash, never a
  * guess).
@@ -29,11 +36,12 @@ const ol_fw_message ol_fw_messages[OL_FW_MESSAGE_COUNT] = {
          "Expected floating point type for target with class probabilities, got {target_dtype}", "label-dtype",
          "labels {target_type} have the logits' shape, so {loss} takes them as class probabilities, which must be "
          "floats",
-         "pass int64 class indices {expected_type} (labels.argmax(1)), or float probabilities: labels.float()", PT},
+         "pass int64 class indices {expected_type} (labels.argmax(1)), or float probabilities: labels.float()", PT,
+         OL_FW_NONE},
     [OL_FW_PT_TARGET_LONG] =
         {OL_FW_PT_TARGET_LONG, OL_FW_PYTORCH, "RuntimeError", "expected scalar type Long but found {target_dtype}",
          "label-dtype", "labels {target_type} are {target_dtype_word}, but {loss} takes int64 class indices",
-         "convert the class indices to int64: labels.long()", PT},
+         "convert the class indices to int64: labels.long()", PT, OL_FW_NONE},
     [OL_FW_PT_BATCH_SIZE] = {OL_FW_PT_BATCH_SIZE, OL_FW_PYTORCH, "ValueError",
                              "Expected input batch_size ({input_batch}) to match target batch_size ({target_batch}).",
                              "batch-mismatch",
@@ -41,18 +49,18 @@ const ol_fw_message ol_fw_messages[OL_FW_MESSAGE_COUNT] = {
                              "{input_batch}",
                              "keep the batch dim through the network (x.flatten(1) or x.view(x.size(0), -1) instead of "
                              "x.view(-1, K)), and shift or flatten logits and labels alike",
-                             PT},
+                             PT, OL_FW_NONE},
     [OL_FW_PT_MULTI_TARGET] = {OL_FW_PT_MULTI_TARGET, OL_FW_PYTORCH, "RuntimeError",
                                "0D or 1D target tensor expected, multi-target not supported", "label-rank",
                                "labels {target_type} have rank {target_rank}; {loss} takes class indices {expected_type} "
                                "(the logits {input_type} without the class axis)",
                                "pass class indices shaped {expected_shape}: labels.squeeze(1) for a column, "
                                "labels.argmax(1) for one-hot rows",
-                               PT},
+                               PT, OL_FW_NONE},
     [OL_FW_PT_SIZE_MISMATCH_1D] = {OL_FW_PT_SIZE_MISMATCH_1D, OL_FW_PYTORCH, "RuntimeError",
                                    "size mismatch (got input: {input_list}, target: {target_list})", "batch-mismatch",
                                    "labels {target_type} do not match the unbatched logits {input_type}",
-                                   "pass one class index (a 0-d tensor) for unbatched logits", PT},
+                                   "pass one class index (a 0-d tensor) for unbatched logits", PT, OL_FW_NONE},
     [OL_FW_PT_SPATIAL_TARGET_RANK] =
         {OL_FW_PT_SPATIAL_TARGET_RANK, OL_FW_PYTORCH, "RuntimeError",
          "only batches of spatial targets supported (3D tensors) but got targets of dimension: {target_rank}",
@@ -60,63 +68,65 @@ const ol_fw_message ol_fw_messages[OL_FW_MESSAGE_COUNT] = {
          "labels {target_type} have rank {target_rank}; {loss} takes (N,H,W) class-index masks for logits "
          "{input_type}",
          "pass masks shaped {expected_shape}: masks.squeeze(1).long() for (N,1,H,W) masks, masks.argmax(1) for one-hot",
-         PT},
+         PT, OL_FW_NONE},
     [OL_FW_PT_SIZE_MISMATCH_2D] = {OL_FW_PT_SIZE_MISMATCH_2D, OL_FW_PYTORCH, "RuntimeError",
                                    "size mismatch (got input: {input_list} , target: {target_list}", "batch-mismatch",
                                    "labels {target_type} do not match the logits {input_type} without the class axis "
                                    "{expected_type}",
                                    "produce labels at the logits' resolution (resize the masks, or upsample the logits "
                                    "to the labels' size)",
-                                   PT},
+                                   PT, OL_FW_NONE},
     [OL_FW_PT_TARGET_SIZE] = {OL_FW_PT_TARGET_SIZE, OL_FW_PYTORCH, "RuntimeError",
                               "Expected target size {expected_list}, got {target_list}", "label-rank",
                               "labels {target_type} do not match the logits {input_type} without the class axis "
                               "{expected_type}",
-                              "give the labels the logits' shape without axis 1: {expected_shape}", PT},
+                              "give the labels the logits' shape without axis 1: {expected_shape}", PT, OL_FW_NONE},
     [OL_FW_PT_WEIGHT_CLASSES] =
         {OL_FW_PT_WEIGHT_CLASSES, OL_FW_PYTORCH, "RuntimeError",
          "weight tensor should be defined either for all {classes} classes or no classes but got weight tensor of "
          "shape: [{weight_len}]",
          "class-count", "the class weights have {weight_len} entries but the logits {input_type} have {classes} classes",
-         "give one weight per class: {classes} entries", PT},
+         "give one weight per class: {classes} entries", PT, OL_FW_NONE},
     [OL_FW_PT_WEIGHT_CLASSES_2D] =
         {OL_FW_PT_WEIGHT_CLASSES_2D, OL_FW_PYTORCH, "RuntimeError",
          "weight tensor should be defined either for all or no classes", "class-count",
          "the class weights have {weight_len} entries but the logits {input_type} have {classes} classes",
-         "give one weight per class: {classes} entries", PT},
+         "give one weight per class: {classes} entries", PT, OL_FW_NONE},
     [OL_FW_PT_BCE_SIZE] = {OL_FW_PT_BCE_SIZE, OL_FW_PYTORCH, "ValueError",
                            "Using a target size ({target_size}) that is different to the input size ({input_size}) is "
                            "deprecated. Please ensure they have the same size.",
                            "label-rank", "targets {target_type} do not have the prediction's shape {input_type}",
-                           "give the targets the prediction's shape {input_shape}", PT},
+                           "give the targets the prediction's shape {input_shape}", PT,
+                           OL_FW_KERAS_LOGITS_LABELS_SHAPE},
     [OL_FW_PT_BCE_DTYPE] = {OL_FW_PT_BCE_DTYPE, OL_FW_PYTORCH, "RuntimeError",
                             "Found dtype {target_dtype} but expected {input_dtype}", "label-dtype",
                             "targets {target_type} are {target_dtype_word}, but {loss} takes targets of the input's "
                             "type",
-                            "convert the targets: labels.float()", PT},
+                            "convert the targets: labels.float()", PT, OL_FW_NONE},
     [OL_FW_PT_BCE_RANGE] = {OL_FW_PT_BCE_RANGE, OL_FW_PYTORCH, "RuntimeError",
                             "all elements of input should be between 0 and 1", "logits-as-probabilities",
                             "{loss} takes probabilities in [0,1], but its input comes straight from {head} (unbounded "
                             "scores)",
-                            "use F.binary_cross_entropy_with_logits on the raw scores, or apply torch.sigmoid first", PT},
+                            "use F.binary_cross_entropy_with_logits on the raw scores, or apply torch.sigmoid first",
+                            PT, OL_FW_NONE},
     [OL_FW_PT_BCE_LOGITS_SIZE] = {OL_FW_PT_BCE_LOGITS_SIZE, OL_FW_PYTORCH, "ValueError",
                                   "Target size ({target_size}) must be the same as input size ({input_size})",
                                   "label-rank", "targets {target_type} do not have the logits' shape {input_type}",
                                   "give the targets the logits' shape {input_shape}: F.one_hot(labels, C).float() for "
                                   "class indices, or one output unit for a binary label",
-                                  PT},
+                                  PT, OL_FW_KERAS_LOGITS_LABELS_SHAPE},
     [OL_FW_PT_RESULT_TYPE_CAST] = {OL_FW_PT_RESULT_TYPE_CAST, OL_FW_PYTORCH, "RuntimeError",
                                    "result type {input_dtype} can't be cast to the desired output type {target_dtype}",
                                    "label-dtype",
                                    "targets {target_type} are {target_dtype_word}, but {loss} takes float targets",
                                    "convert the targets to float: labels.float() (one-hot encode class indices: "
                                    "F.one_hot(labels, C).float())",
-                                   PT},
+                                   PT, OL_FW_NONE},
     [OL_FW_PT_BROADCAST] = {OL_FW_PT_BROADCAST, OL_FW_PYTORCH, "RuntimeError",
                             "The size of tensor a ({a}) must match the size of tensor b ({b}) at non-singleton "
                             "dimension {axis}",
                             "label-rank", "prediction {input_type} and target {target_type} of {loss} do not broadcast",
-                            "give prediction and target the same shape {input_shape}", PT},
+                            "give prediction and target the same shape {input_shape}", PT, OL_FW_NONE},
     [OL_FW_PT_BROADCAST_WARNING] = {OL_FW_PT_BROADCAST_WARNING, OL_FW_PYTORCH, "UserWarning",
                                     "Using a target size ({target_size}) that is different to the input size "
                                     "({input_size}). This will likely lead to incorrect results due to broadcasting. "
@@ -125,21 +135,33 @@ const ol_fw_message ol_fw_messages[OL_FW_MESSAGE_COUNT] = {
                                     "prediction {input_type} and target {target_type} of {loss} have different shapes "
                                     "that broadcast: predictions are compared with the wrong targets",
                                     "give both the same shape {input_shape} (pred.squeeze(1) or target.unsqueeze(1))",
-                                    PT},
+                                    PT, OL_FW_NONE},
     [OL_FW_PT_KL_DIV_INTEGRAL] = {OL_FW_PT_KL_DIV_INTEGRAL, OL_FW_PYTORCH, "RuntimeError",
                                   "kl_div: Integral inputs not supported.", "label-dtype",
                                   "targets {target_type} are {target_dtype_word}, but kl_div takes a float probability "
                                   "distribution",
-                                  "pass probabilities: F.one_hot(labels, C).float() or a softmax of teacher scores", PT},
+                                  "pass probabilities: F.one_hot(labels, C).float() or a softmax of teacher scores", PT,
+                                  OL_FW_NONE},
+    [OL_FW_PT_KL_DIV_MEAN] = {OL_FW_PT_KL_DIV_MEAN, OL_FW_PYTORCH, "UserWarning",
+                              "reduction: 'mean' divides the total loss by both the batch size and the support "
+                              "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
+                              "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
+                              "major release.",
+                              "loss-reduction",
+                              "kl_div with reduction='mean' (its default) divides the summed divergence of "
+                              "{input_type} by the support size too, not only by the batch size: the loss is not the "
+                              "KL divergence",
+                              "pass reduction='batchmean': F.kl_div(log_probs, target, reduction='batchmean')", PT,
+                              OL_FW_NONE},
     [OL_FW_PT_OUTPUT_BROADCAST] = {OL_FW_PT_OUTPUT_BROADCAST, OL_FW_PYTORCH, "RuntimeError",
                                    "output with shape {input_list} doesn't match the broadcast shape {broadcast_list}",
                                    "class-count", "pos_weight has {b} entries but the logits {input_type} have {a}",
-                                   "give pos_weight one entry per output: {a}", PT},
+                                   "give pos_weight one entry per output: {a}", PT, OL_FW_NONE},
     [OL_FW_PT_STRING_TARGET] = {OL_FW_PT_STRING_TARGET, OL_FW_PYTORCH, "TypeError", "new(): invalid data type 'str'",
                                 "label-dtype", "labels {target_type} are strings, which no loss can take",
                                 "map the strings to class indices (a vocabulary or LabelEncoder), then "
                                 "torch.tensor(ids, dtype=torch.long)",
-                                PT},
+                                PT, OL_FW_NONE},
     [OL_FW_PT_CTC_TARGET_RANK] = {OL_FW_PT_CTC_TARGET_RANK, OL_FW_PYTORCH, "RuntimeError",
                                   "Expected 1 to 2 dimensions, but got {target_rank}-dimensional tensor for argument "
                                   "#2 'targets' (while checking arguments for ctc_loss_cpu)",
@@ -147,7 +169,7 @@ const ol_fw_message ol_fw_messages[OL_FW_MESSAGE_COUNT] = {
                                   "targets {target_type} have rank {target_rank}; ctc_loss takes padded (N,S) or "
                                   "concatenated (sum of lengths,) targets",
                                   "pass targets as (N,S) (padded) or concatenated into one vector, with target_lengths",
-                                  PT},
+                                  PT, OL_FW_NONE},
     [OL_FW_PT_CTC_TARGET_BATCH] = {OL_FW_PT_CTC_TARGET_BATCH, OL_FW_PYTORCH, "RuntimeError",
                                    "Expected tensor to have size {input_batch} at dimension 0, but got size "
                                    "{target_batch} for argument #2 'targets' (while checking arguments for "
@@ -157,57 +179,73 @@ const ol_fw_message ol_fw_messages[OL_FW_MESSAGE_COUNT] = {
                                    "{input_type} have a batch of {input_batch} (axis 1: CTC takes (T,N,C))",
                                    "give one target row per sample; log_probs are (T,N,C): permute (N,T,C) outputs "
                                    "with .permute(1, 0, 2)",
-                                   PT},
+                                   PT, OL_FW_NONE},
     [OL_FW_PT_CTC_TOO_LONG] = {OL_FW_PT_CTC_TOO_LONG, OL_FW_PYTORCH, "UserWarning", "", "ctc-lengths",
                                "targets of length {target_len} cannot be aligned to {input_len} time steps of "
                                "{input_type}: ctc_loss is inf",
                                "give the model more time steps than the longest target (downsample less), or pass "
                                "zero_infinity=True to ignore such samples",
-                               PT},
+                               PT, OL_FW_NONE},
     [OL_FW_PT_TARGET_OUT_OF_BOUNDS] = {OL_FW_PT_TARGET_OUT_OF_BOUNDS, OL_FW_PYTORCH, "IndexError",
                                        "Target {target} is out of bounds.", "run-failed", NULL,
                                        "class indices must lie in [0, {classes}) (or equal ignore_index): remap the "
                                        "labels, or give the head one output per class",
-                                       PT},
+                                       PT, OL_FW_NONE},
     [OL_FW_PT_POS_WEIGHT_BROADCAST] = {OL_FW_PT_POS_WEIGHT_BROADCAST, OL_FW_PYTORCH, "RuntimeError",
                                        "The size of tensor a ({a}) must match the size of tensor b ({b}) at "
                                        "non-singleton dimension {axis}",
                                        "class-count",
                                        "pos_weight has {a} entries but the logits {input_type} have {b} outputs",
-                                       "give pos_weight one entry per output: {b}", PT},
+                                       "give pos_weight one entry per output: {b}", PT, OL_FW_NONE},
     [OL_FW_PT_VIEW] = {OL_FW_PT_VIEW, OL_FW_PYTORCH, "RuntimeError",
-                       "shape '{shape}' is invalid for input of size {size}", "shape-error", NULL, NULL, PT},
+                       "shape '{shape}' is invalid for input of size {size}", "shape-error", NULL, NULL, PT,
+                       OL_FW_NONE},
     [OL_FW_PT_MATMUL] = {OL_FW_PT_MATMUL, OL_FW_PYTORCH, "RuntimeError",
                          "mat1 and mat2 shapes cannot be multiplied ({a}x{b} and {c}x{d})", "shape-error", NULL, NULL,
-                         "PyTorch 1.13 nn.Linear / torch.addmm"},
+                         "PyTorch 1.13 nn.Linear / torch.addmm", OL_FW_NONE},
     [OL_FW_PT_CONV_CHANNELS] = {OL_FW_PT_CONV_CHANNELS, OL_FW_PYTORCH, "RuntimeError",
                                 "Given groups={groups}, weight of size {weight}, expected input{input} to have "
                                 "{expected} channels, but got {got} channels instead",
-                                "shape-error", NULL, NULL, "PyTorch 1.13 nn.Conv2d"},
+                                "shape-error", NULL, NULL, "PyTorch 1.13 nn.Conv2d", OL_FW_NONE},
     [OL_FW_KERAS_LOGITS_LABELS_SHAPE] =
         {OL_FW_KERAS_LOGITS_LABELS_SHAPE, OL_FW_KERAS, "ValueError",
          "`logits` and `labels` must have the same shape, received ({logits} vs {labels}).", "label-rank",
          "labels {target_type} do not have the logits' shape {input_type}, which {loss} needs",
          "give the labels the logits' shape, or use sparse_categorical_crossentropy for integer class indices",
-         "TensorFlow 2.x tensorflow/python/ops/nn_impl.py sigmoid_cross_entropy_with_logits_v2 "
-         "(binary_crossentropy(from_logits=True))"},
+         "TensorFlow 2.10.1 and 2.12.0 tensorflow/python/ops/nn_impl.py sigmoid_cross_entropy_with_logits (which "
+         "the v2 function calls), reached from tf.keras 2.6-2.15 keras/backend.py binary_crossentropy with "
+         "from_logits=True or on a Sigmoid's output", OL_FW_NONE},
     [OL_FW_KERAS_LOGITS_LABELS_SHAPE_OLD] =
         {OL_FW_KERAS_LOGITS_LABELS_SHAPE_OLD, OL_FW_KERAS, "ValueError",
          "logits and labels must have the same shape ({logits} vs {labels})", "label-rank", NULL, NULL,
-         "TensorFlow 1.x tensorflow/python/ops/nn_impl.py sigmoid_cross_entropy_with_logits"},
+         "TensorFlow 1.12.0 tensorflow/python/ops/nn_impl.py sigmoid_cross_entropy_with_logits (TF 1.x prints an "
+         "unknown dim as ?, TF 2 as None); the older wording, replaced by OL_FW_KERAS_LOGITS_LABELS_SHAPE's by "
+         "TensorFlow 2.10.1 (the releases between were not checked)", OL_FW_NONE},
     [OL_FW_KERAS_INCOMPATIBLE] = {OL_FW_KERAS_INCOMPATIBLE, OL_FW_KERAS, "ValueError",
                                   "Shapes {labels} and {logits} are incompatible", "label-rank",
                                   "labels {target_type} do not have the logits' shape {input_type}, which {loss} needs",
                                   "one-hot encode the labels (keras.utils.to_categorical(y, C)), or use "
                                   "sparse_categorical_crossentropy for integer class indices",
-                                  "TensorFlow 2.x tensorflow/python/framework/tensor_shape.py "
-                                  "assert_is_compatible_with, called by keras.backend.categorical_crossentropy"},
-    [OL_FW_KERAS_SPARSE_SHAPE] = {OL_FW_KERAS_SPARSE_SHAPE, OL_FW_KERAS, "ValueError",
-                                  "Shape mismatch: The shape of labels (received {labels}) should equal the shape of "
-                                  "logits except for the last dimension (received {logits}).",
-                                  "label-rank", NULL, NULL,
-                                  "TensorFlow 2.x tensorflow/python/ops/nn_ops.py "
-                                  "sparse_softmax_cross_entropy_with_logits"},
+                                  "TensorFlow 1.12.0, 2.10.1 and 2.12.0 (the same words) "
+                                  "tensorflow/python/framework/tensor_shape.py TensorShape.assert_is_compatible_with, "
+                                  "called by tf.keras 2.6-2.15 keras/backend.py categorical_crossentropy", OL_FW_NONE},
+    [OL_FW_KERAS_FROM_LOGITS_ACTIVATION] =
+        {OL_FW_KERAS_FROM_LOGITS_ACTIVATION, OL_FW_KERAS, "UserWarning",
+         "\"`{fn}` received `from_logits=True`, but the `output` argument was produced by a {op} activation and thus "
+         "does not represent logits. Was this intended?",
+         "probabilities-as-logits", NULL, NULL,
+         "tf.keras 2.10.0, 2.12.0 and 2.15.0 keras/backend.py _get_logits (categorical_crossentropy and "
+         "sparse_categorical_crossentropy look for a Softmax, binary_crossentropy for a Sigmoid; in graph mode the "
+         "loss is then computed on that activation's input); tf.keras 2.6.0 said 'produced by a sigmoid or softmax "
+         "activation' and closed the quote", OL_FW_NONE},
+    [OL_FW_KERAS_SPARSE_FIRST_DIM] = {OL_FW_KERAS_SPARSE_FIRST_DIM, OL_FW_KERAS, "InvalidArgumentError",
+                                      "logits and labels must have the same first dimension, got logits shape "
+                                      "{logits_2d} and labels shape {labels_1d}",
+                                      "label-rank", NULL, NULL,
+                                      "TensorFlow 2.10.1 and 2.12.0 tensorflow/core/kernels/sparse_xent_op.cc, at run "
+                                      "time: tf.keras 2.6-2.15 keras/backend.py sparse_categorical_crossentropy "
+                                      "flattens labels whose rank is not the logits' rank - 1 and reshapes the logits "
+                                      "to (-1, C)", OL_FW_NONE},
 };
 
 const char *ol_fw_torch_dtype(int32_t elem_type)
@@ -277,11 +315,28 @@ const char *ol_fw_why(onnxlint_model *m, const ol_fw_verdict *v)
     if (v->message <= OL_FW_NONE || v->message >= OL_FW_MESSAGE_COUNT)
         return NULL;
     const ol_fw_message *msg = &ol_fw_messages[v->message];
-    if (!msg->text || !msg->text[0]) /* a silent wrong result: PyTorch says nothing */
-        return ol_finding_printf(m, "%s computes it without a word", msg->framework == OL_FW_KERAS ? "Keras" : "PyTorch");
+    if (!msg->text || !msg->text[0]) { /* a silent wrong result: no words to quote, so what goes wrong */
+        const char *what = ol_fw_fill(m, msg->summary, v);
+        return ol_finding_printf(m, "%s computes it without a word: %s",
+                                 msg->framework == OL_FW_KERAS ? "Keras" : "PyTorch", what ? what : "?");
+    }
     const char *text = ol_fw_fill(m, msg->text, v);
     return ol_finding_printf(m, "%s: %s: %s", msg->framework == OL_FW_KERAS ? "Keras" : "PyTorch", msg->exception,
                              text ? text : "?");
+}
+
+const char *ol_fw_why_twin(onnxlint_model *m, const ol_fw_verdict *v, const ol_type *logits, const ol_type *labels)
+{
+    const char *why = ol_fw_why(m, v);
+    if (!why || v->message <= OL_FW_NONE || v->message >= OL_FW_MESSAGE_COUNT)
+        return why;
+    ol_fw_message_id twin = ol_fw_messages[v->message].keras_twin;
+    if (twin == OL_FW_NONE)
+        return why;
+    ol_fw_verdict k = {.message = twin};
+    ol_fw_arg(&k, "logits", ol_fw_shape(m, logits, OL_FW_KERAS, false, true));
+    ol_fw_arg(&k, "labels", ol_fw_shape(m, labels, OL_FW_KERAS, false, true));
+    return ol_finding_printf(m, "%s; %s", why, ol_fw_why(m, &k));
 }
 
 static const char *dim_text(onnxlint_model *m, ol_dim d)
@@ -630,6 +685,10 @@ void ol_fw_pytorch_loss(onnxlint_model *m, const ol_fw_call *call, ol_fw_verdict
             break;
         }
         broadcast(&j, y, x); /* kl_div's kernel reads (target, input) */
+        /* F.kl_div warns before it computes: reduction='mean', its default */
+        if (v->outcome == OL_FW_ACCEPTS &&
+            (call->reduction == OL_REDUCTION_DEFAULT || call->reduction == OL_REDUCTION_MEAN))
+            raise_with(&j, OL_FW_PT_KL_DIV_MEAN);
         break;
     default:
         break;

@@ -43,6 +43,7 @@ typedef enum ol_fw_message_id {
     OL_FW_PT_BROADCAST,
     OL_FW_PT_BROADCAST_WARNING,
     OL_FW_PT_KL_DIV_INTEGRAL,
+    OL_FW_PT_KL_DIV_MEAN,
     OL_FW_PT_OUTPUT_BROADCAST,
     OL_FW_PT_POS_WEIGHT_BROADCAST,
     OL_FW_PT_STRING_TARGET,
@@ -57,7 +58,8 @@ typedef enum ol_fw_message_id {
     OL_FW_KERAS_LOGITS_LABELS_SHAPE,
     OL_FW_KERAS_LOGITS_LABELS_SHAPE_OLD,
     OL_FW_KERAS_INCOMPATIBLE,
-    OL_FW_KERAS_SPARSE_SHAPE,
+    OL_FW_KERAS_SPARSE_FIRST_DIM,
+    OL_FW_KERAS_FROM_LOGITS_ACTIVATION,
     OL_FW_MESSAGE_COUNT
 } ol_fw_message_id;
 
@@ -70,6 +72,7 @@ typedef struct ol_fw_message {
     const char *summary;   /* onnxlint's one line, same placeholders */
     const char *fix;       /* the concrete fix, same placeholders */
     const char *source;    /* where the words come from */
+    ol_fw_message_id keras_twin; /* what Keras says for the same mistake (OL_FW_NONE: no twin) */
 } ol_fw_message;
 
 /* The table, indexed by id. */
@@ -97,6 +100,7 @@ typedef struct ol_fw_call {
     ol_fw_values values;
     int64_t weight_len;     /* class weights' length, -1 without */
     int64_t pos_weight_len; /* pos_weight's length, -1 without */
+    ol_reduction reduction; /* as declared (OL_REDUCTION_DEFAULT: PyTorch's 'mean') */
 } ol_fw_call;
 
 /* Up to this many {name}=value pairs fill a message. */
@@ -117,6 +121,11 @@ void ol_fw_pytorch_loss(onnxlint_model *m, const ol_fw_call *call, ol_fw_verdict
 /* "PyTorch: RuntimeError: expected scalar type Long but found Float": the
  * verdict's message, filled. */
 const char *ol_fw_why(onnxlint_model *m, const ol_fw_verdict *v);
+
+/* ol_fw_why, followed by the Keras twin's words where the table gives the
+ * message one ("PyTorch: ...; Keras: ..."), with the shapes of logits and
+ * labels as Keras prints them. */
+const char *ol_fw_why_twin(onnxlint_model *m, const ol_fw_verdict *v, const ol_type *logits, const ol_type *labels);
 
 /* A template of the message (text, summary or fix) filled with the
  * verdict's values; NULL for an empty template. */

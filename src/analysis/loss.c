@@ -63,6 +63,7 @@ typedef struct loss {
     int64_t ignore_index;
     int64_t weight_len, pos_weight_len; /* declared arguments (0: none) */
     double label_smoothing;
+    ol_reduction reduction;     /* declared; OL_REDUCTION_IN_GRAPH for a loss in the graph */
     bool fired;                 /* a loss rule reported something */
     bool exported_with_logits;  /* the pattern is PyTorch's export of BCEWithLogitsLoss */
 } loss;
@@ -213,24 +214,6 @@ static const char *name_text(analysis *a, const char *name)
         return "?";
     ol_escape(shown, sizeof shown, name, strlen(name), false);
     const char *s = ol_finding_printf(a->m, "%s", shown);
-    return s ? s : "?";
-}
-
-/* A shape as a framework prints it: Keras "(N, 10)" / "(N,)", PyTorch
- * "torch.Size([N, 10])". */
-static const char *framework_shape(analysis *a, const ol_type *t, bool keras)
-{
-    char buf[512];
-    size_t n = (size_t)snprintf(buf, sizeof buf, "%s", keras ? "(" : "torch.Size([");
-    for (int i = 0; t->shape.rank > 0 && i < t->shape.rank && n < sizeof buf - 64; i++) {
-        /* A symbolic dim's text can be long: snprintf then reports more
-         * than it wrote, and n must stay inside buf. */
-        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? ", " : "", dim_text(a, t->shape.dims[i]));
-        if (n >= sizeof buf)
-            n = sizeof buf - 1;
-    }
-    snprintf(buf + n, sizeof buf - n, "%s", keras ? (t->shape.rank == 1 ? ",)" : ")") : "])");
-    const char *s = ol_finding_printf(a->m, "%s", buf);
     return s ? s : "?";
 }
 
@@ -405,6 +388,10 @@ static void check_batch(analysis *a, loss *l, const int *label_axes, const int *
             f->why = ol_finding_printf(a->m, "nothing in the model makes %s equal to %s: the loss only works for inputs "
                                              "where they happen to agree",
                                        dim_text(a, ld), dim_text(a, xd));
+            if (label_axes[k] == 0 && (l->kind == OL_LOSS_CROSS_ENTROPY || l->kind == OL_LOSS_NLL))
+                f->why = ol_finding_printf(a->m, "%s; where they differ, PyTorch: ValueError: Expected input batch_size "
+                                                 "(%s) to match target batch_size (%s).",
+                                           f->why, dim_text(a, xd), dim_text(a, ld));
         } else {
             f->why = ol_finding_printf(a->m, "PyTorch: ValueError: Expected input batch_size (%s) to match target "
                                              "batch_size (%s).",
@@ -490,9 +477,19 @@ static void check_index_labels(analysis *a, loss *l)
                        "class indices (N,) or (N,1) for logits %s",
                        type_text(a, L), type_text(a, X));
             if (f) {
-                ol_fw_verdict v = {.message = OL_FW_KERAS_SPARSE_SHAPE};
-                ol_fw_arg(&v, "labels", ol_fw_shape(a->m, L, OL_FW_KERAS, false, true));
-                ol_fw_arg(&v, "logits", ol_fw_shape(a->m, X, OL_FW_KERAS, false, true));
+                /* Keras flattens the labels and reshapes the logits to
+                 * (-1, C): the kernel then sees (rows, C) and (elements,),
+                 * in TensorShape::DebugString's form "[4,10]". */
+                ol_dim rows = ol_dim_value(1), elements = ol_dim_value(1);
+                for (int i = 0; i + 1 < X->shape.rank; i++)
+                    rows = ol_dim_mul(a->exprs, rows, X->shape.dims[i]);
+                for (int i = 0; i < L->shape.rank; i++)
+                    elements = ol_dim_mul(a->exprs, elements, L->shape.dims[i]);
+                ol_fw_verdict v = {.message = OL_FW_KERAS_SPARSE_FIRST_DIM};
+                ol_fw_arg(&v, "logits_2d",
+                          ol_finding_printf(a->m, "[%s,%s]", dim_text(a, rows),
+                                            dim_text(a, X->shape.dims[X->shape.rank - 1])));
+                ol_fw_arg(&v, "labels_1d", ol_finding_printf(a->m, "[%s]", dim_text(a, elements)));
                 f->why = ol_fw_why(a->m, &v);
                 f->fix = ol_finding_printf(a->m, "use categorical_crossentropy for one-hot labels, or pass "
                                                  "np.argmax(labels, axis=-1) to sparse_categorical_crossentropy");
@@ -532,6 +529,34 @@ static const char *keras_shape_why(analysis *a, const loss *l)
                                                                  : OL_FW_KERAS_LOGITS_LABELS_SHAPE};
     ol_fw_arg(&v, "labels", ol_fw_shape(a->m, &l->labels_type, OL_FW_KERAS, false, true));
     ol_fw_arg(&v, "logits", ol_fw_shape(a->m, &l->logits_type, OL_FW_KERAS, false, true));
+    return ol_fw_why(a->m, &v);
+}
+
+/* The why of a mistake the framework computes through without a word,
+ * where there are no words to quote: "PyTorch computes it without a
+ * word: " (Keras for a loss named the Keras way), then what goes wrong. */
+static const char *silent_why(analysis *a, const loss *l, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static const char *silent_why(analysis *a, const loss *l, const char *fmt, ...)
+{
+    char what[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return ol_finding_printf(a->m, "%s computes it without a word: %s", l->keras ? "Keras" : "PyTorch", what);
+}
+
+/* PyTorch's words for targets without the logits' shape (BCEWithLogits'
+ * "Target size" error), with Keras' twin for the binary losses, whose
+ * Keras form goes through sigmoid_cross_entropy_with_logits. */
+static const char *pytorch_shape_why(analysis *a, const loss *l)
+{
+    ol_fw_verdict v = {.message = OL_FW_PT_BCE_LOGITS_SIZE};
+    ol_fw_arg(&v, "target_size", ol_fw_shape(a->m, &l->labels_type, OL_FW_PYTORCH, true, false));
+    ol_fw_arg(&v, "input_size", ol_fw_shape(a->m, &l->logits_type, OL_FW_PYTORCH, true, false));
+    if (l->kind == OL_LOSS_BCE || l->kind == OL_LOSS_BCE_WITH_LOGITS)
+        return ol_fw_why_twin(a->m, &v, &l->logits_type, &l->labels_type);
     return ol_fw_why(a->m, &v);
 }
 
@@ -578,12 +603,7 @@ static void check_same_shape_targets(analysis *a, loss *l, bool elementwise)
                                                       "expected"
                                                     : "one target per logit");
         if (f) {
-            if (l->keras)
-                f->why = keras_shape_why(a, l);
-            else
-                f->why = ol_finding_printf(a->m, "PyTorch: ValueError: Target size (%s) must be the same as input "
-                                                 "size (%s)",
-                                           framework_shape(a, L, false), framework_shape(a, X, false));
+            f->why = l->keras ? keras_shape_why(a, l) : pytorch_shape_why(a, l);
             if (is_int(L->elem_type) && rl == rx - 1)
                 f->fix = ol_finding_printf(a->m, "%s", l->keras ? "use sparse_categorical_crossentropy for integer "
                                                                   "labels, or one-hot encode them "
@@ -615,10 +635,7 @@ static void check_same_shape_targets(analysis *a, loss *l, bool elementwise)
                                    "labels %s encode %s classes but the logits %s have %s", type_text(a, L),
                                    dim_text(a, lc), type_text(a, X), dim_text(a, xc));
             if (f) {
-                f->why = l->keras ? keras_shape_why(a, l)
-                                  : ol_finding_printf(a->m, "PyTorch: ValueError: Target size (%s) must be the same "
-                                                            "as input size (%s)",
-                                                      framework_shape(a, L, false), framework_shape(a, X, false));
+                f->why = l->keras ? keras_shape_why(a, l) : pytorch_shape_why(a, l);
                 f->fix = ol_finding_printf(a->m, "one-hot encode with num_classes=%s (%s(y, %s)%s), or give the head "
                                                  "%s outputs",
                                            dim_text(a, xc), l->keras ? "keras.utils.to_categorical" : "F.one_hot",
@@ -696,7 +713,8 @@ static bool pytorch_declared(analysis *a, loss *l)
                     .target = &l->labels_type,
                     .values = values_of(l),
                     .weight_len = l->weight_len ? l->weight_len : -1,
-                    .pos_weight_len = l->pos_weight_len ? l->pos_weight_len : -1};
+                    .pos_weight_len = l->pos_weight_len ? l->pos_weight_len : -1,
+                    .reduction = l->reduction};
     ol_fw_verdict v;
     ol_fw_pytorch_loss(a->m, &c, &v);
     if (v.outcome == OL_FW_ACCEPTS)
@@ -724,17 +742,27 @@ static bool pytorch_declared(analysis *a, loss *l)
         if (fits_last)
             rule = "class-axis";
     }
-    ol_finding *f = report(a, l, rule, "%s", ol_fw_fill(a->m, msg->summary, &v));
+    /* (N,5) targets for (N,4) outputs: the same rank, only the class axis
+     * differs, so the labels encode another number of classes ((N,1) is a
+     * column of labels: label-rank). */
+    bool class_count = false;
+    if ((v.message == OL_FW_PT_BCE_LOGITS_SIZE || v.message == OL_FW_PT_BCE_SIZE ||
+         (v.message == OL_FW_PT_BROADCAST && l->kind == OL_LOSS_KL_DIV)) &&
+        X->shape.rank >= 2 && L->shape.rank == X->shape.rank && !known_one(a, L->shape.dims[1]) &&
+        relate(a, L->shape.dims[1], X->shape.dims[1]) == DIM_DIFFER) {
+        class_count = true;
+        for (int i = 0; i < X->shape.rank; i++)
+            class_count &= i == 1 || relate(a, L->shape.dims[i], X->shape.dims[i]) == DIM_EQUAL;
+    }
+    if (class_count)
+        rule = "class-count";
+    ol_finding *f = class_count ? report(a, l, rule, "labels %s encode %s classes but the logits %s have %s",
+                                         type_text(a, L), dim_text(a, L->shape.dims[1]), type_text(a, X),
+                                         dim_text(a, X->shape.dims[1]))
+                                : report(a, l, rule, "%s", ol_fw_fill(a->m, msg->summary, &v));
     if (!f)
         return true;
-    const char *why = ol_fw_why(a->m, &v);
-    if (v.message == OL_FW_PT_BCE_LOGITS_SIZE || v.message == OL_FW_PT_BCE_SIZE) {
-        /* Keras' twin: binary_crossentropy(from_logits=True) */
-        ol_fw_verdict k = {.message = OL_FW_KERAS_LOGITS_LABELS_SHAPE};
-        ol_fw_arg(&k, "logits", ol_fw_shape(a->m, X, OL_FW_KERAS, false, true));
-        ol_fw_arg(&k, "labels", ol_fw_shape(a->m, L, OL_FW_KERAS, false, true));
-        why = ol_finding_printf(a->m, "%s; %s", why, ol_fw_why(a->m, &k));
-    }
+    const char *why = ol_fw_why_twin(a->m, &v, X, L); /* with Keras' words where Keras has them */
     if (v.outcome == OL_FW_MAY_RAISE) {
         f->severity = ONNXLINT_WARNING;
         f->why = ol_finding_printf(a->m, "nothing in the model makes these sizes equal; where they differ, %s", why);
@@ -743,6 +771,11 @@ static bool pytorch_declared(analysis *a, loss *l)
         f->why = why;
     }
     f->fix = ol_fw_fill(a->m, msg->fix, &v);
+    if (class_count && l->kind != OL_LOSS_KL_DIV)
+        f->fix = ol_finding_printf(a->m, "one-hot encode with num_classes=%s (F.one_hot(y, %s).float()), or give the "
+                                         "head %s outputs",
+                                   dim_text(a, X->shape.dims[1]), dim_text(a, X->shape.dims[1]),
+                                   dim_text(a, L->shape.dims[1]));
     return v.outcome == OL_FW_RAISES;
 }
 
@@ -769,7 +802,8 @@ static void producer_rules(analysis *a, loss *l, size_t first)
                     .target = &l->labels_type,
                     .values = values_of(l),
                     .weight_len = -1,
-                    .pos_weight_len = -1};
+                    .pos_weight_len = -1,
+                    .reduction = OL_REDUCTION_IN_GRAPH};
     if (l->pattern && l->kind == OL_LOSS_BCE && activation_of(l->logits) == ACT_SIGMOID) {
         /* torch 1.13 exports binary_cross_entropy_with_logits as this very
          * Sigmoid/Log pattern: judge it as the call the user most likely made */
@@ -783,7 +817,7 @@ static void producer_rules(analysis *a, loss *l, size_t first)
         if (f->severity != ONNXLINT_ERROR)
             continue;
         if (v.outcome == OL_FW_RAISES && strcmp(f->rule, ol_fw_messages[v.message].rule) == 0) {
-            f->why = ol_fw_why(a->m, &v);
+            f->why = ol_fw_why_twin(a->m, &v, &l->logits_type, &l->labels_type);
         } else if (v.outcome == OL_FW_ACCEPTS && l->node && !l->pattern && strcmp(f->rule, "label-dtype") == 0) {
             f->severity = ONNXLINT_WARNING;
             f->why = ol_finding_printf(a->m, "PyTorch accepts these labels (%s takes float class probabilities of the "
@@ -834,9 +868,9 @@ static void check_softmax_axis(analysis *a, loss *l)
                            axis == 0 ? "the batch" : "not the classes", type_text(a, &l->logits_type), kind_name(l),
                            class_axis);
     if (f) {
-        f->why = ol_finding_printf(a->m, "the probabilities sum to 1 over %s, not over the classes: PyTorch computes "
-                                         "the loss without a word and the model cannot learn the classes",
-                                   axis == 0 ? "the samples of the batch" : "the wrong axis");
+        f->why = silent_why(a, l, "the probabilities sum to 1 over %s, not over the classes, and the model cannot "
+                                  "learn the classes",
+                            axis == 0 ? "the samples of the batch" : "the wrong axis");
         f->fix = ol_finding_printf(a->m, "%s", l->keras ? "apply the softmax over the last axis (axis=-1)"
                                                         : "normalize over the classes: F.log_softmax(x, dim=1) (or "
                                                           "F.cross_entropy on the raw scores)");
@@ -870,9 +904,23 @@ static void check_activation(analysis *a, loss *l)
                    loss_name, l->kind == OL_LOSS_BCE_WITH_LOGITS ? "sigmoid" : "softmax",
                    act == ACT_SOFTMAX ? "Softmax" : "Sigmoid");
         if (f) {
-            f->why = ol_finding_printf(a->m, "double %s: the loss cannot approach 0 even for perfect predictions, and "
-                                             "gradients vanish",
-                                       act == ACT_SOFTMAX ? "softmax" : "sigmoid");
+            const char *what = act == ACT_SOFTMAX ? "softmax" : "sigmoid";
+            /* tf.keras looks for the activation it expects (Softmax for the
+             * categorical losses, Sigmoid for the binary one), warns, and
+             * computes the loss on that activation's input. */
+            bool keras_sees = l->keras && (l->kind == OL_LOSS_BCE ? act == ACT_SIGMOID : act == ACT_SOFTMAX);
+            if (keras_sees) {
+                ol_fw_verdict v = {.message = OL_FW_KERAS_FROM_LOGITS_ACTIVATION};
+                ol_fw_arg(&v, "fn", l->kind == OL_LOSS_BCE           ? "binary_crossentropy"
+                                    : l->kind == OL_LOSS_CATEGORICAL ? "categorical_crossentropy"
+                                                                     : "sparse_categorical_crossentropy");
+                ol_fw_arg(&v, "op", act == ACT_SOFTMAX ? "Softmax" : "Sigmoid");
+                f->why = ol_fw_why(a->m, &v);
+            } else {
+                f->why = silent_why(a, l, "double %s: the loss cannot approach 0 even for perfect predictions, and "
+                                          "gradients vanish",
+                                    what);
+            }
             f->fix = ol_finding_printf(a->m, "%s", l->keras ? "pass from_logits=False (the model outputs "
                                                               "probabilities), or drop the final activation"
                                                             : "return the raw scores from forward() and apply "
@@ -885,20 +933,23 @@ static void check_activation(analysis *a, loss *l)
             f = report(a, l, "probabilities-as-logits",
                        "binary cross-entropy takes Sigmoid of a value that is already a probability (from a %s)",
                        inner == ACT_SOFTMAX ? "Softmax" : "Sigmoid");
-            if (f)
+            if (f) {
+                f->why = silent_why(a, l, "a sigmoid of values in (0,1) lies in (0.5,0.73): the loss cannot approach "
+                                          "0 and gradients vanish");
                 f->fix = ol_finding_printf(a->m, "apply the sigmoid once: drop the final activation from forward() and "
                                                  "use BCEWithLogitsLoss");
+            }
         }
     } else if (wants_probabilities && act == ACT_RAW && from_layer && !(l->pattern && l->kind != OL_LOSS_BCE)) {
         f = report(a, l, "logits-as-probabilities",
                    "%s expects probabilities in (0,1), but its input comes straight from %s (unbounded scores)",
                    loss_name, head_of(l->logits) ? head_of(l->logits)->op_type : "a layer");
         if (f) {
-            f->why = ol_finding_printf(a->m, "%s", l->keras ? "Keras: from_logits defaults to False: the loss treats "
-                                                              "the raw scores as probabilities"
-                                                            : "PyTorch: RuntimeError: all elements of input should be "
-                                                              "between 0 and 1 (in the graph: log of a negative score is "
-                                                              "NaN)");
+            f->why = l->keras ? silent_why(a, l, "from_logits defaults to False, so the loss takes the raw scores for "
+                                                 "probabilities")
+                              : ol_finding_printf(a->m, "PyTorch: RuntimeError: all elements of input should be "
+                                                        "between 0 and 1 (in the graph: log of a negative score is "
+                                                        "NaN)");
             f->fix = ol_finding_printf(a->m, "%s", l->keras ? "pass from_logits=True"
                                                             : "use F.binary_cross_entropy_with_logits on the raw "
                                                               "scores, or apply torch.sigmoid first");
@@ -907,19 +958,33 @@ static void check_activation(analysis *a, loss *l)
         f = report(a, l, "logits-as-probabilities", "ctc_loss expects log-probabilities (T,N,C), but its input %s",
                    act == ACT_RAW ? "comes straight from a layer (unbounded scores)" : "is not a log_softmax");
         if (f) {
-            f->why = ol_finding_printf(a->m, "PyTorch computes ctc_loss of raw scores without a word: the loss can go "
-                                             "negative and training does not learn the alignment");
+            f->why = silent_why(a, l, "ctc_loss of raw scores can go negative, and training does not learn the "
+                                      "alignment");
             f->fix = ol_finding_printf(a->m, "F.ctc_loss(scores.log_softmax(2), targets, input_lengths, "
                                              "target_lengths)");
+        }
+    } else if (l->kind == OL_LOSS_KL_DIV && l->keras) {
+        /* Keras' kl_divergence takes probabilities (a softmax's output is
+         * right): raw scores or log-probabilities are clipped to [1e-7, 1]. */
+        if (act == ACT_LOG_SOFTMAX || (act == ACT_RAW && from_layer)) {
+            f = report(a, l, "logits-as-probabilities", "kl_divergence expects probabilities, but its input %s",
+                       act == ACT_RAW ? "comes straight from a layer (unbounded scores)" : "is log-probabilities");
+            if (f) {
+                f->why = silent_why(a, l, "kl_divergence clips y_pred to [1e-7, 1] and computes sum(y_true * "
+                                          "log(y_true / y_pred)): %s are no probabilities, and the loss is not the KL "
+                                          "divergence",
+                                    act == ACT_RAW ? "raw scores" : "log-probabilities");
+                f->fix = ol_finding_printf(a->m, "end the model with a softmax (activation='softmax') before "
+                                                 "kl_divergence");
+            }
         }
     } else if (l->kind == OL_LOSS_KL_DIV && (act == ACT_SOFTMAX || act == ACT_SIGMOID || (act == ACT_RAW && from_layer))) {
         f = report(a, l, "logits-as-probabilities", "kl_div expects log-probabilities as its input, but its input %s",
                    act == ACT_RAW ? "comes straight from a layer (unbounded scores)"
                                   : "is probabilities (the log is missing)");
         if (f) {
-            f->why = ol_finding_printf(a->m, "F.kl_div(input, target) computes target * (log(target) - input): with "
-                                             "probabilities as input the loss is not the KL divergence and PyTorch "
-                                             "says nothing");
+            f->why = silent_why(a, l, "F.kl_div(input, target) computes target * (log(target) - input): with "
+                                      "probabilities as input the loss is not the KL divergence");
             f->fix = ol_finding_printf(a->m, "F.kl_div(F.log_softmax(scores, dim=1), target, reduction='batchmean')");
         }
     } else if (l->kind == OL_LOSS_NLL && (act == ACT_SOFTMAX || (act == ACT_RAW && from_layer))) {
@@ -928,9 +993,8 @@ static void check_activation(analysis *a, loss *l)
                    act == ACT_SOFTMAX ? "is Softmax probabilities (the log is missing)"
                                       : "comes straight from a layer (unbounded scores)");
         if (f) {
-            f->why = ol_finding_printf(a->m, "NLL of %s is unbounded below: the loss goes to -inf instead of learning",
-                                       act == ACT_SOFTMAX ? "probabilities trains on -p instead of -log p;"
-                                                          : "raw scores");
+            f->why = silent_why(a, l, "NLL of %s is unbounded below: the loss goes to -inf instead of learning",
+                                act == ACT_SOFTMAX ? "probabilities trains on -p instead of -log p;" : "raw scores");
             f->fix = ol_finding_printf(a->m, "F.nll_loss(F.log_softmax(logits, dim=1), y), or simply "
                                              "F.cross_entropy(logits, y)");
         }
@@ -969,10 +1033,13 @@ static void check_ignore_index(analysis *a, loss *l)
                            (long long)l->ignore_index, type_text(a, &l->logits_type),
                            c.kind == OL_DIM_VALUE ? ol_finding_printf(a->m, "%lld", (long long)c.value - 1)
                                                   : ol_finding_printf(a->m, "%s-1", dim_text(a, c)));
-    if (f)
+    if (f) {
+        f->why = silent_why(a, l, "the targets equal to ignore_index are skipped, so class %lld is never learned",
+                            (long long)l->ignore_index);
         f->fix = ol_finding_printf(a->m, "use a value outside [0, C) such as -100 (PyTorch's default), unless class "
                                          "%lld really must never be learned",
                                    (long long)l->ignore_index);
+    }
 }
 
 static void run_rules(analysis *a, loss *l)
@@ -1083,6 +1150,7 @@ static void record_loss(analysis *a, const loss *l, const ol_value *output, size
     r->has_ignore_index = l->has_ignore_index;
     r->ignore_index = l->ignore_index;
     r->label_smoothing = l->label_smoothing;
+    r->reduction = l->node ? OL_REDUCTION_IN_GRAPH : l->reduction;
     r->node = l->node;
     r->output = output;
     r->logits = l->logits;
@@ -1380,6 +1448,7 @@ static void declared_loss(analysis *a)
     l.has_ignore_index = o->has_ignore_index;
     l.ignore_index = o->ignore_index;
     l.label_smoothing = o->label_smoothing;
+    l.reduction = o->reduction;
     const ol_value *logits = NULL;
     if (o->logits_name) {
         logits = ol_graph_lookup(g, o->logits_name);
@@ -1649,6 +1718,38 @@ const char *ol_loss_kind_error(const char *name, char *buf, size_t cap)
     return buf;
 }
 
+/* reduction=NAME of a declared loss: PyTorch's names (batchmean for kl_div
+ * only), Keras' for a Keras loss; otherwise false with the framework's
+ * words in why. */
+static bool parse_reduction(const char *value, ol_check_options *o, bool keras, char *why, size_t why_len)
+{
+    static const struct {
+        const char *name;
+        ol_reduction reduction;
+        bool keras;
+    } names[] = {
+        {"mean", OL_REDUCTION_MEAN, false},  {"sum", OL_REDUCTION_SUM, false},
+        {"none", OL_REDUCTION_NONE, false},  {"batchmean", OL_REDUCTION_BATCHMEAN, false},
+        {"sum", OL_REDUCTION_SUM, true},     {"none", OL_REDUCTION_NONE, true},
+        {"sum_over_batch_size", OL_REDUCTION_DEFAULT, true}, {"auto", OL_REDUCTION_DEFAULT, true},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        if (names[i].keras != keras || strcmp(names[i].name, value) != 0)
+            continue;
+        if (names[i].reduction == OL_REDUCTION_BATCHMEAN && o->loss != OL_LOSS_KL_DIV)
+            break;
+        o->reduction = names[i].reduction;
+        return true;
+    }
+    if (keras) /* tf.keras 2.10.0-2.15.0 keras/utils/losses_utils.py ReductionV2.validate */
+        snprintf(why, why_len, "--loss: Keras: ValueError: Invalid Reduction Key: %s. Expected keys are "
+                 "\"('auto', 'none', 'sum', 'sum_over_batch_size')\"", value);
+    else
+        snprintf(why, why_len, "--loss: PyTorch: ValueError: %s is not a valid value for reduction (mean, sum, "
+                 "none%s)", value, o->loss == OL_LOSS_KL_DIV ? ", batchmean" : "");
+    return false;
+}
+
 bool ol_loss_parse(const char *spec, ol_check_options *o, char *why, size_t why_len)
 {
     char name[64];
@@ -1688,7 +1789,9 @@ bool ol_loss_parse(const char *spec, ol_check_options *o, char *why, size_t why_
         value[vl] = '\0';
         char *num_end;
         size_t nl = (size_t)(eq - p);
-        if (nl == 9 && strncmp(p, "reduction", nl) == 0) { /* losses are compared as their means */
+        if (nl == 9 && strncmp(p, "reduction", nl) == 0) {
+            if (!parse_reduction(value, o, keras, why, why_len))
+                return false;
             p = q < end ? q + 1 : q;
             continue;
         }
@@ -1708,7 +1811,7 @@ bool ol_loss_parse(const char *spec, ol_check_options *o, char *why, size_t why_
             o->label_smoothing = v;
         else {
             snprintf(why, why_len, "--loss: unknown or out-of-range argument '%.*s' (weight=C, pos_weight=P, "
-                     "ignore_index=I, label_smoothing=E)", (int)(q - p), p);
+                     "ignore_index=I, label_smoothing=E, reduction=R)", (int)(q - p), p);
             return false;
         }
         p = q < end ? q + 1 : q;

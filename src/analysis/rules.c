@@ -143,6 +143,14 @@ const ol_rule ol_rules[] = {
      "exists and ctc_loss is inf (zero_infinity=False), without a word from PyTorch.\n\n"
      "Bad:   F.ctc_loss(log_probs, targets, ...)   # log_probs (12,N,C), targets (N,13)\n"
      "Good:  downsample the input less (T >= S), or F.ctc_loss(..., zero_infinity=True)\n"},
+    {"loss-reduction", ONNXLINT_WARNING, "the loss's reduction does not compute what the loss means",
+     "F.kl_div's default reduction='mean' divides the summed divergence by the number of\n"
+     "elements (batch size times the support size), not by the batch size: the loss and\n"
+     "its gradients are the KL divergence divided by the number of classes.  PyTorch warns.\n\n"
+     "PyTorch: UserWarning: reduction: 'mean' divides the total loss by both the batch size\n"
+     "         and the support size.'batchmean' divides only by the batch size, ...\n\n"
+     "Bad:   F.kl_div(F.log_softmax(student, 1), teacher_probs)\n"
+     "Good:  F.kl_div(F.log_softmax(student, 1), teacher_probs, reduction='batchmean')\n"},
     {"run-failed", ONNXLINT_ERROR, "the model fails on sample data of its declared shapes",
      "Confirmation runs the model on seeded data of the shapes it declares.  When that run\n"
      "fails at a node and no other error explains it, the failure is the finding: the\n"

@@ -108,7 +108,7 @@ static const struct option_spec {
     {OPT_LOSS, "loss", 0, "KIND", CMD_CHECK,
      "the loss for an inference-only export: cross_entropy, nll, bce_with_logits, bce, mse, l1, smooth_l1, huber, "
      "kl_div, ctc, sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy; PyTorch's "
-     "arguments in parentheses: cross_entropy(ignore_index=-100,label_smoothing=0.1)"},
+     "arguments in parentheses: cross_entropy(ignore_index=-100,label_smoothing=0.1), kl_div(reduction=batchmean)"},
     {OPT_NAME, "name", 0, "REGEX", CMD_SHAPES | CMD_INSPECT,
      "shapes: only values whose name matches; inspect: list the nodes whose name matches"},
     {OPT_NO_CONFIRM, "no-confirm", 0, NULL, CMD_CHECK, "do not run the loss on sample data"},

@@ -40,7 +40,7 @@
 
 #include "analysis/analysis.h"
 #include "report/json.h"
-#include "report/writer.h"
+#include "util/writer.h"
 #include "util/file.h"
 
 #define OL_CONFIG_NAME ".onnxlint.yaml"
@@ -183,12 +183,10 @@ static onnxlint_status parse(onnxlint_config *c, yaml_document_t *doc, onnxlint_
                 }
                 if (m && !m->glob)
                     return fail(err, c->path, "a 'models' entry needs a 'glob'");
-                ol_loss_kind kind;
-                bool keras;
+                ol_check_options declared = {0};
                 char why[512];
-                if (m && m->loss && !ol_loss_kind_parse(m->loss, &kind, &keras))
-                    return fail(err, c->path, ol_arena_printf(&c->arena, "%s", ol_loss_kind_error(m->loss, why,
-                                                                                                   sizeof why)));
+                if (m && m->loss && !ol_loss_parse(m->loss, &declared, why, sizeof why)) /* as --loss takes it */
+                    return fail(err, c->path, ol_arena_printf(&c->arena, "%s", why));
                 if (s && !s->rule)
                     return fail(err, c->path, "a 'suppress' entry needs a 'rule'");
                 if (s && !ol_rule_find(s->rule))

@@ -1,6 +1,6 @@
 /*
  * check.c - findings as text for people, JSON for scripts, SARIF 2.1.0 for
- * code scanning, and `explain`.
+ * code scanning, and `explain` (src/driver/check.c runs the check).
  *
  * Text (compiler-style, one finding a block):
  *   model.onnx: error[class-count] node '/Mul' (Mul): labels float[N,4] encode ...
@@ -23,81 +23,11 @@
 #include <string.h>
 
 #include "analysis/analysis.h"
-#include "infer/infer.h"
 #include "report/json.h"
-#include "report/writer.h"
+#include "util/writer.h"
 #include "util/text.h"
 
 static const char *severity_names[] = {"note", "warning", "error"};
-
-onnxlint_status onnxlint_check(onnxlint_model *m, const onnxlint_check_options *options, onnxlint_error *err)
-{
-    if (!m)
-        return ONNXLINT_EINVAL;
-    ol_check_options o = {0};
-    char why[1024];
-    o.dims_shared = options && options->dims_shared;
-    if (options && options->loss) {
-        if (!ol_loss_parse(options->loss, &o, why, sizeof why)) {
-            if (err) {
-                err->status = ONNXLINT_EINVAL;
-                snprintf(err->message, sizeof err->message, "%s", why);
-            }
-            return ONNXLINT_EINVAL;
-        }
-        o.from_logits = options->from_logits != 0;
-    }
-    if (options && options->labels && !ol_labels_parse(m, options->labels, &o, why, sizeof why)) {
-        if (err) {
-            err->status = ONNXLINT_EINVAL;
-            snprintf(err->message, sizeof err->message, "%s", why);
-        }
-        return ONNXLINT_EINVAL;
-    }
-    if (options)
-        o.logits_name = options->logits;
-    if (o.has_labels && o.loss == OL_LOSS_NONE) {
-        if (err) {
-            err->status = ONNXLINT_EINVAL;
-            snprintf(err->message, sizeof err->message, "--labels needs --loss KIND (which loss reads them?)");
-        }
-        return ONNXLINT_EINVAL;
-    }
-    if (options && !ol_options_validate(m, &o, options->dims, options->n_dims, options->inputs, options->n_inputs, why,
-                                        sizeof why)) {
-        if (err) {
-            err->status = ONNXLINT_EINVAL;
-            snprintf(err->message, sizeof err->message, "%s", why);
-        }
-        return ONNXLINT_EINVAL;
-    }
-    onnxlint_status st = ol_infer_model(m, NULL, NULL);
-    if (!st)
-        st = ol_analyze(m, &o);
-    if (!st && o.loss != OL_LOSS_NONE && !ol_options_validate_losses(m, why, sizeof why)) {
-        if (err) {
-            err->status = ONNXLINT_EINVAL;
-            snprintf(err->message, sizeof err->message, "%s", why);
-        }
-        return ONNXLINT_EINVAL;
-    }
-    if (!st && !(options && options->no_confirm))
-        st = ol_confirm(m, options ? options->seed : 0, options ? options->dims : NULL, options ? options->n_dims : 0,
-                        options ? options->inputs : NULL, options ? options->n_inputs : 0);
-    if (st && err) {
-        err->status = st;
-        snprintf(err->message, sizeof err->message, "check: %s", onnxlint_status_name(st));
-    }
-    return st;
-}
-
-size_t onnxlint_finding_count(const onnxlint_model *m, onnxlint_severity at_least)
-{
-    size_t n = 0;
-    for (size_t i = 0; m && i < m->n_findings; i++)
-        n += !m->findings[i].dropped && m->findings[i].severity >= at_least;
-    return n;
-}
 
 static const char *loss_kind_name(const ol_loss_record *r)
 {

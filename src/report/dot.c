@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "analysis/analysis.h"
-#include "report/writer.h"
+#include "util/writer.h"
 #include "util/text.h"
 
 /* Most nodes a picture shows before it is cut (with a note). */

@@ -26,7 +26,7 @@
 
 #include "analysis/analysis.h"
 #include "report/json.h"
-#include "report/writer.h"
+#include "util/writer.h"
 #include "util/text.h"
 
 typedef struct op_count {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/writer.h"
+#include "util/writer.h"
 #include "util/text.h"
 
 json_t *ol_json_string(const char *s)

@@ -20,7 +20,7 @@
 #include <jansson.h>
 
 #include "ir/ir.h"
-#include "report/writer.h"
+#include "util/writer.h"
 
 /* Deepest nesting of arrays and objects a report writes. */
 #define OL_JW_MAX_DEPTH 16
@@ -66,7 +66,7 @@ json_t *ol_json_string(const char *s);
  * the unifications in exprs (which may be NULL). */
 json_t *ol_json_shape(ol_exprs *exprs, const ol_type *t);
 
-/* jansson dump callback writing into an ol_sink (report/writer.h). */
+/* jansson dump callback writing into an ol_sink (util/writer.h). */
 int ol_json_sink(const char *buffer, size_t size, void *out);
 
 #endif

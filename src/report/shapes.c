@@ -26,7 +26,7 @@
 #include "analysis/analysis.h"
 #include "infer/infer.h"
 #include "report/json.h"
-#include "report/writer.h"
+#include "util/writer.h"
 #include "util/text.h"
 
 static const char *value_kind(const ol_value *v)
@@ -322,14 +322,6 @@ static onnxlint_status fail(onnxlint_error *err, onnxlint_status st, const char 
         snprintf(err->message, sizeof err->message, "%s: %s", what, onnxlint_status_name(st));
     }
     return st;
-}
-
-onnxlint_status onnxlint_model_infer(onnxlint_model *model, onnxlint_error *err)
-{
-    if (!model)
-        return ONNXLINT_EINVAL;
-    onnxlint_status st = ol_infer_model(model, NULL, NULL);
-    return st ? fail(err, st, "shape inference") : ONNXLINT_OK;
 }
 
 onnxlint_status onnxlint_shapes_write(onnxlint_model *model, onnxlint_format format, onnxlint_write_fn write,

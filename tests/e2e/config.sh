@@ -57,4 +57,25 @@ expect_contains "$out" "no loss found" "a configuration above the repository's r
 rm -r "$repo/outer/project/.git"
 out=$("$ONNXLINT" check --no-confirm "$repo/outer/project/models/infer_classifier.onnx" 2>&1)
 expect_contains "$out" "loss cross_entropy" "outside a repository the nearest configuration above is read"
+# A declared loss takes its arguments in a config as on the command line:
+# kl_div's reduction decides PyTorch's warning and the loss value.
+cp "$SRC/tests/oracle/models/log_softmax_4x10.onnx" exports/distill.onnx
+kl_config() {
+    printf 'models:\n  - glob: "exports/distill.onnx"\n    loss: "%s"\n    labels: "labels:float[4,10]"\n' "$1" > kl.yaml
+}
+kl_config 'kl_div'
+out=$("$ONNXLINT" check --config kl.yaml exports/distill.onnx)
+expect_contains "$out" "warning[loss-reduction]" "kl_div's default reduction='mean' is PyTorch's warning"
+expect_contains "$out" "UserWarning: reduction: 'mean' divides the total loss by both the batch size and the support size." \
+    "in PyTorch's words"
+kl_config 'kl_div(reduction=batchmean)'
+json=$("$ONNXLINT" check --config kl.yaml --format json exports/distill.onnx)
+case "$json" in *loss-reduction*) bad "reduction=batchmean still warned" ;; *) ok ;; esac
+expect_contains "$json" '"value": 15.05739' "batchmean: the sum over the batch size, as PyTorch computes it"
+kl_config 'kl_div(reduction=sum)'
+expect_contains "$("$ONNXLINT" check --config kl.yaml --format json exports/distill.onnx)" '"value": 60.2295' "reduction=sum"
+kl_config 'mse(reduction=batchmean)'
+err=$("$ONNXLINT" check --config kl.yaml exports/distill.onnx 2>&1); expect_eq $? 2 "batchmean for mse"
+expect_contains "$err" "kl.yaml: --loss: PyTorch: ValueError: batchmean is not a valid value for reduction" \
+    "a reduction PyTorch refuses, in its words"
 finish

@@ -93,6 +93,25 @@ expect_contains "$out" "fc.weight [5,16]: 5 classes" "class count traced to the 
 expect_contains "$out" "F.one_hot(y, 5).float()" "class count fix"
 out=$("$ONNXLINT" check models/infer_classifier.onnx --loss categorical_crossentropy --labels labels:int64[N])
 expect_contains "$out" "Keras: ValueError: Shapes (None,) and (None, 10) are incompatible" "Keras error text"
+# from_logits=True on a Softmax's output: tf.keras warns (and takes the Softmax's input); a Sigmoid it does not look for is silent.
+out=$("$ONNXLINT" check tests/oracle/models/softmax_4x10.onnx --loss categorical_crossentropy --from-logits --labels 'labels:float[4,10]')
+expect_contains "$out" 'Keras: UserWarning: "`categorical_crossentropy` received `from_logits=True`, but the `output` argument was produced by a Softmax activation and thus does not represent logits. Was this intended?' \
+    "Keras' warning for from_logits=True on probabilities"
+out=$("$ONNXLINT" check tests/oracle/models/sigmoid_4x10.onnx --loss categorical_crossentropy --from-logits --labels 'labels:float[4,10]')
+expect_contains "$out" "Keras computes it without a word: double sigmoid" "a Sigmoid categorical_crossentropy does not look for"
+# Keras' kl_divergence takes probabilities (a softmax's output is right) and clips both sides to [1e-7, 1]:
+# its value on the sample data is the one Keras' formula gives (15.0573857, computed with NumPy).
+json=$("$ONNXLINT" check --format json tests/oracle/models/softmax_4x10.onnx --loss kl_divergence --labels 'labels:float[4,10]')
+printf '%s' "$json" | "$JSON_CHECK" --findings | grep -q " \(error\|warning\)$" && bad "kl_divergence of probabilities flagged" || ok
+got=$(printf '%s' "$json" | "$JSON_CHECK" --losses | head -n 1)
+awk -v a="$got" 'BEGIN { d = a - 15.0573857; exit !(d < 1e-4 && d > -1e-4) }' && ok || bad "kl_divergence value $got, Keras 15.0573857"
+out=$("$ONNXLINT" check tests/oracle/models/log_softmax_4x10.onnx --loss kl_divergence --labels 'labels:float[4,10]')
+expect_contains "$out" "warning[logits-as-probabilities]: kl_divergence expects probabilities, but its input is log-probabilities" \
+    "log-probabilities into Keras' kl_divergence"
+# One-hot labels into sparse_categorical_crossentropy: tf.keras flattens them, and TensorFlow's kernel refuses.
+out=$("$ONNXLINT" check models/infer_classifier.onnx --loss sparse_categorical_crossentropy --labels 'labels:int64[N,10]')
+expect_contains "$out" "Keras: InvalidArgumentError: logits and labels must have the same first dimension, got logits shape [N,10] and labels shape [10*N]" \
+    "sparse_categorical_crossentropy of one-hot labels in TensorFlow's words"
 # The seed's headline case: a 10-unit head, sigmoid cross-entropy, (N,1) labels: an error in both frameworks' words.
 out=$("$ONNXLINT" check models/infer_classifier.onnx --loss bce_with_logits --labels 'labels:float[N,1]'); rc=$?
 expect_eq $rc 1 "headline case fails the gate"
@@ -101,6 +120,14 @@ expect_contains "$out" "\`logits\` and \`labels\` must have the same shape, rece
 out=$("$ONNXLINT" check models/infer_classifier.onnx --loss binary_crossentropy --from-logits --labels 'labels:float[N,1]'); rc=$?
 expect_eq $rc 1 "Keras headline case fails the gate"
 expect_contains "$out" "received ((None, 10) vs (None, 1))." "Keras words"
+# BCE targets of the logits' rank with another class count: class-count, not label-rank.
+for l in bce_with_logits bce; do
+    out=$("$ONNXLINT" check models/infer_classifier.onnx --loss $l --labels 'labels:float[N,9]'); rc=$?
+    expect_eq $rc 1 "$l (N,9) targets for a 10-unit head fail the gate"
+    expect_contains "$out" "error[class-count]: labels float[N,9] encode 9 classes but the logits float[N,10] have 10" \
+        "$l (N,9) vs (N,10) is a class count"
+    expect_contains "$out" "(torch.Size([N, 9]))" "$l class count in PyTorch's words"
+done
 # Float probabilities into an exported SoftmaxCrossEntropyLoss: PyTorch trains
 # on them, ONNX runtimes do not: a warning, not a gate failure.
 out=$("$ONNXLINT" check models/cls_ce_prob_labels.onnx); rc=$?

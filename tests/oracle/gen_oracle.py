@@ -226,7 +226,8 @@ def call_text(loss, extra):
           "smooth_l1": "F.smooth_l1_loss", "huber": "F.huber_loss", "kl_div": "F.kl_div",
           "lm_cross_entropy": "F.cross_entropy", "ctc": "F.ctc_loss"}[loss]
     if loss == "ctc":
-        return "F.ctc_loss(log_probs, targets, input_lengths=T, target_lengths=S)"
+        return "F.ctc_loss(log_probs, targets, input_lengths=T, target_lengths=S%s)" % "".join(
+            ", %s=%s" % kv for kv in extra)
     args = ["input", "target"] + ["%s=%s" % kv for kv in extra]
     return "%s(%s)" % (fn, ", ".join(args))
 
@@ -241,7 +242,8 @@ def run_torch(loss, x, y, extra):
     if loss == "ctc":
         t, n = x.shape[0], x.shape[1]
         s_len = y.shape[1] if y.dim() >= 2 else y.numel() // max(n, 1)
-        return F.ctc_loss(x, y, torch.full((n,), t, dtype=torch.long), torch.full((n,), s_len, dtype=torch.long))
+        return F.ctc_loss(x, y, torch.full((n,), t, dtype=torch.long), torch.full((n,), s_len, dtype=torch.long),
+                          **kw)
     fn = {"cross_entropy": F.cross_entropy, "lm_cross_entropy": F.cross_entropy, "nll": F.nll_loss,
           "bce": F.binary_cross_entropy, "bce_with_logits": F.binary_cross_entropy_with_logits,
           "mse": F.mse_loss, "l1": F.l1_loss, "smooth_l1": F.smooth_l1_loss, "huber": F.huber_loss,
@@ -418,7 +420,21 @@ def main():
 
     # kl_div with the default reduction: PyTorch's own warning.
     for shape in [(4, 10), (4, 5)]:
-        add("kl_div", [], "log_softmax", shape, "float", shape, "none")
+        add("kl_div", [], "log_softmax", shape, "float", shape, "declared:" + logits_model("log_softmax", shape))
+
+    # Every reduction of the declared losses on labels they accept: the
+    # value PyTorch computes ('none' recorded as the mean of the elements).
+    for loss, act, shape, dtype, lshape in [
+            ("cross_entropy", "raw", (4, 10), "int64", (4,)), ("cross_entropy", "raw", (4, 10), "float", (4, 10)),
+            ("cross_entropy", "raw", (2, 4, 6, 6), "int64", (2, 6, 6)), ("nll", "log_softmax", (4, 10), "int64", (4,)),
+            ("bce", "sigmoid", (4, 10), "float", (4, 10)), ("bce_with_logits", "raw", (4, 10), "float", (4, 10)),
+            ("mse", "raw", (4, 10), "float", (4, 10)), ("l1", "raw", (4, 10), "float", (4, 10)),
+            ("smooth_l1", "raw", (4, 10), "float", (4, 10)), ("huber", "raw", (4, 10), "float", (4, 10)),
+            ("kl_div", "log_softmax", (4, 10), "float", (4, 10)),
+            ("ctc", "log_softmax_last", (12, 2, 5), "int64", (2, 4))]:
+        model = logits_model(act, shape)
+        for reduction in ["mean", "sum", "none"] + (["batchmean"] if loss == "kl_div" else []):
+            add(loss, [("reduction", reduction)], act, shape, dtype, lshape, "declared:" + model)
 
     out = os.path.join(HERE, "oracle.tsv")
     with open(out, "w") as f:

@@ -11,7 +11,8 @@
  * with the labels given as a file (--input labels=NPY); "none" rows have
  * no onnxlint form yet and are only counted.  Agreement:
  *   raises  an error finding, and PyTorch's exact message inside its why;
- *   warns   a warning (no error);
+ *   warns   a warning (no error), PyTorch's warning text inside its why,
+ *           and the confirmed loss value equal to PyTorch's;
  *   silent  a warning (PyTorch computes a wrong result without a word);
  *   ok      no finding at warning or above, and the confirmed loss value
  *           equal to PyTorch's on the same sample data (rtol 1e-4).
@@ -19,7 +20,7 @@
  * (with ORACLE_VERBOSE set).  Rows on (4,C) logits are replayed a second
  * time on the model's symbolic twin (batch N, bound to 4 by the sample
  * data; the labels' batch 4 becomes N and 5 becomes N+1): the verdict and
- * the value must not change.  With MIN_FILE (lines "verdict N", "text N",
+ * the value must not change.  With MIN_FILE (lines "replayed N", "verdict N", "text N",
  * "value N", "symbolic_verdict N", "symbolic_value N"), fails when an
  * agreement count falls below its recorded minimum: the counts only go up.
  */
@@ -89,8 +90,8 @@ static json_t *run_json(const char *cmd)
 }
 
 /* Highest severity among the findings (0 none, 1 note, 2 warning, 3 error),
- * and whether some error's why holds text. */
-static int judge(json_t *root, const char *text, bool *text_found)
+ * and whether the why of some finding of severity text_severity holds text. */
+static int judge(json_t *root, const char *text, int text_severity, bool *text_found)
 {
     int worst = 0;
     size_t i;
@@ -102,7 +103,7 @@ static int judge(json_t *root, const char *text, bool *text_found)
         if (s > worst)
             worst = s;
         const char *why = json_string_value(json_object_get(f, "why"));
-        if (s == 3 && why && text && strstr(why, text))
+        if (s == text_severity && why && text && strstr(why, text))
             *text_found = true;
     }
     return worst;
@@ -191,15 +192,15 @@ int main(int argc, char **argv)
             continue;
         }
         const char *outcome = field[F_OUTCOME];
-        bool raises = strcmp(outcome, "raises") == 0;
+        bool raises = strcmp(outcome, "raises") == 0, warns = strcmp(outcome, "warns") == 0;
         bool text_found;
-        int worst = judge(root, raises ? field[F_MESSAGE] : NULL, &text_found);
+        int worst = judge(root, raises || warns ? field[F_MESSAGE] : NULL, raises ? 3 : 2, &text_found);
         bool agree = raises ? worst == 3 : strcmp(outcome, "ok") == 0 ? worst < 2 : worst == 2;
         if (agree) {
             t->verdict++;
             all.verdict++;
         }
-        if (raises) {
+        if (raises || warns) {
             t->text_rows++;
             all.text_rows++;
             if (text_found) {
@@ -208,7 +209,7 @@ int main(int argc, char **argv)
             }
         }
         bool value_ok = true;
-        if (strcmp(outcome, "ok") == 0 && strcmp(field[F_VALUE], "-") != 0) {
+        if ((strcmp(outcome, "ok") == 0 || warns) && strcmp(field[F_VALUE], "-") != 0) {
             double want = strtod(field[F_VALUE], NULL), got = NAN;
             json_t *losses = json_object_get(root, "losses");
             json_t *v = json_object_get(json_array_get(losses, 0), "value");
@@ -225,12 +226,12 @@ int main(int argc, char **argv)
                 printf("row %s %s %s %s %s:%s: value %.6g, PyTorch %.6g\n", field[F_ID], field[F_LOSS], field[F_ACT],
                        field[F_LOGITS], field[F_DTYPE], field[F_LABELS], got, want);
         }
-        if (verbose && (!agree || (raises && !text_found)))
+        if (verbose && (!agree || ((raises || warns) && !text_found)))
             printf("row %s %s(%s) %s %s %s:%s: PyTorch %s%s%s, onnxlint %s%s\n", field[F_ID], field[F_LOSS],
                    field[F_EXTRA], field[F_ACT], field[F_LOGITS], field[F_DTYPE], field[F_LABELS], outcome,
-                   raises ? ": " : "", raises ? field[F_MESSAGE] : "",
+                   raises || warns ? ": " : "", raises || warns ? field[F_MESSAGE] : "",
                    worst == 3 ? "error" : worst == 2 ? "warning" : worst == 1 ? "note" : "silent",
-                   raises && worst == 3 && !text_found ? " (other words)" : "");
+                   (raises || warns) && worst >= 2 && !text_found ? " (other words)" : "");
         json_decref(root);
         /* The symbolic twin: logits (N,C) with N bound to 4 by the sample
          * data, labels' batch 4 -> N and 5 -> N+1: the same verdict, and on
@@ -261,7 +262,7 @@ int main(int argc, char **argv)
                      dir, model, kind, extra, field[F_DTYPE], dims);
             json_t *sym = run_json(cmd);
             symbolic.replayed++;
-            int sw = sym ? judge(sym, NULL, &text_found) : -1;
+            int sw = sym ? judge(sym, NULL, 3, &text_found) : -1;
             bool sagree = sym && (raises ? sw == 3 : strcmp(outcome, "ok") == 0 ? sw < 2 : sw == 2);
             if (sagree)
                 symbolic.verdict++;
@@ -271,7 +272,7 @@ int main(int argc, char **argv)
                 sagree = true;
                 symbolic.text++;
             }
-            if (sym && strcmp(outcome, "ok") == 0 && strcmp(field[F_VALUE], "-") != 0) {
+            if (sym && (strcmp(outcome, "ok") == 0 || warns) && strcmp(field[F_VALUE], "-") != 0) {
                 double want = strtod(field[F_VALUE], NULL), got = NAN;
                 json_t *v = json_object_get(json_array_get(json_object_get(sym, "losses"), 0), "value");
                 if (json_is_number(v))
@@ -286,7 +287,8 @@ int main(int argc, char **argv)
         }
     }
     fclose(in);
-    printf("%-18s %6s %8s %16s %16s %16s\n", "loss", "rows", "replayed", "verdict", "text (raises)", "value (ok)");
+    printf("%-18s %6s %8s %16s %16s %16s\n", "loss", "rows", "replayed", "verdict", "text (raises,", "value (ok,");
+    printf("%-18s %6s %8s %16s %16s %16s\n", "", "", "", "", "warns)", "warns)");
     for (int i = 0; i <= n_totals; i++) {
         tally *t = i < n_totals ? &totals[i] : &all;
         printf("%-18s %6d %8d %8d %6.1f%% %8d/%-6d %8d/%-6d\n", t->loss, t->rows, t->replayed, t->verdict,
@@ -307,7 +309,8 @@ int main(int argc, char **argv)
         char key[32];
         int min;
         while (mf && fscanf(mf, "%31s %d", key, &min) == 2) {
-            int got = strcmp(key, "verdict") == 0            ? all.verdict
+            int got = strcmp(key, "replayed") == 0           ? all.replayed
+                      : strcmp(key, "verdict") == 0          ? all.verdict
                       : strcmp(key, "text") == 0             ? all.text
                       : strcmp(key, "value") == 0            ? all.value
                       : strcmp(key, "symbolic_verdict") == 0 ? symbolic.verdict

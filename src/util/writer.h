@@ -1,6 +1,6 @@
 /*
  * writer.h - buffered output through the caller's writer callback, and the
- * display forms of types shared by every report.
+ * display helpers (widths, byte counts) every report shares.
  *
  * Invariants: nothing here touches stdout or a FILE; every string from the
  * model goes out escaped (util/text.h); after the first failed write the
@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "ir/ir.h"
+#include "onnxlint/onnxlint.h"
 
 typedef struct ol_sink {
     onnxlint_write_fn write;

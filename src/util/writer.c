@@ -1,7 +1,7 @@
 /*
  * writer.c - see writer.h.
  */
-#include "report/writer.h"
+#include "util/writer.h"
 
 #include <stdarg.h>
 #include <stdio.h>

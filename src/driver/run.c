@@ -13,7 +13,7 @@
 #include "eval/eval.h"
 #include "eval/testdata.h"
 #include "infer/infer.h"
-#include "report/writer.h"
+#include "util/writer.h"
 #include "util/text.h"
 
 static onnxlint_status fail(onnxlint_error *err, onnxlint_status st, const char *fmt, const char *a, const char *b)
