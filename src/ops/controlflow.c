@@ -863,7 +863,7 @@ static ol_rvalue **value_array(ol_kctx *k, size_t n)
 
 static bool kernel_If(ol_kctx *k)
 {
-    bool cond;
+    bool cond = false;
     if (!read_truth(k, ol_k_in_value(k, 0), "the condition", &cond))
         return false;
     const char *name = cond ? "then_branch" : "else_branch";

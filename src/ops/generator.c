@@ -683,7 +683,7 @@ static double py_floordiv(double a, double b)
  * to the spectrogram bin floor((dft_length + 1) * hz / sample_rate). */
 static bool kernel_MelWeightMatrix(ol_kctx *k)
 {
-    int64_t n_mel, dft, rate;
+    int64_t n_mel = 0, dft = 0, rate = 0;
     double lower, upper;
     if (!k_scalar_int(k, 0, "num_mel_bins", &n_mel) || !k_scalar_int(k, 1, "dft_length", &dft) ||
         !k_scalar_int(k, 2, "sample_rate", &rate) || !k_scalar_real(k, 3, "lower_edge_hertz", &lower) ||

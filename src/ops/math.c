@@ -2844,7 +2844,7 @@ static bool kernel_TopK(ol_kctx *k)
         return ol_k_fail(k, "input 0 is missing");
     if (!elem_numeric(x->elem_type))
         return ol_k_fail(k, "TopK of %s elements is not defined", elem_name(x->elem_type));
-    int64_t kk;
+    int64_t kk = 0;
     if (k->infer.version < OPSET_TOPK_INPUT) {
         if (!ol_attr_has(&k->infer, "k"))
             return ol_k_fail(k, "TopK needs its k attribute");
@@ -2908,7 +2908,7 @@ static bool cumulative_run(ol_kctx *k, bool product)
 {
     const char *op = product ? "CumProd" : "CumSum";
     const ol_array *x = ol_k_in(k, 0);
-    int64_t axis_v;
+    int64_t axis_v = 0;
     if (!x)
         return ol_k_fail(k, "input 0 is missing");
     if (!elem_numeric(x->elem_type))

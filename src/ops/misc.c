@@ -1287,9 +1287,9 @@ static ol_array *optimizer_out(ol_kctx *k, size_t n, size_t m, size_t g, size_t 
 
 static bool kernel_Adagrad(ol_kctx *k)
 {
-    double r;
-    int64_t t;
-    size_t n;
+    double r = 0;
+    int64_t t = 0;
+    size_t n = 0;
     if (!optimizer_inputs(k, ADAGRAD_LISTS, &r, &t, &n))
         return false;
     const ol_ctx *c = &k->infer;
@@ -1318,9 +1318,9 @@ static bool kernel_Adagrad(ol_kctx *k)
  * data as known-bad. */
 static bool kernel_Adam(ol_kctx *k)
 {
-    double r;
-    int64_t t;
-    size_t n;
+    double r = 0;
+    int64_t t = 0;
+    size_t n = 0;
     if (!optimizer_inputs(k, ADAM_LISTS, &r, &t, &n))
         return false;
     const ol_ctx *c = &k->infer;
@@ -1349,9 +1349,9 @@ static bool kernel_Adam(ol_kctx *k)
 
 static bool kernel_Momentum(ol_kctx *k)
 {
-    double r;
-    int64_t t;
-    size_t n;
+    double r = 0;
+    int64_t t = 0;
+    size_t n = 0;
     if (!optimizer_inputs(k, MOMENTUM_LISTS, &r, &t, &n))
         return false;
     const ol_ctx *c = &k->infer;
@@ -1606,7 +1606,7 @@ static ol_array *one_value(ol_kctx *k, int32_t elem, double v, const char *s)
     if (!a)
         return NULL;
     if (elem == ELEM_STRING)
-        ((ol_string *)a->data)[0] = (ol_string){s, strlen(s)};
+        ((ol_string *)a->data)[0] = (ol_string){s ? s : "", s ? strlen(s) : 0};
     else
         ol_array_set_f64(a, 0, v);
     return a;
@@ -2113,7 +2113,7 @@ static bool kernel_LinearClassifier(ol_kctx *k)
     const float *coef = ol_attr_floats(&k->infer, "coefficients", &n_coef);
     const float *inter = ol_attr_floats(&k->infer, "intercepts", &n_inter);
     class_labels_t l;
-    post_transform post;
+    post_transform post = POST_NONE;
     if (!read_labels(k, "classlabels_ints", &l) || !parse_post_transform(k, &post))
         return false;
     if (!f || !n_coef || n_coef % f)
@@ -2168,7 +2168,7 @@ static bool kernel_LinearRegressor(ol_kctx *k)
     const float *coef = ol_attr_floats(&k->infer, "coefficients", &n_coef);
     const float *inter = ol_attr_floats(&k->infer, "intercepts", &n_inter);
     int64_t targets = ol_attr_int(&k->infer, "targets", 1);
-    post_transform post;
+    post_transform post = POST_NONE;
     if (!parse_post_transform(k, &post))
         return false;
     if (targets <= 0 || (uint64_t)targets > OL_MAX_EVAL_ELEMENTS || n_coef != (size_t)targets * f || (n_inter && n_inter != (size_t)targets))
@@ -2247,7 +2247,7 @@ static bool kernel_SVMRegressor(ol_kctx *k)
     const ol_array *x = k_real_in(k, 0, "X");
     size_t n = 0, f = 0;
     svm_params p;
-    post_transform post;
+    post_transform post = POST_NONE;
     if (!x || !ml_rows(k, x, &n, &f) || !svm_read_params(k, &p) || !parse_post_transform(k, &post))
         return false;
     size_t n_coef, n_sv, n_rho;
@@ -2344,7 +2344,7 @@ static bool kernel_SVMClassifier(ol_kctx *k)
     const ol_array *x = k_real_in(k, 0, "X");
     size_t n = 0, f = 0;
     svm_params p;
-    post_transform post;
+    post_transform post = POST_NONE;
     class_labels_t l;
     if (!x || !ml_rows(k, x, &n, &f) || !svm_read_params(k, &p) || !parse_post_transform(k, &post) ||
         !read_labels(k, "classlabels_ints", &l))
@@ -2652,7 +2652,7 @@ static bool kernel_TreeEnsembleRegressor(ol_kctx *k)
     const ol_array *x = k_real_in(k, 0, "X");
     size_t n = 0, f = 0, n_weights = 0, n_base = 0;
     tree_ensemble t;
-    post_transform post;
+    post_transform post = POST_NONE;
     int agg = AGG_SUM;
     ol_array *target_ids;
     double *weights, *base;
@@ -2710,7 +2710,7 @@ static bool kernel_TreeEnsembleClassifier(ol_kctx *k)
     const ol_array *x = k_real_in(k, 0, "X");
     size_t n = 0, f = 0, n_weights = 0, n_base = 0;
     tree_ensemble t;
-    post_transform post;
+    post_transform post = POST_NONE;
     class_labels_t l;
     ol_array *class_ids;
     double *weights, *base;
@@ -2964,7 +2964,7 @@ enum { FLOAT_TEXT_MAX = 64 };
  * padded). */
 static bool kernel_CastMap(ol_kctx *k)
 {
-    const ol_array *keys, *values;
+    const ol_array *keys = NULL, *values = NULL;
     if (!map_input(k, &keys, &values))
         return false;
     if (!ol_elem_is_integral(keys->elem_type) || (values->elem_type != ELEM_STRING && values->elem_type != ELEM_FLOAT))
@@ -3042,7 +3042,7 @@ static bool kernel_CastMap(ol_kctx *k)
 /* DictVectorizer: a map's values laid out along the vocabulary, [1, V]. */
 static bool kernel_DictVectorizer(ol_kctx *k)
 {
-    const ol_array *keys, *values;
+    const ol_array *keys = NULL, *values = NULL;
     if (!map_input(k, &keys, &values))
         return false;
     ol_array *strings, *ints;

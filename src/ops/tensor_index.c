@@ -1356,7 +1356,7 @@ static bool kernel_GatherElements(ol_kctx *k)
     int64_t strides[OL_MAX_RANK], coord[OL_MAX_RANK] = {0};
     ol_strides(x->dims, x->rank, strides);
     for (size_t i = 0; i < y->count; i++) {
-        int64_t j;
+        int64_t j = 0;
         if (!k_index(k, ol_array_get_i64(idx, i), x, axis, &j))
             return false;
         int64_t off = 0;
@@ -1410,7 +1410,7 @@ static bool kernel_GatherND(ol_kctx *k)
             size_t tuple = bi * per_batch + t;
             size_t off = bi * batch_stride;
             for (int64_t j = 0; j < m; j++) {
-                int64_t v;
+                int64_t v = 0;
                 if (!k_index(k, ol_array_get_i64(idx, tuple * (size_t)m + (size_t)j), x, (int)(b + j), &v))
                     return false;
                 off += (size_t)(v * strides[b + j]);
@@ -1505,7 +1505,7 @@ static bool scatter_elements(ol_kctx *k, int red)
     int64_t strides[OL_MAX_RANK], coord[OL_MAX_RANK] = {0};
     ol_strides(x->dims, x->rank, strides);
     for (size_t i = 0; i < idx->count; i++) {
-        int64_t j;
+        int64_t j = 0;
         if (!k_index(k, ol_array_get_i64(idx, i), x, axis, &j))
             return false;
         int64_t off = 0;
@@ -1565,7 +1565,7 @@ static bool kernel_ScatterND(ol_kctx *k)
     for (size_t t = 0; t < n_tuples; t++) {
         size_t off = 0;
         for (int64_t j = 0; j < m; j++) {
-            int64_t v;
+            int64_t v = 0;
             if (!k_index(k, ol_array_get_i64(idx, t * (size_t)m + (size_t)j), x, (int)j, &v))
                 return false;
             off += (size_t)(v * strides[j]);
