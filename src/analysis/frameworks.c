@@ -325,10 +325,11 @@ const char *ol_fw_why(onnxlint_model *m, const ol_fw_verdict *v)
                              text ? text : "?");
 }
 
-const char *ol_fw_why_twin(onnxlint_model *m, const ol_fw_verdict *v, const ol_type *logits, const ol_type *labels)
+const char *ol_fw_why_twin(onnxlint_model *m, const ol_fw_verdict *v, const ol_type *logits, const ol_type *labels,
+                           bool keras_applies)
 {
     const char *why = ol_fw_why(m, v);
-    if (!why || v->message <= OL_FW_NONE || v->message >= OL_FW_MESSAGE_COUNT)
+    if (!why || !keras_applies || v->message <= OL_FW_NONE || v->message >= OL_FW_MESSAGE_COUNT)
         return why;
     ol_fw_message_id twin = ol_fw_messages[v->message].keras_twin;
     if (twin == OL_FW_NONE)

@@ -124,8 +124,11 @@ const char *ol_fw_why(onnxlint_model *m, const ol_fw_verdict *v);
 
 /* ol_fw_why, followed by the Keras twin's words where the table gives the
  * message one ("PyTorch: ...; Keras: ..."), with the shapes of logits and
- * labels as Keras prints them. */
-const char *ol_fw_why_twin(onnxlint_model *m, const ol_fw_verdict *v, const ol_type *logits, const ol_type *labels);
+ * labels as Keras prints them; not when keras_applies is false (the
+ * loss's Keras form takes another path, where the twin's words are not
+ * Keras'). */
+const char *ol_fw_why_twin(onnxlint_model *m, const ol_fw_verdict *v, const ol_type *logits, const ol_type *labels,
+                           bool keras_applies);
 
 /* A template of the message (text, summary or fix) filled with the
  * verdict's values; NULL for an empty template. */

@@ -547,6 +547,16 @@ static const char *silent_why(analysis *a, const loss *l, const char *fmt, ...)
     return ol_finding_printf(a->m, "%s computes it without a word: %s", l->keras ? "Keras" : "PyTorch", what);
 }
 
+/* Whether Keras' twin of a PyTorch message applies to this loss: Keras'
+ * binary_crossentropy on probabilities reaches
+ * sigmoid_cross_entropy_with_logits (and its shape error) only from a
+ * Sigmoid's output; on other probabilities it computes element by element
+ * and fails, if at all, in TensorFlow's broadcasting. */
+static bool keras_twin_applies(const loss *l)
+{
+    return l->kind != OL_LOSS_BCE || activation_of(l->logits) == ACT_SIGMOID;
+}
+
 /* PyTorch's words for targets without the logits' shape (BCEWithLogits'
  * "Target size" error), with Keras' twin for the binary losses, whose
  * Keras form goes through sigmoid_cross_entropy_with_logits. */
@@ -556,7 +566,7 @@ static const char *pytorch_shape_why(analysis *a, const loss *l)
     ol_fw_arg(&v, "target_size", ol_fw_shape(a->m, &l->labels_type, OL_FW_PYTORCH, true, false));
     ol_fw_arg(&v, "input_size", ol_fw_shape(a->m, &l->logits_type, OL_FW_PYTORCH, true, false));
     if (l->kind == OL_LOSS_BCE || l->kind == OL_LOSS_BCE_WITH_LOGITS)
-        return ol_fw_why_twin(a->m, &v, &l->logits_type, &l->labels_type);
+        return ol_fw_why_twin(a->m, &v, &l->logits_type, &l->labels_type, keras_twin_applies(l));
     return ol_fw_why(a->m, &v);
 }
 
@@ -762,7 +772,7 @@ static bool pytorch_declared(analysis *a, loss *l)
                                 : report(a, l, rule, "%s", ol_fw_fill(a->m, msg->summary, &v));
     if (!f)
         return true;
-    const char *why = ol_fw_why_twin(a->m, &v, X, L); /* with Keras' words where Keras has them */
+    const char *why = ol_fw_why_twin(a->m, &v, X, L, keras_twin_applies(l)); /* with Keras' words where Keras has them */
     if (v.outcome == OL_FW_MAY_RAISE) {
         f->severity = ONNXLINT_WARNING;
         f->why = ol_finding_printf(a->m, "nothing in the model makes these sizes equal; where they differ, %s", why);
@@ -817,7 +827,7 @@ static void producer_rules(analysis *a, loss *l, size_t first)
         if (f->severity != ONNXLINT_ERROR)
             continue;
         if (v.outcome == OL_FW_RAISES && strcmp(f->rule, ol_fw_messages[v.message].rule) == 0) {
-            f->why = ol_fw_why_twin(a->m, &v, &l->logits_type, &l->labels_type);
+            f->why = ol_fw_why_twin(a->m, &v, &l->logits_type, &l->labels_type, keras_twin_applies(l));
         } else if (v.outcome == OL_FW_ACCEPTS && l->node && !l->pattern && strcmp(f->rule, "label-dtype") == 0) {
             f->severity = ONNXLINT_WARNING;
             f->why = ol_finding_printf(a->m, "PyTorch accepts these labels (%s takes float class probabilities of the "

@@ -120,6 +120,12 @@ expect_contains "$out" "\`logits\` and \`labels\` must have the same shape, rece
 out=$("$ONNXLINT" check models/infer_classifier.onnx --loss binary_crossentropy --from-logits --labels 'labels:float[N,1]'); rc=$?
 expect_eq $rc 1 "Keras headline case fails the gate"
 expect_contains "$out" "received ((None, 10) vs (None, 1))." "Keras words"
+# PyTorch's BCE on probabilities that no Sigmoid made: Keras' binary_crossentropy
+# computes those element by element, so the sigmoid_cross_entropy_with_logits
+# shape error is not Keras' word for it (on a Sigmoid's output it is).
+out=$("$ONNXLINT" check --no-confirm models/infer_classifier.onnx --loss bce --labels 'labels:float[N,4]')
+expect_contains "$out" "is different to the input size" "BCE's PyTorch words"
+case "$out" in *Keras:*) bad "a Keras twin for BCE on outputs no Sigmoid made: $out" ;; *) ok ;; esac
 # BCE targets of the logits' rank with another class count: class-count, not label-rank.
 for l in bce_with_logits bce; do
     out=$("$ONNXLINT" check models/infer_classifier.onnx --loss $l --labels 'labels:float[N,9]'); rc=$?
