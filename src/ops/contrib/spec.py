@@ -20,6 +20,7 @@ def op(name, ver, ins, outs, attrs=(), tc=(), rin=None, rout=None, domain="com.m
 
 FLT = "float16 float double bfloat16"
 FLT3 = "float16 float double"
+BERT = "float float16 bfloat16"
 INT = "int32 int64"
 Q8 = "int8 uint8"
 Q16 = "int8 uint8 int16 uint16"
@@ -160,10 +161,10 @@ op("BiasGelu", 1, [("A", "T", ""), ("B", "T", "")], [("C", "T", "")], tc=[("T", 
 op("FastGelu", 1, [("X", "T", ""), ("bias", "T", "?")], [("Y", "T", "")], tc=[("T", t(FLT))], rin=(1, 2))
 op("Gelu", 1, [("X", "T", "")], [("Y", "T", "")], tc=[("T", t(FLT))])
 op("QuickGelu", 1, [("X", "T", "")], [("Y", "T", "")], attrs=[("alpha", "float", False)], tc=[("T", t(FLT))])
-op("BiasAdd", 1, [("X", "T", ""), ("bias", "T", ""), ("skip", "T", "")], [("Y", "T", "")], tc=[("T", t(FLT))])
-op("BiasSplitGelu", 1, [("X", "T", ""), ("bias", "T", "")], [("Y", "T", "")], tc=[("T", t(FLT))])
+op("BiasAdd", 1, [("X", "T", ""), ("bias", "T", ""), ("skip", "T", "")], [("Y", "T", "")], tc=[("T", t("float16 float"))])
+op("BiasSplitGelu", 1, [("X", "T", ""), ("bias", "T", "")], [("Y", "T", "")], tc=[("T", t("float16 float"))])
 op("BiasSoftmax", 1, [("data", "T", ""), ("bias", "T", "")], [("output", "T", "")],
-   attrs=[("axis", "int", False), ("is_inner_broadcast", "int", True)], tc=[("T", t(FLT))])
+   attrs=[("axis", "int", False), ("is_inner_broadcast", "int", True)], tc=[("T", t(FLT3))])
 op("FusedMatMul", 1, [("A", "T", ""), ("B", "T", "")], [("Y", "T", "")],
    attrs=[("alpha", "float", False), ("transA", "int", False), ("transB", "int", False),
           ("transBatchA", "int", False), ("transBatchB", "int", False)], tc=[("T", t(FLT))])
@@ -175,16 +176,16 @@ op("FusedGemm", 1, [("A", "T", ""), ("B", "T", ""), ("C", "T", "?")], [("Y", "T"
 op("FusedConv", 1, [("X", "T", ""), ("W", "T", ""), ("B", "T", "?"), ("Z", "T", "?")], [("Y", "T", "")],
    attrs=[("activation", "string", False), ("activation_params", "floats", False), ("group", "int", False)] + WINDOW,
    tc=[("T", t(FLT3))], rin=(2, 4))
-op("GemmFastGelu", 1, [("X", "T", ""), ("W", "T", ""), ("bias", "T", "?")], [("Y", "T", "")], tc=[("T", t(FLT))],
+op("GemmFastGelu", 1, [("X", "T", ""), ("W", "T", ""), ("bias", "T", "?")], [("Y", "T", "")], tc=[("T", t(BERT))],
    rin=(2, 3))
 op("SkipLayerNormalization", 1,
    [("input", "T", ""), ("skip", "T", ""), ("gamma", "T", ""), ("beta", "T", "?"), ("bias", "T", "?")],
    [("output", "T", ""), ("mean", "U", "?"), ("inv_std_var", "U", "?"), ("input_skip_bias_sum", "T", "?")],
-   attrs=[("epsilon", "float", False)], tc=[("T", t(FLT)), ("U", t("float"))], rin=(3, 5), rout=(1, 4))
+   attrs=[("epsilon", "float", False)], tc=[("T", t(BERT)), ("U", t("float"))], rin=(3, 5), rout=(1, 4))
 op("SkipSimplifiedLayerNormalization", 1,
    [("input", "T", ""), ("skip", "T", ""), ("gamma", "T", ""), ("bias", "T", "?")],
    [("output", "T", ""), ("mean", "U", "?"), ("inv_std_var", "U", "?"), ("input_skip_bias_sum", "T", "?")],
-   attrs=[("epsilon", "float", False)], tc=[("T", t(FLT)), ("U", t("float"))], rin=(3, 4), rout=(1, 4))
+   attrs=[("epsilon", "float", False)], tc=[("T", t(BERT)), ("U", t("float"))], rin=(3, 4), rout=(1, 4))
 op("EmbedLayerNormalization", 1,
    [("input_ids", "T1", ""), ("segment_ids", "T1", "?"), ("word_embedding", "T", ""), ("position_embedding", "T", ""),
     ("segment_embedding", "T", "?"), ("gamma", "T", ""), ("beta", "T", ""), ("mask", "T1", "?"),
@@ -205,20 +206,24 @@ op("MultiHeadAttention", 1,
     ("attention_bias", "T", "?"), ("past_key", "T", "?"), ("past_value", "T", "?"),
     ("past_sequence_length", "M", "?"), ("cache_indirection", "M", "?")],
    [("output", "T", ""), ("present_key", "T", "?"), ("present_value", "T", "?"), ("qk", "QK", "?")],
-   attrs=[("mask_filter_value", "float", False), ("num_heads", "int", True), ("output_qk", "int", False),
-          ("scale", "float", False), ("unidirectional", "int", False)],
-   tc=[("T", t("float float16 bfloat16")), ("M", t("int32")), ("QK", t("float float16"))], rin=(1, 10), rout=(1, 4))
+   attrs=[("mask_filter_value", "float", False), ("num_heads", "int", True), ("scale", "float", False),
+          ("unidirectional", "int", False)],
+   tc=[("T", t(BERT)), ("M", t("int32")), ("QK", t(BERT))], rin=(1, 10), rout=(1, 4))
 op("GroupQueryAttention", 1,
    [("query", "T", ""), ("key", "T", "?"), ("value", "T", "?"), ("past_key", "T_CACHE", "?"),
     ("past_value", "T_CACHE", "?"), ("seqlens_k", "M", ""), ("total_sequence_length", "M", ""),
     ("cos_cache", "T", "?"), ("sin_cache", "T", "?"), ("position_ids", "tensor(int64)", "?"),
-    ("attention_bias", "T", "?"), ("head_sink", "T", "?")],
-   [("output", "T", ""), ("present_key", "T_CACHE", ""), ("present_value", "T_CACHE", ""), ("output_qk", "T", "?")],
-   attrs=[("do_rotary", "int", False), ("kv_num_heads", "int", True), ("local_window_size", "int", False),
-          ("num_heads", "int", True), ("qk_output", "int", False), ("rotary_interleaved", "int", False),
-          ("scale", "float", False), ("smooth_softmax", "int", False), ("softcap", "float", False)],
-   tc=[("T", t("float16 bfloat16 float")), ("T_CACHE", t("float16 bfloat16 float int8 uint8")), ("M", t("int32"))],
-   rin=(7, 12), rout=(3, 4))
+    ("attention_bias", "T", "?"), ("head_sink", "T", "?"), ("k_scale", "T_KV_SCALE", "?"),
+    ("v_scale", "T_KV_SCALE", "?"), ("q_norm_weight", "T", "?"), ("k_norm_weight", "T", "?")],
+   [("output", "T", ""), ("present_key", "T_CACHE", "?"), ("present_value", "T_CACHE", "?"), ("output_qk", "T", "?")],
+   attrs=[("causal", "int", False), ("do_rotary", "int", False), ("k_quant_type", "string", False),
+          ("kv_cache_bit_width", "int", False), ("kv_num_heads", "int", True), ("local_window_size", "int", False),
+          ("num_heads", "int", True), ("qk_norm_epsilon", "float", False), ("qk_output", "int", False),
+          ("rotary_interleaved", "int", False), ("scale", "float", False), ("sliding_window_cache", "int", False),
+          ("smooth_softmax", "int", False), ("softcap", "float", False), ("v_quant_type", "string", False)],
+   tc=[("T", t("float16 bfloat16 float")), ("T_CACHE", t("float float16 bfloat16 uint8 int8 float8e4m3fn")),
+       ("T_KV_SCALE", t("float")), ("M", t("int32"))],
+   rin=(7, 16), rout=(1, 4))
 op("RotaryEmbedding", 1,
    [("input", "T", ""), ("position_ids", "M", ""), ("cos_cache", "T", ""), ("sin_cache", "T", "")],
    [("output", "T", "")],
@@ -230,20 +235,18 @@ op("MatMulNBits", 1,
     ("bias", "T1", "?")],
    [("Y", "T1", "")],
    attrs=[("K", "int", True), ("N", "int", True), ("accuracy_level", "int", False), ("bits", "int", False),
-          ("block_size", "int", True)],
-   tc=[("T1", t("float float16 bfloat16")), ("T2", t("uint8 int32")), ("T3", t("uint8 int32 float16 float bfloat16")),
+          ("block_size", "int", True), ("weight_prepacked", "int", False)],
+   tc=[("T1", t("float float16 bfloat16")), ("T2", t("uint8")), ("T3", t("uint8 float16 float bfloat16")),
        ("T4", t("int32"))], rin=(3, 6))
 op("Inverse", 1, [("X", "T", "")], [("Y", "T", "")], tc=[("T", t(FLT3))])
 op("Trilu", 1, [("X", "T", ""), ("k", "tensor(int64)", "?")], [("Y", "T", "")], attrs=[("upper", "int", False)],
-   tc=[("T", t(ALL))], rin=(1, 2))
+   tc=[("T", t("float16 float double bfloat16 uint8 uint16 uint32 uint64 int8 int16 int32 int64 bool"))], rin=(1, 2))
 
 # ---- inference: quantization ----
 op("QuantizeLinear", 1, [("x", "T1", ""), ("y_scale", "T1", ""), ("y_zero_point", "T2", "?")], [("y", "T2", "")],
-   attrs=[("axis", "int", False), ("block_size", "int", False), ("output_dtype", "int", False),
-          ("saturate", "int", False)],
-   tc=[("T1", t("float float16")), ("T2", t(Q16 + " int4 uint4"))], rin=(2, 3))
+   attrs=[("axis", "int", False)], tc=[("T1", t("float float16")), ("T2", t(Q16 + " int4 uint4"))], rin=(2, 3))
 op("DequantizeLinear", 1, [("x", "T1", ""), ("x_scale", "T2", ""), ("x_zero_point", "T1", "?")], [("y", "T2", "")],
-   attrs=[("axis", "int", False), ("block_size", "int", False)],
+   attrs=[("axis", "int", False)],
    tc=[("T1", t(Q16 + " int32 int4 uint4")), ("T2", t("float float16"))], rin=(2, 3))
 op("DynamicQuantizeLinear", 1, [("x", "T1", "")], [("y", "T2", ""), ("y_scale", "tensor(float)", ""),
    ("y_zero_point", "T2", "")], tc=[("T1", t("float")), ("T2", t(Q8))])
@@ -253,17 +256,19 @@ def qbinary(name):
                  ("C_zero_point", "T", "?")], [("C", "T", "")], tc=[("T", t(Q8))], rin=(7, 8))
 qbinary("QLinearAdd")
 qbinary("QLinearMul")
-def qunary(name, attrs=()):
-    op(name, 1, [("X", "T", ""), ("X_scale", "tensor(float)", ""), ("X_zero_point", "T", "?"),
-                 ("Y_scale", "tensor(float)", ""), ("Y_zero_point", "T", "?")], [("Y", "T", "")],
-       attrs=attrs, tc=[("T", t(Q8))], rin=(4, 5))
+def qunary(name, attrs=(), names=("X_scale", "X_zero_point", "Y_scale", "Y_zero_point"), opt=("?", "?")):
+    op(name, 1, [("X", "T", ""), (names[0], "tensor(float)", ""), (names[1], "T", opt[0]),
+                 (names[2], "tensor(float)", ""), (names[3], "T", opt[1])], [("Y", "T", "")],
+       attrs=attrs, tc=[("T", t(Q8))], rin=(4, 5) if opt[1] else None)
+LOWER = ("x_scale", "x_zero_point", "y_scale", "y_zero_point")
 qunary("QLinearSigmoid")
 qunary("QLinearLeakyRelu", [("alpha", "float", False)])
-qunary("QLinearSoftmax", [("axis", "int", False), ("opset", "int", True)])
-qunary("QLinearGlobalAveragePool", [("channels_last", "int", False)])
+qunary("QLinearSoftmax", [("axis", "int", False), ("opset", "int", True)],
+       names=("X_scale", "x_zero_point", "y_scale", "y_zero_point"), opt=("?", ""))
+qunary("QLinearGlobalAveragePool", [("channels_last", "int", False)], names=LOWER, opt=("", ""))
 qunary("QLinearAveragePool", [("auto_pad", "string", False), ("ceil_mode", "int", False), ("channels_last", "int", False),
                               ("count_include_pad", "int", False), ("kernel_shape", "ints", True),
-                              ("pads", "ints", False), ("strides", "ints", False)])
+                              ("pads", "ints", False), ("strides", "ints", False)], names=LOWER)
 op("QLinearConcat", 1, [("Y_scale", "TF", ""), ("Y_zero_point", "T8", ""), ("inputs", "TV", "*h")], [("Y", "T8", "")],
    attrs=[("axis", "int", True)], tc=[("TF", t("float")), ("T8", t(Q8)), ("TV", t("uint8 int8 float"))], rin=(3, None))
 op("QLinearConv", 1,
