@@ -149,6 +149,64 @@ static void layer_norm_grad(void **state)
     assert_string_equal(r.types[2], "float[768]");
 }
 
+/* As training_op_defs.cc defines them: GeluGrad accepts the attributes of
+ * the Gelu it mirrors (AllowUncheckedAttributes), LayerNormalizationGrad's
+ * Y_grad has scale's type V (float16 under a float X in mixed precision),
+ * GatherGrad's shape may be int32 and BatchNormalizationGrad takes
+ * bfloat16. */
+static void training_rows_accept(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = ms_model(14);
+    tb_input(m->graph, "dY", FLOAT, DIMS(-1, 8));
+    tb_input(m->graph, "X", FLOAT, DIMS(-1, 8));
+    Onnx__NodeProto *n = ms_node(m->graph, "GeluGrad", IN("dY", "X"), OUT("dX"));
+    tb_attr_string(n, "approximate", "none");
+    tb_input(m->graph, "hdY", 10, DIMS(-1, 8));
+    tb_input(m->graph, "hscale", 10, DIMS(8));
+    tb_input(m->graph, "mean", FLOAT, DIMS(-1, 1));
+    n = ms_node(m->graph, "LayerNormalizationGrad", IN("hdY", "X", "hscale", "mean", "mean"), OUT("lX", "lS", "lB"));
+    tb_attr_int(n, "axis", -1);
+    tb_input(m->graph, "shape", INT32, DIMS(2));
+    tb_input(m->graph, "idx", INT64, DIMS(-1));
+    ms_node(m->graph, "GatherGrad", IN("shape", "idx", "dY"), OUT("gX"));
+    tb_input(m->graph, "b", 16, DIMS(-1, 4, 6, 6));
+    tb_input(m->graph, "bc", 16, DIMS(4));
+    n = ms_node(m->graph, "BatchNormalizationGrad", IN("b", "b", "bc", "bc", "bc"), OUT("bX", "bS", "bB"));
+    tb_attr_float(n, "epsilon", 1e-5f);
+    tb_result r = infer_ok(m, IN("dX", "lX", "lS"));
+    assert_string_equal(r.types[0], "float[N,8]");
+    assert_string_equal(r.types[1], "float[N,8]");
+    assert_string_equal(r.types[2], "float16[8]");
+}
+
+/* What training_op_defs.cc refuses: SoftmaxCrossEntropyLossGrad has no bias
+ * input, SoftmaxCrossEntropyLossInternal always writes log_prob,
+ * AveragePoolGrad requires kernel_shape, ReduceSumTraining takes no bfloat16,
+ * and there is no ConvGrad in the default domain. */
+static void training_rows_refuse(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = ms_model(14);
+    tb_input(m->graph, "dY", FLOAT, 0, NULL);
+    tb_input(m->graph, "lp", FLOAT, DIMS(-1, 10));
+    tb_input(m->graph, "labels", INT64, DIMS(-1));
+    ms_node(m->graph, "SoftmaxCrossEntropyLossGrad", IN("dY", "lp", "labels", "", "lp"), OUT("d"));
+    ms_node(m->graph, "SoftmaxCrossEntropyLossInternal", IN("lp", "labels"), OUT("loss"));
+    tb_input(m->graph, "pdY", FLOAT, DIMS(-1, 4, 3, 3));
+    tb_node_n(m->graph, "AveragePoolGrad", "apg", IN("pdY"), OUT("pdX"));
+    tb_input(m->graph, "bf", 16, DIMS(-1, 4));
+    tb_input(m->graph, "axes", INT64, DIMS(1));
+    ms_node(m->graph, "ReduceSumTraining", IN("bf", "axes"), OUT("rs"));
+    tb_result r = tb_infer(m, IN("d"));
+    tb_model_free(m);
+    assert_int_equal(r.errors, 4);
+    assert_non_null(strstr(r.all_errors, "5 inputs, opset 1 takes 3 to 4 (SoftmaxCrossEntropyLossGrad)"));
+    assert_non_null(strstr(r.all_errors, "SoftmaxCrossEntropyLossInternal"));
+    assert_non_null(strstr(r.all_errors, "'kernel_shape' is missing (AveragePoolGrad)"));
+    assert_non_null(strstr(r.all_errors, "bfloat16[N,4], which this operator does not take (ReduceSumTraining)"));
+}
+
 /* ConcatTraining: the concatenation and each input's length. */
 static void concat_training(void **state)
 {
@@ -539,7 +597,6 @@ static const op_row OP_ROWS[] = {
     {"DequantizeLinear", "com.microsoft", "u8:N,8 f: u8:", "", 1, "float[N,8]"},
     {"DivGrad", "com.microsoft", "f:N,8 f:N,8 f:8", "", 2, "float[N,8] float[8]"},
     {"DropoutGrad", "com.microsoft", "f:N,8 b:N,8", "", 1, "float[N,8]"},
-    {"DynamicQuantizeLinear", "com.microsoft", "f:N,8", "", 3, "uint8[N,8] float[] uint8[]"},
     {"FastGeluGrad", "com.microsoft", "f:N,8 f:N,8", "", 1, "float[N,8]"},
     {"FusedGemm", "com.microsoft", "f:N,8 f:4,8 f:4", "transB=1 activation='Relu'", 1, "float[N,4]"},
     {"GatherElementsGrad", "com.microsoft", "f:N,3 i64:2 i64:N,3", "", 1, "float[?,?]"},
@@ -709,7 +766,8 @@ int main(void)
         cmocka_unit_test(attention),           cmocka_unit_test(multi_head_attention),
         cmocka_unit_test(group_query_attention), cmocka_unit_test(skip_layer_norm),
         cmocka_unit_test(group_query_attention_current), cmocka_unit_test(matmul_nbits_prepacked),
-        cmocka_unit_test(runtime_refusals),
+        cmocka_unit_test(runtime_refusals),      cmocka_unit_test(training_rows_accept),
+        cmocka_unit_test(training_rows_refuse),
         cmocka_unit_test(embed_layer_norm),    cmocka_unit_test(runtime_layer_norms),
         cmocka_unit_test(gelus),               cmocka_unit_test(fused_products),
         cmocka_unit_test(rotary_embedding),    cmocka_unit_test(quantization),

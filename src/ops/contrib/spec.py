@@ -32,34 +32,40 @@ WINDOW = [("auto_pad", "string", False), ("dilations", "ints", False), ("kernel_
 def unary_grad(name, ver=1, attrs=(), types=FLT, x="X"):
     op(name, ver, [("dY", "T", ""), (x, "T", "")], [("dX", "T", "")], attrs=attrs, tc=[("T", t(types))])
 
+# Most training operators are AllowUncheckedAttributes in training_op_defs.cc
+# (so are LayerNormalization and SimplifiedLayerNormalization in
+# contrib_defs.cc): their rows carry ANY.
+
 # ---- ONNX Runtime's registrations in the default domain ----
 op("AveragePoolGrad", 9, [("dY", "T", "")], [("dX", "T", "")],
-   attrs=[ANY, ("count_include_pad", "int", False)] + WINDOW, tc=[("T", t(FLT3))], domain="")
+   attrs=[ANY, ("count_include_pad", "int", False), ("kernel_shape", "ints", True)]
+   + [a for a in WINDOW if a[0] != "kernel_shape"], tc=[("T", t(FLT3))], domain="")
 op("MaxPoolGrad", 9, [("dY", "T", ""), ("Indices", "I", "")], [("dX", "T", "")], attrs=[ANY],
    tc=[("T", t(FLT3)), ("I", t("int64"))], domain="")
-op("ConvGrad", 9, [("dY", "T", ""), ("X", "T", ""), ("W", "T", "")],
-   [("dX", "T", "?"), ("dW", "T", "?"), ("dB", "T", "?")], attrs=[ANY], tc=[("T", t(FLT3))],
-   rout=(0, 3), domain="")
 op("LayerNormalization", 1, [("X", "T", ""), ("Scale", "V", ""), ("B", "V", "?")],
    [("Y", "V", ""), ("Mean", "U", "?"), ("InvStdDev", "U", "?")],
-   attrs=[("axis", "int", False), ("epsilon", "float", False), ("stash_type", "int", False)],
-   tc=[("T", t(FLT)), ("U", t("float double bfloat16")), ("V", t(FLT))], rin=(2, 3), rout=(1, 3), domain="")
+   attrs=[ANY, ("axis", "int", False), ("epsilon", "float", False), ("stash_type", "int", False)],
+   tc=[("T", t(FLT)), ("U", t("float double")), ("V", t(FLT))], rin=(2, 3), rout=(1, 3), domain="")
 op("SimplifiedLayerNormalization", 1, [("X", "T", ""), ("scale", "V", "")], [("Y", "V", ""), ("inv_std_var", "U", "?")],
-   attrs=[("axis", "int", False), ("epsilon", "float", False), ("stash_type", "int", False)],
+   attrs=[ANY, ("axis", "int", False), ("epsilon", "float", False), ("stash_type", "int", False)],
    tc=[("T", t(FLT)), ("U", t("float double")), ("V", t(FLT))], rout=(1, 2), domain="")
 
 # ---- training: gradients ----
 unary_grad("ReluGrad")
-unary_grad("GeluGrad")
-unary_grad("FastGeluGrad")
-unary_grad("SigmoidGrad", x="Y")
-unary_grad("TanhGrad", x="Y")
-unary_grad("QuickGeluGrad", attrs=[("alpha", "float", False)])
-unary_grad("LeakyReluGrad", attrs=[("alpha", "float", False)], x="Y")
-for name, ver in (("SoftmaxGrad", 1), ("SoftmaxGrad_13", 1), ("LogSoftmaxGrad", 1), ("LogSoftmaxGrad_13", 1)):
-    unary_grad(name, ver, attrs=[("axis", "int", False)])
-op("BiasGeluGrad_dX", 1, [("dY", "T", ""), ("X", "T", ""), ("B", "T", "")], [("dX", "T", "")], tc=[("T", t(FLT))])
-op("BiasFastGeluGrad_dX", 1, [("dY", "T", ""), ("X", "T", ""), ("B", "T", "")], [("dX", "T", "")], tc=[("T", t(FLT))])
+unary_grad("GeluGrad", attrs=[ANY])
+unary_grad("FastGeluGrad", attrs=[ANY])
+unary_grad("SigmoidGrad", attrs=[ANY], x="Y")
+unary_grad("TanhGrad", attrs=[ANY], x="Y")
+unary_grad("QuickGeluGrad", attrs=[ANY, ("alpha", "float", False)])
+unary_grad("LeakyReluGrad", attrs=[ANY, ("alpha", "float", False)], x="Y")
+for name in ("SoftmaxGrad", "SoftmaxGrad_13"):
+    unary_grad(name, attrs=[("axis", "int", False)], x="Y")
+for name in ("LogSoftmaxGrad", "LogSoftmaxGrad_13"):
+    unary_grad(name, attrs=[("axis", "int", False)], types=FLT3)
+op("BiasGeluGrad_dX", 1, [("dY", "T", ""), ("X", "T", ""), ("B", "T", "")], [("dX", "T", "")], attrs=[ANY],
+   tc=[("T", t(FLT))])
+op("BiasFastGeluGrad_dX", 1, [("dY", "T", ""), ("X", "T", ""), ("B", "T", "")], [("dX", "T", "")], attrs=[ANY],
+   tc=[("T", t(FLT))])
 op("ConvGrad", 1, [("dY", "T", ""), ("X", "T", ""), ("W", "T", "")],
    [("dX", "T", "?"), ("dW", "T", "?"), ("dB", "T", "?")], attrs=[ANY, ("group", "int", False)] + WINDOW,
    tc=[("T", t(FLT3))], rout=(0, 3))
@@ -67,7 +73,7 @@ op("ConvTransposeGrad", 1, [("dY", "T", ""), ("X", "T", ""), ("W", "T", "")],
    [("dX", "T", "?"), ("dW", "T", "?"), ("dB", "T", "?")], attrs=[ANY, ("group", "int", False)] + WINDOW,
    tc=[("T", t(FLT3))], rout=(0, 3))
 op("GatherGrad", 1, [("shape", "I", ""), ("indices", "Tind", ""), ("dY", "T", "")], [("dX", "T", "")],
-   attrs=[("axis", "int", False)], tc=[("I", t("int64")), ("T", t(FLT)), ("Tind", t(INT))])
+   attrs=[("axis", "int", False)], tc=[("I", t(INT)), ("T", t(FLT)), ("Tind", t(INT))])
 op("GatherElementsGrad", 1, [("dY", "T", ""), ("shape", "I", ""), ("indices", "Tind", "")], [("dX", "T", "")],
    attrs=[("axis", "int", False)], tc=[("I", t("int64")), ("T", t(FLT)), ("Tind", t(INT))])
 op("GatherNDGrad", 1, [("shape", "T1", ""), ("indices", "Tind", ""), ("update", "T", "")], [("output", "T", "")],
@@ -75,37 +81,38 @@ op("GatherNDGrad", 1, [("shape", "T1", ""), ("indices", "Tind", ""), ("update", 
 op("DivGrad", 1, [("dY", "T", ""), ("A", "T", ""), ("B", "T", "")], [("dA", "T", "?"), ("dB", "T", "?")],
    tc=[("T", t(FLT))], rout=(0, 2))
 op("DropoutGrad", 1, [("dy", "T", ""), ("mask", "T2", ""), ("ratio", "T1", "?"), ("training_mode", "T2", "?")],
-   [("dx", "T", "")], tc=[("T", t(FLT)), ("T1", t(FLT)), ("T2", t("bool"))], rin=(2, 4))
+   [("dx", "T", "")], attrs=[ANY], tc=[("T", t(FLT)), ("T1", t(FLT)), ("T2", t("bool"))], rin=(2, 4))
 op("BitmaskDropoutGrad", 1, [("dy", "T", ""), ("mask", "T3", ""), ("ratio", "T1", "?"), ("training_mode", "T2", "?")],
-   [("dx", "T", "")], tc=[("T", t(FLT)), ("T1", t(FLT)), ("T2", t("bool")), ("T3", t("uint32"))], rin=(2, 4))
+   [("dx", "T", "")], attrs=[ANY], tc=[("T", t(FLT)), ("T1", t(FLT)), ("T2", t("bool")), ("T3", t("uint32"))],
+   rin=(2, 4))
 op("LayerNormalizationGrad", 1,
-   [("Y_grad", "T", ""), ("X", "T", ""), ("scale", "V", ""), ("mean", "U", ""), ("inv_std_dev", "U", "")],
+   [("Y_grad", "V", ""), ("X", "T", ""), ("scale", "V", ""), ("mean", "U", ""), ("inv_std_dev", "U", "")],
    [("X_grad", "T", ""), ("scale_grad", "V", ""), ("bias_grad", "V", "")],
-   attrs=[("axis", "int", False)], tc=[("T", t(FLT)), ("U", t("float double bfloat16")), ("V", t(FLT))])
+   attrs=[ANY, ("axis", "int", False)], tc=[("T", t(FLT)), ("U", t("float double")), ("V", t(FLT))])
 op("SimplifiedLayerNormalizationGrad", 1,
-   [("Y_grad", "T", ""), ("X", "T", ""), ("scale", "V", ""), ("inv_std_var", "U", "")],
+   [("Y_grad", "V", ""), ("X", "T", ""), ("scale", "V", ""), ("inv_std_var", "U", "")],
    [("X_grad", "T", ""), ("scale_grad", "V", "")],
-   attrs=[("axis", "int", False)], tc=[("T", t(FLT)), ("U", t("float double")), ("V", t(FLT))])
+   attrs=[ANY, ("axis", "int", False)], tc=[("T", t(FLT)), ("U", t("float double")), ("V", t(FLT))])
 op("InvertibleLayerNormalizationGrad", 1,
-   [("Y_grad", "T", ""), ("Y", "T", ""), ("scale", "V", ""), ("bias", "V", ""), ("inv_std_var", "U", "")],
+   [("Y_grad", "V", ""), ("Y", "V", ""), ("scale", "V", ""), ("bias", "V", ""), ("inv_std_var", "U", "")],
    [("X_grad", "T", ""), ("scale_grad", "V", ""), ("bias_grad", "V", "")],
-   attrs=[("axis", "int", False)], tc=[("T", t(FLT)), ("U", t("float double")), ("V", t(FLT))])
+   attrs=[ANY, ("axis", "int", False)], tc=[("T", t(FLT)), ("U", t("float double")), ("V", t(FLT))])
 op("BatchNormalizationGrad", 1,
    [("dY", "T", ""), ("X", "T", ""), ("scale", "T1", ""), ("mean", "T2", ""), ("variance", "T2", "")],
    [("X_grad", "T", ""), ("scale_grad", "T1", ""), ("bias_grad", "T1", "")],
-   attrs=[("epsilon", "float", True)], tc=[("T", t(FLT3)), ("T1", t(FLT3)), ("T2", t(FLT3))])
+   attrs=[("epsilon", "float", True)], tc=[("T", t(FLT)), ("T1", t(FLT)), ("T2", t(FLT))])
 op("SoftmaxCrossEntropyLossGrad", 1,
-   [("dY", "T", ""), ("log_prob", "T", ""), ("label", "Tind", ""), ("weight", "T", "?"), ("bias", "T", "?")],
+   [("dY", "T", ""), ("log_prob", "T", ""), ("label", "Tind", ""), ("weight", "T", "?")],
    [("d_logits", "T", "")], attrs=[("ignore_index", "int", False), ("reduction", "string", False)],
-   tc=[("T", t(FLT)), ("Tind", t(INT))], rin=(3, 5))
+   tc=[("T", t(FLT)), ("Tind", t(INT))], rin=(3, 4))
 op("SoftmaxCrossEntropyLossInternal", 1,
    [("scores", "T", ""), ("labels", "Tind", ""), ("weights", "T", "?"), ("ignore_index", "I", "?")],
-   [("output", "TOut", ""), ("log_prob", "TOut", "?")],
+   [("output", "TOut", ""), ("log_prob", "TOut", "")],
    attrs=[("output_type", "int", False), ("reduction", "string", False)],
-   tc=[("T", t(FLT)), ("TOut", t(FLT)), ("Tind", t(INT)), ("I", t("int64"))], rin=(2, 4), rout=(1, 2))
+   tc=[("T", t(FLT)), ("TOut", t(FLT)), ("Tind", t(INT)), ("I", t("int64"))], rin=(2, 4))
 op("SoftmaxCrossEntropyLossInternalGrad", 1,
    [("dY", "T", ""), ("log_prob", "T", ""), ("label", "Tind", ""), ("weight", "T", "?"), ("ignore_index", "I", "?"),
-    ("bias", "T", "?")],
+    ("bias", "TOut", "?")],
    [("d_logits", "TOut", "")], attrs=[("output_type", "int", False), ("reduction", "string", False)],
    tc=[("T", t(FLT)), ("TOut", t(FLT)), ("Tind", t(INT)), ("I", t("int64"))], rin=(3, 6))
 op("SoftmaxCrossEntropy", 1, [("logits", "T", ""), ("label", "T", "")], [("Y", "T", ""), ("log_prob", "T", "?")],
@@ -115,20 +122,20 @@ op("SoftmaxCrossEntropyGrad", 1, [("dY", "T", ""), ("log_prob", "T", ""), ("labe
 op("BroadcastGradientArgs", 1, [("a_shape", "T", ""), ("b_shape", "T", "")], [("a_axes", "T", "?"), ("b_axes", "T", "?")],
    tc=[("T", t("int64"))], rout=(0, 2))
 op("ReduceSumTraining", 1, [("data", "T", ""), ("axes", "tensor(int64)", "")], [("reduced", "T", "")],
-   attrs=[("keepdims", "int", False), ("noop_with_empty_axes", "int", False)],
-   tc=[("T", t("float16 float double int32 int64 bfloat16"))])
+   attrs=[ANY, ("keepdims", "int", False), ("noop_with_empty_axes", "int", False)],
+   tc=[("T", t("uint32 uint64 int32 int64 float16 float double"))])
 op("Scale", 1, [("input", "T", ""), ("scale", "ScaleT", "")], [("output", "T", "")],
-   attrs=[("scale_down", "int", False)], tc=[("T", t(FLT)), ("ScaleT", t("float16 float double int64 int32"))])
+   attrs=[("scale_down", "int", False)], tc=[("T", t(FLT)), ("ScaleT", t("float16 float double int64 int32 bfloat16"))])
 op("ConcatTraining", 1, [("inputs", "T", "*")], [("concat_result", "T", ""), ("per_input_length", "Tint", "?")],
    attrs=[("axis", "int", True)], tc=[("T", t(ALL)), ("Tint", t("int64"))], rin=(1, None), rout=(1, 2))
 op("SplitTraining", 1, [("input", "T", ""), ("split", "tensor(int64)", "")], [("outputs", "T", "*")],
-   attrs=[("axis", "int", False)], tc=[("T", t(ALL))], rout=(1, None))
+   attrs=[ANY, ("axis", "int", False)], tc=[("T", t(ALL))], rout=(1, None))
 op("BatchNormInternal", 1,
    [("X", "T", ""), ("scale", "T1", ""), ("B", "T1", ""), ("input_mean", "T2", ""), ("input_var", "T2", "")],
    [("Y", "T", ""), ("running_mean", "T2", "?"), ("running_var", "T2", "?"), ("saved_mean", "T2", "?"),
     ("saved_inv_std", "T2", "?")],
    attrs=[("epsilon", "float", False), ("momentum", "float", False), ("training_mode", "int", False)],
-   tc=[("T", t(FLT3)), ("T1", t(FLT3)), ("T2", t(FLT3))], rout=(1, 5))
+   tc=[("T", t(FLT)), ("T1", t(FLT)), ("T2", t(FLT))], rout=(1, 5))
 
 # ---- training: accumulation and optimizers ----
 # AdamWOptimizer's updated_flag is bool in the artifacts of ONNX Runtime up to
@@ -153,7 +160,7 @@ op("AdamWOptimizer", 1,
        ("T_BOOL", t("bool")), ("T_FLAG", t("bool int64"))], rin=(6, 7), rout=(1, 4))
 op("SGDOptimizerV2", 1,
    [("lr", "T1", ""), ("weights", "S_WEIGHT", ""), ("gradients", "S_GRAD", ""), ("update_signal", "T_BOOL", "?")],
-   [("updated_flag", "T_BOOL", ""), ("updated_weights", "S_WEIGHT", "?")],
+   [("update_completed", "T_BOOL", ""), ("updated_weights", "S_WEIGHT", "?")],
    tc=[("T1", t("float")), ("S_WEIGHT", SEQF), ("S_GRAD", SEQF), ("T_BOOL", t("bool"))], rin=(3, 4), rout=(1, 2))
 
 # ---- inference: fused and transformer operators ----
@@ -248,8 +255,6 @@ op("QuantizeLinear", 1, [("x", "T1", ""), ("y_scale", "T1", ""), ("y_zero_point"
 op("DequantizeLinear", 1, [("x", "T1", ""), ("x_scale", "T2", ""), ("x_zero_point", "T1", "?")], [("y", "T2", "")],
    attrs=[("axis", "int", False)],
    tc=[("T1", t(Q16 + " int32 int4 uint4")), ("T2", t("float float16"))], rin=(2, 3))
-op("DynamicQuantizeLinear", 1, [("x", "T1", "")], [("y", "T2", ""), ("y_scale", "tensor(float)", ""),
-   ("y_zero_point", "T2", "")], tc=[("T1", t("float")), ("T2", t(Q8))])
 def qbinary(name):
     op(name, 1, [("A", "T", ""), ("A_scale", "tensor(float)", ""), ("A_zero_point", "T", "?"), ("B", "T", ""),
                  ("B_scale", "tensor(float)", ""), ("B_zero_point", "T", "?"), ("C_scale", "tensor(float)", ""),
