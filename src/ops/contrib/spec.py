@@ -4,7 +4,10 @@
 # domain (AveragePoolGrad, MaxPoolGrad, LayerNormalization before opset 17,
 # SimplifiedLayerNormalization).  Transcribed from ONNX Runtime's
 # docs/ContribOperators.md, onnxruntime/core/graph/contrib_ops/*_defs.cc and
-# orttraining/orttraining/core/graph/training_op_defs.cc.
+# orttraining/orttraining/core/graph/training_op_defs.cc.  Re-check with
+#   /usr/bin/python3 src/ops/contrib/check_spec_contrib.py ContribOperators.md training_op_defs.cc contrib_defs.cc
+# Where ONNX Runtime's releases differ, a row takes the union (GroupQueryAttention's
+# quantized-cache inputs, MatMulNBits' weight_prepacked are newer than some releases).
 # formal: (name, typeStr, opt) opt: "" single, "?" optional, "*" variadic homogeneous,
 #         "*h" variadic heterogeneous, "*0"/"*h0" variadic that may be empty
 # attr: (name, type, required); the attribute "*" means the operator accepts
