@@ -45,15 +45,19 @@ static void like(ol_ctx *ctx, size_t out, size_t in)
 
 /* A gradient dX of forward value x: dY's element type, the shape of x
  * merged dim by dim with dY's (both must be the forward value's shape). */
-static void grad_of(ol_ctx *ctx, size_t out, size_t dy, size_t x)
+static void grad_of_typed(ol_ctx *ctx, size_t out, size_t dy, size_t x, int32_t elem)
 {
-    int32_t elem = ol_in_elem(ctx, dy) ? ol_in_elem(ctx, dy) : ol_in_elem(ctx, x);
     const ol_shape *a = ol_in_shape(ctx, dy), *b = ol_in_shape(ctx, x);
     if (!a || (b && b->rank != a->rank))
         a = b, b = NULL;
     ol_dim *dims = ol_out_tensor(ctx, out, elem, a ? a->rank : -1);
     for (int i = 0; dims && i < a->rank; i++)
         dims[i] = b && a->dims[i].kind == OL_DIM_UNKNOWN ? b->dims[i] : a->dims[i];
+}
+
+static void grad_of(ol_ctx *ctx, size_t out, size_t dy, size_t x)
+{
+    grad_of_typed(ctx, out, dy, x, ol_in_elem(ctx, dy) ? ol_in_elem(ctx, dy) : ol_in_elem(ctx, x));
 }
 
 /* dX of the forward operator's input 0 from dY (input 0) and X (input 1). */
@@ -251,9 +255,11 @@ static void infer_DivGrad(ol_ctx *ctx)
     like(ctx, 1, 2);
 }
 
+/* X_grad has X's type T; Y_grad has scale's type V (they differ under mixed
+ * precision). */
 static void infer_LayerNormalizationGrad(ol_ctx *ctx)
 {
-    grad_of(ctx, 0, 0, 1);
+    grad_of_typed(ctx, 0, 0, 1, ol_in_elem(ctx, 1) ? ol_in_elem(ctx, 1) : ol_in_elem(ctx, 0));
     like(ctx, 1, 2);
     like(ctx, 2, 2);
 }
@@ -599,16 +605,6 @@ static void infer_DequantizeLinear(ol_ctx *ctx)
         dims[i] = s->dims[i];
 }
 
-static void infer_DynamicQuantizeLinear(ol_ctx *ctx)
-{
-    const ol_shape *s = ol_in_shape(ctx, 0);
-    ol_dim *dims = ol_out_tensor(ctx, 0, ELEM_UINT8, s ? s->rank : -1);
-    for (int i = 0; dims && i < s->rank; i++)
-        dims[i] = s->dims[i];
-    ol_out_tensor(ctx, 1, ELEM_FLOAT, 0);
-    ol_out_tensor(ctx, 2, ELEM_UINT8, 0);
-}
-
 /* A (input 0) and B (input 3) broadcast. */
 static void infer_QLinearBinary(ol_ctx *ctx)
 {
@@ -743,7 +739,6 @@ static bool kernel_QuickGelu(ol_kctx *k)
 
 static const ol_op_entry contrib_ops[] = {
     {"", "AveragePoolGrad", infer_PoolGrad, NULL},
-    {"", "ConvGrad", infer_ConvGrad, NULL},
     {"", "MaxPoolGrad", infer_PoolGrad, NULL},
     {"", "SimplifiedLayerNormalization", infer_SimplifiedLayerNormalization, NULL},
     {"com.microsoft", "AdamWOptimizer", infer_AdamWOptimizer, NULL},
@@ -764,7 +759,6 @@ static const ol_op_entry contrib_ops[] = {
     {"com.microsoft", "DequantizeLinear", infer_DequantizeLinear, NULL},
     {"com.microsoft", "DivGrad", infer_DivGrad, NULL},
     {"com.microsoft", "DropoutGrad", ol_infer_same_as_input, NULL},
-    {"com.microsoft", "DynamicQuantizeLinear", infer_DynamicQuantizeLinear, NULL},
     {"com.microsoft", "DynamicQuantizeMatMul", infer_DynamicQuantizeMatMul, NULL},
     {"com.microsoft", "EmbedLayerNormalization", infer_EmbedLayerNormalization, NULL},
     {"com.microsoft", "FastGelu", ol_infer_same_as_input, kernel_FastGelu},

@@ -149,6 +149,64 @@ static void layer_norm_grad(void **state)
     assert_string_equal(r.types[2], "float[768]");
 }
 
+/* As training_op_defs.cc defines them: GeluGrad accepts the attributes of
+ * the Gelu it mirrors (AllowUncheckedAttributes), LayerNormalizationGrad's
+ * Y_grad has scale's type V (float16 under a float X in mixed precision),
+ * GatherGrad's shape may be int32 and BatchNormalizationGrad takes
+ * bfloat16. */
+static void training_rows_accept(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = ms_model(14);
+    tb_input(m->graph, "dY", FLOAT, DIMS(-1, 8));
+    tb_input(m->graph, "X", FLOAT, DIMS(-1, 8));
+    Onnx__NodeProto *n = ms_node(m->graph, "GeluGrad", IN("dY", "X"), OUT("dX"));
+    tb_attr_string(n, "approximate", "none");
+    tb_input(m->graph, "hdY", 10, DIMS(-1, 8));
+    tb_input(m->graph, "hscale", 10, DIMS(8));
+    tb_input(m->graph, "mean", FLOAT, DIMS(-1, 1));
+    n = ms_node(m->graph, "LayerNormalizationGrad", IN("hdY", "X", "hscale", "mean", "mean"), OUT("lX", "lS", "lB"));
+    tb_attr_int(n, "axis", -1);
+    tb_input(m->graph, "shape", INT32, DIMS(2));
+    tb_input(m->graph, "idx", INT64, DIMS(-1));
+    ms_node(m->graph, "GatherGrad", IN("shape", "idx", "dY"), OUT("gX"));
+    tb_input(m->graph, "b", 16, DIMS(-1, 4, 6, 6));
+    tb_input(m->graph, "bc", 16, DIMS(4));
+    n = ms_node(m->graph, "BatchNormalizationGrad", IN("b", "b", "bc", "bc", "bc"), OUT("bX", "bS", "bB"));
+    tb_attr_float(n, "epsilon", 1e-5f);
+    tb_result r = infer_ok(m, IN("dX", "lX", "lS"));
+    assert_string_equal(r.types[0], "float[N,8]");
+    assert_string_equal(r.types[1], "float[N,8]");
+    assert_string_equal(r.types[2], "float16[8]");
+}
+
+/* What training_op_defs.cc refuses: SoftmaxCrossEntropyLossGrad has no bias
+ * input, SoftmaxCrossEntropyLossInternal always writes log_prob,
+ * AveragePoolGrad requires kernel_shape, ReduceSumTraining takes no bfloat16,
+ * and there is no ConvGrad in the default domain. */
+static void training_rows_refuse(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = ms_model(14);
+    tb_input(m->graph, "dY", FLOAT, 0, NULL);
+    tb_input(m->graph, "lp", FLOAT, DIMS(-1, 10));
+    tb_input(m->graph, "labels", INT64, DIMS(-1));
+    ms_node(m->graph, "SoftmaxCrossEntropyLossGrad", IN("dY", "lp", "labels", "", "lp"), OUT("d"));
+    ms_node(m->graph, "SoftmaxCrossEntropyLossInternal", IN("lp", "labels"), OUT("loss"));
+    tb_input(m->graph, "pdY", FLOAT, DIMS(-1, 4, 3, 3));
+    tb_node_n(m->graph, "AveragePoolGrad", "apg", IN("pdY"), OUT("pdX"));
+    tb_input(m->graph, "bf", 16, DIMS(-1, 4));
+    tb_input(m->graph, "axes", INT64, DIMS(1));
+    ms_node(m->graph, "ReduceSumTraining", IN("bf", "axes"), OUT("rs"));
+    tb_result r = tb_infer(m, IN("d"));
+    tb_model_free(m);
+    assert_int_equal(r.errors, 4);
+    assert_non_null(strstr(r.all_errors, "5 inputs, opset 1 takes 3 to 4 (SoftmaxCrossEntropyLossGrad)"));
+    assert_non_null(strstr(r.all_errors, "SoftmaxCrossEntropyLossInternal"));
+    assert_non_null(strstr(r.all_errors, "'kernel_shape' is missing (AveragePoolGrad)"));
+    assert_non_null(strstr(r.all_errors, "bfloat16[N,4], which this operator does not take (ReduceSumTraining)"));
+}
+
 /* ConcatTraining: the concatenation and each input's length. */
 static void concat_training(void **state)
 {
@@ -226,6 +284,91 @@ static void group_query_attention(void **state)
     tb_result r = infer_ok(m, IN("y", "pk"));
     assert_string_equal(r.types[0], "float[N,7,4096]");
     assert_string_equal(r.types[1], "float[N,8,?,128]");
+}
+
+/* GroupQueryAttention as ONNX Runtime defines it now (contrib_ops/bert_defs.cc;
+ * docs/ContribOperators.md): up to 16 inputs (k_scale, v_scale for a quantized
+ * cache, q_norm_weight, k_norm_weight), the attributes of the windowed and
+ * quantized cache, and present_key/present_value optional. */
+static void group_query_attention_current(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = ms_model(14);
+    tb_input(m->graph, "q", FLOAT, DIMS(-1, 7, 4096));
+    tb_input(m->graph, "k", FLOAT, DIMS(-1, 7, 1024));
+    tb_input(m->graph, "v", FLOAT, DIMS(-1, 7, 1024));
+    tb_input(m->graph, "pk", INT8, DIMS(-1, 8, 64, 128));
+    tb_input(m->graph, "pv", INT8, DIMS(-1, 8, 64, 128));
+    tb_input(m->graph, "seqlens", INT32, DIMS(-1));
+    tb_input(m->graph, "total", INT32, 0, NULL);
+    tb_input(m->graph, "ks", FLOAT, DIMS(1));
+    tb_input(m->graph, "vs", FLOAT, DIMS(1));
+    tb_input(m->graph, "qn", FLOAT, DIMS(128));
+    tb_input(m->graph, "kn", FLOAT, DIMS(128));
+    Onnx__NodeProto *n = ms_node(m->graph, "GroupQueryAttention",
+                                 IN("q", "k", "v", "pk", "pv", "seqlens", "total", "", "", "", "", "", "ks", "vs", "qn",
+                                    "kn"),
+                                 OUT("y"));
+    tb_attr_int(n, "num_heads", 32);
+    tb_attr_int(n, "kv_num_heads", 8);
+    tb_attr_int(n, "causal", 1);
+    tb_attr_int(n, "kv_cache_bit_width", 8);
+    tb_attr_string(n, "k_quant_type", "PER_TENSOR");
+    tb_attr_string(n, "v_quant_type", "PER_TENSOR");
+    tb_attr_int(n, "sliding_window_cache", 0);
+    tb_attr_float(n, "qk_norm_epsilon", 1e-6f);
+    tb_result r = infer_ok(m, IN("y"));
+    assert_string_equal(r.types[0], "float[N,7,4096]");
+}
+
+/* MatMulNBits' weight_prepacked attribute (docs/ContribOperators.md) is known. */
+static void matmul_nbits_prepacked(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = ms_model(14);
+    tb_input(m->graph, "a", FLOAT, DIMS(-1, 64));
+    tb_input(m->graph, "b", UINT8, DIMS(10, 2, 16));
+    tb_input(m->graph, "s", FLOAT, DIMS(10, 2));
+    Onnx__NodeProto *n = ms_node(m->graph, "MatMulNBits", IN("a", "b", "s"), OUT("y"));
+    tb_attr_int(n, "K", 64);
+    tb_attr_int(n, "N", 10);
+    tb_attr_int(n, "bits", 4);
+    tb_attr_int(n, "block_size", 32);
+    tb_attr_int(n, "weight_prepacked", 0);
+    tb_result r = infer_ok(m, IN("y"));
+    assert_string_equal(r.types[0], "float[N,10]");
+}
+
+/* What ONNX Runtime's schemas refuse, the rows refuse: MultiHeadAttention
+ * has no output_qk attribute, com.microsoft QuantizeLinear only axis,
+ * QLinearSoftmax needs y_zero_point, QLinearGlobalAveragePool both zero
+ * points, and BiasAdd takes float16 and float only. */
+static void runtime_refusals(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = ms_model(14);
+    tb_input(m->graph, "q", FLOAT, DIMS(-1, 16, 512));
+    Onnx__NodeProto *n = ms_node(m->graph, "MultiHeadAttention", IN("q", "q", "q"), OUT("mha"));
+    tb_attr_int(n, "num_heads", 8);
+    tb_attr_int(n, "output_qk", 1);
+    tb_input(m->graph, "s", FLOAT, 0, NULL);
+    n = ms_node(m->graph, "QuantizeLinear", IN("q", "s"), OUT("ql"));
+    tb_attr_int(n, "saturate", 1);
+    tb_input(m->graph, "x", UINT8, DIMS(-1, 8, 4, 4));
+    tb_input(m->graph, "z", UINT8, 0, NULL);
+    n = ms_node(m->graph, "QLinearSoftmax", IN("x", "s", "z", "s"), OUT("sm"));
+    tb_attr_int(n, "opset", 13);
+    ms_node(m->graph, "QLinearGlobalAveragePool", IN("x", "s", "", "s", "z"), OUT("gap"));
+    tb_input(m->graph, "d", 11, DIMS(-1, 4));
+    ms_node(m->graph, "BiasAdd", IN("d", "d", "d"), OUT("ba"));
+    tb_result r = tb_infer(m, IN("mha"));
+    tb_model_free(m);
+    assert_int_equal(r.errors, 7); /* BiasAdd: one for each of its three inputs */
+    assert_non_null(strstr(r.all_errors, "output_qk"));
+    assert_non_null(strstr(r.all_errors, "saturate"));
+    assert_non_null(strstr(r.all_errors, "4 inputs, opset 1 takes 5 to 5 (QLinearSoftmax)"));
+    assert_non_null(strstr(r.all_errors, "required input 2 is empty (QLinearGlobalAveragePool)"));
+    assert_non_null(strstr(r.all_errors, "double[N,4], which this operator does not take (BiasAdd)"));
 }
 
 /* SkipLayerNormalization: output like input, mean (B,S,1). */
@@ -454,7 +597,6 @@ static const op_row OP_ROWS[] = {
     {"DequantizeLinear", "com.microsoft", "u8:N,8 f: u8:", "", 1, "float[N,8]"},
     {"DivGrad", "com.microsoft", "f:N,8 f:N,8 f:8", "", 2, "float[N,8] float[8]"},
     {"DropoutGrad", "com.microsoft", "f:N,8 b:N,8", "", 1, "float[N,8]"},
-    {"DynamicQuantizeLinear", "com.microsoft", "f:N,8", "", 3, "uint8[N,8] float[] uint8[]"},
     {"FastGeluGrad", "com.microsoft", "f:N,8 f:N,8", "", 1, "float[N,8]"},
     {"FusedGemm", "com.microsoft", "f:N,8 f:4,8 f:4", "transB=1 activation='Relu'", 1, "float[N,4]"},
     {"GatherElementsGrad", "com.microsoft", "f:N,3 i64:2 i64:N,3", "", 1, "float[?,?]"},
@@ -623,6 +765,9 @@ int main(void)
         cmocka_unit_test(concat_training),     cmocka_unit_test(batch_norm_internal),
         cmocka_unit_test(attention),           cmocka_unit_test(multi_head_attention),
         cmocka_unit_test(group_query_attention), cmocka_unit_test(skip_layer_norm),
+        cmocka_unit_test(group_query_attention_current), cmocka_unit_test(matmul_nbits_prepacked),
+        cmocka_unit_test(runtime_refusals),      cmocka_unit_test(training_rows_accept),
+        cmocka_unit_test(training_rows_refuse),
         cmocka_unit_test(embed_layer_norm),    cmocka_unit_test(runtime_layer_norms),
         cmocka_unit_test(gelus),               cmocka_unit_test(fused_products),
         cmocka_unit_test(rotary_embedding),    cmocka_unit_test(quantization),

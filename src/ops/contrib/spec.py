@@ -4,7 +4,10 @@
 # domain (AveragePoolGrad, MaxPoolGrad, LayerNormalization before opset 17,
 # SimplifiedLayerNormalization).  Transcribed from ONNX Runtime's
 # docs/ContribOperators.md, onnxruntime/core/graph/contrib_ops/*_defs.cc and
-# orttraining/orttraining/core/graph/training_op_defs.cc.
+# orttraining/orttraining/core/graph/training_op_defs.cc.  Re-check with
+#   /usr/bin/python3 src/ops/contrib/check_spec_contrib.py ContribOperators.md training_op_defs.cc contrib_defs.cc
+# Where ONNX Runtime's releases differ, a row takes the union (GroupQueryAttention's
+# quantized-cache inputs, MatMulNBits' weight_prepacked are newer than some releases).
 # formal: (name, typeStr, opt) opt: "" single, "?" optional, "*" variadic homogeneous,
 #         "*h" variadic heterogeneous, "*0"/"*h0" variadic that may be empty
 # attr: (name, type, required); the attribute "*" means the operator accepts
@@ -20,6 +23,7 @@ def op(name, ver, ins, outs, attrs=(), tc=(), rin=None, rout=None, domain="com.m
 
 FLT = "float16 float double bfloat16"
 FLT3 = "float16 float double"
+BERT = "float float16 bfloat16"
 INT = "int32 int64"
 Q8 = "int8 uint8"
 Q16 = "int8 uint8 int16 uint16"
@@ -31,34 +35,40 @@ WINDOW = [("auto_pad", "string", False), ("dilations", "ints", False), ("kernel_
 def unary_grad(name, ver=1, attrs=(), types=FLT, x="X"):
     op(name, ver, [("dY", "T", ""), (x, "T", "")], [("dX", "T", "")], attrs=attrs, tc=[("T", t(types))])
 
+# Most training operators are AllowUncheckedAttributes in training_op_defs.cc
+# (so are LayerNormalization and SimplifiedLayerNormalization in
+# contrib_defs.cc): their rows carry ANY.
+
 # ---- ONNX Runtime's registrations in the default domain ----
 op("AveragePoolGrad", 9, [("dY", "T", "")], [("dX", "T", "")],
-   attrs=[ANY, ("count_include_pad", "int", False)] + WINDOW, tc=[("T", t(FLT3))], domain="")
+   attrs=[ANY, ("count_include_pad", "int", False), ("kernel_shape", "ints", True)]
+   + [a for a in WINDOW if a[0] != "kernel_shape"], tc=[("T", t(FLT3))], domain="")
 op("MaxPoolGrad", 9, [("dY", "T", ""), ("Indices", "I", "")], [("dX", "T", "")], attrs=[ANY],
    tc=[("T", t(FLT3)), ("I", t("int64"))], domain="")
-op("ConvGrad", 9, [("dY", "T", ""), ("X", "T", ""), ("W", "T", "")],
-   [("dX", "T", "?"), ("dW", "T", "?"), ("dB", "T", "?")], attrs=[ANY], tc=[("T", t(FLT3))],
-   rout=(0, 3), domain="")
 op("LayerNormalization", 1, [("X", "T", ""), ("Scale", "V", ""), ("B", "V", "?")],
    [("Y", "V", ""), ("Mean", "U", "?"), ("InvStdDev", "U", "?")],
-   attrs=[("axis", "int", False), ("epsilon", "float", False), ("stash_type", "int", False)],
-   tc=[("T", t(FLT)), ("U", t("float double bfloat16")), ("V", t(FLT))], rin=(2, 3), rout=(1, 3), domain="")
+   attrs=[ANY, ("axis", "int", False), ("epsilon", "float", False), ("stash_type", "int", False)],
+   tc=[("T", t(FLT)), ("U", t("float double")), ("V", t(FLT))], rin=(2, 3), rout=(1, 3), domain="")
 op("SimplifiedLayerNormalization", 1, [("X", "T", ""), ("scale", "V", "")], [("Y", "V", ""), ("inv_std_var", "U", "?")],
-   attrs=[("axis", "int", False), ("epsilon", "float", False), ("stash_type", "int", False)],
+   attrs=[ANY, ("axis", "int", False), ("epsilon", "float", False), ("stash_type", "int", False)],
    tc=[("T", t(FLT)), ("U", t("float double")), ("V", t(FLT))], rout=(1, 2), domain="")
 
 # ---- training: gradients ----
 unary_grad("ReluGrad")
-unary_grad("GeluGrad")
-unary_grad("FastGeluGrad")
-unary_grad("SigmoidGrad", x="Y")
-unary_grad("TanhGrad", x="Y")
-unary_grad("QuickGeluGrad", attrs=[("alpha", "float", False)])
-unary_grad("LeakyReluGrad", attrs=[("alpha", "float", False)], x="Y")
-for name, ver in (("SoftmaxGrad", 1), ("SoftmaxGrad_13", 1), ("LogSoftmaxGrad", 1), ("LogSoftmaxGrad_13", 1)):
-    unary_grad(name, ver, attrs=[("axis", "int", False)])
-op("BiasGeluGrad_dX", 1, [("dY", "T", ""), ("X", "T", ""), ("B", "T", "")], [("dX", "T", "")], tc=[("T", t(FLT))])
-op("BiasFastGeluGrad_dX", 1, [("dY", "T", ""), ("X", "T", ""), ("B", "T", "")], [("dX", "T", "")], tc=[("T", t(FLT))])
+unary_grad("GeluGrad", attrs=[ANY])
+unary_grad("FastGeluGrad", attrs=[ANY])
+unary_grad("SigmoidGrad", attrs=[ANY], x="Y")
+unary_grad("TanhGrad", attrs=[ANY], x="Y")
+unary_grad("QuickGeluGrad", attrs=[ANY, ("alpha", "float", False)])
+unary_grad("LeakyReluGrad", attrs=[ANY, ("alpha", "float", False)], x="Y")
+for name in ("SoftmaxGrad", "SoftmaxGrad_13"):
+    unary_grad(name, attrs=[("axis", "int", False)], x="Y")
+for name in ("LogSoftmaxGrad", "LogSoftmaxGrad_13"):
+    unary_grad(name, attrs=[("axis", "int", False)], types=FLT3)
+op("BiasGeluGrad_dX", 1, [("dY", "T", ""), ("X", "T", ""), ("B", "T", "")], [("dX", "T", "")], attrs=[ANY],
+   tc=[("T", t(FLT))])
+op("BiasFastGeluGrad_dX", 1, [("dY", "T", ""), ("X", "T", ""), ("B", "T", "")], [("dX", "T", "")], attrs=[ANY],
+   tc=[("T", t(FLT))])
 op("ConvGrad", 1, [("dY", "T", ""), ("X", "T", ""), ("W", "T", "")],
    [("dX", "T", "?"), ("dW", "T", "?"), ("dB", "T", "?")], attrs=[ANY, ("group", "int", False)] + WINDOW,
    tc=[("T", t(FLT3))], rout=(0, 3))
@@ -66,7 +76,7 @@ op("ConvTransposeGrad", 1, [("dY", "T", ""), ("X", "T", ""), ("W", "T", "")],
    [("dX", "T", "?"), ("dW", "T", "?"), ("dB", "T", "?")], attrs=[ANY, ("group", "int", False)] + WINDOW,
    tc=[("T", t(FLT3))], rout=(0, 3))
 op("GatherGrad", 1, [("shape", "I", ""), ("indices", "Tind", ""), ("dY", "T", "")], [("dX", "T", "")],
-   attrs=[("axis", "int", False)], tc=[("I", t("int64")), ("T", t(FLT)), ("Tind", t(INT))])
+   attrs=[("axis", "int", False)], tc=[("I", t(INT)), ("T", t(FLT)), ("Tind", t(INT))])
 op("GatherElementsGrad", 1, [("dY", "T", ""), ("shape", "I", ""), ("indices", "Tind", "")], [("dX", "T", "")],
    attrs=[("axis", "int", False)], tc=[("I", t("int64")), ("T", t(FLT)), ("Tind", t(INT))])
 op("GatherNDGrad", 1, [("shape", "T1", ""), ("indices", "Tind", ""), ("update", "T", "")], [("output", "T", "")],
@@ -74,37 +84,38 @@ op("GatherNDGrad", 1, [("shape", "T1", ""), ("indices", "Tind", ""), ("update", 
 op("DivGrad", 1, [("dY", "T", ""), ("A", "T", ""), ("B", "T", "")], [("dA", "T", "?"), ("dB", "T", "?")],
    tc=[("T", t(FLT))], rout=(0, 2))
 op("DropoutGrad", 1, [("dy", "T", ""), ("mask", "T2", ""), ("ratio", "T1", "?"), ("training_mode", "T2", "?")],
-   [("dx", "T", "")], tc=[("T", t(FLT)), ("T1", t(FLT)), ("T2", t("bool"))], rin=(2, 4))
+   [("dx", "T", "")], attrs=[ANY], tc=[("T", t(FLT)), ("T1", t(FLT)), ("T2", t("bool"))], rin=(2, 4))
 op("BitmaskDropoutGrad", 1, [("dy", "T", ""), ("mask", "T3", ""), ("ratio", "T1", "?"), ("training_mode", "T2", "?")],
-   [("dx", "T", "")], tc=[("T", t(FLT)), ("T1", t(FLT)), ("T2", t("bool")), ("T3", t("uint32"))], rin=(2, 4))
+   [("dx", "T", "")], attrs=[ANY], tc=[("T", t(FLT)), ("T1", t(FLT)), ("T2", t("bool")), ("T3", t("uint32"))],
+   rin=(2, 4))
 op("LayerNormalizationGrad", 1,
-   [("Y_grad", "T", ""), ("X", "T", ""), ("scale", "V", ""), ("mean", "U", ""), ("inv_std_dev", "U", "")],
+   [("Y_grad", "V", ""), ("X", "T", ""), ("scale", "V", ""), ("mean", "U", ""), ("inv_std_dev", "U", "")],
    [("X_grad", "T", ""), ("scale_grad", "V", ""), ("bias_grad", "V", "")],
-   attrs=[("axis", "int", False)], tc=[("T", t(FLT)), ("U", t("float double bfloat16")), ("V", t(FLT))])
+   attrs=[ANY, ("axis", "int", False)], tc=[("T", t(FLT)), ("U", t("float double")), ("V", t(FLT))])
 op("SimplifiedLayerNormalizationGrad", 1,
-   [("Y_grad", "T", ""), ("X", "T", ""), ("scale", "V", ""), ("inv_std_var", "U", "")],
+   [("Y_grad", "V", ""), ("X", "T", ""), ("scale", "V", ""), ("inv_std_var", "U", "")],
    [("X_grad", "T", ""), ("scale_grad", "V", "")],
-   attrs=[("axis", "int", False)], tc=[("T", t(FLT)), ("U", t("float double")), ("V", t(FLT))])
+   attrs=[ANY, ("axis", "int", False)], tc=[("T", t(FLT)), ("U", t("float double")), ("V", t(FLT))])
 op("InvertibleLayerNormalizationGrad", 1,
-   [("Y_grad", "T", ""), ("Y", "T", ""), ("scale", "V", ""), ("bias", "V", ""), ("inv_std_var", "U", "")],
+   [("Y_grad", "V", ""), ("Y", "V", ""), ("scale", "V", ""), ("bias", "V", ""), ("inv_std_var", "U", "")],
    [("X_grad", "T", ""), ("scale_grad", "V", ""), ("bias_grad", "V", "")],
-   attrs=[("axis", "int", False)], tc=[("T", t(FLT)), ("U", t("float double")), ("V", t(FLT))])
+   attrs=[ANY, ("axis", "int", False)], tc=[("T", t(FLT)), ("U", t("float double")), ("V", t(FLT))])
 op("BatchNormalizationGrad", 1,
    [("dY", "T", ""), ("X", "T", ""), ("scale", "T1", ""), ("mean", "T2", ""), ("variance", "T2", "")],
    [("X_grad", "T", ""), ("scale_grad", "T1", ""), ("bias_grad", "T1", "")],
-   attrs=[("epsilon", "float", True)], tc=[("T", t(FLT3)), ("T1", t(FLT3)), ("T2", t(FLT3))])
+   attrs=[("epsilon", "float", True)], tc=[("T", t(FLT)), ("T1", t(FLT)), ("T2", t(FLT))])
 op("SoftmaxCrossEntropyLossGrad", 1,
-   [("dY", "T", ""), ("log_prob", "T", ""), ("label", "Tind", ""), ("weight", "T", "?"), ("bias", "T", "?")],
+   [("dY", "T", ""), ("log_prob", "T", ""), ("label", "Tind", ""), ("weight", "T", "?")],
    [("d_logits", "T", "")], attrs=[("ignore_index", "int", False), ("reduction", "string", False)],
-   tc=[("T", t(FLT)), ("Tind", t(INT))], rin=(3, 5))
+   tc=[("T", t(FLT)), ("Tind", t(INT))], rin=(3, 4))
 op("SoftmaxCrossEntropyLossInternal", 1,
    [("scores", "T", ""), ("labels", "Tind", ""), ("weights", "T", "?"), ("ignore_index", "I", "?")],
-   [("output", "TOut", ""), ("log_prob", "TOut", "?")],
+   [("output", "TOut", ""), ("log_prob", "TOut", "")],
    attrs=[("output_type", "int", False), ("reduction", "string", False)],
-   tc=[("T", t(FLT)), ("TOut", t(FLT)), ("Tind", t(INT)), ("I", t("int64"))], rin=(2, 4), rout=(1, 2))
+   tc=[("T", t(FLT)), ("TOut", t(FLT)), ("Tind", t(INT)), ("I", t("int64"))], rin=(2, 4))
 op("SoftmaxCrossEntropyLossInternalGrad", 1,
    [("dY", "T", ""), ("log_prob", "T", ""), ("label", "Tind", ""), ("weight", "T", "?"), ("ignore_index", "I", "?"),
-    ("bias", "T", "?")],
+    ("bias", "TOut", "?")],
    [("d_logits", "TOut", "")], attrs=[("output_type", "int", False), ("reduction", "string", False)],
    tc=[("T", t(FLT)), ("TOut", t(FLT)), ("Tind", t(INT)), ("I", t("int64"))], rin=(3, 6))
 op("SoftmaxCrossEntropy", 1, [("logits", "T", ""), ("label", "T", "")], [("Y", "T", ""), ("log_prob", "T", "?")],
@@ -114,20 +125,20 @@ op("SoftmaxCrossEntropyGrad", 1, [("dY", "T", ""), ("log_prob", "T", ""), ("labe
 op("BroadcastGradientArgs", 1, [("a_shape", "T", ""), ("b_shape", "T", "")], [("a_axes", "T", "?"), ("b_axes", "T", "?")],
    tc=[("T", t("int64"))], rout=(0, 2))
 op("ReduceSumTraining", 1, [("data", "T", ""), ("axes", "tensor(int64)", "")], [("reduced", "T", "")],
-   attrs=[("keepdims", "int", False), ("noop_with_empty_axes", "int", False)],
-   tc=[("T", t("float16 float double int32 int64 bfloat16"))])
+   attrs=[ANY, ("keepdims", "int", False), ("noop_with_empty_axes", "int", False)],
+   tc=[("T", t("uint32 uint64 int32 int64 float16 float double"))])
 op("Scale", 1, [("input", "T", ""), ("scale", "ScaleT", "")], [("output", "T", "")],
-   attrs=[("scale_down", "int", False)], tc=[("T", t(FLT)), ("ScaleT", t("float16 float double int64 int32"))])
+   attrs=[("scale_down", "int", False)], tc=[("T", t(FLT)), ("ScaleT", t("float16 float double int64 int32 bfloat16"))])
 op("ConcatTraining", 1, [("inputs", "T", "*")], [("concat_result", "T", ""), ("per_input_length", "Tint", "?")],
    attrs=[("axis", "int", True)], tc=[("T", t(ALL)), ("Tint", t("int64"))], rin=(1, None), rout=(1, 2))
 op("SplitTraining", 1, [("input", "T", ""), ("split", "tensor(int64)", "")], [("outputs", "T", "*")],
-   attrs=[("axis", "int", False)], tc=[("T", t(ALL))], rout=(1, None))
+   attrs=[ANY, ("axis", "int", False)], tc=[("T", t(ALL))], rout=(1, None))
 op("BatchNormInternal", 1,
    [("X", "T", ""), ("scale", "T1", ""), ("B", "T1", ""), ("input_mean", "T2", ""), ("input_var", "T2", "")],
    [("Y", "T", ""), ("running_mean", "T2", "?"), ("running_var", "T2", "?"), ("saved_mean", "T2", "?"),
     ("saved_inv_std", "T2", "?")],
    attrs=[("epsilon", "float", False), ("momentum", "float", False), ("training_mode", "int", False)],
-   tc=[("T", t(FLT3)), ("T1", t(FLT3)), ("T2", t(FLT3))], rout=(1, 5))
+   tc=[("T", t(FLT)), ("T1", t(FLT)), ("T2", t(FLT))], rout=(1, 5))
 
 # ---- training: accumulation and optimizers ----
 # AdamWOptimizer's updated_flag is bool in the artifacts of ONNX Runtime up to
@@ -152,7 +163,7 @@ op("AdamWOptimizer", 1,
        ("T_BOOL", t("bool")), ("T_FLAG", t("bool int64"))], rin=(6, 7), rout=(1, 4))
 op("SGDOptimizerV2", 1,
    [("lr", "T1", ""), ("weights", "S_WEIGHT", ""), ("gradients", "S_GRAD", ""), ("update_signal", "T_BOOL", "?")],
-   [("updated_flag", "T_BOOL", ""), ("updated_weights", "S_WEIGHT", "?")],
+   [("update_completed", "T_BOOL", ""), ("updated_weights", "S_WEIGHT", "?")],
    tc=[("T1", t("float")), ("S_WEIGHT", SEQF), ("S_GRAD", SEQF), ("T_BOOL", t("bool"))], rin=(3, 4), rout=(1, 2))
 
 # ---- inference: fused and transformer operators ----
@@ -160,10 +171,10 @@ op("BiasGelu", 1, [("A", "T", ""), ("B", "T", "")], [("C", "T", "")], tc=[("T", 
 op("FastGelu", 1, [("X", "T", ""), ("bias", "T", "?")], [("Y", "T", "")], tc=[("T", t(FLT))], rin=(1, 2))
 op("Gelu", 1, [("X", "T", "")], [("Y", "T", "")], tc=[("T", t(FLT))])
 op("QuickGelu", 1, [("X", "T", "")], [("Y", "T", "")], attrs=[("alpha", "float", False)], tc=[("T", t(FLT))])
-op("BiasAdd", 1, [("X", "T", ""), ("bias", "T", ""), ("skip", "T", "")], [("Y", "T", "")], tc=[("T", t(FLT))])
-op("BiasSplitGelu", 1, [("X", "T", ""), ("bias", "T", "")], [("Y", "T", "")], tc=[("T", t(FLT))])
+op("BiasAdd", 1, [("X", "T", ""), ("bias", "T", ""), ("skip", "T", "")], [("Y", "T", "")], tc=[("T", t("float16 float"))])
+op("BiasSplitGelu", 1, [("X", "T", ""), ("bias", "T", "")], [("Y", "T", "")], tc=[("T", t("float16 float"))])
 op("BiasSoftmax", 1, [("data", "T", ""), ("bias", "T", "")], [("output", "T", "")],
-   attrs=[("axis", "int", False), ("is_inner_broadcast", "int", True)], tc=[("T", t(FLT))])
+   attrs=[("axis", "int", False), ("is_inner_broadcast", "int", True)], tc=[("T", t(FLT3))])
 op("FusedMatMul", 1, [("A", "T", ""), ("B", "T", "")], [("Y", "T", "")],
    attrs=[("alpha", "float", False), ("transA", "int", False), ("transB", "int", False),
           ("transBatchA", "int", False), ("transBatchB", "int", False)], tc=[("T", t(FLT))])
@@ -175,16 +186,16 @@ op("FusedGemm", 1, [("A", "T", ""), ("B", "T", ""), ("C", "T", "?")], [("Y", "T"
 op("FusedConv", 1, [("X", "T", ""), ("W", "T", ""), ("B", "T", "?"), ("Z", "T", "?")], [("Y", "T", "")],
    attrs=[("activation", "string", False), ("activation_params", "floats", False), ("group", "int", False)] + WINDOW,
    tc=[("T", t(FLT3))], rin=(2, 4))
-op("GemmFastGelu", 1, [("X", "T", ""), ("W", "T", ""), ("bias", "T", "?")], [("Y", "T", "")], tc=[("T", t(FLT))],
+op("GemmFastGelu", 1, [("X", "T", ""), ("W", "T", ""), ("bias", "T", "?")], [("Y", "T", "")], tc=[("T", t(BERT))],
    rin=(2, 3))
 op("SkipLayerNormalization", 1,
    [("input", "T", ""), ("skip", "T", ""), ("gamma", "T", ""), ("beta", "T", "?"), ("bias", "T", "?")],
    [("output", "T", ""), ("mean", "U", "?"), ("inv_std_var", "U", "?"), ("input_skip_bias_sum", "T", "?")],
-   attrs=[("epsilon", "float", False)], tc=[("T", t(FLT)), ("U", t("float"))], rin=(3, 5), rout=(1, 4))
+   attrs=[("epsilon", "float", False)], tc=[("T", t(BERT)), ("U", t("float"))], rin=(3, 5), rout=(1, 4))
 op("SkipSimplifiedLayerNormalization", 1,
    [("input", "T", ""), ("skip", "T", ""), ("gamma", "T", ""), ("bias", "T", "?")],
    [("output", "T", ""), ("mean", "U", "?"), ("inv_std_var", "U", "?"), ("input_skip_bias_sum", "T", "?")],
-   attrs=[("epsilon", "float", False)], tc=[("T", t(FLT)), ("U", t("float"))], rin=(3, 4), rout=(1, 4))
+   attrs=[("epsilon", "float", False)], tc=[("T", t(BERT)), ("U", t("float"))], rin=(3, 4), rout=(1, 4))
 op("EmbedLayerNormalization", 1,
    [("input_ids", "T1", ""), ("segment_ids", "T1", "?"), ("word_embedding", "T", ""), ("position_embedding", "T", ""),
     ("segment_embedding", "T", "?"), ("gamma", "T", ""), ("beta", "T", ""), ("mask", "T1", "?"),
@@ -205,20 +216,24 @@ op("MultiHeadAttention", 1,
     ("attention_bias", "T", "?"), ("past_key", "T", "?"), ("past_value", "T", "?"),
     ("past_sequence_length", "M", "?"), ("cache_indirection", "M", "?")],
    [("output", "T", ""), ("present_key", "T", "?"), ("present_value", "T", "?"), ("qk", "QK", "?")],
-   attrs=[("mask_filter_value", "float", False), ("num_heads", "int", True), ("output_qk", "int", False),
-          ("scale", "float", False), ("unidirectional", "int", False)],
-   tc=[("T", t("float float16 bfloat16")), ("M", t("int32")), ("QK", t("float float16"))], rin=(1, 10), rout=(1, 4))
+   attrs=[("mask_filter_value", "float", False), ("num_heads", "int", True), ("scale", "float", False),
+          ("unidirectional", "int", False)],
+   tc=[("T", t(BERT)), ("M", t("int32")), ("QK", t(BERT))], rin=(1, 10), rout=(1, 4))
 op("GroupQueryAttention", 1,
    [("query", "T", ""), ("key", "T", "?"), ("value", "T", "?"), ("past_key", "T_CACHE", "?"),
     ("past_value", "T_CACHE", "?"), ("seqlens_k", "M", ""), ("total_sequence_length", "M", ""),
     ("cos_cache", "T", "?"), ("sin_cache", "T", "?"), ("position_ids", "tensor(int64)", "?"),
-    ("attention_bias", "T", "?"), ("head_sink", "T", "?")],
-   [("output", "T", ""), ("present_key", "T_CACHE", ""), ("present_value", "T_CACHE", ""), ("output_qk", "T", "?")],
-   attrs=[("do_rotary", "int", False), ("kv_num_heads", "int", True), ("local_window_size", "int", False),
-          ("num_heads", "int", True), ("qk_output", "int", False), ("rotary_interleaved", "int", False),
-          ("scale", "float", False), ("smooth_softmax", "int", False), ("softcap", "float", False)],
-   tc=[("T", t("float16 bfloat16 float")), ("T_CACHE", t("float16 bfloat16 float int8 uint8")), ("M", t("int32"))],
-   rin=(7, 12), rout=(3, 4))
+    ("attention_bias", "T", "?"), ("head_sink", "T", "?"), ("k_scale", "T_KV_SCALE", "?"),
+    ("v_scale", "T_KV_SCALE", "?"), ("q_norm_weight", "T", "?"), ("k_norm_weight", "T", "?")],
+   [("output", "T", ""), ("present_key", "T_CACHE", "?"), ("present_value", "T_CACHE", "?"), ("output_qk", "T", "?")],
+   attrs=[("causal", "int", False), ("do_rotary", "int", False), ("k_quant_type", "string", False),
+          ("kv_cache_bit_width", "int", False), ("kv_num_heads", "int", True), ("local_window_size", "int", False),
+          ("num_heads", "int", True), ("qk_norm_epsilon", "float", False), ("qk_output", "int", False),
+          ("rotary_interleaved", "int", False), ("scale", "float", False), ("sliding_window_cache", "int", False),
+          ("smooth_softmax", "int", False), ("softcap", "float", False), ("v_quant_type", "string", False)],
+   tc=[("T", t("float16 bfloat16 float")), ("T_CACHE", t("float float16 bfloat16 uint8 int8 float8e4m3fn")),
+       ("T_KV_SCALE", t("float")), ("M", t("int32"))],
+   rin=(7, 16), rout=(1, 4))
 op("RotaryEmbedding", 1,
    [("input", "T", ""), ("position_ids", "M", ""), ("cos_cache", "T", ""), ("sin_cache", "T", "")],
    [("output", "T", "")],
@@ -230,40 +245,38 @@ op("MatMulNBits", 1,
     ("bias", "T1", "?")],
    [("Y", "T1", "")],
    attrs=[("K", "int", True), ("N", "int", True), ("accuracy_level", "int", False), ("bits", "int", False),
-          ("block_size", "int", True)],
-   tc=[("T1", t("float float16 bfloat16")), ("T2", t("uint8 int32")), ("T3", t("uint8 int32 float16 float bfloat16")),
+          ("block_size", "int", True), ("weight_prepacked", "int", False)],
+   tc=[("T1", t("float float16 bfloat16")), ("T2", t("uint8")), ("T3", t("uint8 float16 float bfloat16")),
        ("T4", t("int32"))], rin=(3, 6))
 op("Inverse", 1, [("X", "T", "")], [("Y", "T", "")], tc=[("T", t(FLT3))])
 op("Trilu", 1, [("X", "T", ""), ("k", "tensor(int64)", "?")], [("Y", "T", "")], attrs=[("upper", "int", False)],
-   tc=[("T", t(ALL))], rin=(1, 2))
+   tc=[("T", t("float16 float double bfloat16 uint8 uint16 uint32 uint64 int8 int16 int32 int64 bool"))], rin=(1, 2))
 
 # ---- inference: quantization ----
 op("QuantizeLinear", 1, [("x", "T1", ""), ("y_scale", "T1", ""), ("y_zero_point", "T2", "?")], [("y", "T2", "")],
-   attrs=[("axis", "int", False), ("block_size", "int", False), ("output_dtype", "int", False),
-          ("saturate", "int", False)],
-   tc=[("T1", t("float float16")), ("T2", t(Q16 + " int4 uint4"))], rin=(2, 3))
+   attrs=[("axis", "int", False)], tc=[("T1", t("float float16")), ("T2", t(Q16 + " int4 uint4"))], rin=(2, 3))
 op("DequantizeLinear", 1, [("x", "T1", ""), ("x_scale", "T2", ""), ("x_zero_point", "T1", "?")], [("y", "T2", "")],
-   attrs=[("axis", "int", False), ("block_size", "int", False)],
+   attrs=[("axis", "int", False)],
    tc=[("T1", t(Q16 + " int32 int4 uint4")), ("T2", t("float float16"))], rin=(2, 3))
-op("DynamicQuantizeLinear", 1, [("x", "T1", "")], [("y", "T2", ""), ("y_scale", "tensor(float)", ""),
-   ("y_zero_point", "T2", "")], tc=[("T1", t("float")), ("T2", t(Q8))])
 def qbinary(name):
     op(name, 1, [("A", "T", ""), ("A_scale", "tensor(float)", ""), ("A_zero_point", "T", "?"), ("B", "T", ""),
                  ("B_scale", "tensor(float)", ""), ("B_zero_point", "T", "?"), ("C_scale", "tensor(float)", ""),
                  ("C_zero_point", "T", "?")], [("C", "T", "")], tc=[("T", t(Q8))], rin=(7, 8))
 qbinary("QLinearAdd")
 qbinary("QLinearMul")
-def qunary(name, attrs=()):
-    op(name, 1, [("X", "T", ""), ("X_scale", "tensor(float)", ""), ("X_zero_point", "T", "?"),
-                 ("Y_scale", "tensor(float)", ""), ("Y_zero_point", "T", "?")], [("Y", "T", "")],
-       attrs=attrs, tc=[("T", t(Q8))], rin=(4, 5))
+def qunary(name, attrs=(), names=("X_scale", "X_zero_point", "Y_scale", "Y_zero_point"), opt=("?", "?")):
+    op(name, 1, [("X", "T", ""), (names[0], "tensor(float)", ""), (names[1], "T", opt[0]),
+                 (names[2], "tensor(float)", ""), (names[3], "T", opt[1])], [("Y", "T", "")],
+       attrs=attrs, tc=[("T", t(Q8))], rin=(4, 5) if opt[1] else None)
+LOWER = ("x_scale", "x_zero_point", "y_scale", "y_zero_point")
 qunary("QLinearSigmoid")
 qunary("QLinearLeakyRelu", [("alpha", "float", False)])
-qunary("QLinearSoftmax", [("axis", "int", False), ("opset", "int", True)])
-qunary("QLinearGlobalAveragePool", [("channels_last", "int", False)])
+qunary("QLinearSoftmax", [("axis", "int", False), ("opset", "int", True)],
+       names=("X_scale", "x_zero_point", "y_scale", "y_zero_point"), opt=("?", ""))
+qunary("QLinearGlobalAveragePool", [("channels_last", "int", False)], names=LOWER, opt=("", ""))
 qunary("QLinearAveragePool", [("auto_pad", "string", False), ("ceil_mode", "int", False), ("channels_last", "int", False),
                               ("count_include_pad", "int", False), ("kernel_shape", "ints", True),
-                              ("pads", "ints", False), ("strides", "ints", False)])
+                              ("pads", "ints", False), ("strides", "ints", False)], names=LOWER)
 op("QLinearConcat", 1, [("Y_scale", "TF", ""), ("Y_zero_point", "T8", ""), ("inputs", "TV", "*h")], [("Y", "T8", "")],
    attrs=[("axis", "int", True)], tc=[("TF", t("float")), ("T8", t(Q8)), ("TV", t("uint8 int8 float"))], rin=(3, None))
 op("QLinearConv", 1,
