@@ -100,7 +100,17 @@ typedef struct text_ctx {
     size_t initializers, filtered;
     const char *op;       /* only values made by this operator, or NULL */
     const regex_t *name;  /* only names matching, or NULL */
+    const ol_type *last;  /* the type of the last value measured, whose text */
+    const char *last_text; /* (kept in the arena) the next value reuses when */
+    size_t last_width;    /* its type has the same dims array (inference shares them) */
 } text_ctx;
+
+/* Whether two tensor types print the same: one element type, one dims array. */
+static bool same_tensor_type(const ol_type *a, const ol_type *b)
+{
+    return a && b && a->kind == OL_TYPE_TENSOR && b->kind == OL_TYPE_TENSOR && a->elem_type == b->elem_type &&
+           a->shape.rank == b->shape.rank && a->shape.rank > 0 && a->shape.dims == b->shape.dims;
+}
 
 /* True when v passes the --op and --name filters. */
 static bool selected(const text_ctx *c, const ol_value *v)
@@ -129,6 +139,10 @@ static void text_value(void *p, const ol_value *v)
         type = line->type;
         nw = line->name_width;
         tw = line->type_width;
+    } else if (c->measuring && same_tensor_type(ol_value_type(v), c->last)) {
+        type = c->last_text; /* a chain of elementwise values: one text for all */
+        nw = ol_display_width(v->name);
+        tw = c->last_width;
     } else {
         ol_dim dims[OL_MAX_RANK];
         ol_type t = resolved(&c->m->exprs, ol_value_type(v), dims);
@@ -140,11 +154,15 @@ static void text_value(void *p, const ol_value *v)
         c->name_width = nw > c->name_width ? nw : c->name_width;
         c->type_width = tw > c->type_width ? tw : c->type_width;
         if (c->n_lines < c->lines_cap) {
-            char *kept = ol_arena_strndup(&c->m->arena, type, strlen(type));
-            if (kept)
+            const char *kept = type == c->last_text ? type : ol_arena_strndup(&c->m->arena, type, strlen(type));
+            if (kept) {
                 c->lines[c->n_lines++] = (text_line){kept, nw, tw};
-            else
+                c->last = ol_value_type(v);
+                c->last_text = kept;
+                c->last_width = tw;
+            } else {
                 c->lines_cap = c->n_lines; /* the rest are made again */
+            }
         }
         return;
     }
