@@ -13,34 +13,13 @@ import sys
 import onnx
 from onnx import defs
 
-ELEM = {
-    "float": 1, "uint8": 2, "int8": 3, "uint16": 4, "int16": 5, "int32": 6, "int64": 7,
-    "string": 8, "bool": 9, "float16": 10, "double": 11, "uint32": 12, "uint64": 13,
-    "complex64": 14, "complex128": 15, "bfloat16": 16,
-}
-
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "newer"))
+import schema_rows  # noqa: E402
 
 def masks(type_strs):
-    """tensor, sequence, optional(tensor), optional(seq) bit masks."""
-    m = [0, 0, 0, 0]
-    for t in type_strs:
-        mt = re.fullmatch(r"tensor\((\w+)\)", t)
-        ms = re.fullmatch(r"seq\(tensor\((\w+)\)\)", t)
-        mo = re.fullmatch(r"optional\(tensor\((\w+)\)\)", t)
-        mos = re.fullmatch(r"optional\(seq\(tensor\((\w+)\)\)\)", t)
-        if mt:
-            m[0] |= 1 << ELEM[mt.group(1)]
-        elif ms:
-            m[1] |= 1 << ELEM[ms.group(1)]
-        elif mo:
-            m[2] |= 1 << ELEM[mo.group(1)]
-        elif mos:
-            m[3] |= 1 << ELEM[mos.group(1)]
-        elif t.startswith(("map(", "seq(map(", "sparse_tensor(")):
-            pass  # ai.onnx.ml maps and sparse tensors: not constrained here
-        else:
-            raise ValueError("unhandled type string " + t)
-    return m
+    """tensor, sequence, optional(tensor), optional(seq) bit masks; ai.onnx.ml
+    maps and sparse tensors are not constrained here."""
+    return schema_rows.masks(type_strs, ("map(", "seq(map(", "sparse_tensor("))
 
 
 def ident(s):

@@ -1,6 +1,7 @@
 """Schema rows from a transcribed spec: the row logic shared by
 src/ops/newer/gen_schemas_newer.py and src/ops/contrib/gen_schemas_contrib.py
-(the layout of src/ops/gen_schemas.py's schemas.inc).
+(the layout of src/ops/gen_schemas.py's schemas.inc), and the type masks
+gen_schemas.py computes too.
 """
 import re
 
@@ -17,7 +18,9 @@ UNBOUNDED = 255
 STRICT = True  # transcription checks that ONNX itself does not always meet
 
 
-def masks(type_strs):
+def masks(type_strs, unconstrained=()):
+    """tensor, sequence, optional(tensor), optional(seq) bit masks; type
+    strings starting with one of unconstrained are left out."""
     m = [0, 0, 0, 0]
     for t in type_strs:
         mt = re.fullmatch(r"tensor\((\w+)\)", t)
@@ -32,6 +35,8 @@ def masks(type_strs):
             m[2] |= 1 << ELEM[mo.group(1)]
         elif mos:
             m[3] |= 1 << ELEM[mos.group(1)]
+        elif unconstrained and t.startswith(unconstrained):
+            pass
         else:
             raise ValueError("unhandled type string " + t)
     return m
