@@ -610,22 +610,30 @@ static bool bind_all_initializers(ol_eval *e, const ol_graph *g, int depth)
     return true;
 }
 
-/* Forgets the runtime values of g's inputs and nodes (not its
- * initializers), subgraphs included: they lived in a freed arena. */
-static void forget_values(const ol_graph *g, int depth)
+/* Clears the runtime slots of g's inputs and node outputs, of the
+ * subgraphs and the bodies of the functions its nodes call, and of its
+ * initializers when `initializers` (a new run; after an iteration, whose
+ * arena is freed, the initializers keep the values read for the run). */
+static void clear_values(const ol_graph *g, bool initializers, int depth)
 {
     for (size_t i = 0; i < g->n_inputs; i++) {
-        if (!(g->inputs[i]->flags & OL_VALUE_INITIALIZER))
+        if (initializers || !(g->inputs[i]->flags & OL_VALUE_INITIALIZER))
             g->inputs[i]->runtime = NULL;
     }
+    for (size_t i = 0; initializers && i < g->n_initializers; i++)
+        g->initializers[i]->runtime = NULL;
     for (size_t i = 0; i < g->n_nodes; i++) {
         const ol_node *n = g->nodes[i];
         for (size_t o = 0; o < n->n_outputs; o++) {
             if (n->outputs[o])
                 n->outputs[o]->runtime = NULL;
         }
-        for (size_t s = 0; s < n->n_subgraphs && depth < OL_MAX_EVAL_DEPTH; s++)
-            forget_values(n->subgraphs[s], depth + 1);
+        if (depth >= OL_MAX_EVAL_DEPTH)
+            continue;
+        for (size_t s = 0; s < n->n_subgraphs; s++)
+            clear_values(n->subgraphs[s], initializers, depth + 1);
+        if (n->function)
+            clear_values(n->function->body, initializers, depth + 1);
     }
 }
 
@@ -656,7 +664,7 @@ bool ol_k_iterate(ol_kctx *k, ol_k_iteration *it, const ol_graph *body, ol_rvalu
     if (!ok && refused && !k->error[0])
         ol_k_fail(k, "out of memory (over OL_MAX_EVAL_MEMORY)");
     ol_arena_destroy(&e->arena); /* everything the body made this time */
-    forget_values(body, 0);
+    clear_values(body, false, 0);
     e->arena = main;
     if (it->has_carry)
         ol_arena_destroy(&it->carry);
@@ -756,30 +764,12 @@ bool ol_eval_supported(ol_eval *e, const ol_graph *g)
     return supported(e, g, 0);
 }
 
-/* Clears every runtime slot of a graph and its subgraphs. */
-static void clear_graph(const ol_graph *g, int depth)
-{
-    for (size_t i = 0; i < g->n_inputs; i++)
-        g->inputs[i]->runtime = NULL;
-    for (size_t i = 0; i < g->n_initializers; i++)
-        g->initializers[i]->runtime = NULL;
-    for (size_t i = 0; i < g->n_nodes; i++) {
-        const ol_node *n = g->nodes[i];
-        for (size_t o = 0; o < n->n_outputs; o++) {
-            if (n->outputs[o])
-                n->outputs[o]->runtime = NULL;
-        }
-        for (size_t s = 0; s < n->n_subgraphs && depth < OL_MAX_EVAL_DEPTH; s++)
-            clear_graph(n->subgraphs[s], depth + 1);
-    }
-}
-
 bool ol_eval_run(ol_eval *e, ol_rvalue *const *inputs, size_t n_inputs, ol_rvalue **outputs, size_t n_outputs)
 {
     const ol_graph *g = e->model->graph;
     e->error[0] = '\0';
     e->failed = NULL;
-    clear_graph(g, 0);
+    clear_values(g, true, 0);
     size_t k = 0;
     for (size_t i = 0; i < g->n_inputs; i++) {
         ol_value *v = g->inputs[i];
