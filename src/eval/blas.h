@@ -2,7 +2,7 @@
  * blas.h - the matrix products of the kernels (MatMul, Gemm, Conv, RNNs).
  *
  * OpenBLAS is loaded on the first product, not when the program starts:
- * loading it costs about 3.5 MB of resident memory and its start-up,
+ * loading it costs about 2.5 MB of resident memory and its start-up,
  * which the commands that never run a model (inspect, shapes, a check
  * without confirmation) should not pay.  It reads OPENBLAS_CORETYPE and
  * OPENBLAS_NUM_THREADS as it loads: whoever wants to choose them (the CLI
