@@ -614,11 +614,158 @@ static bool scan_tensor(walker *w, const ProtobufCMessageDescriptor *desc, const
     return true;
 }
 
+/* Most fields a message may have for the single pass of decode_small. */
+#define SMALL_FIELDS 24
+
+/* One field as decode_small's checking pass found it. */
+typedef struct small_field {
+    const ProtobufCFieldDescriptor *fd;
+    size_t content, end;
+    uint64_t value; /* wire type 0: the varint */
+} small_field;
+
+/* The usual message of a graph (a node, an attribute, a value's type)
+ * in one pass over its bytes instead of decode's two: its fields are
+ * checked and recorded, then stored from the record.  Only for the plain
+ * case: at most SMALL_FIELDS fields, each a field the schema declares
+ * under its own number with its natural wire type (so nothing packed), no
+ * singular message field twice, no two members of a oneof, no
+ * TensorProto.  Anything else returns NULL with nothing charged or
+ * allocated and *plain false, and decode takes the message, which words
+ * any error as it always has. */
+static ProtobufCMessage *decode_small(walker *w, const ProtobufCMessageDescriptor *desc, size_t begin, size_t end,
+                                      int depth, bool *plain)
+{
+    small_field fields[SMALL_FIELDS];
+    uint8_t counts[OL_WIRE_MAX_DECLARED] = {0};
+    size_t n = 0, string_bytes = 0;
+    uint64_t entries = 0;
+    const ProtobufCFieldDescriptor *oneof = NULL;
+    const uint8_t *data = w->data;
+    *plain = false;
+    if (w->external_data) /* its strings are checked for NULs: decode's business */
+        return NULL;
+    for (size_t pos = begin; pos < end;) {
+        if (n == SMALL_FIELDS || data[pos] >= 0x80) /* a one-byte tag: field numbers up to 15 */
+            return NULL;
+        unsigned tag = data[pos++];
+        unsigned number = tag >> 3, wire_type = tag & 7;
+        if (!number || number > desc->n_fields || desc->fields[number - 1].id != number)
+            return NULL;
+        const ProtobufCFieldDescriptor *fd = &desc->fields[number - 1];
+        if (wire_type != natural_wire_type(fd->type))
+            return NULL;
+        small_field *f = &fields[n++];
+        f->fd = fd;
+        f->content = pos;
+        switch (wire_type) {
+        case 0:
+            if (!varint(data, end, &pos, &f->value))
+                return NULL;
+            break;
+        case 1:
+        case 5: {
+            size_t size = wire_type == 1 ? 8 : 4;
+            if (end - pos < size)
+                return NULL;
+            pos += size;
+            break;
+        }
+        default: { /* 2 */
+            uint64_t len;
+            if (!varint(data, end, &pos, &len) || len > end - pos)
+                return NULL;
+            f->content = pos;
+            pos += (size_t)len;
+            if (fd->type == PROTOBUF_C_TYPE_STRING)
+                string_bytes += (size_t)len + 1;
+            break;
+        }
+        }
+        f->end = pos;
+        size_t index = (size_t)(fd - desc->fields);
+        bool repeated = fd->label == PROTOBUF_C_LABEL_REPEATED;
+        if (fd->type == PROTOBUF_C_TYPE_MESSAGE && !repeated && counts[index])
+            return NULL; /* a merge */
+        if (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+            if (oneof && oneof != fd)
+                return NULL; /* contested */
+            oneof = fd;
+        }
+        counts[index]++;
+        entries += repeated || fd->type == PROTOBUF_C_TYPE_MESSAGE;
+    }
+    *plain = true;
+    if (!count_entries(w, entries, desc))
+        return NULL;
+
+    ProtobufCMessage *msg = ol_arena_alloc(w->arena, desc->sizeof_message);
+    char *strings = string_bytes ? ol_arena_alloc_bytes(w->arena, string_bytes) : NULL;
+    if (!msg || (string_bytes && !strings))
+        return fail(w, "out of memory while reading the model's structure"), NULL;
+    desc->message_init(msg);
+    for (unsigned i = 0; i < desc->n_fields; i++) {
+        const ProtobufCFieldDescriptor *fd = &desc->fields[i];
+        if (!counts[i] || fd->label != PROTOBUF_C_LABEL_REPEATED)
+            continue;
+        void *array = ol_arena_alloc(w->arena, counts[i] * element_size(fd->type));
+        if (!array)
+            return fail(w, "out of memory while reading the model's structure"), NULL;
+        memcpy((char *)msg + fd->offset, &array, sizeof array);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const small_field *f = &fields[i];
+        const ProtobufCFieldDescriptor *fd = f->fd;
+        char *slot = (char *)msg + fd->offset;
+        if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t *count = (size_t *)((char *)msg + fd->quantifier_offset);
+            char *array;
+            memcpy(&array, slot, sizeof array);
+            slot = array + (*count)++ * element_size(fd->type);
+        } else if (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+            *(uint32_t *)((char *)msg + fd->quantifier_offset) = fd->id;
+        } else if (fd->label == PROTOBUF_C_LABEL_OPTIONAL && fd->type != PROTOBUF_C_TYPE_STRING &&
+                   fd->type != PROTOBUF_C_TYPE_MESSAGE) {
+            *(protobuf_c_boolean *)((char *)msg + fd->quantifier_offset) = 1;
+        }
+        size_t len = f->end - f->content;
+        switch (fd->type) {
+        case PROTOBUF_C_TYPE_STRING:
+            memcpy(strings, data + f->content, len);
+            strings[len] = '\0';
+            memcpy(slot, &strings, sizeof strings);
+            strings += len + 1;
+            break;
+        case PROTOBUF_C_TYPE_BYTES:
+        case PROTOBUF_C_TYPE_MESSAGE: {
+            field whole = {.fd = fd, .content = f->content, .end = f->end};
+            if (!store_one(w, &whole, slot, depth))
+                return NULL;
+            break;
+        }
+        default: {
+            size_t pos = f->content;
+            unsigned wire_type = natural_wire_type(fd->type);
+            store_scalar(fd->type, slot, wire_type ? read_scalar(data, f->end, &pos, wire_type) : f->value);
+            break;
+        }
+        }
+    }
+    return msg;
+}
+
 /* Validates and decodes the message of type desc made of the fields in
  * the spans of data (one span, unless merged). */
 static ProtobufCMessage *decode(walker *w, const ProtobufCMessageDescriptor *desc, const span *spans,
                                 size_t n_spans, int depth)
 {
+    if (n_spans == 1 && depth <= OL_MAX_MESSAGE_DEPTH && desc != &onnx__tensor_proto__descriptor &&
+        desc->n_fields <= OL_WIRE_MAX_DECLARED) {
+        bool plain;
+        ProtobufCMessage *msg = decode_small(w, desc, spans[0].begin, spans[0].end, depth, &plain);
+        if (msg || plain)
+            return msg;
+    }
     if (depth > OL_MAX_MESSAGE_DEPTH && (w->limit_hit = true))
         return fail(w, "messages nested deeper than %d levels (%s at offset %zu); limit OL_MAX_MESSAGE_DEPTH",
                     OL_MAX_MESSAGE_DEPTH, short_name(desc), spans[0].begin),

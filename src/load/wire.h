@@ -21,7 +21,10 @@
  *
  * Each message is scanned first (checked, its repeated fields counted),
  * then its fields are stored into arrays of the right size; submessages
- * are decoded as their field is stored.  As in protobuf, a singular
+ * are decoded as their field is stored.  A small plain message (most of
+ * a graph's: nodes, attributes, types) is checked and recorded in one
+ * pass and stored from the record; whatever is not plain, malformed bytes
+ * included, goes the general way.  As in protobuf, a singular
  * message field that occurs more than once (two serialized messages
  * concatenated) is the merge of its occurrences, at every level: repeated
  * fields concatenated, scalars last-wins.
