@@ -84,14 +84,14 @@ ol_artifact_kind ol_artifact_kind_of(const onnxlint_model *m)
     const ol_graph *g = m->graph;
     if (!g)
         return OL_ARTIFACT_NONE;
+    bool accumulates = false; /* one pass: a graph's nodes are many */
     for (size_t i = 0; i < g->n_nodes; i++) {
         if (is_optimizer(g->nodes[i]))
             return OL_ARTIFACT_OPTIMIZER;
+        accumulates = accumulates || is_accumulator(g->nodes[i]);
     }
-    for (size_t i = 0; i < g->n_nodes; i++) {
-        if (is_accumulator(g->nodes[i]))
-            return OL_ARTIFACT_TRAINING;
-    }
+    if (accumulates)
+        return OL_ARTIFACT_TRAINING;
     for (size_t i = 0; i < g->n_inputs; i++) {
         if (buffer_of(g, g->inputs[i]))
             return OL_ARTIFACT_TRAINING;

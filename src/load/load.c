@@ -42,6 +42,11 @@ typedef struct loader {
     onnxlint_error *err;
     const ol_opset *opsets; /* imports in force for the graph being built */
     size_t n_opsets;
+    const ol_opset *known_in; /* the last domain looked up, in these imports */
+    const char *known_domain;
+    int64_t known_version;
+    ol_value *values; /* a block of fresh values, values_left of them */
+    size_t values_left;
 } loader;
 
 static const char *esc(char *buf, const char *s)
@@ -366,11 +371,20 @@ static onnxlint_status tensor_build(loader *l, const Onnx__TensorProto *tp, cons
  * with millions of empty outputs must not reserve a huge table). */
 #define OL_MAP_RESERVE_MAX ((size_t)1 << 20)
 
+/* Values are carved from blocks of this many, so that a pass over a
+ * graph's values walks memory in order instead of jumping between them. */
+#define OL_VALUE_BLOCK 256
+
 static ol_value *value_new(loader *l, ol_graph *g, const char *name)
 {
-    ol_value *v = ol_arena_calloc(&l->model->arena, 1, sizeof *v);
-    if (!v)
-        return NULL;
+    if (!l->values_left) {
+        l->values = ol_arena_calloc(&l->model->arena, OL_VALUE_BLOCK, sizeof *l->values);
+        if (!l->values)
+            return NULL;
+        l->values_left = OL_VALUE_BLOCK;
+    }
+    ol_value *v = l->values++;
+    l->values_left--;
     v->name = name;
     v->graph = g;
     v->type = &ol_type_none;
@@ -378,11 +392,29 @@ static ol_value *value_new(loader *l, ol_graph *g, const char *name)
 }
 
 /* The value called name in g's own scope, created if absent (one probe of
- * the table; the new value is wasted when the name exists). */
+ * the table; the new value goes back to its block when the name exists). */
 static ol_value *value_define(loader *l, ol_graph *g, const char *name)
 {
     ol_value *v = value_new(l, g, name);
-    return v ? ol_map_put(&g->values, &l->model->arena, name, v) : NULL;
+    ol_value *known = v ? ol_map_put(&g->values, &l->model->arena, name, v) : NULL;
+    if (known && known != v) {
+        memset(v, 0, sizeof *v);
+        l->values--;
+        l->values_left++;
+    }
+    return known;
+}
+
+/* The version of domain in force in the imports being built: graph after
+ * graph, node after node, the same few domains are asked for. */
+static int64_t opset_of(loader *l, const char *domain)
+{
+    if (domain != l->known_domain || l->opsets != l->known_in) {
+        l->known_domain = domain;
+        l->known_in = l->opsets;
+        l->known_version = ol_opset_version(l->opsets, l->n_opsets, domain);
+    }
+    return l->known_version;
 }
 
 /* How many nodes ahead the loader prefetches the table slots of names. */
@@ -698,9 +730,9 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
     g->nodes = ol_arena_calloc(arena, n_nodes + 1, sizeof *g->nodes);
     if (!g->inputs || !g->outputs || !g->initializers || !g->nodes)
         return ONNXLINT_ENOMEM;
-    size_t n_values = n_in + n_init; /* what this scope defines, about */
-    for (size_t i = 0; i < n_nodes && n_values < OL_MAP_RESERVE_MAX; i++)
-        n_values += node_protos[i]->n_output;
+    /* What this scope defines, about: most nodes have one output, and
+     * counting them would read every node once more. */
+    size_t n_values = n_in + n_init + n_nodes + n_nodes / 4;
     if (!ol_map_reserve(&g->values, arena, n_values < OL_MAP_RESERVE_MAX ? n_values : OL_MAP_RESERVE_MAX))
         return ONNXLINT_ENOMEM;
 
@@ -787,6 +819,9 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
         if ((st = ir3_initializers(l, arena, g)))
             return st;
     bool redefined = false; /* some name of this scope is defined twice */
+    ol_node *node_block = ol_arena_calloc(arena, n_nodes + 1, sizeof *node_block); /* in order, for the passes */
+    if (!node_block)
+        return ONNXLINT_ENOMEM;
     for (size_t i = 0; i < n_nodes; i++) {
         const Onnx__NodeProto *np = node_protos[i];
         if ((st = node_names_ok(l, np, i)))
@@ -794,18 +829,14 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
         if (i + OL_PREFETCH_NODES < n_nodes)
             prefetch_names(g, node_protos[i + OL_PREFETCH_NODES]->output,
                            node_protos[i + OL_PREFETCH_NODES]->n_output);
-        ol_node *node = ol_arena_calloc(arena, 1, sizeof *node);
-        if (!node)
-            return ONNXLINT_ENOMEM;
+        ol_node *node = &node_block[i];
         node->proto = np;
         node->graph = g;
         node->index = i;
         node->name = np->name ? np->name : "";
         node->op_type = np->op_type ? np->op_type : "";
-        node->domain = np->domain ? np->domain : "";
-        if (strcmp(node->domain, "ai.onnx") == 0)
-            node->domain = "";
-        node->opset = ol_opset_version(l->opsets, l->n_opsets, node->domain);
+        node->domain = np->domain && strcmp(np->domain, "ai.onnx") != 0 ? np->domain : "";
+        node->opset = opset_of(l, node->domain);
         if (m->n_functions) { /* a call of a model-local function? */
             char key[NAME_BUF * 2];
             snprintf(key, sizeof key, "%s\x1f%s", node->domain, node->op_type);
