@@ -197,6 +197,28 @@ static size_t plain_ascii(const char *s, size_t len)
     return i;
 }
 
+/* Writes s quoted when it is printable ASCII with no quote or backslash
+ * (most names are) and fits the buffer, copying it as it is checked.
+ * False, with nothing written, otherwise. */
+static bool write_plain(ol_sink *out, const char *s)
+{
+    char *at = out->buf + out->len;
+    size_t room = sizeof out->buf - out->len, i = 0;
+    if (room < 2)
+        return false;
+    room -= 2;
+    while (i < room && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f && s[i] != '"' && s[i] != '\\') {
+        at[i + 1] = s[i];
+        i++;
+    }
+    if (s[i]) /* another byte, or no room */
+        return false;
+    at[0] = '"';
+    at[i + 1] = '"';
+    out->len += i + 2;
+    return true;
+}
+
 static void write_string(ol_sink *out, const char *s, size_t len)
 {
     if (plain_ascii(s, len) == len && len + 2 <= sizeof out->buf - out->len) {
@@ -227,7 +249,8 @@ static void write_string(ol_sink *out, const char *s, size_t len)
 void ol_jw_key(ol_jw *w, const char *key)
 {
     item(w);
-    write_string(w->out, key, strlen(key));
+    if (!write_plain(w->out, key))
+        write_string(w->out, key, strlen(key));
     ol_out_bytes(w->out, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
     w->after_key = true;
 }
@@ -239,7 +262,8 @@ void ol_jw_string(ol_jw *w, const char *s)
         return;
     }
     item(w);
-    write_string(w->out, s, strlen(s));
+    if (!write_plain(w->out, s))
+        write_string(w->out, s, strlen(s));
 }
 
 void ol_jw_int(ol_jw *w, long long v)

@@ -263,26 +263,64 @@ static void write_text(onnxlint_model *m, ol_sink *out, const char *op, const re
     }
 }
 
+/* Longest text after a value's name that json_value keeps for the next. */
+#define JSON_REST_MAX 512
+
 typedef struct json_ctx {
     onnxlint_model *m;
     ol_jw *w;
+    /* The text after the last tensor value's name ("dtype", "shape",
+     * "kind") and what it was made of: a value of the same element type,
+     * dims array (inference shares one along a chain) and kind prints the
+     * same, so it is copied instead of made again. */
+    const ol_type *type;
+    const char *kind;
+    int depth;
+    size_t rest_len; /* 0: nothing kept */
+    char rest[JSON_REST_MAX];
 } json_ctx;
+
+/* Whether a and b print the same dtype and shape. */
+static bool same_json_type(const ol_type *a, const ol_type *b)
+{
+    return a && b && (a->kind == OL_TYPE_TENSOR || a->kind == OL_TYPE_SPARSE_TENSOR) && a->kind == b->kind &&
+           a->elem_type == b->elem_type && a->shape.rank == b->shape.rank && a->shape.dims == b->shape.dims;
+}
 
 static void json_value(void *p, const ol_value *v)
 {
     json_ctx *c = p;
     const ol_type *t = ol_value_type(v);
     ol_jw *w = c->w;
+    const char *kind = value_kind(v);
+    bool nested = v->graph && v->graph->owner;
     ol_jw_object(w);
     ol_jw_key(w, "name");
     ol_jw_string(w, v->name);
+    if (!nested && c->rest_len && kind == c->kind && w->depth == c->depth && same_json_type(t, c->type)) {
+        ol_out_bytes(w->out, c->rest, c->rest_len);
+        ol_jw_end(w);
+        return;
+    }
+    ol_sink *out = w->out;
+    ol_out_room(out, JSON_REST_MAX);
+    size_t start = out->len, drains = out->drains;
     ol_jw_key(w, "dtype");
     ol_jw_dtype(w, t);
     ol_jw_key(w, "shape");
     ol_jw_shape(w, &c->m->exprs, t);
     ol_jw_key(w, "kind");
-    ol_jw_string(w, value_kind(v));
-    if (v->graph && v->graph->owner) {
+    ol_jw_string(w, kind);
+    c->rest_len = 0;
+    if (!nested && out->drains == drains && out->len - start <= JSON_REST_MAX &&
+        same_json_type(t, t)) { /* a tensor type: kept for the next value */
+        c->rest_len = out->len - start;
+        memcpy(c->rest, out->buf + start, c->rest_len);
+        c->type = t;
+        c->kind = kind;
+        c->depth = w->depth;
+    }
+    if (nested) {
         char idx[32];
         const ol_node *owner = v->graph->owner;
         ol_jw_key(w, "in");

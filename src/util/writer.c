@@ -15,6 +15,7 @@ void ol_out_init(ol_sink *out, onnxlint_write_fn write, void *ctx)
     out->ctx = ctx;
     out->failed = false;
     out->len = 0;
+    out->drains = 0;
 }
 
 static void drain(ol_sink *out)
@@ -22,6 +23,13 @@ static void drain(ol_sink *out)
     if (out->len && !out->failed && out->write(out->ctx, out->buf, out->len) != 0)
         out->failed = true;
     out->len = 0;
+    out->drains++;
+}
+
+void ol_out_room(ol_sink *out, size_t n)
+{
+    if (n > sizeof out->buf - out->len)
+        drain(out);
 }
 
 void ol_out_bytes_slow(ol_sink *out, const char *data, size_t len)
@@ -63,6 +71,17 @@ void ol_out_printf(ol_sink *out, const char *fmt, ...)
 
 void ol_out_name(ol_sink *out, const char *s)
 {
+    /* Printable ASCII (most names) is copied as it is checked. */
+    char *dst = out->buf + out->len;
+    size_t room = sizeof out->buf - out->len, i = 0;
+    while (i < room && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f) {
+        dst[i] = s[i];
+        i++;
+    }
+    if (i < room && !s[i]) {
+        out->len += i;
+        return;
+    }
     size_t len = strlen(s);
     if (ol_is_plain(s, len)) {
         ol_out_bytes(out, s, len);

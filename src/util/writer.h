@@ -20,6 +20,8 @@ typedef struct ol_sink {
     void *ctx;
     bool failed;
     size_t len;
+    size_t drains; /* how many times buf went out: bytes written since a
+                      len seen earlier are buf[len..] while it is the same */
     char buf[8192];
 } ol_sink;
 
@@ -37,6 +39,9 @@ static inline void ol_out_bytes(ol_sink *out, const char *data, size_t len)
     }
     ol_out_bytes_slow(out, data, len);
 }
+/* Makes room for n bytes in the buffer (n at most its size), writing out
+ * what it holds when there is less. */
+void ol_out_room(ol_sink *out, size_t n);
 void ol_out_printf(ol_sink *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Writes a string from the model, escaped for a terminal. */
 void ol_out_name(ol_sink *out, const char *s);
