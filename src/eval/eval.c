@@ -349,8 +349,8 @@ ol_array *ol_k_attr_tensor(ol_kctx *k, const char *name)
 {
     const ol_node *node = k->node;
     const ol_tensor *t = NULL;
-    for (size_t i = 0; node->proto && node->attribute_tensors && i < node->proto->n_attribute; i++) {
-        const char *a = node->proto->attribute[i]->name;
+    for (size_t i = 0; node->attribute_tensors && i < node->n_attributes; i++) {
+        const char *a = node->attributes[i]->name;
         if (a && strcmp(a, name) == 0) {
             t = node->attribute_tensors[i];
             break;

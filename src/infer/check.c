@@ -119,9 +119,8 @@ uint64_t ol_check_node(ol_ctx *ctx)
     }
 
     /* Attributes: known names, declared types, required ones present. */
-    const Onnx__NodeProto *np = node->proto;
-    for (size_t i = 0; i < np->n_attribute; i++) {
-        const Onnx__AttributeProto *a = np->attribute[i];
+    for (size_t i = 0; i < node->n_attributes; i++) {
+        const Onnx__AttributeProto *a = node->attributes[i];
         const ol_attr_spec *spec = NULL;
         bool unchecked = false; /* the row's "*": other attributes are the operator's business */
         for (const ol_attr_spec *p = s->attributes; p && p->name; p++) {

@@ -247,8 +247,8 @@ const ol_graph *ol_attr_graph(const ol_ctx *ctx, const char *name)
 const ol_data *ol_attr_tensor(ol_ctx *ctx, const char *name, ol_type *type)
 {
     const ol_node *node = ctx->node;
-    for (size_t i = 0; i < node->proto->n_attribute; i++) {
-        const Onnx__AttributeProto *a = node->proto->attribute[i];
+    for (size_t i = 0; i < node->n_attributes; i++) {
+        const Onnx__AttributeProto *a = node->attributes[i];
         if (!a->name || strcmp(a->name, name) != 0 || !a->t || !node->attribute_tensors)
             continue;
         const ol_tensor *t = node->attribute_tensors[i];

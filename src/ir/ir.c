@@ -43,7 +43,7 @@ static const Onnx__AttributeProto *resolve_reference(const ol_node *node, const 
         return a;
     const ol_node *caller = g->caller;
     const Onnx__AttributeProto *given =
-        find_attribute(caller->proto->attribute, caller->proto->n_attribute, a->ref_attr_name);
+        find_attribute(caller->attributes, caller->n_attributes, a->ref_attr_name);
     if (given)
         return given->ref_attr_name ? resolve_reference(caller, given, depth + 1) : given;
     const Onnx__FunctionProto *fp = g->function->proto;
@@ -52,7 +52,7 @@ static const Onnx__AttributeProto *resolve_reference(const ol_node *node, const 
 
 const Onnx__AttributeProto *ol_node_attribute(const ol_node *node, const char *name)
 {
-    const Onnx__AttributeProto *a = find_attribute(node->proto->attribute, node->proto->n_attribute, name);
+    const Onnx__AttributeProto *a = find_attribute(node->attributes, node->n_attributes, name);
     return a && a->ref_attr_name && a->ref_attr_name[0] ? resolve_reference(node, a, 0) : a;
 }
 

@@ -159,9 +159,11 @@ struct ol_node {
     uint32_t n_outputs;
     ol_graph **subgraphs; /* from GRAPH / GRAPHS attributes, in order */
     const ol_function *function; /* a model-local function it calls */
-    ol_tensor **attribute_tensors; /* per proto attribute: its TENSOR value, or NULL */
-    const Onnx__NodeProto *proto;
+    ol_tensor **attribute_tensors; /* per attribute: its TENSOR value, or NULL */
+    Onnx__AttributeProto *const *attributes; /* as the file gives them (the node
+                                                 keeps no other part of its NodeProto) */
     ol_graph *graph;
+    uint32_t n_attributes;
     uint32_t n_subgraphs;
     uint32_t index; /* position in graph->nodes */
 };

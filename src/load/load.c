@@ -552,17 +552,16 @@ static onnxlint_status sparse_indices_check(loader *l, const Onnx__SparseTensorP
 
 static onnxlint_status node_subgraphs(loader *l, ol_graph *g, ol_node *node)
 {
-    const Onnx__NodeProto *np = node->proto;
     size_t count = 0;
-    for (size_t i = 0; i < np->n_attribute; i++)
-        count += (np->attribute[i]->g ? 1 : 0) + np->attribute[i]->n_graphs;
+    for (size_t i = 0; i < node->n_attributes; i++)
+        count += (node->attributes[i]->g ? 1 : 0) + node->attributes[i]->n_graphs;
     if (!count)
         return ONNXLINT_OK;
     node->subgraphs = ol_arena_calloc(&l->model->arena, count, sizeof *node->subgraphs);
     if (!node->subgraphs)
         return ONNXLINT_ENOMEM;
-    for (size_t i = 0; i < np->n_attribute; i++) {
-        const Onnx__AttributeProto *a = np->attribute[i];
+    for (size_t i = 0; i < node->n_attributes; i++) {
+        const Onnx__AttributeProto *a = node->attributes[i];
         onnxlint_status st;
         if (a->g && (st = graph_build(l, a->g, NULL, g, node, a->name, &node->subgraphs[node->n_subgraphs++])))
             return st;
@@ -578,13 +577,12 @@ static onnxlint_status node_subgraphs(loader *l, ol_graph *g, ol_node *node)
  * value...), kept per attribute for inference to read on demand. */
 static onnxlint_status node_tensors(loader *l, ol_node *node)
 {
-    const Onnx__NodeProto *np = node->proto;
-    for (size_t i = 0; i < np->n_attribute; i++) {
-        const Onnx__AttributeProto *a = np->attribute[i];
+    for (size_t i = 0; i < node->n_attributes; i++) {
+        const Onnx__AttributeProto *a = node->attributes[i];
         if (!a->t)
             continue;
         if (!node->attribute_tensors) {
-            node->attribute_tensors = ol_arena_calloc(&l->model->arena, np->n_attribute, sizeof(ol_tensor *));
+            node->attribute_tensors = ol_arena_calloc(&l->model->arena, node->n_attributes, sizeof(ol_tensor *));
             if (!node->attribute_tensors)
                 return ONNXLINT_ENOMEM;
         }
@@ -598,10 +596,9 @@ static onnxlint_status node_tensors(loader *l, ol_node *node)
 /* Checks that an attribute's declared type matches the field it fills. */
 static void check_attribute_types(loader *l, const ol_node *node)
 {
-    const Onnx__NodeProto *np = node->proto;
     char shown[NAME_BUF];
-    for (size_t i = 0; i < np->n_attribute; i++) {
-        const Onnx__AttributeProto *a = np->attribute[i];
+    for (size_t i = 0; i < node->n_attributes; i++) {
+        const Onnx__AttributeProto *a = node->attributes[i];
         if (!a->has_type || a->ref_attr_name)
             continue;
         bool ok;
@@ -820,7 +817,12 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
             return st;
     bool redefined = false; /* some name of this scope is defined twice */
     ol_node *node_block = ol_arena_calloc(arena, n_nodes + 1, sizeof *node_block); /* in order, for the passes */
-    if (!node_block)
+    /* Per node: phase 1 found every input among the outputs of the nodes
+     * just before (recent_output) and the node has no attributes, so phase
+     * 2 need not read its NodeProto again (a cache miss per node on a large
+     * graph) but only records it as its inputs' consumer. */
+    bool *settled = ol_arena_calloc(arena, n_nodes + 1, sizeof *settled);
+    if (!node_block || !settled)
         return ONNXLINT_ENOMEM;
     for (size_t i = 0; i < n_nodes; i++) {
         const Onnx__NodeProto *np = node_protos[i];
@@ -830,7 +832,8 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
             prefetch_names(g, node_protos[i + OL_PREFETCH_NODES]->output,
                            node_protos[i + OL_PREFETCH_NODES]->n_output);
         ol_node *node = &node_block[i];
-        node->proto = np;
+        node->attributes = np->attribute;
+        node->n_attributes = (uint32_t)np->n_attribute;
         node->graph = g;
         node->index = i;
         node->name = np->name ? np->name : "";
@@ -897,6 +900,12 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
             v->producer_output = k;
             node->outputs[k] = v;
         }
+        settled[i] = !redefined && !np->n_attribute;
+        for (size_t k = 0; settled[i] && k < np->n_input; k++) {
+            const char *name = np->input[k];
+            if (name && name[0])
+                settled[i] = (node->inputs[k] = recent_output(g, i, name)) != NULL;
+        }
         g->nodes[g->n_nodes++] = node;
         m->n_nodes++;
     }
@@ -911,10 +920,17 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
     /* Phase 2: what every node reads, then its subgraphs. */
     for (size_t i = 0; i < g->n_nodes; i++) {
         ol_node *node = g->nodes[i];
-        const Onnx__NodeProto *np = node->proto;
-        if (i + OL_PREFETCH_NODES < g->n_nodes)
-            prefetch_names(g, g->nodes[i + OL_PREFETCH_NODES]->proto->input,
-                           g->nodes[i + OL_PREFETCH_NODES]->proto->n_input);
+        if (settled[i] && !redefined) {
+            for (size_t k = 0; k < node->n_inputs; k++) {
+                if (node->inputs[k] && !add_consumer(l, node->inputs[k], node))
+                    return ONNXLINT_ENOMEM;
+            }
+            continue;
+        }
+        const Onnx__NodeProto *np = node_protos[i];
+        if (i + OL_PREFETCH_NODES < g->n_nodes && !settled[i + OL_PREFETCH_NODES])
+            prefetch_names(g, node_protos[i + OL_PREFETCH_NODES]->input,
+                           node_protos[i + OL_PREFETCH_NODES]->n_input);
         for (size_t k = 0; k < np->n_input; k++) {
             const char *name = np->input[k];
             if (!name || !name[0])

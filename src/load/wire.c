@@ -40,6 +40,9 @@ typedef struct payload_block {
     ol_payload items[PAYLOAD_BLOCK_LEN];
 } payload_block;
 
+/* How many distinct repetitive strings the decoder remembers. */
+#define OL_WIRE_RECENT_STRINGS 32
+
 typedef struct walker {
     const uint8_t *data;
     ol_arena *arena; /* decoded messages; NULL when only validating */
@@ -51,6 +54,11 @@ typedef struct walker {
     size_t why_len;
     bool limit_hit;     /* the failure is a limit, not malformed bytes */
     bool external_data; /* decoding a TensorProto's external_data entries */
+    struct {            /* repetitive strings decoded lately (see shared_string) */
+        const char *s;
+        size_t len;
+    } recent[OL_WIRE_RECENT_STRINGS];
+    unsigned next_recent;
 } walker;
 
 /* One field of a message, as found on the wire. */
@@ -621,8 +629,37 @@ static bool scan_tensor(walker *w, const ProtobufCMessageDescriptor *desc, const
 typedef struct small_field {
     const ProtobufCFieldDescriptor *fd;
     size_t content, end;
-    uint64_t value; /* wire type 0: the varint */
+    uint64_t value;     /* wire type 0: the varint */
+    const char *shared; /* a string: the copy decoded before, or NULL */
 } small_field;
+
+/* Whether field id of desc holds a string that repeats across a graph: a
+ * node's operator and domain, an attribute's name. */
+static bool repetitive(const ProtobufCMessageDescriptor *desc, unsigned id)
+{
+    return (desc == &onnx__node_proto__descriptor && (id == 4 || id == 7)) ||
+           (desc == &onnx__attribute_proto__descriptor && id == 1);
+}
+
+/* The copy of the len bytes at s decoded lately, or NULL.  Every node of
+ * a type then points to one string, so the passes over a large graph that
+ * compare operator names read one cache line instead of one per node (and
+ * the bytes are stored once). */
+static const char *shared_string(const walker *w, const uint8_t *s, size_t len)
+{
+    for (unsigned i = 0; i < OL_WIRE_RECENT_STRINGS && w->recent[i].s; i++) {
+        if (w->recent[i].len == len && memcmp(w->recent[i].s, s, len) == 0)
+            return w->recent[i].s;
+    }
+    return NULL;
+}
+
+static void remember_string(walker *w, const char *s, size_t len)
+{
+    w->recent[w->next_recent].s = s;
+    w->recent[w->next_recent].len = len;
+    w->next_recent = (w->next_recent + 1) % OL_WIRE_RECENT_STRINGS;
+}
 
 /* The usual message of a graph (a node, an attribute, a value's type)
  * in one pass over its bytes instead of decode's two: its fields are
@@ -677,7 +714,10 @@ static ProtobufCMessage *decode_small(walker *w, const ProtobufCMessageDescripto
                 return NULL;
             f->content = pos;
             pos += (size_t)len;
-            if (fd->type == PROTOBUF_C_TYPE_STRING)
+            f->shared = NULL;
+            if (fd->type == PROTOBUF_C_TYPE_STRING && repetitive(desc, fd->id))
+                f->shared = shared_string(w, data + f->content, (size_t)len);
+            if (fd->type == PROTOBUF_C_TYPE_STRING && !f->shared)
                 string_bytes += (size_t)len + 1;
             break;
         }
@@ -731,9 +771,15 @@ static ProtobufCMessage *decode_small(walker *w, const ProtobufCMessageDescripto
         size_t len = f->end - f->content;
         switch (fd->type) {
         case PROTOBUF_C_TYPE_STRING:
+            if (f->shared) {
+                memcpy(slot, &f->shared, sizeof f->shared);
+                break;
+            }
             memcpy(strings, data + f->content, len);
             strings[len] = '\0';
             memcpy(slot, &strings, sizeof strings);
+            if (repetitive(desc, fd->id))
+                remember_string(w, strings, len);
             strings += len + 1;
             break;
         case PROTOBUF_C_TYPE_BYTES:

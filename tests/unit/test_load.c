@@ -411,10 +411,10 @@ static void ir_13_fields_and_2_bit_tensors(void **state)
     seen s = {0};
     onnxlint_model *m = load_ok(path, &s);
     assert_int_equal(s.count[ONNXLINT_WARNING] + s.count[ONNXLINT_ERROR], 0);
-    const ol_node *node = m->graph->nodes[0];
-    assert_string_equal(node->proto->overload, "fast");
-    assert_int_equal(node->proto->n_device_configurations, 1);
-    assert_int_equal(node->proto->device_configurations[0]->pipeline_stage, 1);
+    const Onnx__NodeProto *node = m->proto->graph->node[0];
+    assert_string_equal(node->overload, "fast");
+    assert_int_equal(node->n_device_configurations, 1);
+    assert_int_equal(node->device_configurations[0]->pipeline_stage, 1);
     assert_int_equal(m->proto->n_configuration, 1);
     assert_string_equal(ol_elem_type_name(ONNX__TENSOR_PROTO__DATA_TYPE__INT2), "int2");
     assert_int_equal(ol_elem_type_bits(ONNX__TENSOR_PROTO__DATA_TYPE__UINT2), 2);
