@@ -156,20 +156,26 @@ static const ol_vendor_op *vendor_op(const char *op_type)
     return NULL;
 }
 
-/* ol_schema_find and ol_infer_find through the run's cache. */
+/* ol_schema_find and ol_infer_find through the run's caches: the nodes of
+ * one operator mostly share one name string (the decoder keeps one copy),
+ * whose address finds the entry without reading the name; else its hash. */
 static const ol_schema *schema_of(ol_infer *inf, const ol_node *node, ol_infer_fn *fn)
 {
+    ol_schema_cache_entry *a = &inf->by_address[((uintptr_t)node->op_type >> 3) % OL_SCHEMA_CACHE_SIZE];
+    if (a->op_type == node->op_type && a->domain == node->domain && a->opset == node->opset)
+        return *fn = a->infer, a->schema;
     uint64_t h = 1469598103934665603ull ^ (uint64_t)node->opset;
     for (const unsigned char *p = (const unsigned char *)node->op_type; *p; p++)
         h = (h ^ *p) * 1099511628211ull;
     ol_schema_cache_entry *e = &inf->schema_cache[h % OL_SCHEMA_CACHE_SIZE];
-    if (e->op_type && e->opset == node->opset && strcmp(e->op_type, node->op_type) == 0 &&
-        strcmp(e->domain, node->domain) == 0)
-        return *fn = e->infer, e->schema;
-    const ol_schema *schema = ol_schema_find(node->domain, node->op_type, node->opset);
-    *fn = schema ? ol_infer_find(node->domain, node->op_type) : NULL;
-    *e = (ol_schema_cache_entry){node->domain, node->op_type, node->opset, schema, *fn};
-    return schema;
+    if (!(e->op_type && e->opset == node->opset && strcmp(e->op_type, node->op_type) == 0 &&
+          strcmp(e->domain, node->domain) == 0)) {
+        const ol_schema *schema = ol_schema_find(node->domain, node->op_type, node->opset);
+        *e = (ol_schema_cache_entry){node->domain, node->op_type, node->opset, schema,
+                                     schema ? ol_infer_find(node->domain, node->op_type) : NULL};
+    }
+    *a = (ol_schema_cache_entry){node->domain, node->op_type, node->opset, e->schema, e->infer};
+    return *fn = e->infer, e->schema;
 }
 
 /* Whether the operator type of node has had its note (and records it):

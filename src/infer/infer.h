@@ -48,7 +48,8 @@ typedef struct ol_schema_cache_entry {
 
 typedef struct ol_infer {
     onnxlint_model *model;
-    ol_schema_cache_entry schema_cache[OL_SCHEMA_CACHE_SIZE];
+    ol_schema_cache_entry schema_cache[OL_SCHEMA_CACHE_SIZE]; /* by the name's hash */
+    ol_schema_cache_entry by_address[OL_SCHEMA_CACHE_SIZE];   /* by the name string's address */
     ol_infer_options options;
     ol_infer_stats stats;
     int depth; /* subgraph nesting of the graph being inferred */

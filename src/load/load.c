@@ -816,7 +816,9 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
         if ((st = ir3_initializers(l, arena, g)))
             return st;
     bool redefined = false; /* some name of this scope is defined twice */
-    ol_node *node_block = ol_arena_calloc(arena, n_nodes + 1, sizeof *node_block); /* in order, for the passes */
+    /* In order, for the passes; each node is cleared as it is built (one
+     * pass over the block, not two). */
+    ol_node *node_block = ol_arena_alloc(arena, (n_nodes + 1) * sizeof *node_block);
     /* Per node: phase 1 found every input among the outputs of the nodes
      * just before (recent_output) and the node has no attributes, so phase
      * 2 need not read its NodeProto again (a cache miss per node on a large
@@ -832,6 +834,7 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
             prefetch_names(g, node_protos[i + OL_PREFETCH_NODES]->output,
                            node_protos[i + OL_PREFETCH_NODES]->n_output);
         ol_node *node = &node_block[i];
+        memset(node, 0, sizeof *node);
         node->attributes = np->attribute;
         node->n_attributes = (uint32_t)np->n_attribute;
         node->graph = g;
@@ -846,7 +849,8 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
             node->function = ol_map_get(&m->function_map, key);
         }
         /* one block: the inputs, then the outputs (one slot when there are none) */
-        ol_value **io = ol_arena_calloc(arena, np->n_input + np->n_output + 1, sizeof *io);
+        size_t n_io = np->n_input + np->n_output;
+        ol_value **io = ol_arena_calloc(arena, n_io ? n_io : 1, sizeof *io);
         if (!io)
             return ONNXLINT_ENOMEM;
         node->inputs = io;

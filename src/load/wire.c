@@ -648,7 +648,7 @@ static bool repetitive(const ProtobufCMessageDescriptor *desc, unsigned id)
 static const char *shared_string(const walker *w, const uint8_t *s, size_t len)
 {
     for (unsigned i = 0; i < OL_WIRE_RECENT_STRINGS && w->recent[i].s; i++) {
-        if (w->recent[i].len == len && memcmp(w->recent[i].s, s, len) == 0)
+        if (w->recent[i].len == len && w->recent[i].s[0] == (char)s[0] && memcmp(w->recent[i].s, s, len) == 0)
             return w->recent[i].s;
     }
     return NULL;
@@ -676,7 +676,7 @@ static ProtobufCMessage *decode_small(walker *w, const ProtobufCMessageDescripto
     small_field fields[SMALL_FIELDS];
     uint8_t counts[OL_WIRE_MAX_DECLARED] = {0};
     size_t n = 0, string_bytes = 0;
-    uint64_t entries = 0;
+    uint64_t entries = 0, repeated_seen = 0; /* bit i: declared field i, repeated, occurs */
     const ProtobufCFieldDescriptor *oneof = NULL;
     const uint8_t *data = w->data;
     *plain = false;
@@ -733,6 +733,7 @@ static ProtobufCMessage *decode_small(walker *w, const ProtobufCMessageDescripto
             oneof = fd;
         }
         counts[index]++;
+        repeated_seen |= (uint64_t)repeated << index;
         entries += repeated || fd->type == PROTOBUF_C_TYPE_MESSAGE;
     }
     *plain = true;
@@ -744,10 +745,9 @@ static ProtobufCMessage *decode_small(walker *w, const ProtobufCMessageDescripto
     if (!msg || (string_bytes && !strings))
         return fail(w, "out of memory while reading the model's structure"), NULL;
     desc->message_init(msg);
-    for (unsigned i = 0; i < desc->n_fields; i++) {
+    for (; repeated_seen; repeated_seen &= repeated_seen - 1) {
+        unsigned i = (unsigned)__builtin_ctzll(repeated_seen);
         const ProtobufCFieldDescriptor *fd = &desc->fields[i];
-        if (!counts[i] || fd->label != PROTOBUF_C_LABEL_REPEATED)
-            continue;
         void *array = ol_arena_alloc(w->arena, counts[i] * element_size(fd->type));
         if (!array)
             return fail(w, "out of memory while reading the model's structure"), NULL;
