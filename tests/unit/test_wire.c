@@ -683,6 +683,77 @@ static void one_pass_decodes_as_the_general_path(void **state)
     print_message("%zu models decode the same in one pass and in two\n", unknown_models);
 }
 
+/* A node with every field NodeProto has, one name given twice (the last
+ * wins) and an empty output: the decoder's own NodeProto code (the fields
+ * by number) gives what protobuf-c's unpack gives. */
+static void decodes_every_node_field(void **state)
+{
+    (void)state;
+    Onnx__ModelProto *m = tb_model(13);
+    Onnx__NodeProto *n = tb_node(m->graph, "Relu", "first", "x", NULL, "y");
+    n->n_output = 2;
+    n->output = realloc(n->output, 2 * sizeof *n->output);
+    n->output[1] = strdup("");
+    n->domain = strdup("ai.example");
+    n->doc_string = strdup("a node");
+    n->overload = strdup("fast");
+    tb_attr_int(n, "axis", 3);
+    Onnx__StringStringEntryProto *e = malloc(sizeof *e);
+    onnx__string_string_entry_proto__init(e);
+    e->key = strdup("k");
+    e->value = strdup("v");
+    n->n_metadata_props = 1;
+    n->metadata_props = malloc(sizeof *n->metadata_props);
+    n->metadata_props[0] = e;
+    Onnx__NodeDeviceConfigurationProto *dc = malloc(sizeof *dc);
+    onnx__node_device_configuration_proto__init(dc);
+    dc->configuration_id = strdup("c");
+    dc->has_pipeline_stage = 1;
+    dc->pipeline_stage = 2;
+    n->n_device_configurations = 1;
+    n->device_configurations = malloc(sizeof *n->device_configurations);
+    n->device_configurations[0] = dc;
+    size_t node_len = onnx__node_proto__get_packed_size(n);
+    growbuf node = {0};
+    node.p = malloc(node_len);
+    node.n = node.cap = node_len;
+    onnx__node_proto__pack(n, node.p);
+    put_var(&node, (3 << 3) | 2); /* name again: "second" */
+    put_var(&node, 6);
+    put(&node, "second", 6);
+    growbuf graph = {0}, model = {0};
+    put_var(&graph, (1 << 3) | 2);
+    put_var(&graph, node.n);
+    put(&graph, node.p, node.n);
+    put_var(&model, (7 << 3) | 2);
+    put_var(&model, graph.n);
+    put(&model, graph.p, graph.n);
+    Onnx__ModelProto *ref = onnx__model_proto__unpack(NULL, model.n, model.p);
+    assert_non_null(ref);
+    assert_string_equal(ref->graph->node[0]->name, "second");
+    ol_arena tmp, keep;
+    ol_wire_result r;
+    char why[256] = "";
+    assert_int_equal(strip(model.p, model.n, &tmp, &keep, &r, why), ONNXLINT_OK);
+    const Onnx__NodeProto *got = ((const Onnx__ModelProto *)r.message)->graph->node[0];
+    assert_string_equal(got->name, "second");
+    assert_string_equal(got->overload, "fast");
+    assert_int_equal(got->device_configurations[0]->pipeline_stage, 2);
+    size_t a_len, b_len;
+    uint8_t *a = packed(&ref->base, &a_len), *b = packed(r.message, &b_len);
+    assert_int_equal(a_len, b_len);
+    assert_memory_equal(a, b, a_len);
+    free(a);
+    free(b);
+    onnx__model_proto__free_unpacked(ref, NULL);
+    ol_arena_destroy(&tmp);
+    ol_arena_destroy(&keep);
+    free(node.p);
+    free(graph.p);
+    free(model.p);
+    tb_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -697,6 +768,7 @@ int main(void)
         cmocka_unit_test(decodes_like_protobuf_c),
         cmocka_unit_test(merges_repeated_singular_messages),
         cmocka_unit_test(one_pass_decodes_as_the_general_path),
+        cmocka_unit_test(decodes_every_node_field),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
