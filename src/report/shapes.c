@@ -86,7 +86,7 @@ static ol_type resolved(ol_exprs *exprs, const ol_type *t, ol_dim *dims)
 /* A value's line as the measuring pass made it, for the writing pass. */
 typedef struct text_line {
     const char *type;
-    size_t name_width, type_width;
+    uint32_t type_len, name_width, type_width;
 } text_line;
 
 typedef struct text_ctx {
@@ -103,6 +103,7 @@ typedef struct text_ctx {
     const ol_type *last;  /* the type of the last value measured, whose text */
     const char *last_text; /* (kept in the arena) the next value reuses when */
     size_t last_width;    /* its type has the same dims array (inference shares them) */
+    uint32_t last_len;
 } text_ctx;
 
 /* Whether two tensor types print the same: one element type, one dims array. */
@@ -133,10 +134,11 @@ static void text_value(void *p, const ol_value *v)
     }
     char buf[512];
     const char *type;
-    size_t nw, tw;
+    size_t nw, tw, type_len = 0; /* 0: not known yet */
     if (c->from_lines && c->next_line < c->n_lines) { /* made by the measuring pass */
         const text_line *line = &c->lines[c->next_line++];
         type = line->type;
+        type_len = line->type_len;
         nw = line->name_width;
         tw = line->type_width;
     } else if (c->measuring && same_tensor_type(ol_value_type(v), c->last)) {
@@ -156,7 +158,9 @@ static void text_value(void *p, const ol_value *v)
         if (c->n_lines < c->lines_cap) {
             const char *kept = type == c->last_text ? type : ol_arena_strndup(&c->m->arena, type, strlen(type));
             if (kept) {
-                c->lines[c->n_lines++] = (text_line){kept, nw, tw};
+                uint32_t len = kept == c->last_text ? c->last_len : (uint32_t)strlen(kept);
+                c->lines[c->n_lines++] = (text_line){kept, len, (uint32_t)nw, (uint32_t)tw};
+                c->last_len = len;
                 c->last = ol_value_type(v);
                 c->last_text = kept;
                 c->last_width = tw;
@@ -169,7 +173,7 @@ static void text_value(void *p, const ol_value *v)
     ol_out_bytes(c->out, "  ", 2);
     ol_out_name(c->out, v->name);
     ol_out_pad(c->out, c->name_width - nw + 2);
-    ol_out_bytes(c->out, type, strlen(type));
+    ol_out_bytes(c->out, type, type_len ? type_len : strlen(type));
     ol_out_pad(c->out, c->type_width - tw + 2);
     const char *kind = value_kind(v);
     ol_out_bytes(c->out, kind, strlen(kind));

@@ -92,7 +92,7 @@ void ol_out_name(ol_sink *out, const char *s)
     ol_out_bytes(out, buf, need < sizeof buf ? need : strlen(buf));
 }
 
-void ol_out_pad(ol_sink *out, size_t n)
+void ol_out_pad_slow(ol_sink *out, size_t n)
 {
     static const char spaces[] = "                                ";
     while (n) {

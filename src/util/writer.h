@@ -45,8 +45,17 @@ void ol_out_room(ol_sink *out, size_t n);
 void ol_out_printf(ol_sink *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Writes a string from the model, escaped for a terminal. */
 void ol_out_name(ol_sink *out, const char *s);
-/* Writes n spaces. */
-void ol_out_pad(ol_sink *out, size_t n);
+void ol_out_pad_slow(ol_sink *out, size_t n);
+/* Writes n spaces (inline: a column report pads every field of every line). */
+static inline void ol_out_pad(ol_sink *out, size_t n)
+{
+    if (n <= sizeof out->buf - out->len) {
+        memset(out->buf + out->len, ' ', n);
+        out->len += n;
+        return;
+    }
+    ol_out_pad_slow(out, n);
+}
 /* Flushes; returns false when any write failed. */
 bool ol_out_flush(ol_sink *out);
 
