@@ -79,7 +79,16 @@ static ol_value *buffer_of(const ol_graph *g, const ol_value *v)
     return b && (b->flags & OL_VALUE_INPUT) ? b : NULL;
 }
 
+static ol_artifact_kind artifact_kind(const onnxlint_model *m);
+
 ol_artifact_kind ol_artifact_kind_of(const onnxlint_model *m)
+{
+    if (!m->artifact_kind) /* the graph does not change: asked by several rules and reports, walked once */
+        ((onnxlint_model *)m)->artifact_kind = (int)artifact_kind(m) + 1;
+    return (ol_artifact_kind)(m->artifact_kind - 1);
+}
+
+static ol_artifact_kind artifact_kind(const onnxlint_model *m)
 {
     const ol_graph *g = m->graph;
     if (!g)

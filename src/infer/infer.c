@@ -424,6 +424,7 @@ static void name_anonymous_dims(onnxlint_model *m, ol_type *t, unsigned *next)
 
 onnxlint_status ol_infer_model(onnxlint_model *m, const ol_infer_options *options, ol_infer_stats *stats)
 {
+    m->artifact_kind = 0; /* asked again with the inferred types */
     ol_infer inf = {.model = m};
     if (options)
         inf.options = *options;

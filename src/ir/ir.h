@@ -247,6 +247,7 @@ struct onnxlint_model {
     struct ol_loss_record *losses; /* the losses it found */
     size_t n_losses, losses_cap;
     bool analyzed;
+    int artifact_kind; /* ol_artifact_kind_of's answer + 1; 0 until asked (a pass over every node) */
 };
 
 /* The opset version of domain ("" and "ai.onnx" are the same) in the given
