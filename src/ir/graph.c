@@ -85,14 +85,16 @@ static void check_edge(void *ctx, size_t from, size_t to)
         *(bool *)ctx = false;
 }
 
-bool ol_graph_sort(ol_arena *arena, ol_graph *g)
+bool ol_graph_sort(ol_arena *arena, ol_graph *g, const bool *forward)
 {
     size_t n = g->n_nodes;
     /* Exporters write nodes in order: when every edge goes forward, the
      * file's order is the order, and no edge list is needed. */
     bool sorted = true;
-    for (size_t i = 0; i < n && sorted; i++)
-        node_edges(g, g->nodes[i], check_edge, &sorted);
+    for (size_t i = 0; i < n && sorted; i++) {
+        if (!forward || !forward[i])
+            node_edges(g, g->nodes[i], check_edge, &sorted);
+    }
     if (sorted) {
         g->order = g->nodes; /* neither changes from here on */
         g->sorted = true;

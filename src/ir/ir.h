@@ -270,9 +270,12 @@ ol_value *ol_graph_lookup(const ol_graph *graph, const char *name);
 /* Orders graph's nodes so each comes after the producers of what it reads,
  * its subgraphs' outer references included (Kahn's algorithm, keeping the
  * file's order where it is free to).  Fills graph->order (the nodes on a
- * cycle are left out and counted in n_cyclic) and graph->sorted.  Returns
+ * cycle are left out and counted in n_cyclic) and graph->sorted.  forward,
+ * when not NULL, marks per node (by index) the ones known to read only
+ * what nodes before them make, with no subgraph: their edges are not
+ * looked at again to see whether the file's order is already one.  Returns
  * false when the arena refuses memory. */
-bool ol_graph_sort(ol_arena *arena, ol_graph *graph);
+bool ol_graph_sort(ol_arena *arena, ol_graph *graph, const bool *forward);
 
 /* The type a value has now: inferred if inference set one, else declared;
  * an outer reference answers for the value it refers to. */

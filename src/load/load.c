@@ -630,10 +630,10 @@ static void check_attribute_types(loader *l, const ol_node *node)
 
 /* Sorts g and reports a cycle (an error: the graph cannot run) or an order
  * that is not topological (a warning: ONNX requires it, runtimes may cope). */
-static onnxlint_status graph_check_order(loader *l, ol_graph *g)
+static onnxlint_status graph_check_order(loader *l, ol_graph *g, const bool *settled)
 {
     onnxlint_model *m = l->model;
-    if (!ol_graph_sort(&m->arena, g))
+    if (!ol_graph_sort(&m->arena, g, settled))
         return ONNXLINT_ENOMEM;
     if (g->sorted)
         return ONNXLINT_OK;
@@ -979,7 +979,7 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
         }
         g->outputs[g->n_outputs++] = v;
     }
-    return graph_check_order(l, g);
+    return graph_check_order(l, g, settled); /* a settled node reads only the nodes just before it */
 }
 
 /* ---- opsets and functions ---- */
