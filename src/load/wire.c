@@ -274,6 +274,23 @@ static void reread_field(const uint8_t *data, const ProtobufCMessageDescriptor *
 static bool next_field(walker *w, const ProtobufCMessageDescriptor *desc, size_t end, size_t *pos, field *f)
 {
     size_t field_start = *pos;
+    /* Most fields of a large message: a one-byte tag of a declared string or
+     * message field (numbered in order) and a one-byte length.  Anything
+     * else, and every error, goes the general way below. */
+    const uint8_t *data = w->data;
+    if (field_start + 1 < end && data[field_start] < 0x80 && (data[field_start] & 7) == 2 &&
+        data[field_start + 1] < 0x80) {
+        unsigned number = data[field_start] >> 3;
+        size_t len = data[field_start + 1];
+        const ProtobufCFieldDescriptor *fd =
+            number && number <= desc->n_fields && desc->fields[number - 1].id == number ? &desc->fields[number - 1] : NULL;
+        if (fd && natural_wire_type(fd->type) == 2 && len <= end - field_start - 2) {
+            *f = (field){.fd = fd, .number = number, .wire_type = 2, .start = field_start, .content = field_start + 2,
+                         .end = field_start + 2 + len, .elements = 1};
+            *pos = f->end;
+            return true;
+        }
+    }
     uint64_t tag;
     if (!varint(w->data, end, pos, &tag))
         return fail(w, "truncated or invalid field tag in %s at offset %zu", short_name(desc), field_start);
