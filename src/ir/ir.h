@@ -220,9 +220,10 @@ struct onnxlint_model {
     const char *path;
     const char *dir; /* the folder external data must stay inside */
     size_t n_external; /* tensors whose data is in external files */
-    const uint8_t *map; /* the caller's buffer; a file's structure only while it is decoded, then NULL */
+    const uint8_t *map; /* the caller's buffer; a file's structure only while it is loaded, then NULL */
     size_t map_len;     /* bytes of the file or buffer */
     bool map_borrowed;  /* map is the caller's buffer: not ours to unmap */
+    bool map_partial;   /* map holds the structure only: payloads are read from the file */
     Onnx__ModelProto *proto;
     ol_payload *payloads;
     size_t n_payloads;

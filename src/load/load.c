@@ -40,6 +40,9 @@
 typedef struct loader {
     onnxlint_model *model;
     onnxlint_error *err;
+    ol_wire_lazy *lazy; /* the decoding that left the graphs' nodes in the file */
+    ol_arena *tmp;      /* scratch until every graph is built */
+    ol_arena shells;    /* the NodeProtos being built (see OL_NODE_BATCH) */
     const ol_opset *opsets; /* imports in force for the graph being built */
     size_t n_opsets;
     const ol_opset *known_in; /* the last domain looked up, in these imports */
@@ -515,6 +518,31 @@ static ol_value *value_use(loader *l, ol_graph *g, const char *name, bool *undef
 static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const Onnx__FunctionProto *fp,
                                    ol_graph *parent, ol_node *owner, const char *owner_attribute, ol_graph **out);
 
+static onnxlint_status explain_not_model(onnxlint_model *m, onnxlint_error *err, const char *why);
+
+/* How many nodes of a graph decoded lazily are decoded at a time: the
+ * table slots of their names are fetched ahead (OL_PREFETCH_NODES) within
+ * a batch, and the next batch reuses the shells of one. */
+#define OL_NODE_BATCH 64
+
+/* Decodes the node at *where of a graph decoded lazily into the shells
+ * (its strings and attributes into the model's arena); the model's payload
+ * list follows what its tensors added. */
+static onnxlint_status lazy_node(loader *l, const ol_wire_span *where, const Onnx__NodeProto **out)
+{
+    onnxlint_model *m = l->model;
+    char why[512];
+    Onnx__NodeProto *np;
+    onnxlint_status st = ol_wire_node(l->lazy, where, &l->shells, &np, why, sizeof why);
+    if (st == ONNXLINT_EMALFORMED) /* worded as when the whole file is decoded at once */
+        return explain_not_model(m, l->err, why);
+    if (st)
+        return st == ONNXLINT_ENOMEM ? st : set_error(l->err, st, m->path, "%s", why);
+    ol_wire_lazy_payloads(l->lazy, &m->payloads, &m->n_payloads);
+    *out = np;
+    return ONNXLINT_OK;
+}
+
 /* A sparse initializer's indices must lie inside its dense shape: checked
  * here when they are few (OL_MAX_PROPAGATED_ELEMENTS), else by the
  * evaluator before it scatters the values. */
@@ -719,8 +747,17 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
     size_t n_in = gp ? gp->n_input : fp->n_input;
     size_t n_out = gp ? gp->n_output : fp->n_output;
     size_t n_init = gp ? gp->n_initializer + gp->n_sparse_initializer : 0;
-    size_t n_nodes = gp ? gp->n_node : fp->n_node;
-    Onnx__NodeProto **node_protos = gp ? gp->node : fp->node;
+    /* A graph's nodes were left in the file (ol_wire_decode_lazy) and are
+     * decoded a batch at a time; a function's were decoded with the model. */
+    const ol_wire_span *spans = NULL;
+    size_t n_lazy = 0;
+    bool lazy = gp && ol_wire_graph_nodes(l->lazy, &gp->base, &spans, &n_lazy);
+    size_t n_nodes = lazy ? n_lazy : gp ? gp->n_node : fp->n_node;
+    Onnx__NodeProto **node_protos = lazy ? NULL : gp ? gp->node : fp->node;
+    /* The input names of the nodes phase 1 does not settle, for phase 2
+     * (a lazily decoded node's NodeProto is gone by then); made at the
+     * first such node. */
+    char ***pending = NULL;
     g->inputs = ol_arena_calloc(arena, n_in + 1, sizeof *g->inputs);
     g->outputs = ol_arena_calloc(arena, n_out + 1, sizeof *g->outputs);
     g->initializers = ol_arena_calloc(arena, n_init + 1, sizeof *g->initializers);
@@ -826,13 +863,28 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
     bool *settled = ol_arena_calloc(arena, n_nodes + 1, sizeof *settled);
     if (!node_block || !settled)
         return ONNXLINT_ENOMEM;
+    const Onnx__NodeProto *batch[OL_NODE_BATCH]; /* lazy: the nodes decoded, from batch_start */
+    size_t batch_start = 0, batch_end = 0;
     for (size_t i = 0; i < n_nodes; i++) {
-        const Onnx__NodeProto *np = node_protos[i];
+        if (lazy && i == batch_end) {
+            ol_arena_reset(&l->shells);
+            batch_start = i;
+            batch_end = n_nodes - i < OL_NODE_BATCH ? n_nodes : i + OL_NODE_BATCH;
+            for (size_t k = batch_start; k < batch_end; k++) {
+                if ((st = lazy_node(l, &spans[k], &batch[k - batch_start])))
+                    return st;
+                if (k < batch_start + OL_PREFETCH_NODES)
+                    prefetch_names(g, batch[k - batch_start]->output, batch[k - batch_start]->n_output);
+            }
+        }
+        const Onnx__NodeProto *np = lazy ? batch[i - batch_start] : node_protos[i];
         if ((st = node_names_ok(l, np, i)))
             return st;
-        if (i + OL_PREFETCH_NODES < n_nodes)
-            prefetch_names(g, node_protos[i + OL_PREFETCH_NODES]->output,
-                           node_protos[i + OL_PREFETCH_NODES]->n_output);
+        if (i + OL_PREFETCH_NODES < (lazy ? batch_end : n_nodes)) {
+            const Onnx__NodeProto *ahead =
+                lazy ? batch[i + OL_PREFETCH_NODES - batch_start] : node_protos[i + OL_PREFETCH_NODES];
+            prefetch_names(g, ahead->output, ahead->n_output);
+        }
         ol_node *node = &node_block[i];
         memset(node, 0, sizeof *node);
         node->attributes = np->attribute;
@@ -910,6 +962,14 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
             if (name && name[0])
                 settled[i] = (node->inputs[k] = recent_output(g, i, name)) != NULL;
         }
+        if (lazy && !settled[i] && np->n_input) {
+            if (!pending && !(pending = ol_arena_calloc(l->tmp, n_nodes + 1, sizeof *pending)))
+                return ONNXLINT_ENOMEM;
+            pending[i] = ol_arena_alloc(l->tmp, np->n_input * sizeof *pending[i]);
+            if (!pending[i])
+                return ONNXLINT_ENOMEM;
+            memcpy(pending[i], np->input, np->n_input * sizeof *pending[i]);
+        }
         g->nodes[g->n_nodes++] = node;
         m->n_nodes++;
     }
@@ -924,19 +984,21 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
     /* Phase 2: what every node reads, then its subgraphs. */
     for (size_t i = 0; i < g->n_nodes; i++) {
         ol_node *node = g->nodes[i];
-        if (settled[i] && !redefined) {
+        if (settled[i]) { /* found in phase 1, before any name was defined twice: the table's values */
             for (size_t k = 0; k < node->n_inputs; k++) {
                 if (node->inputs[k] && !add_consumer(l, node->inputs[k], node))
                     return ONNXLINT_ENOMEM;
             }
             continue;
         }
-        const Onnx__NodeProto *np = node_protos[i];
-        if (i + OL_PREFETCH_NODES < g->n_nodes && !settled[i + OL_PREFETCH_NODES])
-            prefetch_names(g, node_protos[i + OL_PREFETCH_NODES]->input,
-                           node_protos[i + OL_PREFETCH_NODES]->n_input);
-        for (size_t k = 0; k < np->n_input; k++) {
-            const char *name = np->input[k];
+        /* an unsettled node with inputs has its pending names */
+        char *const *inputs = lazy ? (pending ? pending[i] : NULL) : node_protos[i]->input;
+        if (i + OL_PREFETCH_NODES < g->n_nodes && !settled[i + OL_PREFETCH_NODES] &&
+            g->nodes[i + OL_PREFETCH_NODES]->n_inputs)
+            prefetch_names(g, lazy ? pending[i + OL_PREFETCH_NODES] : node_protos[i + OL_PREFETCH_NODES]->input,
+                           g->nodes[i + OL_PREFETCH_NODES]->n_inputs);
+        for (size_t k = 0; k < node->n_inputs; k++) {
+            const char *name = inputs[k];
             if (!name || !name[0])
                 continue;
             bool undefined = false;
@@ -1234,10 +1296,12 @@ static onnxlint_status read_file(onnxlint_model *m, onnxlint_error *err)
             m->map = p;
             m->map_len = (size_t)st.st_size;
             structure_reader r = {.fd = fd, .buf = p, .len = m->map_len, .window = READ_WINDOW_MIN};
-            if (r.len <= READ_WHOLE_MAX)
+            if (r.len <= READ_WHOLE_MAX) {
                 ensure(&r, 0, r.len);
-            else
+            } else {
                 read_structure(&r, &onnx__model_proto__descriptor, 0, r.len, 1);
+                m->map_partial = true;
+            }
             if (r.io_failed)
                 status = set_error(err, ONNXLINT_EIO, m->path, "cannot read: %s",
                                    r.io_errno ? strerror(r.io_errno) : "the file is shorter than when it was opened");
@@ -1259,7 +1323,7 @@ bool ol_model_read(const onnxlint_model *m, uint64_t offset, size_t len, void *d
 {
     if (offset > m->map_len || len > m->map_len - offset)
         return false;
-    if (m->map) {
+    if (m->map && !m->map_partial) {
         memcpy(dst, m->map + offset, len);
         return true;
     }
@@ -1356,7 +1420,8 @@ static onnxlint_status load(const char *path, const void *data, size_t len, cons
     ol_arena tmp;
     ol_arena_init(&tmp, allocator, OL_MAX_MODEL_MEMORY);
     onnxlint_status st;
-    loader l = {.model = m, .err = err};
+    loader l = {.model = m, .err = err, .tmp = &tmp};
+    ol_arena_init(&l.shells, allocator, OL_MAX_MODEL_MEMORY);
 
     m->path = ol_arena_strndup(&m->arena, path, strlen(path));
     if (!m->path) {
@@ -1377,8 +1442,8 @@ static onnxlint_status load(const char *path, const void *data, size_t len, cons
 
     char why[512];
     ol_wire_result wire;
-    st = ol_wire_decode(m->map, m->map_len, &onnx__model_proto__descriptor, &m->arena, &tmp, &wire, why, sizeof why);
-    ol_arena_destroy(&tmp);
+    st = ol_wire_decode_lazy(m->map, m->map_len, &onnx__model_proto__descriptor, &m->arena, &tmp, &wire, &l.lazy, why,
+                             sizeof why);
     if (st == ONNXLINT_EMALFORMED) {
         st = explain_not_model(m, err, why);
         goto fail;
@@ -1397,8 +1462,6 @@ static onnxlint_status load(const char *path, const void *data, size_t len, cons
         st = set_error(err, ONNXLINT_EMALFORMED, path, "not an ONNX model: it has no graph (ModelProto.graph)");
         goto fail;
     }
-    if (!m->map_borrowed)
-        release_structure(m); /* decoded: strings were copied, payloads are read from the file */
     if ((st = opsets_build(&l, m->proto->opset_import, m->proto->n_opset_import, &m->opsets, &m->n_opsets)))
         goto fail;
     l.opsets = m->opsets;
@@ -1408,6 +1471,13 @@ static onnxlint_status load(const char *path, const void *data, size_t len, cons
         goto fail;
     if ((st = graph_build(&l, m->proto->graph, NULL, NULL, NULL, NULL, &m->graph)))
         goto fail;
+    /* Every node is built: the file's structure, the node lists and the
+     * last NodeProtos go (strings were copied, payloads are read from the
+     * file). */
+    ol_arena_destroy(&tmp);
+    ol_arena_destroy(&l.shells);
+    if (!m->map_borrowed)
+        release_structure(m);
     if (m->arena.failed) {
         st = ONNXLINT_ENOMEM;
         goto fail;
@@ -1416,11 +1486,12 @@ static onnxlint_status load(const char *path, const void *data, size_t len, cons
     return ONNXLINT_OK;
 
 fail:
-    if (st == ONNXLINT_ENOMEM || m->arena.failed || tmp.failed) {
+    if (st == ONNXLINT_ENOMEM || m->arena.failed || tmp.failed || l.shells.failed) {
         st = ONNXLINT_ENOMEM;
         set_error(err, st, path, "out of memory (or over OL_MAX_MODEL_MEMORY) while loading");
     }
     ol_arena_destroy(&tmp);
+    ol_arena_destroy(&l.shells);
     onnxlint_model_free(m);
     return st;
 }

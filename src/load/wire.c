@@ -30,26 +30,31 @@
  * singular message field that occurs more than once is one message made
  * of all its occurrences, as protobuf merges them: parsing the
  * concatenation of two serialized messages is merging them. */
-typedef struct span {
-    size_t begin, end;
-} span;
+typedef ol_wire_span span;
 
-#define PAYLOAD_BLOCK_LEN 256
-typedef struct payload_block {
-    struct payload_block *next;
-    ol_payload items[PAYLOAD_BLOCK_LEN];
-} payload_block;
+/* A GraphProto's nodes left in the file (ol_wire_decode_lazy). */
+typedef struct node_list {
+    span *spans;
+    size_t n;
+} node_list;
+
+/* The depth of ModelProto.graph (the model is 1): its nodes are at 3. */
+#define MAIN_GRAPH_DEPTH 2
 
 /* How many distinct repetitive strings the decoder remembers. */
 #define OL_WIRE_RECENT_STRINGS 32
 
 typedef struct walker {
     const uint8_t *data;
-    ol_arena *arena; /* decoded messages; NULL when only validating */
-    ol_arena *tmp;   /* payload records until they are gathered */
-    payload_block *first, *last;
-    size_t n_payloads;
+    ol_arena *arena;  /* decoded messages; NULL when only validating */
+    ol_arena *tmp;    /* scratch: the lazy mode's node lists */
+    ol_arena *shells; /* ol_wire_node: the NodeProto struct and its arrays of names */
+    ol_payload *payloads; /* in arena, grown by doubling */
+    size_t n_payloads, cap_payloads;
     uint64_t entries;
+    bool lazy; /* the model's graph's nodes are left in the file */
+    node_list *lists;
+    size_t n_lists, cap_lists;
     char *why;
     size_t why_len;
     bool limit_hit;     /* the failure is a limit, not malformed bytes */
@@ -511,23 +516,23 @@ static bool store_one(walker *w, const field *f, void *dst, int depth)
 /* A TensorProto's payload record, numbered in the order tensors are met. */
 static ol_payload *new_payload(walker *w, size_t *index)
 {
-    if (w->n_payloads % PAYLOAD_BLOCK_LEN == 0) {
-        payload_block *b = ol_arena_alloc(w->tmp, sizeof *b);
-        if (!b)
+    if (w->n_payloads == w->cap_payloads) {
+        size_t cap = w->cap_payloads ? w->cap_payloads * 2 : 16;
+        ol_payload *grown = ol_arena_alloc(w->arena, cap * sizeof *grown);
+        if (!grown)
             return NULL;
-        b->next = NULL;
-        if (w->last)
-            w->last->next = b;
-        else
-            w->first = b;
-        w->last = b;
+        if (w->n_payloads)
+            memcpy(grown, w->payloads, w->n_payloads * sizeof *grown);
+        w->payloads = grown;
+        w->cap_payloads = cap;
     }
     *index = w->n_payloads;
-    return &w->last->items[w->n_payloads++ % PAYLOAD_BLOCK_LEN];
+    return &w->payloads[w->n_payloads++];
 }
 
-/* The payload index as the unknown field OL_WIRE_PAYLOAD_FIELD. */
-static bool add_marker(walker *w, ProtobufCMessage *msg, size_t index)
+/* index as the one unknown field tag of msg: a TensorProto's payload
+ * (OL_WIRE_PAYLOAD_FIELD), a GraphProto's nodes (OL_WIRE_NODES_FIELD). */
+static bool add_marker(walker *w, ProtobufCMessage *msg, uint32_t tag, size_t index)
 {
     ProtobufCMessageUnknownField *u = ol_arena_alloc(w->arena, sizeof *u);
     uint8_t *bytes = ol_arena_alloc(w->arena, 10);
@@ -540,8 +545,7 @@ static bool add_marker(walker *w, ProtobufCMessage *msg, size_t index)
         v >>= 7;
     }
     bytes[n++] = (uint8_t)v;
-    *u = (ProtobufCMessageUnknownField){.tag = OL_WIRE_PAYLOAD_FIELD, .wire_type = PROTOBUF_C_WIRE_TYPE_VARINT,
-                                        .len = n, .data = bytes};
+    *u = (ProtobufCMessageUnknownField){.tag = tag, .wire_type = PROTOBUF_C_WIRE_TYPE_VARINT, .len = n, .data = bytes};
     msg->n_unknown_fields = 1;
     msg->unknown_fields = u;
     return true;
@@ -639,6 +643,18 @@ static bool scan_tensor(walker *w, const ProtobufCMessageDescriptor *desc, const
     return true;
 }
 
+/* Where a message of type desc goes (fd NULL), or the array of its
+ * repeated field fd: a NodeProto's struct and arrays of names go to the
+ * shells the caller of ol_wire_node recycles; everything else, its
+ * strings and attributes included, to the arena. */
+static ol_arena *shell_arena(const walker *w, const ProtobufCMessageDescriptor *desc,
+                             const ProtobufCFieldDescriptor *fd)
+{
+    return w->shells && desc == &onnx__node_proto__descriptor && (!fd || fd->type == PROTOBUF_C_TYPE_STRING)
+               ? w->shells
+               : w->arena;
+}
+
 /* Most fields a message may have for the single pass of decode_small. */
 #define SMALL_FIELDS 24
 
@@ -697,8 +713,8 @@ static ProtobufCMessage *decode_small(walker *w, const ProtobufCMessageDescripto
     const ProtobufCFieldDescriptor *oneof = NULL;
     const uint8_t *data = w->data;
     *plain = false;
-    if (w->external_data) /* its strings are checked for NULs: decode's business */
-        return NULL;
+    if (w->external_data || (w->lazy && depth == MAIN_GRAPH_DEPTH && desc == &onnx__graph_proto__descriptor))
+        return NULL; /* decode's business */
     for (size_t pos = begin; pos < end;) {
         if (n == SMALL_FIELDS || data[pos] >= 0x80) /* a one-byte tag: field numbers up to 15 */
             return NULL;
@@ -757,7 +773,7 @@ static ProtobufCMessage *decode_small(walker *w, const ProtobufCMessageDescripto
     if (!count_entries(w, entries, desc))
         return NULL;
 
-    ProtobufCMessage *msg = ol_arena_alloc(w->arena, desc->sizeof_message);
+    ProtobufCMessage *msg = ol_arena_alloc(shell_arena(w, desc, NULL), desc->sizeof_message);
     char *strings = string_bytes ? ol_arena_alloc_bytes(w->arena, string_bytes) : NULL;
     if (!msg || (string_bytes && !strings))
         return fail(w, "out of memory while reading the model's structure"), NULL;
@@ -765,7 +781,7 @@ static ProtobufCMessage *decode_small(walker *w, const ProtobufCMessageDescripto
     for (; repeated_seen; repeated_seen &= repeated_seen - 1) {
         unsigned i = (unsigned)__builtin_ctzll(repeated_seen);
         const ProtobufCFieldDescriptor *fd = &desc->fields[i];
-        void *array = ol_arena_alloc(w->arena, counts[i] * element_size(fd->type));
+        void *array = ol_arena_alloc(shell_arena(w, desc, fd), counts[i] * element_size(fd->type));
         if (!array)
             return fail(w, "out of memory while reading the model's structure"), NULL;
         memcpy((char *)msg + fd->offset, &array, sizeof array);
@@ -817,6 +833,36 @@ static ProtobufCMessage *decode_small(walker *w, const ProtobufCMessageDescripto
     return msg;
 }
 
+/* ---- graphs whose nodes are left in the file (ol_wire_decode_lazy) ---- */
+
+/* Whether field fd of desc, at depth, is the nodes a lazy decoding leaves
+ * in the file: those of the model's graph (ModelProto.graph), which the
+ * loader builds and so decodes, every one; any other graph's (subgraphs,
+ * training graphs) are decoded with the rest. */
+static bool lazy_field(const walker *w, const ProtobufCMessageDescriptor *desc, const ProtobufCFieldDescriptor *fd,
+                       int depth)
+{
+    return w->lazy && depth == MAIN_GRAPH_DEPTH && desc == &onnx__graph_proto__descriptor && fd->id == 1;
+}
+
+/* Registers the spans of a GraphProto's nodes and marks the graph with
+ * their index. */
+static bool add_node_list(walker *w, ProtobufCMessage *graph, span *spans, size_t n)
+{
+    if (w->n_lists == w->cap_lists) {
+        size_t cap = w->cap_lists ? w->cap_lists * 2 : 16;
+        node_list *grown = ol_arena_alloc(w->tmp, cap * sizeof *grown);
+        if (!grown)
+            return false;
+        if (w->n_lists)
+            memcpy(grown, w->lists, w->n_lists * sizeof *grown);
+        w->lists = grown;
+        w->cap_lists = cap;
+    }
+    w->lists[w->n_lists] = (node_list){spans, n};
+    return add_marker(w, graph, OL_WIRE_NODES_FIELD, w->n_lists++);
+}
+
 /* The NodeProto, most of a graph's bytes, by its own code: the generic
  * one-pass path spends most of its time on looking up descriptors.  Its
  * fields (onnx.proto): 1 input, 2 output, 3 name, 4 op_type, 5 attribute,
@@ -857,7 +903,7 @@ static ProtobufCMessage *decode_node(walker *w, size_t begin, size_t end, int de
     *plain = true;
     if (!count_entries(w, counts[1] + counts[2] + counts[5] + counts[9] + counts[10], desc))
         return NULL;
-    ol_arena *shell = w->arena, *names = w->arena;
+    ol_arena *shell = shell_arena(w, desc, NULL), *names = shell_arena(w, desc, &desc->fields[0]);
     Onnx__NodeProto *np = ol_arena_alloc(shell, sizeof *np);
     char *strings = string_bytes ? ol_arena_alloc_bytes(w->arena, string_bytes) : NULL;
     if (!np || (string_bytes && !strings))
@@ -948,15 +994,22 @@ static ProtobufCMessage *decode(walker *w, const ProtobufCMessageDescriptor *des
                 return NULL;
     }
 
-    ProtobufCMessage *msg = ol_arena_alloc(w->arena, desc->sizeof_message);
+    ProtobufCMessage *msg = ol_arena_alloc(shell_arena(w, desc, NULL), desc->sizeof_message);
     if (!msg)
         return fail(w, "out of memory while reading the model's structure"), NULL;
     desc->message_init(msg);
+    span *nodes = NULL; /* the lazy mode's: a graph's nodes left in the file */
+    size_t n_nodes = 0;
     for (unsigned i = 0; i < desc->n_fields; i++) {
         const ProtobufCFieldDescriptor *fd = &desc->fields[i];
         if (!counts[i] || fd->label != PROTOBUF_C_LABEL_REPEATED)
             continue;
-        void *array = ol_arena_alloc(w->arena, counts[i] * element_size(fd->type));
+        if (lazy_field(w, desc, fd, depth)) {
+            if (!(nodes = ol_arena_alloc(w->tmp, counts[i] * sizeof *nodes)))
+                return fail(w, "out of memory while reading the model's structure"), NULL;
+            continue;
+        }
+        void *array = ol_arena_alloc(shell_arena(w, desc, fd), counts[i] * element_size(fd->type));
         if (!array)
             return fail(w, "out of memory while reading the model's structure"), NULL;
         memcpy((char *)msg + fd->offset, &array, sizeof array);
@@ -972,6 +1025,10 @@ static ProtobufCMessage *decode(walker *w, const ProtobufCMessageDescriptor *des
             if (!fd || is_payload_field(desc, f.number))
                 continue; /* unknown fields are dropped; payloads were recorded by the scan */
             char *slot = (char *)msg + fd->offset;
+            if (nodes && lazy_field(w, desc, fd, depth)) { /* its bytes: checked when it is decoded */
+                nodes[n_nodes++] = (span){f.content, f.end};
+                continue;
+            }
             if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
                 size_t *n = (size_t *)((char *)msg + fd->quantifier_offset);
                 char *array;
@@ -1008,7 +1065,9 @@ static ProtobufCMessage *decode(walker *w, const ProtobufCMessageDescriptor *des
                 *(protobuf_c_boolean *)((char *)msg + fd->quantifier_offset) = 1;
         }
     }
-    if (payload && !add_marker(w, msg, payload_index))
+    if (nodes && !add_node_list(w, msg, nodes, n_nodes))
+        return fail(w, "out of memory while reading the model's structure"), NULL;
+    if (payload && !add_marker(w, msg, OL_WIRE_PAYLOAD_FIELD, payload_index))
         return fail(w, "out of memory while reading the model's structure"), NULL;
     return msg;
 }
@@ -1022,21 +1081,75 @@ onnxlint_status ol_wire_decode(const uint8_t *data, size_t len, const ProtobufCM
     out->message = decode(&w, root, &all, 1, 1);
     if (!out->message)
         return arena->failed || tmp->failed ? ONNXLINT_ENOMEM : w.limit_hit ? ONNXLINT_ELIMIT : ONNXLINT_EMALFORMED;
-    if (w.n_payloads) {
-        out->payloads = ol_arena_alloc(arena, w.n_payloads * sizeof *out->payloads);
-        if (!out->payloads) {
-            snprintf(why, why_len, "out of memory while reading the model's structure");
-            return ONNXLINT_ENOMEM;
-        }
-        size_t i = 0;
-        for (payload_block *b = w.first; b; b = b->next) {
-            size_t n = w.n_payloads - i < PAYLOAD_BLOCK_LEN ? w.n_payloads - i : PAYLOAD_BLOCK_LEN;
-            memcpy(out->payloads + i, b->items, n * sizeof *b->items);
-            i += n;
-        }
-    }
+    out->payloads = w.payloads;
     out->n_payloads = w.n_payloads;
     return ONNXLINT_OK;
+}
+
+struct ol_wire_lazy {
+    walker w;
+};
+
+onnxlint_status ol_wire_decode_lazy(const uint8_t *data, size_t len, const ProtobufCMessageDescriptor *root,
+                                    ol_arena *arena, ol_arena *tmp, ol_wire_result *out, ol_wire_lazy **lazy,
+                                    char *why, size_t why_len)
+{
+    memset(out, 0, sizeof *out);
+    *lazy = ol_arena_calloc(tmp, 1, sizeof **lazy);
+    if (!*lazy) {
+        snprintf(why, why_len, "out of memory while reading the model's structure");
+        return ONNXLINT_ENOMEM;
+    }
+    walker *w = &(*lazy)->w;
+    *w = (walker){.data = data, .arena = arena, .tmp = tmp, .why = why, .why_len = why_len, .lazy = true};
+    span all = {0, len};
+    out->message = decode(w, root, &all, 1, 1);
+    if (!out->message)
+        return arena->failed || tmp->failed ? ONNXLINT_ENOMEM : w->limit_hit ? ONNXLINT_ELIMIT : ONNXLINT_EMALFORMED;
+    out->payloads = w->payloads;
+    out->n_payloads = w->n_payloads;
+    return ONNXLINT_OK;
+}
+
+bool ol_wire_graph_nodes(const ol_wire_lazy *lazy, const ProtobufCMessage *graph, const ol_wire_span **spans,
+                         size_t *n)
+{
+    for (size_t i = 0; lazy && i < graph->n_unknown_fields; i++) {
+        const ProtobufCMessageUnknownField *u = &graph->unknown_fields[i];
+        size_t pos = 0;
+        uint64_t index;
+        if (u->tag == OL_WIRE_NODES_FIELD && ol_wire_varint(u->data, u->len, &pos, &index) &&
+            index < lazy->w.n_lists) {
+            *spans = lazy->w.lists[index].spans;
+            *n = lazy->w.lists[index].n;
+            return true;
+        }
+    }
+    return false;
+}
+
+onnxlint_status ol_wire_node(ol_wire_lazy *lazy, const ol_wire_span *where, ol_arena *shells, Onnx__NodeProto **out,
+                             char *why, size_t why_len)
+{
+    walker *w = &lazy->w;
+    w->shells = shells;
+    w->why = why;
+    w->why_len = why_len;
+    w->limit_hit = false;
+    ProtobufCMessage *msg = decode(w, &onnx__node_proto__descriptor, where, 1, MAIN_GRAPH_DEPTH + 1);
+    w->shells = NULL;
+    *out = (Onnx__NodeProto *)msg;
+    if (!msg)
+        return w->arena->failed || w->tmp->failed || shells->failed ? ONNXLINT_ENOMEM
+               : w->limit_hit                                       ? ONNXLINT_ELIMIT
+                                                                    : ONNXLINT_EMALFORMED;
+    return ONNXLINT_OK;
+}
+
+void ol_wire_lazy_payloads(const ol_wire_lazy *lazy, ol_payload **payloads, size_t *n)
+{
+    *payloads = lazy->w.payloads;
+    *n = lazy->w.n_payloads;
 }
 
 const ol_payload *ol_wire_payload_of(const ProtobufCMessage *tensor, const ol_payload *payloads, size_t n)

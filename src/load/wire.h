@@ -33,9 +33,11 @@
 #define OL_WIRE_H
 
 #include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "onnx.pb-c.h"
 #include "onnxlint/onnxlint.h"
 #include "util/arena.h"
 
@@ -57,6 +59,9 @@
 #define OL_MAX_FIELDS_PER_MESSAGE ((uint64_t)1000 * 1000)
 /* The field number that carries a decoded TensorProto's payload index. */
 #define OL_WIRE_PAYLOAD_FIELD 536870911u
+/* The field number that carries the index of a GraphProto's nodes left in
+ * the file (ol_wire_decode_lazy). */
+#define OL_WIRE_NODES_FIELD 536870910u
 /* Marks an absent span in ol_payload. */
 #define OL_NO_OFFSET UINT64_MAX
 
@@ -70,6 +75,11 @@ typedef struct ol_payload {
     uint64_t typed_count;    /* their element count (strings included) */
     uint32_t typed_field;    /* the field number holding the data, 0: none */
 } ol_payload;
+
+/* A stretch of the bytes: one message. */
+typedef struct ol_wire_span {
+    size_t begin, end;
+} ol_wire_span;
 
 typedef struct ol_wire_result {
     ProtobufCMessage *message; /* the decoded root, in the arena */
@@ -88,6 +98,39 @@ onnxlint_status ol_wire_decode(const uint8_t *data, size_t len, const ProtobufCM
 /* Returns 1 if data[0..len) is a well-formed message of type desc (same
  * checks as ol_wire_decode, nothing stored), 0 otherwise. */
 int ol_wire_is_message(const uint8_t *data, size_t len, const ProtobufCMessageDescriptor *desc);
+
+/* A decoding whose graphs' nodes were left in the file (see
+ * ol_wire_decode_lazy); it lives in the tmp arena given. */
+typedef struct ol_wire_lazy ol_wire_lazy;
+
+/* As ol_wire_decode, but the nodes of the model's graph (ModelProto.graph;
+ * not of subgraphs or training graphs) are left in the file, only their
+ * framing checked: the graph's n_node is 0 and ol_wire_graph_nodes tells
+ * where they lie, for ol_wire_node to decode (and so check) one at a time.
+ * A loader that builds the graph node by node so never holds every
+ * NodeProto at once (on a 50,000-node graph, 8 MB); a malformed node is
+ * found when it is decoded.  data and tmp must outlive the lazy decoding;
+ * *lazy is set on success. */
+onnxlint_status ol_wire_decode_lazy(const uint8_t *data, size_t len, const ProtobufCMessageDescriptor *root,
+                                    ol_arena *arena, ol_arena *tmp, ol_wire_result *out, ol_wire_lazy **lazy,
+                                    char *why, size_t why_len);
+
+/* The nodes of a GraphProto decoded lazily, in order: *n spans (false when
+ * the graph has none left in the file). */
+bool ol_wire_graph_nodes(const ol_wire_lazy *lazy, const ProtobufCMessage *graph, const ol_wire_span **spans,
+                         size_t *n);
+
+/* Decodes the NodeProto at *where as ol_wire_decode would (same checks,
+ * same errors, its entries charged to the same limit): the struct and its
+ * arrays of names in shells (which the caller resets once done with them),
+ * its strings and everything else (attributes, their tensors and graphs)
+ * in the decoding's arena.  Tensors met add payloads: ol_wire_lazy_payloads
+ * gives the grown list. */
+onnxlint_status ol_wire_node(ol_wire_lazy *lazy, const ol_wire_span *where, ol_arena *shells, Onnx__NodeProto **out,
+                             char *why, size_t why_len);
+
+/* The payloads recorded so far (in the arena; the array moves as it grows). */
+void ol_wire_lazy_payloads(const ol_wire_lazy *lazy, ol_payload **payloads, size_t *n);
 
 /* The payload a decoded TensorProto's marker points at, or NULL (no
  * marker, or an index past n). */

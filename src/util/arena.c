@@ -214,3 +214,23 @@ void ol_arena_destroy(ol_arena *arena)
     arena->used = 0;
     arena->failed = false;
 }
+
+void ol_arena_reset(ol_arena *arena)
+{
+    ol_arena_chunk *keep = arena->chunks;
+    if (!keep || arena->failed) {
+        ol_arena_destroy(arena);
+        return;
+    }
+    for (ol_arena_chunk *chunk = keep->next; chunk;) {
+        ol_arena_chunk *next = chunk->next;
+        UNPOISON(chunk->data, chunk->size);
+        arena->allocator.free(arena->allocator.ctx, chunk);
+        chunk = next;
+    }
+    keep->next = NULL;
+    arena->used = sizeof *keep + keep->size;
+    arena->cur = (char *)keep->data;
+    arena->end = arena->cur + keep->size;
+    POISON(keep->data, keep->size);
+}

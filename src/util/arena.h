@@ -124,6 +124,10 @@ char *ol_arena_strndup(ol_arena *arena, const char *s, size_t len);
 /* Formats like snprintf into a new arena string; NULL on refusal. */
 char *ol_arena_printf(ol_arena *arena, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Forgets every block but keeps the newest chunk for the next ones: an
+ * arena used over and over for scratch of about the same size. */
+void ol_arena_reset(ol_arena *arena);
+
 /* Returns every chunk to the hook.  The arena may be initialised again. */
 void ol_arena_destroy(ol_arena *arena);
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "builder.h"
+#include "load/wire.h"
 #include "ir/ir.h"
 #include "load/load.h"
 
@@ -411,10 +412,23 @@ static void ir_13_fields_and_2_bit_tensors(void **state)
     seen s = {0};
     onnxlint_model *m = load_ok(path, &s);
     assert_int_equal(s.count[ONNXLINT_WARNING] + s.count[ONNXLINT_ERROR], 0);
-    const Onnx__NodeProto *node = m->proto->graph->node[0];
+    /* The loader keeps no NodeProto: the node's new fields as decoded. */
+    size_t len;
+    uint8_t *bytes = tb_pack(mp, &len);
+    ol_arena tmp, keep;
+    ol_arena_init(&tmp, NULL, (size_t)1 << 30);
+    ol_arena_init(&keep, NULL, (size_t)1 << 30);
+    ol_wire_result wire;
+    char why[256];
+    assert_int_equal(ol_wire_decode(bytes, len, &onnx__model_proto__descriptor, &keep, &tmp, &wire, why, sizeof why),
+                     ONNXLINT_OK);
+    const Onnx__NodeProto *node = ((const Onnx__ModelProto *)wire.message)->graph->node[0];
     assert_string_equal(node->overload, "fast");
     assert_int_equal(node->n_device_configurations, 1);
     assert_int_equal(node->device_configurations[0]->pipeline_stage, 1);
+    ol_arena_destroy(&tmp);
+    ol_arena_destroy(&keep);
+    free(bytes);
     assert_int_equal(m->proto->n_configuration, 1);
     assert_string_equal(ol_elem_type_name(ONNX__TENSOR_PROTO__DATA_TYPE__INT2), "int2");
     assert_int_equal(ol_elem_type_bits(ONNX__TENSOR_PROTO__DATA_TYPE__UINT2), 2);

@@ -354,18 +354,29 @@ static uint8_t *packed(ProtobufCMessage *m, size_t *len)
     return out;
 }
 
+/* The bytes of the .onnx file path that nftw met (kind, st), or NULL when
+ * it is something else or larger than max. */
+static uint8_t *model_bytes(const char *path, const struct stat *st, int kind, size_t max, size_t *len)
+{
+    size_t n = strlen(path);
+    if (kind != FTW_F || n < 5 || strcmp(path + n - 5, ".onnx") != 0 || (size_t)st->st_size > max)
+        return NULL;
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    *len = (size_t)st->st_size;
+    uint8_t *bytes = malloc(*len ? *len : 1);
+    assert_int_equal(fread(bytes, 1, *len, f), *len);
+    fclose(f);
+    return bytes;
+}
+
 static int compare_one(const char *path, const struct stat *st, int kind, struct FTW *ftw)
 {
     (void)ftw;
-    size_t n = strlen(path);
-    if (kind != FTW_F || n < 5 || strcmp(path + n - 5, ".onnx") != 0 || st->st_size > (64 << 20))
+    size_t len;
+    uint8_t *bytes = model_bytes(path, st, kind, (size_t)64 << 20, &len);
+    if (!bytes)
         return 0;
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    size_t len = (size_t)st->st_size;
-    uint8_t *bytes = malloc(len ? len : 1);
-    assert_int_equal(fread(bytes, 1, len, f), len);
-    fclose(f);
     Onnx__ModelProto *ref = onnx__model_proto__unpack(NULL, len, bytes);
     ol_arena tmp, keep;
     ol_wire_result r;
@@ -504,15 +515,10 @@ static size_t merged_models;
 static int compare_split(const char *path, const struct stat *st, int kind, struct FTW *ftw)
 {
     (void)ftw;
-    size_t n = strlen(path);
-    if (kind != FTW_F || n < 5 || strcmp(path + n - 5, ".onnx") != 0 || st->st_size > (16 << 20))
+    size_t len;
+    uint8_t *bytes = model_bytes(path, st, kind, (size_t)16 << 20, &len);
+    if (!bytes)
         return 0;
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    size_t len = (size_t)st->st_size;
-    uint8_t *bytes = malloc(len ? len : 1);
-    assert_int_equal(fread(bytes, 1, len, f), len);
-    fclose(f);
     ol_arena tmp, keep, tmp2, keep2;
     ol_wire_result r, r2;
     char why[256] = "";
@@ -631,15 +637,10 @@ static size_t unknown_models;
 static int compare_general(const char *path, const struct stat *st, int kind, struct FTW *ftw)
 {
     (void)ftw;
-    size_t n = strlen(path);
-    if (kind != FTW_F || n < 5 || strcmp(path + n - 5, ".onnx") != 0 || st->st_size > (16 << 20))
+    size_t len;
+    uint8_t *bytes = model_bytes(path, st, kind, (size_t)16 << 20, &len);
+    if (!bytes)
         return 0;
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    size_t len = (size_t)st->st_size;
-    uint8_t *bytes = malloc(len ? len : 1);
-    assert_int_equal(fread(bytes, 1, len, f), len);
-    fclose(f);
     ol_arena tmp, keep, tmp2, keep2;
     ol_wire_result r, r2;
     char why[256] = "";
@@ -754,6 +755,74 @@ static void decodes_every_node_field(void **state)
     tb_model_free(m);
 }
 
+static size_t lazy_models;
+
+static int compare_lazy(const char *path, const struct stat *st, int kind, struct FTW *ftw)
+{
+    (void)ftw;
+    size_t len;
+    uint8_t *bytes = model_bytes(path, st, kind, (size_t)16 << 20, &len);
+    if (!bytes)
+        return 0;
+    ol_arena tmp, keep, tmp2, keep2, shells;
+    ol_wire_result r, r2;
+    char why[256] = "", why2[256] = "";
+    onnxlint_status eager = strip(bytes, len, &tmp, &keep, &r, why);
+    ol_arena_init(&tmp2, NULL, (size_t)1 << 30);
+    ol_arena_init(&keep2, NULL, (size_t)1 << 30);
+    ol_arena_init(&shells, NULL, (size_t)1 << 30);
+    ol_wire_lazy *lazy = NULL;
+    onnxlint_status st2 =
+        ol_wire_decode_lazy(bytes, len, &onnx__model_proto__descriptor, &keep2, &tmp2, &r2, &lazy, why2, sizeof why2);
+    Onnx__GraphProto *g = st2 == ONNXLINT_OK ? ((Onnx__ModelProto *)r2.message)->graph : NULL;
+    const ol_wire_span *spans;
+    size_t n_nodes = 0;
+    if (g && ol_wire_graph_nodes(lazy, &g->base, &spans, &n_nodes)) {
+        assert_int_equal(g->n_node, 0);
+        g->node = malloc((n_nodes + 1) * sizeof *g->node);
+        for (size_t i = 0; i < n_nodes && st2 == ONNXLINT_OK; i++)
+            st2 = ol_wire_node(lazy, &spans[i], &shells, &g->node[i], why2, sizeof why2);
+        g->n_node = n_nodes;
+    }
+    if (eager != st2 || (eager != ONNXLINT_OK && strcmp(why, why2) != 0))
+        fail_msg("%s: decoded at once: %s (%s); node by node: %s (%s)", path, onnxlint_status_name(eager), why,
+                 onnxlint_status_name(st2), why2);
+    if (eager == ONNXLINT_OK) {
+        size_t a_len, b_len;
+        uint8_t *a = packed(r.message, &a_len), *b = packed(r2.message, &b_len);
+        if (a_len != b_len || memcmp(a, b, a_len) != 0)
+            fail_msg("%s: decoded node by node, it differs (%zu vs %zu bytes)", path, b_len, a_len);
+        free(a);
+        free(b);
+        lazy_models++;
+    }
+    if (g && n_nodes)
+        free(g->node);
+    ol_arena_destroy(&tmp);
+    ol_arena_destroy(&keep);
+    ol_arena_destroy(&tmp2);
+    ol_arena_destroy(&keep2);
+    ol_arena_destroy(&shells);
+    free(bytes);
+    return 0;
+}
+
+/* The loader's way (ol_wire_decode_lazy, then every node of the model's
+ * graph by ol_wire_node) gives the messages of a decoding at once, and
+ * refuses what it refuses with the same words (a malformed model here has
+ * one fault), on every model here and in ONNX's backend suite. */
+static void decodes_node_by_node_as_at_once(void **state)
+{
+    (void)state;
+    assert_int_equal(nftw(ONNXLINT_SOURCE_DIR "/models", compare_lazy, 16, FTW_PHYS), 0);
+    assert_int_equal(nftw(ONNXLINT_SOURCE_DIR "/tests/malformed", compare_lazy, 16, FTW_PHYS), 0);
+    assert_true(lazy_models >= 20);
+    struct stat st;
+    if (stat("/usr/share/libonnx-testdata/data", &st) == 0)
+        assert_int_equal(nftw("/usr/share/libonnx-testdata/data", compare_lazy, 16, FTW_PHYS), 0);
+    print_message("%zu models decode node by node as at once\n", lazy_models);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -769,6 +838,7 @@ int main(void)
         cmocka_unit_test(merges_repeated_singular_messages),
         cmocka_unit_test(one_pass_decodes_as_the_general_path),
         cmocka_unit_test(decodes_every_node_field),
+        cmocka_unit_test(decodes_node_by_node_as_at_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
