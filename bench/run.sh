@@ -6,7 +6,8 @@
 # For each model: reading the file (cat, the floor), every onnxlint command
 # and format, and onnx.load + infer_shapes, each as a whole process: the
 # median wall time of RUNS runs (default 5) and the peak RSS
-# (/usr/bin/time -f %M).  Then the confirmation of a BERT-base-sized eval
+# (/usr/bin/time -f %M).  The runs go round robin (every command once, then
+# again), so that a shared machine's drift falls on all of them alike.  Then the confirmation of a BERT-base-sized eval
 # graph, and `onnxlint run` against ONNX Runtime (the onnxruntime-node npm
 # package, installed into .tools/ when npm is there; CPU, one thread) on
 # ResNet-50 and the decoder at batch 1: whole process, and the forward pass
@@ -31,7 +32,8 @@ has_onnx=0
 
 # measure CMD... -> "median_seconds peak_kb median_cpu_seconds" (the peak
 # over the runs; CPU = user + system, what the process itself cost, which a
-# loaded machine does not inflate the way it inflates wall time)
+# loaded machine does not inflate the way it inflates wall time): for the
+# timings outside the per-model tables
 measure() {
     local times=() cpus=() peak=0 t kb cpu record
     record=$(mktemp)
@@ -68,26 +70,70 @@ row() { # label "median peak cpu" [baseline "median peak cpu"]
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -m), $(date -u +%Y-%m-%d)"
 echo "runs per figure: $runs (median wall time, median CPU seconds (user+system), peak RSS)"
 echo "load average at start: $(cut -d" " -f1-3 /proc/loadavg)"
+# The commands timed on each model; onnx's first (the baseline).
+commands=(onnx cat inspect "inspect --format json" shapes "shapes --format json" "check --no-confirm"
+    "check --no-confirm --format json" "check --format sarif" check)
+
+# invoke NAME PATH RECORD: one timed run of the command NAME stands for
+invoke() {
+    local name=$1 path=$2 record=$3
+    local timed=(/usr/bin/time -f "%M %U %S" -o "$record") words
+    read -ra words <<<"$name" # a command and its options
+    case $name in
+    onnx) "${timed[@]}" "$py" -c "import onnx, sys; onnx.shape_inference.infer_shapes(onnx.load(sys.argv[1]))" \
+        "$path" ;;
+    cat) "${timed[@]}" cat "$path" ;;
+    check*) "${timed[@]}" "$bin" "${words[@]}" --fail-on never "$path" ;;
+    *) "${timed[@]}" "$bin" "${words[@]}" "$path" ;;
+    esac >/dev/null 2>&1 || true
+}
+
+# measure_model PATH: RUNS rounds, each running every command once in
+# turn, so that the machine's drift over the minutes of a run (on a shared
+# host, 2x from one minute to the next) falls on every command alike and
+# the ratios compare like with like; sets result[NAME] = "median_seconds
+# peak_kb median_cpu".
+declare -A result
+measure_model() {
+    local path=$1 record name i t0 t1 kb cpu
+    record=$(mktemp)
+    declare -A walls=() cpu_s=() peaks=()
+    for _ in $(seq "$runs"); do
+        for name in "${commands[@]}"; do
+            if [ "$name" = onnx ] && { [ "$has_onnx" = 0 ] || [ "${path##*/}" = big_external.onnx ]; }; then
+                continue
+            fi
+            t0=$(date +%s%N)
+            invoke "$name" "$path" "$record"
+            t1=$(date +%s%N)
+            read -r kb cpu <<<"$(tail -n 1 "$record" | awk '{ printf "%d %.2f", $1, $2 + $3 }')"
+            walls[$name]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }') "
+            cpu_s[$name]+="$cpu "
+            [ "$kb" -gt "${peaks[$name]:-0}" ] && peaks[$name]=$kb
+        done
+    done
+    rm -f "$record"
+    result=()
+    for name in "${!walls[@]}"; do
+        i=$(((runs + 1) / 2))
+        result[$name]="$(tr ' ' '\n' <<<"${walls[$name]}" | grep . | sort -g | sed -n "${i}p") ${peaks[$name]} $(
+            tr ' ' '\n' <<<"${cpu_s[$name]}" | grep . | sort -g | sed -n "${i}p")"
+    done
+}
+
 declare -A seconds
 for model in resnet50.onnx decoder.onnx decoder_ext.onnx chain50k.onnx chain100k.onnx big_external.onnx; do
     path=bench/out/$model
     echo
     echo "$model ($(du -sh --apparent-size "$path" | cut -f1) graph file$(
         [ -f "${path%.onnx}.data" ] && echo ", $(du -sh --apparent-size "${path%.onnx}.data" | cut -f1) external data"))"
-    base=""
-    if [ "$has_onnx" = 1 ] && [ "$model" != big_external.onnx ]; then
-        base=$(measure "$py" -c "import onnx, sys; onnx.shape_inference.infer_shapes(onnx.load(sys.argv[1]))" "$path")
-        row "onnx.load + infer_shapes" "$base"
-    fi
-    row "cat (read the file)" "$(measure cat "$path")"
-    for cmd in inspect "inspect --format json" shapes "shapes --format json" "check --no-confirm" \
-        "check --no-confirm --format json" "check --format sarif" check; do
-        extra=()
-        [ "${cmd%% *}" = check ] && extra=(--fail-on never)
-        # shellcheck disable=SC2086 # $cmd is a command and its options
-        m=$(measure "$bin" $cmd "${extra[@]}" "$path")
-        row "onnxlint $cmd" "$m" "$base"
-        seconds["$model $cmd"]=${m%% *}
+    measure_model "$path"
+    base=${result[onnx]:-}
+    [ -n "$base" ] && row "onnx.load + infer_shapes" "$base"
+    row "cat (read the file)" "${result[cat]}"
+    for cmd in "${commands[@]:2}"; do
+        row "onnxlint $cmd" "${result[$cmd]}" "$base"
+        seconds["$model $cmd"]=${result[$cmd]%% *}
     done
 done
 
