@@ -520,6 +520,14 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
 
 static onnxlint_status explain_not_model(onnxlint_model *m, onnxlint_error *err, const char *why);
 
+/* A graph of at least this many nodes has its IR (about 300 bytes a node)
+ * built in arena chunks of OL_LARGE_GRAPH_CHUNK from the start: chunks that
+ * large are backed by huge pages, so its millions of bytes cost a few
+ * page faults instead of a thousand, and a smaller model keeps the small
+ * chunks that leave no huge page mostly empty. */
+#define OL_LARGE_GRAPH_NODES 20000
+#define OL_LARGE_GRAPH_CHUNK ((size_t)4 << 20)
+
 /* How many nodes of a graph decoded lazily are decoded at a time: the
  * table slots of their names are fetched ahead (OL_PREFETCH_NODES) within
  * a batch, and the next batch reuses the shells of one. */
@@ -1462,6 +1470,10 @@ static onnxlint_status load(const char *path, const void *data, size_t len, cons
         st = set_error(err, ONNXLINT_EMALFORMED, path, "not an ONNX model: it has no graph (ModelProto.graph)");
         goto fail;
     }
+    const ol_wire_span *main_nodes;
+    size_t n_main = 0;
+    if (ol_wire_graph_nodes(l.lazy, &m->proto->graph->base, &main_nodes, &n_main) && n_main >= OL_LARGE_GRAPH_NODES)
+        m->arena.first_chunk = OL_LARGE_GRAPH_CHUNK; /* the IR will need several: huge pages from the first */
     if ((st = opsets_build(&l, m->proto->opset_import, m->proto->n_opset_import, &m->opsets, &m->n_opsets)))
         goto fail;
     l.opsets = m->opsets;

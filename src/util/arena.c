@@ -124,6 +124,8 @@ void *ol_arena_alloc_slow(ol_arena *arena, size_t size)
     }
     ol_arena_chunk *head = arena->chunks;
     size_t next_size = head ? head->size * 2 : OL_ARENA_CHUNK_MIN;
+    if (next_size < arena->first_chunk)
+        next_size = arena->first_chunk;
     if (next_size > OL_ARENA_CHUNK_MAX)
         next_size = OL_ARENA_CHUNK_MAX;
     if (arena->allocator.chunk_size && next_size > arena->allocator.chunk_size)

@@ -51,6 +51,7 @@ typedef struct ol_arena {
     char *cur, *end;        /* the head's free bytes (both NULL when failed) */
     size_t used;            /* bytes requested from the hook so far */
     size_t budget;          /* most bytes the arena may request */
+    size_t first_chunk;     /* the least size of a new chunk (0: growth from the smallest) */
     bool failed;            /* sticky: the hook or the budget refused once */
 } ol_arena;
 
