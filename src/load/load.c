@@ -1183,7 +1183,7 @@ typedef struct structure_reader {
 /* Files up to this size are read whole: walking their structure to skip
  * payloads costs more than the few megabytes it could leave unread (a
  * 50,000-node graph's 1.6 MB file: a sixth of its loading instructions),
- * and the bytes are released once the decoder is done. */
+ * and the bytes are released once the graph is built. */
 #define READ_WHOLE_MAX ((size_t)4 << 20)
 
 /* Makes buf[pos..pos+n) (clipped to the file) hold the file's bytes. */
@@ -1450,7 +1450,7 @@ static onnxlint_status load(const char *path, const void *data, size_t len, cons
 
     char why[512];
     ol_wire_result wire;
-    st = ol_wire_decode_lazy(m->map, m->map_len, &onnx__model_proto__descriptor, &m->arena, &tmp, &wire, &l.lazy, why,
+    st = ol_wire_decode_lazy(m->map, m->map_len, &m->arena, &tmp, &wire, &l.lazy, why,
                              sizeof why);
     if (st == ONNXLINT_EMALFORMED) {
         st = explain_not_model(m, err, why);
@@ -1483,7 +1483,7 @@ static onnxlint_status load(const char *path, const void *data, size_t len, cons
         goto fail;
     if ((st = graph_build(&l, m->proto->graph, NULL, NULL, NULL, NULL, &m->graph)))
         goto fail;
-    /* Every node is built: the file's structure, the node lists and the
+    /* Every node is built: the file's structure, the node spans and the
      * last NodeProtos go (strings were copied, payloads are read from the
      * file). */
     ol_arena_destroy(&tmp);

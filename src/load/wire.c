@@ -32,12 +32,6 @@
  * concatenation of two serialized messages is merging them. */
 typedef ol_wire_span span;
 
-/* A GraphProto's nodes left in the file (ol_wire_decode_lazy). */
-typedef struct node_list {
-    span *spans;
-    size_t n;
-} node_list;
-
 /* The depth of ModelProto.graph (the model is 1): its nodes are at 3. */
 #define MAIN_GRAPH_DEPTH 2
 
@@ -47,14 +41,15 @@ typedef struct node_list {
 typedef struct walker {
     const uint8_t *data;
     ol_arena *arena;  /* decoded messages; NULL when only validating */
-    ol_arena *tmp;    /* scratch: the lazy mode's node lists */
+    ol_arena *tmp;    /* scratch: the spans of the nodes the lazy mode leaves */
     ol_arena *shells; /* ol_wire_node: the NodeProto struct and its arrays of names */
     ol_payload *payloads; /* in arena, grown by doubling */
     size_t n_payloads, cap_payloads;
     uint64_t entries;
     bool lazy; /* the model's graph's nodes are left in the file */
-    node_list *lists;
-    size_t n_lists, cap_lists;
+    const ProtobufCMessage *main_graph; /* lazy: that graph, once decoded */
+    span *main_nodes;                   /* and where its nodes lie */
+    size_t n_main_nodes;
     char *why;
     size_t why_len;
     bool limit_hit;     /* the failure is a limit, not malformed bytes */
@@ -530,9 +525,8 @@ static ol_payload *new_payload(walker *w, size_t *index)
     return &w->payloads[w->n_payloads++];
 }
 
-/* index as the one unknown field tag of msg: a TensorProto's payload
- * (OL_WIRE_PAYLOAD_FIELD), a GraphProto's nodes (OL_WIRE_NODES_FIELD). */
-static bool add_marker(walker *w, ProtobufCMessage *msg, uint32_t tag, size_t index)
+/* The payload index as the unknown field OL_WIRE_PAYLOAD_FIELD. */
+static bool add_marker(walker *w, ProtobufCMessage *msg, size_t index)
 {
     ProtobufCMessageUnknownField *u = ol_arena_alloc(w->arena, sizeof *u);
     uint8_t *bytes = ol_arena_alloc(w->arena, 10);
@@ -545,7 +539,8 @@ static bool add_marker(walker *w, ProtobufCMessage *msg, uint32_t tag, size_t in
         v >>= 7;
     }
     bytes[n++] = (uint8_t)v;
-    *u = (ProtobufCMessageUnknownField){.tag = tag, .wire_type = PROTOBUF_C_WIRE_TYPE_VARINT, .len = n, .data = bytes};
+    *u = (ProtobufCMessageUnknownField){.tag = OL_WIRE_PAYLOAD_FIELD, .wire_type = PROTOBUF_C_WIRE_TYPE_VARINT,
+                                        .len = n, .data = bytes};
     msg->n_unknown_fields = 1;
     msg->unknown_fields = u;
     return true;
@@ -643,6 +638,15 @@ static bool scan_tensor(walker *w, const ProtobufCMessageDescriptor *desc, const
     return true;
 }
 
+/* Whether a message of type desc at depth is the graph whose nodes a lazy
+ * decoding leaves in the file: the model's graph (ModelProto.graph, which
+ * the loader builds and so decodes, every node; a ModelProto has one, its
+ * occurrences merged), not a subgraph or a training graph. */
+static bool lazy_graph(const walker *w, const ProtobufCMessageDescriptor *desc, int depth)
+{
+    return w->lazy && depth == MAIN_GRAPH_DEPTH && desc == &onnx__graph_proto__descriptor;
+}
+
 /* Where a message of type desc goes (fd NULL), or the array of its
  * repeated field fd: a NodeProto's struct and arrays of names go to the
  * shells the caller of ol_wire_node recycles; everything else, its
@@ -713,7 +717,7 @@ static ProtobufCMessage *decode_small(walker *w, const ProtobufCMessageDescripto
     const ProtobufCFieldDescriptor *oneof = NULL;
     const uint8_t *data = w->data;
     *plain = false;
-    if (w->external_data || (w->lazy && depth == MAIN_GRAPH_DEPTH && desc == &onnx__graph_proto__descriptor))
+    if (w->external_data || lazy_graph(w, desc, depth))
         return NULL; /* decode's business */
     for (size_t pos = begin; pos < end;) {
         if (n == SMALL_FIELDS || data[pos] >= 0x80) /* a one-byte tag: field numbers up to 15 */
@@ -831,36 +835,6 @@ static ProtobufCMessage *decode_small(walker *w, const ProtobufCMessageDescripto
         }
     }
     return msg;
-}
-
-/* ---- graphs whose nodes are left in the file (ol_wire_decode_lazy) ---- */
-
-/* Whether field fd of desc, at depth, is the nodes a lazy decoding leaves
- * in the file: those of the model's graph (ModelProto.graph), which the
- * loader builds and so decodes, every one; any other graph's (subgraphs,
- * training graphs) are decoded with the rest. */
-static bool lazy_field(const walker *w, const ProtobufCMessageDescriptor *desc, const ProtobufCFieldDescriptor *fd,
-                       int depth)
-{
-    return w->lazy && depth == MAIN_GRAPH_DEPTH && desc == &onnx__graph_proto__descriptor && fd->id == 1;
-}
-
-/* Registers the spans of a GraphProto's nodes and marks the graph with
- * their index. */
-static bool add_node_list(walker *w, ProtobufCMessage *graph, span *spans, size_t n)
-{
-    if (w->n_lists == w->cap_lists) {
-        size_t cap = w->cap_lists ? w->cap_lists * 2 : 16;
-        node_list *grown = ol_arena_alloc(w->tmp, cap * sizeof *grown);
-        if (!grown)
-            return false;
-        if (w->n_lists)
-            memcpy(grown, w->lists, w->n_lists * sizeof *grown);
-        w->lists = grown;
-        w->cap_lists = cap;
-    }
-    w->lists[w->n_lists] = (node_list){spans, n};
-    return add_marker(w, graph, OL_WIRE_NODES_FIELD, w->n_lists++);
 }
 
 /* The NodeProto, most of a graph's bytes, by its own code: the generic
@@ -1004,7 +978,7 @@ static ProtobufCMessage *decode(walker *w, const ProtobufCMessageDescriptor *des
         const ProtobufCFieldDescriptor *fd = &desc->fields[i];
         if (!counts[i] || fd->label != PROTOBUF_C_LABEL_REPEATED)
             continue;
-        if (lazy_field(w, desc, fd, depth)) {
+        if (lazy_graph(w, desc, depth) && fd->id == 1) { /* GraphProto.node */
             if (!(nodes = ol_arena_alloc(w->tmp, counts[i] * sizeof *nodes)))
                 return fail(w, "out of memory while reading the model's structure"), NULL;
             continue;
@@ -1025,7 +999,7 @@ static ProtobufCMessage *decode(walker *w, const ProtobufCMessageDescriptor *des
             if (!fd || is_payload_field(desc, f.number))
                 continue; /* unknown fields are dropped; payloads were recorded by the scan */
             char *slot = (char *)msg + fd->offset;
-            if (nodes && lazy_field(w, desc, fd, depth)) { /* its bytes: checked when it is decoded */
+            if (nodes && fd->id == 1) { /* its bytes: checked when it is decoded */
                 nodes[n_nodes++] = (span){f.content, f.end};
                 continue;
             }
@@ -1065,34 +1039,44 @@ static ProtobufCMessage *decode(walker *w, const ProtobufCMessageDescriptor *des
                 *(protobuf_c_boolean *)((char *)msg + fd->quantifier_offset) = 1;
         }
     }
-    if (nodes && !add_node_list(w, msg, nodes, n_nodes))
-        return fail(w, "out of memory while reading the model's structure"), NULL;
-    if (payload && !add_marker(w, msg, OL_WIRE_PAYLOAD_FIELD, payload_index))
+    if (nodes) {
+        w->main_graph = msg;
+        w->main_nodes = nodes;
+        w->n_main_nodes = n_nodes;
+    }
+    if (payload && !add_marker(w, msg, payload_index))
         return fail(w, "out of memory while reading the model's structure"), NULL;
     return msg;
+}
+
+/* Decodes the root message of w's bytes (len of them) into out. */
+static onnxlint_status decode_root(walker *w, const ProtobufCMessageDescriptor *root, size_t len, ol_wire_result *out)
+{
+    memset(out, 0, sizeof *out);
+    span all = {0, len};
+    out->message = decode(w, root, &all, 1, 1);
+    if (!out->message)
+        return w->arena->failed || w->tmp->failed ? ONNXLINT_ENOMEM
+               : w->limit_hit                     ? ONNXLINT_ELIMIT
+                                                  : ONNXLINT_EMALFORMED;
+    out->payloads = w->payloads;
+    out->n_payloads = w->n_payloads;
+    return ONNXLINT_OK;
 }
 
 onnxlint_status ol_wire_decode(const uint8_t *data, size_t len, const ProtobufCMessageDescriptor *root,
                                ol_arena *arena, ol_arena *tmp, ol_wire_result *out, char *why, size_t why_len)
 {
     walker w = {.data = data, .arena = arena, .tmp = tmp, .why = why, .why_len = why_len};
-    memset(out, 0, sizeof *out);
-    span all = {0, len};
-    out->message = decode(&w, root, &all, 1, 1);
-    if (!out->message)
-        return arena->failed || tmp->failed ? ONNXLINT_ENOMEM : w.limit_hit ? ONNXLINT_ELIMIT : ONNXLINT_EMALFORMED;
-    out->payloads = w.payloads;
-    out->n_payloads = w.n_payloads;
-    return ONNXLINT_OK;
+    return decode_root(&w, root, len, out);
 }
 
 struct ol_wire_lazy {
     walker w;
 };
 
-onnxlint_status ol_wire_decode_lazy(const uint8_t *data, size_t len, const ProtobufCMessageDescriptor *root,
-                                    ol_arena *arena, ol_arena *tmp, ol_wire_result *out, ol_wire_lazy **lazy,
-                                    char *why, size_t why_len)
+onnxlint_status ol_wire_decode_lazy(const uint8_t *data, size_t len, ol_arena *arena, ol_arena *tmp,
+                                    ol_wire_result *out, ol_wire_lazy **lazy, char *why, size_t why_len)
 {
     memset(out, 0, sizeof *out);
     *lazy = ol_arena_calloc(tmp, 1, sizeof **lazy);
@@ -1102,30 +1086,17 @@ onnxlint_status ol_wire_decode_lazy(const uint8_t *data, size_t len, const Proto
     }
     walker *w = &(*lazy)->w;
     *w = (walker){.data = data, .arena = arena, .tmp = tmp, .why = why, .why_len = why_len, .lazy = true};
-    span all = {0, len};
-    out->message = decode(w, root, &all, 1, 1);
-    if (!out->message)
-        return arena->failed || tmp->failed ? ONNXLINT_ENOMEM : w->limit_hit ? ONNXLINT_ELIMIT : ONNXLINT_EMALFORMED;
-    out->payloads = w->payloads;
-    out->n_payloads = w->n_payloads;
-    return ONNXLINT_OK;
+    return decode_root(w, &onnx__model_proto__descriptor, len, out);
 }
 
 bool ol_wire_graph_nodes(const ol_wire_lazy *lazy, const ProtobufCMessage *graph, const ol_wire_span **spans,
                          size_t *n)
 {
-    for (size_t i = 0; lazy && i < graph->n_unknown_fields; i++) {
-        const ProtobufCMessageUnknownField *u = &graph->unknown_fields[i];
-        size_t pos = 0;
-        uint64_t index;
-        if (u->tag == OL_WIRE_NODES_FIELD && ol_wire_varint(u->data, u->len, &pos, &index) &&
-            index < lazy->w.n_lists) {
-            *spans = lazy->w.lists[index].spans;
-            *n = lazy->w.lists[index].n;
-            return true;
-        }
-    }
-    return false;
+    if (!lazy || !graph || graph != lazy->w.main_graph)
+        return false;
+    *spans = lazy->w.main_nodes;
+    *n = lazy->w.n_main_nodes;
+    return true;
 }
 
 onnxlint_status ol_wire_node(ol_wire_lazy *lazy, const ol_wire_span *where, ol_arena *shells, Onnx__NodeProto **out,

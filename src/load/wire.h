@@ -59,9 +59,6 @@
 #define OL_MAX_FIELDS_PER_MESSAGE ((uint64_t)1000 * 1000)
 /* The field number that carries a decoded TensorProto's payload index. */
 #define OL_WIRE_PAYLOAD_FIELD 536870911u
-/* The field number that carries the index of a GraphProto's nodes left in
- * the file (ol_wire_decode_lazy). */
-#define OL_WIRE_NODES_FIELD 536870910u
 /* Marks an absent span in ol_payload. */
 #define OL_NO_OFFSET UINT64_MAX
 
@@ -103,20 +100,21 @@ int ol_wire_is_message(const uint8_t *data, size_t len, const ProtobufCMessageDe
  * ol_wire_decode_lazy); it lives in the tmp arena given. */
 typedef struct ol_wire_lazy ol_wire_lazy;
 
-/* As ol_wire_decode, but the nodes of the model's graph (ModelProto.graph;
- * not of subgraphs or training graphs) are left in the file, only their
- * framing checked: the graph's n_node is 0 and ol_wire_graph_nodes tells
- * where they lie, for ol_wire_node to decode (and so check) one at a time.
+/* As ol_wire_decode of a ModelProto, but the nodes of the model's graph
+ * (ModelProto.graph; not of subgraphs or training graphs) are left in the
+ * file, only their framing checked: the graph's n_node is 0 and
+ * ol_wire_graph_nodes tells where they lie, for ol_wire_node to decode (and
+ * so check) one at a time.
  * A loader that builds the graph node by node so never holds every
  * NodeProto at once (on a 50,000-node graph, 8 MB); a malformed node is
  * found when it is decoded.  data and tmp must outlive the lazy decoding;
  * *lazy is set on success. */
-onnxlint_status ol_wire_decode_lazy(const uint8_t *data, size_t len, const ProtobufCMessageDescriptor *root,
-                                    ol_arena *arena, ol_arena *tmp, ol_wire_result *out, ol_wire_lazy **lazy,
-                                    char *why, size_t why_len);
+onnxlint_status ol_wire_decode_lazy(const uint8_t *data, size_t len, ol_arena *arena, ol_arena *tmp,
+                                    ol_wire_result *out, ol_wire_lazy **lazy, char *why, size_t why_len);
 
-/* The nodes of a GraphProto decoded lazily, in order: *n spans (false when
- * the graph has none left in the file). */
+/* The nodes the lazy decoding left in the file, in order, when graph is
+ * the model's graph it decoded: *n spans (false for any other graph, or
+ * when it has no node). */
 bool ol_wire_graph_nodes(const ol_wire_lazy *lazy, const ProtobufCMessage *graph, const ol_wire_span **spans,
                          size_t *n);
 

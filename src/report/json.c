@@ -187,16 +187,6 @@ static void quote_utf8(ol_sink *out, const char *s, size_t len)
  * starts a character, so no valid sequence is split. */
 #define ESCAPE_PIECE 512
 
-/* How many bytes of s, from the start, are printable ASCII that JSON
- * takes as they are (no quote, no backslash): names usually are all. */
-static size_t plain_ascii(const char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f && s[i] != '"' && s[i] != '\\')
-        i++;
-    return i;
-}
-
 /* Writes s quoted when it is printable ASCII with no quote or backslash
  * (most names are) and fits the buffer, copying it as it is checked.
  * False, with nothing written, otherwise. */
@@ -219,16 +209,12 @@ static bool write_plain(ol_sink *out, const char *s)
     return true;
 }
 
-static void write_string(ol_sink *out, const char *s, size_t len)
+/* Writes s as a JSON string: plain ASCII in one piece, else escaped. */
+static void write_string(ol_sink *out, const char *s)
 {
-    if (plain_ascii(s, len) == len && len + 2 <= sizeof out->buf - out->len) {
-        char *at = out->buf + out->len;
-        at[0] = '"';
-        memcpy(at + 1, s, len);
-        at[len + 1] = '"';
-        out->len += len + 2;
+    if (write_plain(out, s))
         return;
-    }
+    size_t len = strlen(s);
     ol_out_bytes(out, "\"", 1);
     if (ol_is_plain(s, len) || ol_escape(NULL, 0, s, len, true) == len) {
         quote_utf8(out, s, len);
@@ -249,8 +235,7 @@ static void write_string(ol_sink *out, const char *s, size_t len)
 void ol_jw_key(ol_jw *w, const char *key)
 {
     item(w);
-    if (!write_plain(w->out, key))
-        write_string(w->out, key, strlen(key));
+    write_string(w->out, key);
     ol_out_bytes(w->out, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
     w->after_key = true;
 }
@@ -262,8 +247,7 @@ void ol_jw_string(ol_jw *w, const char *s)
         return;
     }
     item(w);
-    if (!write_plain(w->out, s))
-        write_string(w->out, s, strlen(s));
+    write_string(w->out, s);
 }
 
 void ol_jw_int(ol_jw *w, long long v)

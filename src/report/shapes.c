@@ -284,11 +284,17 @@ typedef struct json_ctx {
     char rest[JSON_REST_MAX];
 } json_ctx;
 
-/* Whether a and b print the same dtype and shape. */
+/* Whether t is a tensor type, whose text json_value keeps. */
+static bool keeps_json_text(const ol_type *t)
+{
+    return t && (t->kind == OL_TYPE_TENSOR || t->kind == OL_TYPE_SPARSE_TENSOR);
+}
+
+/* Whether the tensor types a and b print the same dtype and shape. */
 static bool same_json_type(const ol_type *a, const ol_type *b)
 {
-    return a && b && (a->kind == OL_TYPE_TENSOR || a->kind == OL_TYPE_SPARSE_TENSOR) && a->kind == b->kind &&
-           a->elem_type == b->elem_type && a->shape.rank == b->shape.rank && a->shape.dims == b->shape.dims;
+    return keeps_json_text(a) && b && a->kind == b->kind && a->elem_type == b->elem_type &&
+           a->shape.rank == b->shape.rank && a->shape.dims == b->shape.dims;
 }
 
 static void json_value(void *p, const ol_value *v)
@@ -316,8 +322,7 @@ static void json_value(void *p, const ol_value *v)
     ol_jw_key(w, "kind");
     ol_jw_string(w, kind);
     c->rest_len = 0;
-    if (!nested && out->drains == drains && out->len - start <= JSON_REST_MAX &&
-        same_json_type(t, t)) { /* a tensor type: kept for the next value */
+    if (!nested && out->drains == drains && out->len - start <= JSON_REST_MAX && keeps_json_text(t)) {
         c->rest_len = out->len - start;
         memcpy(c->rest, out->buf + start, c->rest_len);
         c->type = t;

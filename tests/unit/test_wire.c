@@ -748,7 +748,7 @@ static int compare_lazy(const char *path, const struct stat *st, int kind, struc
     ol_arena_init(&shells, NULL, (size_t)1 << 30);
     ol_wire_lazy *lazy = NULL;
     onnxlint_status st2 =
-        ol_wire_decode_lazy(bytes, len, &onnx__model_proto__descriptor, &keep2, &tmp2, &r2, &lazy, why2, sizeof why2);
+        ol_wire_decode_lazy(bytes, len, &keep2, &tmp2, &r2, &lazy, why2, sizeof why2);
     Onnx__GraphProto *g = st2 == ONNXLINT_OK ? ((Onnx__ModelProto *)r2.message)->graph : NULL;
     const ol_wire_span *spans;
     size_t n_nodes = 0;
