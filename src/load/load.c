@@ -861,9 +861,8 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
         if ((st = ir3_initializers(l, arena, g)))
             return st;
     bool redefined = false; /* some name of this scope is defined twice */
-    /* In order, for the passes; each node is cleared as it is built (one
-     * pass over the block, not two). */
-    ol_node *node_block = ol_arena_alloc(arena, (n_nodes + 1) * sizeof *node_block);
+    /* In order, for the passes (zero-filled for free from a fresh chunk). */
+    ol_node *node_block = ol_arena_calloc(arena, n_nodes + 1, sizeof *node_block);
     /* Per node: phase 1 found every input among the outputs of the nodes
      * just before (recent_output) and the node has no attributes, so phase
      * 2 need not read its NodeProto again (a cache miss per node on a large
@@ -894,7 +893,6 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
             prefetch_names(g, ahead->output, ahead->n_output);
         }
         ol_node *node = &node_block[i];
-        memset(node, 0, sizeof *node);
         node->attributes = np->attribute;
         node->n_attributes = (uint32_t)np->n_attribute;
         node->graph = g;

@@ -49,6 +49,10 @@ typedef struct ol_arena {
     onnxlint_allocator allocator;
     ol_arena_chunk *chunks; /* newest first; allocation happens in the head */
     char *cur, *end;        /* the head's free bytes (both NULL when failed) */
+    char *fresh;            /* the head's bytes from here (and from cur) to end
+                               are zero: never handed out of a zeroed chunk */
+    void *zeroed_block;     /* the big block the slow path last gave a zeroed
+                               chunk of its own, for ol_arena_calloc */
     size_t used;            /* bytes requested from the hook so far */
     size_t budget;          /* most bytes the arena may request */
     size_t first_chunk;     /* the least size of a new chunk (0: growth from the smallest) */
@@ -111,10 +115,18 @@ static inline bool ol_arena_release_last(ol_arena *arena, void *p, size_t size)
     size_t need = (size + OL_ARENA_ALIGN - 1) & ~(OL_ARENA_ALIGN - 1);
     if (!p || !size || (char *)p + need != arena->cur)
         return false;
+    if ((uintptr_t)arena->fresh < (uintptr_t)arena->cur)
+        arena->fresh = arena->cur; /* the block may have been written */
     arena->cur = p;
     return true;
 #endif
 }
+
+/* Gives back every block handed out since arena->cur was mark, when they
+ * all came from the chunk that is still the head (otherwise they stay
+ * used: nothing is lost but their bytes).  For a decoder that copies as it
+ * goes and may have to start over. */
+void ol_arena_rewind(ol_arena *arena, char *mark);
 
 /* As ol_arena_alloc, zero-filled; count * size overflow returns NULL. */
 void *ol_arena_calloc(ol_arena *arena, size_t count, size_t size);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/arena.h"
@@ -62,6 +63,70 @@ static void arena_strings(void **state)
     char *f = ol_arena_printf(&a, "%s-%d", "x", 42);
     assert_string_equal(f, "x-42");
     ol_arena_destroy(&a);
+}
+
+static bool all_zero(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return false;
+    return true;
+}
+
+/* A test allocator whose chunks come dirty: ol_arena_calloc must clear. */
+static void *dirty_alloc(void *ctx, size_t size)
+{
+    (void)ctx;
+    void *p = malloc(size);
+    if (p)
+        memset(p, 0xa5, size);
+    return p;
+}
+
+static void dirty_free(void *ctx, void *p)
+{
+    (void)ctx;
+    free(p);
+}
+
+/* ol_arena_calloc skips clearing only bytes nothing has written: after a
+ * block is given back (release_last, rewind, reset) and written bytes are
+ * handed out again, and from a caller's allocator, it clears them. */
+static void arena_calloc_clears_what_was_written(void **state)
+{
+    (void)state;
+    onnxlint_allocator dirty = {dirty_alloc, dirty_free, NULL, 0};
+    const onnxlint_allocator *allocators[] = {NULL, &dirty};
+    for (size_t k = 0; k < 2; k++) {
+        ol_arena a;
+        ol_arena_init(&a, allocators[k], (size_t)1 << 30);
+        unsigned char *p = ol_arena_calloc(&a, 1, 256);
+        assert_true(all_zero(p, 256));
+        memset(p, 0xff, 256);
+        ol_arena_release_last(&a, p, 256); /* the next block takes its bytes (not under ASan) */
+        unsigned char *q = ol_arena_calloc(&a, 1, 256);
+        assert_true(all_zero(q, 256));
+        memset(q, 0xff, 256);
+        char *mark = a.cur;
+        unsigned char *r = ol_arena_alloc(&a, 512);
+        memset(r, 0xee, 512);
+        ol_arena_rewind(&a, mark);
+        unsigned char *t = ol_arena_calloc(&a, 64, 8);
+        assert_true(all_zero(t, 512));
+        memset(t, 0xdd, 512);
+        ol_arena_reset(&a);
+        for (int i = 0; i < 64; i++) { /* reused chunk, then new ones */
+            unsigned char *u = ol_arena_calloc(&a, 1, 1000);
+            assert_true(all_zero(u, 1000));
+            memset(u, 0xcc, 1000);
+        }
+        unsigned char *big = ol_arena_calloc(&a, 1, (size_t)3 << 20); /* a chunk of its own */
+        assert_true(all_zero(big, (size_t)3 << 20));
+        memset(big, 0xbb, (size_t)3 << 20);
+        unsigned char *next = ol_arena_calloc(&a, 1, 4096);
+        assert_true(all_zero(next, 4096));
+        ol_arena_destroy(&a);
+    }
 }
 
 static void map_stores_finds_and_grows(void **state)
@@ -162,6 +227,7 @@ int main(void)
         cmocka_unit_test(arena_aligns_and_keeps_blocks_apart),
         cmocka_unit_test(arena_budget_refusal_is_sticky),
         cmocka_unit_test(arena_strings),
+        cmocka_unit_test(arena_calloc_clears_what_was_written),
         cmocka_unit_test(map_stores_finds_and_grows),
         cmocka_unit_test(escape_controls_and_invalid_utf8),
         cmocka_unit_test(escape_truncates_on_a_character_boundary),
