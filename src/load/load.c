@@ -132,8 +132,9 @@ static onnxlint_status name_ok(loader *l, const char *name, const char *what, si
                      OL_MAX_NAME_LENGTH);
 }
 
-/* Every name a node carries. */
-static onnxlint_status node_names_ok(loader *l, const Onnx__NodeProto *np, size_t index)
+/* The names a node carries of its own: its name, operator, domain,
+ * inputs and outputs. */
+static onnxlint_status own_names_ok(loader *l, const Onnx__NodeProto *np, size_t index)
 {
     onnxlint_status st;
     if ((st = name_ok(l, np->name, "node", index)) || (st = name_ok(l, np->op_type, "the operator of node", index)) ||
@@ -147,6 +148,17 @@ static onnxlint_status node_names_ok(loader *l, const Onnx__NodeProto *np, size_
         if ((st = name_ok(l, np->output[k], "an output of node", index)))
             return st;
     }
+    return ONNXLINT_OK;
+}
+
+/* Every name a node carries.  Its own need no look when the decoder
+ * measured them all within the limit (longest, see ol_wire_node;
+ * SIZE_MAX when not measured). */
+static onnxlint_status node_names_ok(loader *l, const Onnx__NodeProto *np, size_t index, size_t longest)
+{
+    onnxlint_status st;
+    if (longest > OL_MAX_NAME_LENGTH && (st = own_names_ok(l, np, index)))
+        return st;
     for (size_t k = 0; k < np->n_attribute; k++) {
         if ((st = name_ok(l, np->attribute[k]->name, "an attribute of node", index)))
             return st;
@@ -536,12 +548,12 @@ static onnxlint_status explain_not_model(onnxlint_model *m, onnxlint_error *err,
 /* Decodes the node at *where of a graph decoded lazily into the shells
  * (its strings and attributes into the model's arena); the model's payload
  * list follows what its tensors added. */
-static onnxlint_status lazy_node(loader *l, const ol_wire_span *where, const Onnx__NodeProto **out)
+static onnxlint_status lazy_node(loader *l, const ol_wire_span *where, const Onnx__NodeProto **out, size_t *longest)
 {
     onnxlint_model *m = l->model;
     char why[512];
     Onnx__NodeProto *np;
-    onnxlint_status st = ol_wire_node(l->lazy, where, &l->shells, &np, why, sizeof why);
+    onnxlint_status st = ol_wire_node(l->lazy, where, &l->shells, &np, longest, why, sizeof why);
     if (st == ONNXLINT_EMALFORMED) /* worded as when the whole file is decoded at once */
         return explain_not_model(m, l->err, why);
     if (st)
@@ -871,6 +883,7 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
     if (!node_block || !settled)
         return ONNXLINT_ENOMEM;
     const Onnx__NodeProto *batch[OL_NODE_BATCH]; /* lazy: the nodes decoded, from batch_start */
+    size_t longest[OL_NODE_BATCH];               /* and their longest strings */
     size_t batch_start = 0, batch_end = 0;
     for (size_t i = 0; i < n_nodes; i++) {
         if (lazy && i == batch_end) {
@@ -878,14 +891,14 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
             batch_start = i;
             batch_end = n_nodes - i < OL_NODE_BATCH ? n_nodes : i + OL_NODE_BATCH;
             for (size_t k = batch_start; k < batch_end; k++) {
-                if ((st = lazy_node(l, &spans[k], &batch[k - batch_start])))
+                if ((st = lazy_node(l, &spans[k], &batch[k - batch_start], &longest[k - batch_start])))
                     return st;
                 if (k < batch_start + OL_PREFETCH_NODES)
                     prefetch_names(g, batch[k - batch_start]->output, batch[k - batch_start]->n_output);
             }
         }
         const Onnx__NodeProto *np = lazy ? batch[i - batch_start] : node_protos[i];
-        if ((st = node_names_ok(l, np, i)))
+        if ((st = node_names_ok(l, np, i, lazy ? longest[i - batch_start] : SIZE_MAX)))
             return st;
         if (i + OL_PREFETCH_NODES < (lazy ? batch_end : n_nodes)) {
             const Onnx__NodeProto *ahead =

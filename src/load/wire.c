@@ -52,13 +52,13 @@ typedef struct walker {
     size_t n_main_nodes;
     char *why;
     size_t why_len;
+    size_t longest;     /* ol_wire_node: the node's longest string (see there) */
     bool limit_hit;     /* the failure is a limit, not malformed bytes */
     bool external_data; /* decoding a TensorProto's external_data entries */
     struct {            /* repetitive strings decoded lately (see shared_string) */
         const char *s;
         size_t len;
     } recent[OL_WIRE_RECENT_STRINGS];
-    unsigned next_recent;
 } walker;
 
 /* One field of a message, as found on the wire. */
@@ -678,24 +678,81 @@ static bool repetitive(const ProtobufCMessageDescriptor *desc, unsigned id)
            (desc == &onnx__attribute_proto__descriptor && id == 1);
 }
 
+/* Short strings (most names) by two loads of a size that covers them,
+ * which overlap in the middle: no library call, and no byte read or
+ * written outside the len of either. */
+static inline void copy_bytes(char *dst, const uint8_t *src, size_t len)
+{
+    if (len >= 8 && len <= 16) {
+        uint64_t a, b;
+        memcpy(&a, src, 8);
+        memcpy(&b, src + len - 8, 8);
+        memcpy(dst, &a, 8);
+        memcpy(dst + len - 8, &b, 8);
+    } else if (len >= 4 && len < 8) {
+        uint32_t a, b;
+        memcpy(&a, src, 4);
+        memcpy(&b, src + len - 4, 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + len - 4, &b, 4);
+    } else if (len && len < 4) {
+        dst[0] = (char)src[0];
+        dst[len / 2] = (char)src[len / 2];
+        dst[len - 1] = (char)src[len - 1];
+    } else if (len) {
+        memcpy(dst, src, len);
+    }
+}
+
+static inline bool same_bytes(const char *a, const uint8_t *b, size_t len)
+{
+    if (len >= 8 && len <= 16) {
+        uint64_t a0, a1, b0, b1;
+        memcpy(&a0, a, 8);
+        memcpy(&a1, a + len - 8, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&b1, b + len - 8, 8);
+        return a0 == b0 && a1 == b1;
+    }
+    if (len >= 4 && len < 8) {
+        uint32_t a0, a1, b0, b1;
+        memcpy(&a0, a, 4);
+        memcpy(&a1, a + len - 4, 4);
+        memcpy(&b0, b, 4);
+        memcpy(&b1, b + len - 4, 4);
+        return a0 == b0 && a1 == b1;
+    }
+    return memcmp(a, b, len) == 0;
+}
+
+/* The slot of recent[] the len bytes at s take: by length and the first
+ * and last byte (an empty string reads no byte). */
+static unsigned recent_slot(const uint8_t *s, size_t len)
+{
+    unsigned h = (unsigned)len * 7u;
+    if (len)
+        h += s[0] * 3u + s[len - 1];
+    return h % OL_WIRE_RECENT_STRINGS;
+}
+
 /* The copy of the len bytes at s decoded lately, or NULL.  Every node of
  * a type then points to one string, so the passes over a large graph that
  * compare operator names read one cache line instead of one per node (and
- * the bytes are stored once). */
+ * the bytes are stored once).  One slot per string: a graph's operator
+ * names are few, and one comparison a field is the point. */
 static const char *shared_string(const walker *w, const uint8_t *s, size_t len)
 {
-    for (unsigned i = 0; i < OL_WIRE_RECENT_STRINGS && w->recent[i].s; i++) {
-        if (w->recent[i].len == len && w->recent[i].s[0] == (char)s[0] && memcmp(w->recent[i].s, s, len) == 0)
-            return w->recent[i].s;
-    }
+    unsigned i = recent_slot(s, len);
+    if (w->recent[i].s && w->recent[i].len == len && same_bytes(w->recent[i].s, s, len))
+        return w->recent[i].s;
     return NULL;
 }
 
 static void remember_string(walker *w, const char *s, size_t len)
 {
-    w->recent[w->next_recent].s = s;
-    w->recent[w->next_recent].len = len;
-    w->next_recent = (w->next_recent + 1) % OL_WIRE_RECENT_STRINGS;
+    unsigned i = recent_slot((const uint8_t *)s, len);
+    w->recent[i].s = s;
+    w->recent[i].len = len;
 }
 
 /* The usual message of a graph (a node, an attribute, a value's type)
@@ -837,93 +894,119 @@ static ProtobufCMessage *decode_small(walker *w, const ProtobufCMessageDescripto
     return msg;
 }
 
-/* The NodeProto, most of a graph's bytes, by its own code: the generic
- * one-pass path spends most of its time on looking up descriptors.  Its
- * fields (onnx.proto): 1 input, 2 output, 3 name, 4 op_type, 5 attribute,
- * 6 doc_string, 7 domain, 8 overload, 9 metadata_props, 10
- * device_configurations, all length-delimited; a unit test decodes a node
- * with every one of them as protobuf-c does.  Only for the plain case (at
- * most SMALL_FIELDS fields, one-byte tags, nothing unknown): else NULL
- * with nothing charged or allocated and *plain false, for decode_small. */
+/* The NodeProto, most of a graph's bytes, by its own code and in one pass:
+ * the generic one-pass path spends most of its time on looking up
+ * descriptors.  Its fields (onnx.proto): 1 input, 2 output, 3 name, 4
+ * op_type, 5 attribute, 6 doc_string, 7 domain, 8 overload, 9
+ * metadata_props, 10 device_configurations, all length-delimited; a unit
+ * test decodes a node with every one of them as protobuf-c does.  Strings
+ * are copied as they are met; the messages (attributes, ...) are stored
+ * after the last field, once their arrays are sized.  Only for the plain
+ * case (at most SMALL_FIELDS fields, one-byte tags, nothing unknown): else
+ * NULL with nothing charged or kept (the strings copied so far are given
+ * back) and *plain false, for decode_small. */
 #define NODE_FIELDS 10
 
 static ProtobufCMessage *decode_node(walker *w, size_t begin, size_t end, int depth, bool *plain)
 {
+    static const Onnx__NodeProto node_init = ONNX__NODE_PROTO__INIT;
     const ProtobufCMessageDescriptor *desc = &onnx__node_proto__descriptor;
     const uint8_t *data = w->data;
+    char *name = NULL, *op_type = NULL, *domain = NULL, *doc_string = NULL, *overload = NULL;
+    char *in[SMALL_FIELDS], *out[SMALL_FIELDS];
     struct {
         size_t content, end;
-        const char *shared; /* op_type, domain: the copy decoded before */
         unsigned number;
-    } f[SMALL_FIELDS];
-    size_t n = 0, string_bytes = 0, counts[NODE_FIELDS + 1] = {0};
+    } messages[SMALL_FIELDS]; /* attribute, metadata_props, device_configurations */
+    struct {
+        const char *s;
+        size_t len;
+    } copied[SMALL_FIELDS]; /* op_type and domain copies, remembered once the node is plain */
+    size_t n = 0, n_in = 0, n_out = 0, n_messages = 0, n_copied = 0, counts[NODE_FIELDS + 1] = {0}, longest = 0;
+    char *mark = w->arena->cur;
     *plain = false;
     for (size_t pos = begin; pos < end; n++) {
         unsigned tag = data[pos];
         uint64_t len;
         size_t at = pos + 1;
         if (n == SMALL_FIELDS || tag >= 0x80 || (tag & 7) != 2 || (tag >> 3) - 1u >= NODE_FIELDS ||
-            !varint(data, end, &at, &len) || len > end - at)
+            !varint(data, end, &at, &len) || len > end - at) {
+            ol_arena_rewind(w->arena, mark);
             return NULL;
+        }
         unsigned number = tag >> 3;
-        f[n].content = at;
-        f[n].end = pos = at + (size_t)len;
-        f[n].number = number;
-        f[n].shared = number == 4 || number == 7 ? shared_string(w, data + at, (size_t)len) : NULL;
+        pos = at + (size_t)len;
         counts[number]++;
-        if (number != 5 && number < 9 && !f[n].shared)
-            string_bytes += (size_t)len + 1;
+        if (number == 5 || number >= 9) {
+            messages[n_messages].content = at;
+            messages[n_messages].end = pos;
+            messages[n_messages++].number = number;
+            continue;
+        }
+        longest = len > longest ? (size_t)len : longest;
+        bool repetitive = number == 4 || number == 7;
+        char *text = repetitive ? (char *)shared_string(w, data + at, (size_t)len) : NULL;
+        if (!text) {
+            if (!(text = ol_arena_alloc_bytes(w->arena, (size_t)len + 1))) {
+                *plain = true; /* the arena has failed: so would any other path */
+                return fail(w, "out of memory while reading the model's structure"), NULL;
+            }
+            copy_bytes(text, data + at, (size_t)len);
+            text[len] = '\0';
+            if (repetitive) {
+                copied[n_copied].s = text;
+                copied[n_copied++].len = (size_t)len;
+            }
+        }
+        switch (number) {
+        case 1: in[n_in++] = text; break;
+        case 2: out[n_out++] = text; break;
+        case 3: name = text; break;
+        case 4: op_type = text; break;
+        case 6: doc_string = text; break;
+        case 7: domain = text; break;
+        default: overload = text; break;
+        }
     }
     *plain = true;
     if (!count_entries(w, counts[1] + counts[2] + counts[5] + counts[9] + counts[10], desc))
         return NULL;
     ol_arena *shell = shell_arena(w, desc, NULL), *names = shell_arena(w, desc, &desc->fields[0]);
     Onnx__NodeProto *np = ol_arena_alloc(shell, sizeof *np);
-    char *strings = string_bytes ? ol_arena_alloc_bytes(w->arena, string_bytes) : NULL;
-    if (!np || (string_bytes && !strings))
+    if (!np)
         return fail(w, "out of memory while reading the model's structure"), NULL;
-    onnx__node_proto__init(np);
-    if ((counts[1] && !(np->input = ol_arena_alloc(names, counts[1] * sizeof *np->input))) ||
-        (counts[2] && !(np->output = ol_arena_alloc(names, counts[2] * sizeof *np->output))) ||
+    *np = node_init;
+    if ((n_in && !(np->input = ol_arena_alloc(names, n_in * sizeof *np->input))) ||
+        (n_out && !(np->output = ol_arena_alloc(names, n_out * sizeof *np->output))) ||
         (counts[5] && !(np->attribute = ol_arena_alloc(w->arena, counts[5] * sizeof *np->attribute))) ||
         (counts[9] && !(np->metadata_props = ol_arena_alloc(w->arena, counts[9] * sizeof *np->metadata_props))) ||
         (counts[10] &&
          !(np->device_configurations = ol_arena_alloc(w->arena, counts[10] * sizeof *np->device_configurations))))
         return fail(w, "out of memory while reading the model's structure"), NULL;
-    for (size_t i = 0; i < n; i++) {
-        size_t len = f[i].end - f[i].content;
-        char *s = (char *)f[i].shared;
-        if (f[i].number != 5 && f[i].number < 9 && !s) {
-            s = strings;
-            memcpy(s, data + f[i].content, len);
-            s[len] = '\0';
-            strings += len + 1;
-            if (f[i].number == 4 || f[i].number == 7)
-                remember_string(w, s, len);
-        }
-        field whole = {.fd = &desc->fields[f[i].number - 1], .content = f[i].content, .end = f[i].end};
-        switch (f[i].number) {
-        case 1: np->input[np->n_input++] = s; break;
-        case 2: np->output[np->n_output++] = s; break;
-        case 3: np->name = s; break;
-        case 4: np->op_type = s; break;
-        case 6: np->doc_string = s; break;
-        case 7: np->domain = s; break;
-        case 8: np->overload = s; break;
-        case 5:
-            if (!store_one(w, &whole, &np->attribute[np->n_attribute++], depth))
-                return NULL;
-            break;
-        case 9:
-            if (!store_one(w, &whole, &np->metadata_props[np->n_metadata_props++], depth))
-                return NULL;
-            break;
-        default:
-            if (!store_one(w, &whole, &np->device_configurations[np->n_device_configurations++], depth))
-                return NULL;
-            break;
-        }
+    for (size_t i = 0; i < n_in; i++)
+        np->input[i] = in[i];
+    for (size_t i = 0; i < n_out; i++)
+        np->output[i] = out[i];
+    np->n_input = n_in;
+    np->n_output = n_out;
+    np->name = name;
+    np->op_type = op_type;
+    np->domain = domain;
+    np->doc_string = doc_string;
+    np->overload = overload;
+    for (size_t i = 0; i < n_copied; i++)
+        remember_string(w, copied[i].s, copied[i].len);
+    for (size_t i = 0; i < n_messages; i++) {
+        field whole = {.fd = &desc->fields[messages[i].number - 1], .content = messages[i].content,
+                       .end = messages[i].end};
+        void *slot = messages[i].number == 5   ? (void *)&np->attribute[np->n_attribute++]
+                     : messages[i].number == 9 ? (void *)&np->metadata_props[np->n_metadata_props++]
+                                               : (void *)&np->device_configurations[np->n_device_configurations++];
+        if (!store_one(w, &whole, slot, depth))
+            return NULL;
     }
+    if (depth == MAIN_GRAPH_DEPTH + 1) /* ol_wire_node's node, not one of its subgraphs' */
+        w->longest = longest;
     return &np->base;
 }
 
@@ -993,6 +1076,13 @@ static ProtobufCMessage *decode(walker *w, const ProtobufCMessageDescriptor *des
     for (size_t s = 0; s < n_spans; s++) {
         size_t end = spans[s].end;
         for (size_t pos = spans[s].begin; pos < end;) {
+            if (nodes && w->data[pos] == 0x0a) { /* GraphProto.node, a one-byte tag: scanned, left */
+                pos++;
+                size_t len = (size_t)checked_varint(w->data, end, &pos);
+                nodes[n_nodes++] = (span){pos, pos + len};
+                pos += len;
+                continue;
+            }
             field f;
             reread_field(w->data, desc, end, &pos, &f);
             const ProtobufCFieldDescriptor *fd = f.fd;
@@ -1100,9 +1190,10 @@ bool ol_wire_graph_nodes(const ol_wire_lazy *lazy, const ProtobufCMessage *graph
 }
 
 onnxlint_status ol_wire_node(ol_wire_lazy *lazy, const ol_wire_span *where, ol_arena *shells, Onnx__NodeProto **out,
-                             char *why, size_t why_len)
+                             size_t *longest, char *why, size_t why_len)
 {
     walker *w = &lazy->w;
+    w->longest = SIZE_MAX;
     w->shells = shells;
     w->why = why;
     w->why_len = why_len;
@@ -1110,6 +1201,7 @@ onnxlint_status ol_wire_node(ol_wire_lazy *lazy, const ol_wire_span *where, ol_a
     ProtobufCMessage *msg = decode(w, &onnx__node_proto__descriptor, where, 1, MAIN_GRAPH_DEPTH + 1);
     w->shells = NULL;
     *out = (Onnx__NodeProto *)msg;
+    *longest = w->longest;
     if (!msg)
         return w->arena->failed || w->tmp->failed || shells->failed ? ONNXLINT_ENOMEM
                : w->limit_hit                                       ? ONNXLINT_ELIMIT

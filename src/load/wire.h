@@ -123,8 +123,12 @@ bool ol_wire_graph_nodes(const ol_wire_lazy *lazy, const ProtobufCMessage *graph
  * arrays of names in shells (which the caller resets once done with them),
  * its strings and everything else (attributes, their tensors and graphs)
  * in the decoding's arena.  Tensors met add payloads: ol_wire_lazy_payloads
- * gives the grown list. */
+ * gives the grown list.  *longest: the most bytes one of the node's own
+ * strings (its name, operator, domain, inputs, outputs, ...; not its
+ * attributes') takes in the file, so at least its strlen; SIZE_MAX when
+ * not measured. */
 onnxlint_status ol_wire_node(ol_wire_lazy *lazy, const ol_wire_span *where, ol_arena *shells, Onnx__NodeProto **out,
+                             size_t *longest,
                              char *why, size_t why_len);
 
 /* The payloads recorded so far (in the arena; the array moves as it grows). */

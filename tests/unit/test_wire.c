@@ -732,6 +732,28 @@ static void decodes_every_node_field(void **state)
 
 static size_t lazy_models;
 
+static size_t measured_nodes, lazy_nodes;
+
+/* ol_wire_node's longest bounds every string of the node its own (the
+ * loader skips their length checks by it). */
+static void check_longest(const char *path, const Onnx__NodeProto *np, size_t longest)
+{
+    if (longest == SIZE_MAX)
+        return;
+    measured_nodes++;
+    const char *own[] = {np->name, np->op_type, np->domain, np->doc_string, np->overload};
+    size_t most = 0;
+    for (size_t k = 0; k < sizeof own / sizeof *own; k++)
+        most = own[k] && strlen(own[k]) > most ? strlen(own[k]) : most;
+    for (size_t k = 0; k < np->n_input; k++)
+        most = strlen(np->input[k]) > most ? strlen(np->input[k]) : most;
+    for (size_t k = 0; k < np->n_output; k++)
+        most = strlen(np->output[k]) > most ? strlen(np->output[k]) : most;
+    if (most > longest)
+        fail_msg("%s: node '%s' has a string of %zu bytes, longest says %zu", path, np->name ? np->name : "", most,
+                 longest);
+}
+
 static int compare_lazy(const char *path, const struct stat *st, int kind, struct FTW *ftw)
 {
     (void)ftw;
@@ -755,8 +777,13 @@ static int compare_lazy(const char *path, const struct stat *st, int kind, struc
     if (g && ol_wire_graph_nodes(lazy, &g->base, &spans, &n_nodes)) {
         assert_int_equal(g->n_node, 0);
         g->node = malloc((n_nodes + 1) * sizeof *g->node);
-        for (size_t i = 0; i < n_nodes && st2 == ONNXLINT_OK; i++)
-            st2 = ol_wire_node(lazy, &spans[i], &shells, &g->node[i], why2, sizeof why2);
+        for (size_t i = 0; i < n_nodes && st2 == ONNXLINT_OK; i++) {
+            size_t longest;
+            st2 = ol_wire_node(lazy, &spans[i], &shells, &g->node[i], &longest, why2, sizeof why2);
+            if (st2 == ONNXLINT_OK)
+                check_longest(path, g->node[i], longest);
+            lazy_nodes += st2 == ONNXLINT_OK;
+        }
         g->n_node = n_nodes;
     }
     if (eager != st2 || (eager != ONNXLINT_OK && strcmp(why, why2) != 0))
@@ -792,6 +819,8 @@ static void decodes_node_by_node_as_at_once(void **state)
     assert_int_equal(nftw(ONNXLINT_SOURCE_DIR "/models", compare_lazy, 16, FTW_PHYS), 0);
     assert_int_equal(nftw(ONNXLINT_SOURCE_DIR "/tests/malformed", compare_lazy, 16, FTW_PHYS), 0);
     assert_true(lazy_models >= 20);
+    print_message("%zu of %zu nodes measured\n", measured_nodes, lazy_nodes);
+    assert_true(measured_nodes >= 400);
     struct stat st;
     if (stat("/usr/share/libonnx-testdata/data", &st) == 0)
         assert_int_equal(nftw("/usr/share/libonnx-testdata/data", compare_lazy, 16, FTW_PHYS), 0);
