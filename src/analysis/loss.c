@@ -1497,6 +1497,27 @@ static void declared_loss(analysis *a)
 
 /* ---- graph rules ---- */
 
+/* Marks live, and pushes on stack (top entries so far; returns the new
+ * top), the producers in g of the outer values node's subgraphs read. */
+static size_t mark_outer_producers(const ol_graph *g, const ol_node *node, bool *live, const ol_node **stack,
+                                   size_t top)
+{
+    for (size_t s = 0; s < node->n_subgraphs; s++) {
+        const ol_graph *sub = node->subgraphs[s];
+        for (size_t r = 0; r < sub->n_outer_refs; r++) {
+            const ol_value *v = sub->outer_refs[r];
+            while (v && (v->flags & OL_VALUE_OUTER) && v->outer)
+                v = v->outer;
+            const ol_node *p = v ? v->producer : NULL;
+            if (p && p->graph == g && !live[p->index]) {
+                live[p->index] = true;
+                stack[top++] = p;
+            }
+        }
+    }
+    return top;
+}
+
 static void graph_rules(analysis *a)
 {
     onnxlint_model *m = a->m;
@@ -1524,13 +1545,33 @@ static void graph_rules(analysis *a)
     const ol_node **stack = ol_arena_calloc(&m->arena, g->n_nodes + 1, sizeof *stack);
     if (!live || !stack)
         return;
+    /* Without cycles, one walk back over the dependency order marks every
+     * live node's producers before it reaches them: the nodes are read in
+     * sequence, where a search from the outputs would chase one pointer
+     * after another through the graph (on a 50,000-node chain, a cache
+     * miss a node).  Producers found through subgraphs' outer references,
+     * and every producer in a graph with a cycle, go on the stack for the
+     * search after it. */
+    bool in_order = g->order && g->n_cyclic == 0;
     size_t top = 0;
     for (size_t i = 0; i < g->n_outputs; i++) {
         const ol_node *p = g->outputs[i]->producer;
         if (p && p->graph == g && !live[p->index]) {
             live[p->index] = true;
-            stack[top++] = p;
+            if (!in_order)
+                stack[top++] = p;
         }
+    }
+    for (size_t i = in_order ? g->n_nodes : 0; i-- > 0;) {
+        const ol_node *n = g->order[i];
+        if (!live[n->index])
+            continue;
+        for (size_t k = 0; k < n->n_inputs; k++) {
+            const ol_node *p = n->inputs[k] ? n->inputs[k]->producer : NULL;
+            if (p && p->graph == g)
+                live[p->index] = true;
+        }
+        top = mark_outer_producers(g, n, live, stack, top);
     }
     while (top) {
         const ol_node *n = stack[--top];
@@ -1541,19 +1582,7 @@ static void graph_rules(analysis *a)
                 stack[top++] = p;
             }
         }
-        for (size_t s = 0; s < n->n_subgraphs; s++) {
-            const ol_graph *sub = n->subgraphs[s];
-            for (size_t r = 0; r < sub->n_outer_refs; r++) {
-                const ol_value *v = sub->outer_refs[r];
-                while (v && (v->flags & OL_VALUE_OUTER) && v->outer)
-                    v = v->outer;
-                const ol_node *p = v ? v->producer : NULL;
-                if (p && p->graph == g && !live[p->index]) {
-                    live[p->index] = true;
-                    stack[top++] = p;
-                }
-            }
-        }
+        top = mark_outer_producers(g, n, live, stack, top);
     }
     ol_arena_release_last(&m->arena, stack, (g->n_nodes + 1) * sizeof *stack); /* 8 bytes a node */
     for (size_t i = 0; i < g->n_nodes; i++) {
