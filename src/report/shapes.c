@@ -87,6 +87,7 @@ static ol_type resolved(ol_exprs *exprs, const ol_type *t, ol_dim *dims)
 typedef struct text_line {
     const char *type;
     uint32_t type_len, name_width, type_width;
+    bool name_verbatim; /* the name goes out as it is */
 } text_line;
 
 typedef struct text_ctx {
@@ -104,6 +105,11 @@ typedef struct text_ctx {
     const char *last_text; /* (kept in the arena) the next value reuses when */
     size_t last_width;    /* its type has the same dims array (inference shares them) */
     uint32_t last_len;
+    struct {              /* operator names written lately (the nodes of */
+        const char *s;    /* a type share one string), by address: */
+        size_t width;     /* width and whether it goes out as it is */
+        bool verbatim;
+    } ops[16];
 } text_ctx;
 
 /* Whether two tensor types print the same: one element type, one dims array. */
@@ -135,21 +141,23 @@ static void text_value(void *p, const ol_value *v)
     char buf[512];
     const char *type;
     size_t nw, tw, type_len = 0; /* 0: not known yet */
+    bool verbatim = false;       /* the name goes out as it is */
     if (c->from_lines && c->next_line < c->n_lines) { /* made by the measuring pass */
         const text_line *line = &c->lines[c->next_line++];
         type = line->type;
         type_len = line->type_len;
         nw = line->name_width;
         tw = line->type_width;
+        verbatim = line->name_verbatim;
     } else if (c->measuring && same_tensor_type(ol_value_type(v), c->last)) {
         type = c->last_text; /* a chain of elementwise values: one text for all */
-        nw = ol_display_width(v->name);
+        nw = ol_display_width_verbatim(v->name, &verbatim);
         tw = c->last_width;
     } else {
         ol_dim dims[OL_MAX_RANK];
         ol_type t = resolved(&c->m->exprs, ol_value_type(v), dims);
         type = ol_type_text(&t, buf, sizeof buf);
-        nw = ol_display_width(v->name);
+        nw = ol_display_width_verbatim(v->name, &verbatim);
         tw = ol_display_width(type);
     }
     if (c->measuring) {
@@ -159,7 +167,7 @@ static void text_value(void *p, const ol_value *v)
             const char *kept = type == c->last_text ? type : ol_arena_strndup(&c->m->arena, type, strlen(type));
             if (kept) {
                 uint32_t len = kept == c->last_text ? c->last_len : (uint32_t)strlen(kept);
-                c->lines[c->n_lines++] = (text_line){kept, len, (uint32_t)nw, (uint32_t)tw};
+                c->lines[c->n_lines++] = (text_line){kept, len, (uint32_t)nw, (uint32_t)tw, verbatim};
                 c->last_len = len;
                 c->last = ol_value_type(v);
                 c->last_text = kept;
@@ -171,7 +179,10 @@ static void text_value(void *p, const ol_value *v)
         return;
     }
     ol_out_bytes(c->out, "  ", 2);
-    ol_out_name(c->out, v->name);
+    if (verbatim)
+        ol_out_bytes(c->out, v->name, nw);
+    else
+        ol_out_name(c->out, v->name);
     ol_out_pad(c->out, c->name_width - nw + 2);
     ol_out_bytes(c->out, type, type_len ? type_len : strlen(type));
     ol_out_pad(c->out, c->type_width - tw + 2);
@@ -179,8 +190,17 @@ static void text_value(void *p, const ol_value *v)
     ol_out_bytes(c->out, kind, strlen(kind));
     if (v->producer) {
         char idx[32];
+        const char *op = v->producer->op_type;
+        size_t slot = ((uintptr_t)op >> 3) % (sizeof c->ops / sizeof *c->ops);
+        if (c->ops[slot].s != op) {
+            c->ops[slot].s = op;
+            c->ops[slot].width = ol_display_width_verbatim(op, &c->ops[slot].verbatim);
+        }
         ol_out_bytes(c->out, " (", 2);
-        ol_out_name(c->out, v->producer->op_type);
+        if (c->ops[slot].verbatim)
+            ol_out_bytes(c->out, op, c->ops[slot].width);
+        else
+            ol_out_name(c->out, op);
         ol_out_bytes(c->out, " '", 2);
         ol_out_name(c->out, ol_node_display_name(v->producer, idx, sizeof idx));
         ol_out_bytes(c->out, "')", 2);

@@ -110,9 +110,16 @@ bool ol_out_flush(ol_sink *out)
 
 size_t ol_display_width(const char *s)
 {
+    bool verbatim;
+    return ol_display_width_verbatim(s, &verbatim);
+}
+
+size_t ol_display_width_verbatim(const char *s, bool *verbatim)
+{
     size_t ascii = 0; /* printable ASCII: one column per byte */
     while ((unsigned char)s[ascii] >= 0x20 && (unsigned char)s[ascii] < 0x7f)
         ascii++;
+    *verbatim = !s[ascii];
     if (!s[ascii])
         return ascii;
     size_t len = ascii + strlen(s + ascii);

@@ -61,6 +61,10 @@ bool ol_out_flush(ol_sink *out);
 
 /* Columns an escaped string takes on a terminal (code points). */
 size_t ol_display_width(const char *s);
+/* The same; *verbatim tells whether s goes out as it is (printable
+ * ASCII), so that ol_out_bytes of its width bytes writes what
+ * ol_out_name would. */
+size_t ol_display_width_verbatim(const char *s, bool *verbatim);
 
 /* Formats a byte count for people: "512 B", "4.8 KiB", "98.0 MiB". */
 char *ol_bytes_text(unsigned long long bytes, char *buf, size_t cap);
