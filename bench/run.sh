@@ -5,10 +5,11 @@
 #
 # For each model: reading the file (cat, the floor), every onnxlint command
 # and format, and onnx.load + infer_shapes, each as a whole process: the
-# median wall time of RUNS runs (default 5) and the peak RSS
-# (/usr/bin/time -f %M).  The runs go round robin (every command once, then
-# again), so that a shared machine's drift falls on all of them alike.  Then the confirmation of a BERT-base-sized eval
-# graph, and `onnxlint run` against ONNX Runtime (the onnxruntime-node npm
+# median wall time of RUNS runs (default 5) and the peak RSS, both taken
+# by bench/timeit.c (fork to wait, and wait4's rusage).  The runs go round
+# robin (every command once, then again; the two chains in the same
+# rounds), so that a shared machine's drift falls on all of them alike.
+# Then the confirmation of a BERT-base-sized eval graph, and `onnxlint run` against ONNX Runtime (the onnxruntime-node npm
 # package, installed into .tools/ when npm is there; CPU, one thread) on
 # ResNet-50 and the decoder at batch 1: whole process, and the forward pass
 # alone (onnxlint: `run --timing`, which includes reading the weights; ONNX
@@ -20,6 +21,8 @@ runs=${1:-5}
 bin=build/onnxlint
 py=/usr/bin/python3
 [ -x "$bin" ] || cmake -B build -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build build -j "$(nproc)" >/dev/null
+cmake --build build --target bench-timeit >/dev/null
+timer=build/bench-timeit
 [ -f bench/out/bert_base_eval.onnx ] || "$py" bench/generate.py >/dev/null
 ort=.tools/node_modules/onnxruntime-node
 if [ ! -d "$ort" ] && command -v npm >/dev/null; then
@@ -35,20 +38,13 @@ has_onnx=0
 # loaded machine does not inflate the way it inflates wall time): for the
 # timings outside the per-model tables
 measure() {
-    local times=() cpus=() peak=0 t kb cpu record
-    record=$(mktemp)
+    local times=() cpus=() peak=0 t kb cpu
     for _ in $(seq "$runs"); do
-        local t0 t1
-        t0=$(date +%s%N)
-        /usr/bin/time -f "%M %U %S" -o "$record" "$@" >/dev/null 2>&1 || true
-        t1=$(date +%s%N)
-        read -r kb cpu <<<"$(tail -n 1 "$record" | awk '{ printf "%d %.2f", $1, $2 + $3 }')"
-        t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
+        read -r t kb cpu <<<"$("$timer" "$@")"
         times+=("$t")
         cpus+=("$cpu")
         [ "$kb" -gt "$peak" ] && peak=$kb
     done
-    rm -f "$record"
     printf '%s %s %s\n' "$(printf '%s\n' "${times[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")" "$peak" \
         "$(printf '%s\n' "${cpus[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")"
 }
@@ -74,71 +70,72 @@ echo "load average at start: $(cut -d" " -f1-3 /proc/loadavg)"
 commands=(onnx cat inspect "inspect --format json" shapes "shapes --format json" "check --no-confirm"
     "check --no-confirm --format json" "check --format sarif" check)
 
-# invoke NAME PATH RECORD: one timed run of the command NAME stands for
+# invoke NAME PATH: one timed run of the command NAME stands for, printing
+# "seconds peak_kb cpu_seconds"
 invoke() {
-    local name=$1 path=$2 record=$3
-    local timed=(/usr/bin/time -f "%M %U %S" -o "$record") words
+    local name=$1 path=$2 words
     read -ra words <<<"$name" # a command and its options
     case $name in
-    onnx) "${timed[@]}" "$py" -c "import onnx, sys; onnx.shape_inference.infer_shapes(onnx.load(sys.argv[1]))" \
-        "$path" ;;
-    cat) "${timed[@]}" cat "$path" ;;
-    check*) "${timed[@]}" "$bin" "${words[@]}" --fail-on never "$path" ;;
-    *) "${timed[@]}" "$bin" "${words[@]}" "$path" ;;
-    esac >/dev/null 2>&1 || true
+    onnx) "$timer" "$py" -c "import onnx, sys; onnx.shape_inference.infer_shapes(onnx.load(sys.argv[1]))" "$path" ;;
+    cat) "$timer" cat "$path" ;;
+    check*) "$timer" "$bin" "${words[@]}" --fail-on never "$path" ;;
+    *) "$timer" "$bin" "${words[@]}" "$path" ;;
+    esac
 }
 
-# measure_model PATH: RUNS rounds, each running every command once in
-# turn, so that the machine's drift over the minutes of a run (on a shared
-# host, 2x from one minute to the next) falls on every command alike and
-# the ratios compare like with like; sets result[NAME] = "median_seconds
-# peak_kb median_cpu".
+# measure_models PATH...: RUNS rounds, each running every command once on
+# every model in turn, so that the machine's drift over the minutes of a
+# run (on a shared host, 2x from one minute to the next) falls on every
+# command alike and the ratios compare like with like (the two chains are
+# measured together, for the doubling); sets result[MODEL NAME] =
+# "median_seconds peak_kb median_cpu".
 declare -A result
-measure_model() {
-    local path=$1 record name i t0 t1 kb cpu
-    record=$(mktemp)
+measure_models() {
+    local path name key i t kb cpu
     declare -A walls=() cpu_s=() peaks=()
     for _ in $(seq "$runs"); do
-        for name in "${commands[@]}"; do
-            if [ "$name" = onnx ] && { [ "$has_onnx" = 0 ] || [ "${path##*/}" = big_external.onnx ]; }; then
-                continue
-            fi
-            t0=$(date +%s%N)
-            invoke "$name" "$path" "$record"
-            t1=$(date +%s%N)
-            read -r kb cpu <<<"$(tail -n 1 "$record" | awk '{ printf "%d %.2f", $1, $2 + $3 }')"
-            walls[$name]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }') "
-            cpu_s[$name]+="$cpu "
-            [ "$kb" -gt "${peaks[$name]:-0}" ] && peaks[$name]=$kb
+        for path in "$@"; do
+            for name in "${commands[@]}"; do
+                if [ "$name" = onnx ] && { [ "$has_onnx" = 0 ] || [ "${path##*/}" = big_external.onnx ]; }; then
+                    continue
+                fi
+                key="${path##*/} $name"
+                read -r t kb cpu <<<"$(invoke "$name" "$path")"
+                walls[$key]+="$t "
+                cpu_s[$key]+="$cpu "
+                [ "$kb" -gt "${peaks[$key]:-0}" ] && peaks[$key]=$kb
+            done
         done
     done
-    rm -f "$record"
     result=()
-    for name in "${!walls[@]}"; do
+    for key in "${!walls[@]}"; do
         i=$(((runs + 1) / 2))
-        result[$name]="$(tr ' ' '\n' <<<"${walls[$name]}" | grep . | sort -g | sed -n "${i}p") ${peaks[$name]} $(
-            tr ' ' '\n' <<<"${cpu_s[$name]}" | grep . | sort -g | sed -n "${i}p")"
+        result[$key]="$(tr ' ' '\n' <<<"${walls[$key]}" | grep . | sort -g | sed -n "${i}p") ${peaks[$key]} $(
+            tr ' ' '\n' <<<"${cpu_s[$key]}" | grep . | sort -g | sed -n "${i}p")"
     done
 }
 
 declare -A seconds
-for model in resnet50.onnx decoder.onnx decoder_ext.onnx chain50k.onnx chain100k.onnx big_external.onnx; do
-    path=bench/out/$model
-    echo
-    echo "$model ($(du -sh --apparent-size "$path" | cut -f1) graph file$(
-        [ -f "${path%.onnx}.data" ] && echo ", $(du -sh --apparent-size "${path%.onnx}.data" | cut -f1) external data"))"
-    measure_model "$path"
-    base=${result[onnx]:-}
-    [ -n "$base" ] && row "onnx.load + infer_shapes" "$base"
-    row "cat (read the file)" "${result[cat]}"
-    for cmd in "${commands[@]:2}"; do
-        row "onnxlint $cmd" "${result[$cmd]}" "$base"
-        seconds["$model $cmd"]=${result[$cmd]%% *}
+for group in resnet50.onnx decoder.onnx decoder_ext.onnx "chain50k.onnx chain100k.onnx" big_external.onnx; do
+    read -ra models <<<"$group"
+    measure_models "${models[@]/#/bench/out/}"
+    for model in "${models[@]}"; do
+        path=bench/out/$model
+        echo
+        echo "$model ($(du -sh --apparent-size "$path" | cut -f1) graph file$(
+            [ -f "${path%.onnx}.data" ] && echo ", $(du -sh --apparent-size "${path%.onnx}.data" | cut -f1) external data"))"
+        base=${result["$model onnx"]:-}
+        [ -n "$base" ] && row "onnx.load + infer_shapes" "$base"
+        row "cat (read the file)" "${result["$model cat"]}"
+        for cmd in "${commands[@]:2}"; do
+            row "onnxlint $cmd" "${result["$model $cmd"]}" "$base"
+            seconds["$model $cmd"]=${result["$model $cmd"]%% *}
+        done
     done
 done
 
 echo
-echo "doubling the chain (chain100k / chain50k, same run)"
+echo "doubling the chain (chain100k / chain50k, measured in the same rounds)"
 for cmd in inspect "inspect --format json" shapes "shapes --format json" "check --no-confirm" \
     "check --no-confirm --format json" "check --format sarif" check; do
     awk -v l="onnxlint $cmd" -v a="${seconds["chain50k.onnx $cmd"]}" -v b="${seconds["chain100k.onnx $cmd"]}" \
