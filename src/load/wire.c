@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "onnx.pb-c.h"
+#include "util/bytes.h"
 
 /* Most fields one message type may declare (ONNX's largest has 16). */
 #define OL_WIRE_MAX_DECLARED 64
@@ -678,53 +679,6 @@ static bool repetitive(const ProtobufCMessageDescriptor *desc, unsigned id)
            (desc == &onnx__attribute_proto__descriptor && id == 1);
 }
 
-/* Short strings (most names) by two loads of a size that covers them,
- * which overlap in the middle: no library call, and no byte read or
- * written outside the len of either. */
-static inline void copy_bytes(char *dst, const uint8_t *src, size_t len)
-{
-    if (len >= 8 && len <= 16) {
-        uint64_t a, b;
-        memcpy(&a, src, 8);
-        memcpy(&b, src + len - 8, 8);
-        memcpy(dst, &a, 8);
-        memcpy(dst + len - 8, &b, 8);
-    } else if (len >= 4 && len < 8) {
-        uint32_t a, b;
-        memcpy(&a, src, 4);
-        memcpy(&b, src + len - 4, 4);
-        memcpy(dst, &a, 4);
-        memcpy(dst + len - 4, &b, 4);
-    } else if (len && len < 4) {
-        dst[0] = (char)src[0];
-        dst[len / 2] = (char)src[len / 2];
-        dst[len - 1] = (char)src[len - 1];
-    } else if (len) {
-        memcpy(dst, src, len);
-    }
-}
-
-static inline bool same_bytes(const char *a, const uint8_t *b, size_t len)
-{
-    if (len >= 8 && len <= 16) {
-        uint64_t a0, a1, b0, b1;
-        memcpy(&a0, a, 8);
-        memcpy(&a1, a + len - 8, 8);
-        memcpy(&b0, b, 8);
-        memcpy(&b1, b + len - 8, 8);
-        return a0 == b0 && a1 == b1;
-    }
-    if (len >= 4 && len < 8) {
-        uint32_t a0, a1, b0, b1;
-        memcpy(&a0, a, 4);
-        memcpy(&a1, a + len - 4, 4);
-        memcpy(&b0, b, 4);
-        memcpy(&b1, b + len - 4, 4);
-        return a0 == b0 && a1 == b1;
-    }
-    return memcmp(a, b, len) == 0;
-}
-
 /* The slot of recent[] the len bytes at s take: by length and the first
  * and last byte (an empty string reads no byte). */
 static unsigned recent_slot(const uint8_t *s, size_t len)
@@ -743,7 +697,7 @@ static unsigned recent_slot(const uint8_t *s, size_t len)
 static const char *shared_string(const walker *w, const uint8_t *s, size_t len)
 {
     unsigned i = recent_slot(s, len);
-    if (w->recent[i].s && w->recent[i].len == len && same_bytes(w->recent[i].s, s, len))
+    if (w->recent[i].s && w->recent[i].len == len && ol_same_short(w->recent[i].s, s, len))
         return w->recent[i].s;
     return NULL;
 }
@@ -951,7 +905,7 @@ static ProtobufCMessage *decode_node(walker *w, size_t begin, size_t end, int de
                 *plain = true; /* the arena has failed: so would any other path */
                 return fail(w, "out of memory while reading the model's structure"), NULL;
             }
-            copy_bytes(text, data + at, (size_t)len);
+            ol_copy_short(text, data + at, (size_t)len);
             text[len] = '\0';
             if (repetitive) {
                 copied[n_copied].s = text;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "onnxlint/onnxlint.h"
+#include "util/bytes.h"
 
 typedef struct ol_sink {
     onnxlint_write_fn write;
@@ -33,7 +34,7 @@ void ol_out_bytes_slow(ol_sink *out, const char *data, size_t len);
 static inline void ol_out_bytes(ol_sink *out, const char *data, size_t len)
 {
     if (len <= sizeof out->buf - out->len) {
-        memcpy(out->buf + out->len, data, len);
+        ol_copy_short(out->buf + out->len, data, len);
         out->len += len;
         return;
     }

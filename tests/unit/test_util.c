@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "util/arena.h"
+#include "util/bytes.h"
 #include "util/map.h"
 #include "util/text.h"
 
@@ -129,6 +130,30 @@ static void arena_calloc_clears_what_was_written(void **state)
     }
 }
 
+/* The short copy and comparison agree with memcpy and memcmp for every
+ * length and every position of a difference, touching nothing outside. */
+static void short_bytes_copy_and_compare_as_libc(void **state)
+{
+    (void)state;
+    char src[48], dst[48 + 2], again[48];
+    for (size_t i = 0; i < sizeof src; i++)
+        src[i] = (char)('a' + i % 26);
+    for (size_t len = 0; len <= 40; len++) {
+        memset(dst, '#', sizeof dst);
+        ol_copy_short(dst + 1, src, len);
+        assert_memory_equal(dst + 1, src, len);
+        assert_int_equal(dst[0], '#');
+        assert_int_equal(dst[len + 1], '#');
+        memcpy(again, src, len);
+        assert_true(ol_same_short(again, src, len));
+        for (size_t at = 0; at < len; at++) {
+            again[at] ^= 1;
+            assert_false(ol_same_short(again, src, len));
+            again[at] ^= 1;
+        }
+    }
+}
+
 static void map_stores_finds_and_grows(void **state)
 {
     (void)state;
@@ -228,6 +253,7 @@ int main(void)
         cmocka_unit_test(arena_budget_refusal_is_sticky),
         cmocka_unit_test(arena_strings),
         cmocka_unit_test(arena_calloc_clears_what_was_written),
+        cmocka_unit_test(short_bytes_copy_and_compare_as_libc),
         cmocka_unit_test(map_stores_finds_and_grows),
         cmocka_unit_test(escape_controls_and_invalid_utf8),
         cmocka_unit_test(escape_truncates_on_a_character_boundary),
