@@ -1497,6 +1497,9 @@ static void declared_loss(analysis *a)
 
 /* ---- graph rules ---- */
 
+/* How many nodes ahead the walk back prefetches a node's first input. */
+#define LIVE_PREFETCH 8
+
 /* Marks live, and pushes on stack (top entries so far; returns the new
  * top), the producers in g of the outer values node's subgraphs read. */
 static size_t mark_outer_producers(const ol_graph *g, const ol_node *node, bool *live, const ol_node **stack,
@@ -1564,6 +1567,11 @@ static void graph_rules(analysis *a)
     }
     for (size_t i = in_order ? g->n_nodes : 0; i-- > 0;) {
         const ol_node *n = g->order[i];
+        if (i >= LIVE_PREFETCH) { /* the value a node a few back reads: a cache miss otherwise */
+            const ol_node *ahead = g->order[i - LIVE_PREFETCH];
+            if (ahead->n_inputs && ahead->inputs[0])
+                __builtin_prefetch(ahead->inputs[0]);
+        }
         if (!live[n->index])
             continue;
         for (size_t k = 0; k < n->n_inputs; k++) {
