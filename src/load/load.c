@@ -37,6 +37,10 @@
 /* Room for one escaped name inside a message. */
 #define NAME_BUF 200
 
+/* How many prefetched names' hashes the loader keeps (twice the nodes it
+ * looks ahead, OL_PREFETCH_NODES). */
+#define OL_HASHED_NAMES 16
+
 typedef struct loader {
     onnxlint_model *model;
     onnxlint_error *err;
@@ -50,6 +54,10 @@ typedef struct loader {
     int64_t known_version;
     ol_value *values; /* a block of fresh values, values_left of them */
     size_t values_left;
+    struct {             /* the first outputs of the nodes prefetched lately */
+        const char *key; /* (by node index) and their hashes: hashed once, */
+        uint64_t hash;   /* for the prefetch and the put after it */
+    } hashed[OL_HASHED_NAMES];
 } loader;
 
 static const char *esc(char *buf, const char *s)
@@ -408,16 +416,21 @@ static ol_value *value_new(loader *l, ol_graph *g, const char *name)
 
 /* The value called name in g's own scope, created if absent (one probe of
  * the table; the new value goes back to its block when the name exists). */
-static ol_value *value_define(loader *l, ol_graph *g, const char *name)
+static ol_value *value_define_hashed(loader *l, ol_graph *g, const char *name, uint64_t hash)
 {
     ol_value *v = value_new(l, g, name);
-    ol_value *known = v ? ol_map_put(&g->values, &l->model->arena, name, v) : NULL;
+    ol_value *known = v ? ol_map_put_hashed(&g->values, &l->model->arena, name, hash, v) : NULL;
     if (known && known != v) {
         memset(v, 0, sizeof *v);
         l->values--;
         l->values_left++;
     }
     return known;
+}
+
+static ol_value *value_define(loader *l, ol_graph *g, const char *name)
+{
+    return value_define_hashed(l, g, name, ol_map_hash(name));
 }
 
 /* The version of domain in force in the imports being built: graph after
@@ -441,6 +454,27 @@ static void prefetch_names(const ol_graph *g, char *const *names, size_t n)
         if (names[k] && names[k][0])
             ol_map_prefetch(&g->values, names[k]);
     }
+}
+
+/* prefetch_names for the outputs of node index, keeping its first
+ * output's hash for the put (value_define_hashed) when it is defined. */
+static void prefetch_outputs(loader *l, const ol_graph *g, char *const *names, size_t n, size_t index)
+{
+    if (n && names[0] && names[0][0]) {
+        uint64_t hash = ol_map_hash(names[0]);
+        l->hashed[index % OL_HASHED_NAMES].key = names[0];
+        l->hashed[index % OL_HASHED_NAMES].hash = hash;
+        ol_map_prefetch_hashed(&g->values, hash);
+        names++, n--;
+    }
+    prefetch_names(g, names, n);
+}
+
+/* The hash of output k of node index, name: kept by prefetch_outputs. */
+static uint64_t output_hash(const loader *l, const char *name, size_t index, size_t k)
+{
+    const size_t slot = index % OL_HASHED_NAMES;
+    return k == 0 && l->hashed[slot].key == name ? l->hashed[slot].hash : ol_map_hash(name);
 }
 
 static bool add_consumer(loader *l, ol_value *v, ol_node *node)
@@ -894,7 +928,7 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
                 if ((st = lazy_node(l, &spans[k], &batch[k - batch_start], &longest[k - batch_start])))
                     return st;
                 if (k < batch_start + OL_PREFETCH_NODES)
-                    prefetch_names(g, batch[k - batch_start]->output, batch[k - batch_start]->n_output);
+                    prefetch_outputs(l, g, batch[k - batch_start]->output, batch[k - batch_start]->n_output, k);
             }
         }
         const Onnx__NodeProto *np = lazy ? batch[i - batch_start] : node_protos[i];
@@ -903,7 +937,7 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
         if (i + OL_PREFETCH_NODES < (lazy ? batch_end : n_nodes)) {
             const Onnx__NodeProto *ahead =
                 lazy ? batch[i + OL_PREFETCH_NODES - batch_start] : node_protos[i + OL_PREFETCH_NODES];
-            prefetch_names(g, ahead->output, ahead->n_output);
+            prefetch_outputs(l, g, ahead->output, ahead->n_output, i + OL_PREFETCH_NODES);
         }
         ol_node *node = &node_block[i];
         node->attributes = np->attribute;
@@ -955,7 +989,7 @@ static onnxlint_status graph_build(loader *l, const Onnx__GraphProto *gp, const 
                 redefined = true;
                 continue;
             }
-            ol_value *v = value_define(l, g, name);
+            ol_value *v = value_define_hashed(l, g, name, output_hash(l, name, i, k));
             if (!v)
                 return ONNXLINT_ENOMEM;
             if (v->producer || (v->flags & (OL_VALUE_INPUT | OL_VALUE_INITIALIZER))) {

@@ -8,7 +8,7 @@
 
 #define OL_MAP_MIN_CAPACITY 16
 
-static uint64_t hash_key(const char *key)
+uint64_t ol_map_hash(const char *key)
 {
     uint64_t h = 1469598103934665603ull;
     for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
@@ -36,7 +36,7 @@ void *ol_map_get(const ol_map *map, const char *key)
     if (!map->capacity)
         return NULL;
     size_t mask = map->capacity - 1;
-    uint64_t h = hash_key(key);
+    uint64_t h = ol_map_hash(key);
     uint16_t tag = tag_of(h);
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         const ol_map_slot *slot = &map->slots[i];
@@ -57,7 +57,7 @@ static bool resize(ol_map *map, ol_arena *arena, size_t capacity)
         const ol_map_slot *old = &map->slots[j];
         if (!old->key)
             continue;
-        uint64_t h = hash_key(old->key);
+        uint64_t h = ol_map_hash(old->key);
         size_t i = h & (capacity - 1);
         while (slots[i].key)
             i = (i + 1) & (capacity - 1);
@@ -70,13 +70,19 @@ static bool resize(ol_map *map, ol_arena *arena, size_t capacity)
     return true;
 }
 
-void ol_map_prefetch(const ol_map *map, const char *key)
+void ol_map_prefetch_hashed(const ol_map *map, uint64_t hash)
 {
     if (map->capacity) {
-        size_t i = hash_key(key) & (map->capacity - 1);
+        size_t i = hash & (map->capacity - 1);
         __builtin_prefetch(&map->slots[i]);
         __builtin_prefetch(&map->tags[i]);
     }
+}
+
+void ol_map_prefetch(const ol_map *map, const char *key)
+{
+    if (map->capacity)
+        ol_map_prefetch_hashed(map, ol_map_hash(key));
 }
 
 bool ol_map_reserve(ol_map *map, ol_arena *arena, size_t n)
@@ -89,11 +95,15 @@ bool ol_map_reserve(ol_map *map, ol_arena *arena, size_t n)
 
 void *ol_map_put(ol_map *map, ol_arena *arena, const char *key, void *value)
 {
+    return ol_map_put_hashed(map, arena, key, ol_map_hash(key), value);
+}
+
+void *ol_map_put_hashed(ol_map *map, ol_arena *arena, const char *key, uint64_t h, void *value)
+{
     if ((map->count + 1) * 2 > map->capacity &&
         !resize(map, arena, map->capacity ? map->capacity * 2 : OL_MAP_MIN_CAPACITY))
         return NULL;
     size_t mask = map->capacity - 1;
-    uint64_t h = hash_key(key);
     uint16_t tag = tag_of(h);
     size_t i = h & mask;
     for (; map->slots[i].key; i = (i + 1) & mask) {

@@ -45,6 +45,13 @@ void *ol_map_put(ol_map *map, ol_arena *arena, const char *key, void *value);
  * lookup; issued a few keys ahead, the miss overlaps other work). */
 void ol_map_prefetch(const ol_map *map, const char *key);
 
+/* The hash the map files key under, and the two calls that take it: a
+ * caller that prefetches a key's slot and puts the key later hashes it
+ * once. */
+uint64_t ol_map_hash(const char *key);
+void ol_map_prefetch_hashed(const ol_map *map, uint64_t hash);
+void *ol_map_put_hashed(ol_map *map, ol_arena *arena, const char *key, uint64_t hash, void *value);
+
 /* Sizes an empty map for about n keys, so that filling it does not grow
  * (and leave old tables in the arena).  False when the arena refuses. */
 bool ol_map_reserve(ol_map *map, ol_arena *arena, size_t n);
