@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "infer/check.h"
+#include "infer/infer.h"
 #include "util/text.h"
 
 static const char *attr_type_name(int t)
@@ -90,7 +91,54 @@ static const char *kind_text(const ol_type *t, char *buf, size_t cap)
     return ol_type_text(t, buf, cap);
 }
 
+static uint64_t check_rules(ol_ctx *ctx);
+
+/* The memo key of ctx's node into *key: false when the node is not one a
+ * memo may stand for (attributes, more than OL_CHECK_MEMO_INPUTS inputs,
+ * an input that is not a tensor), whose check depends on more than the
+ * key holds. */
+static bool memo_key(const ol_ctx *ctx, ol_check_memo *key)
+{
+    const ol_node *node = ctx->node;
+    if (node->n_attributes || node->n_inputs > OL_CHECK_MEMO_INPUTS)
+        return false;
+    memset(key, 0, sizeof *key);
+    key->schema = ctx->schema;
+    key->n_inputs = node->n_inputs;
+    key->n_outputs = node->n_outputs;
+    for (size_t i = 0; i < node->n_inputs; i++) {
+        const ol_type *t = node->inputs[i] ? ol_value_type(node->inputs[i]) : NULL;
+        if (t && t->kind != OL_TYPE_TENSOR && t->kind != OL_TYPE_NONE)
+            return false;
+        key->kinds[i] = t ? t->kind : 0xff;
+        key->elems[i] = t ? t->elem_type : 0;
+    }
+    return true;
+}
+
+static ol_check_memo *memo_slot(const ol_ctx *ctx)
+{
+    uint64_t h = (uint64_t)(uintptr_t)ctx->schema * 0x9e3779b97f4a7c15ull; /* rows lie a fixed stride apart */
+    return &ctx->infer->check_memo[(h >> 32) % OL_CHECK_MEMO_SIZE];
+}
+
 uint64_t ol_check_node(ol_ctx *ctx)
+{
+    /* A node of the same row, counts and input types as one found clean
+     * is clean: its check reads nothing else (a graph repeats a few such
+     * shapes thousands of times). */
+    ol_check_memo key;
+    bool memo = !ctx->infer->options.no_check_memo && memo_key(ctx, &key);
+    if (memo && memcmp(memo_slot(ctx), &key, sizeof key) == 0)
+        return 0;
+    size_t errors = ctx->infer->errors_raised;
+    uint64_t conflicts = check_rules(ctx);
+    if (memo && !conflicts && ctx->infer->errors_raised == errors)
+        memcpy(memo_slot(ctx), &key, sizeof key); /* padding too: compared by memcmp */
+    return conflicts;
+}
+
+static uint64_t check_rules(ol_ctx *ctx)
 {
     uint64_t conflicts = 0;
     const ol_node *node = ctx->node;

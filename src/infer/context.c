@@ -279,6 +279,7 @@ void ol_error(ol_ctx *ctx, const char *rule, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
+    ctx->infer->errors_raised++;
     ol_model_diagnostic(ctx->infer->model, ONNXLINT_ERROR, rule, ctx->node, "%s (%s)", message,
                         ctx->node->op_type);
 }

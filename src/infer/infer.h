@@ -22,6 +22,9 @@ typedef struct ol_infer_options {
     /* Ignore the declared types of the main graph's outputs (the
      * conformance run compares inference against them). */
     bool forget_output_types;
+    /* Check every node against its schema row in full, without the memo
+     * of clean node shapes (a unit test compares the two). */
+    bool no_check_memo;
 } ol_infer_options;
 
 typedef struct ol_infer_stats {
@@ -46,6 +49,18 @@ typedef struct ol_schema_cache_entry {
 /* Operator types whose note is given once per model (more: one per node). */
 #define OL_MAX_NOTED_OPS 128
 
+/* A node shape ol_check_node found clean (see there): its schema row, its
+ * counts of inputs and outputs, which inputs are given and their kinds
+ * and element types. */
+#define OL_CHECK_MEMO_INPUTS 4
+#define OL_CHECK_MEMO_SIZE 16
+typedef struct ol_check_memo {
+    const struct ol_schema *schema;
+    uint32_t n_inputs, n_outputs;
+    uint8_t kinds[OL_CHECK_MEMO_INPUTS]; /* 0xff: the input is omitted */
+    int32_t elems[OL_CHECK_MEMO_INPUTS];
+} ol_check_memo;
+
 typedef struct ol_infer {
     onnxlint_model *model;
     ol_schema_cache_entry schema_cache[OL_SCHEMA_CACHE_SIZE]; /* by the name's hash */
@@ -57,6 +72,8 @@ typedef struct ol_infer {
      * ONNX Runtime's default-domain registrations): op_type, domain. */
     const char *noted[OL_MAX_NOTED_OPS][2];
     size_t n_noted;
+    ol_check_memo check_memo[OL_CHECK_MEMO_SIZE]; /* by the row's address */
+    size_t errors_raised; /* ol_error calls (a repeated diagnostic is reported once, counted here) */
 } ol_infer;
 
 /* Most nested subgraph inference (If in Loop in Scan...). */

@@ -17,6 +17,9 @@
 #include "load/wire.h"
 #include "ir/ir.h"
 #include "load/load.h"
+#include "infer/infer.h"
+#include <ftw.h>
+#include <sys/stat.h>
 
 static char *dir;
 
@@ -641,6 +644,50 @@ static void model_local_functions_are_inferred(void **state)
     tb_model_free(mp);
 }
 
+/* Diagnostics of the model at path inferred with the check's memo of
+ * clean node shapes, and without it, are the same ones. */
+static size_t memo_models;
+
+static int compare_memo(const char *path, const struct stat *st, int kind, struct FTW *ftw)
+{
+    (void)st, (void)ftw;
+    size_t len = strlen(path);
+    if (kind != FTW_F || len < 5 || strcmp(path + len - 5, ".onnx") != 0)
+        return 0;
+    onnxlint_model *with = NULL, *without = NULL;
+    onnxlint_error err;
+    if (onnxlint_model_load(path, NULL, &with, &err) != ONNXLINT_OK)
+        return 0;
+    assert_int_equal(onnxlint_model_load(path, NULL, &without, &err), ONNXLINT_OK);
+    ol_infer_options full = {.no_check_memo = true};
+    assert_int_equal(ol_infer_model(with, NULL, NULL), ol_infer_model(without, &full, NULL));
+    for (int k = 0; k < 3; k++)
+        if (with->diagnostics[k] != without->diagnostics[k])
+            fail_msg("%s: %zu diagnostics of severity %d with the memo, %zu without", path, with->diagnostics[k], k,
+                     without->diagnostics[k]);
+    assert_int_equal(with->n_diagnostic_list, without->n_diagnostic_list);
+    for (size_t i = 0; i < with->n_diagnostic_list; i++) {
+        assert_string_equal(with->diagnostic_list[i].code, without->diagnostic_list[i].code);
+        assert_string_equal(with->diagnostic_list[i].message, without->diagnostic_list[i].message);
+    }
+    memo_models++;
+    onnxlint_model_free(with);
+    onnxlint_model_free(without);
+    return 0;
+}
+
+static void check_memo_changes_no_diagnostic(void **state)
+{
+    (void)state;
+    assert_int_equal(nftw(ONNXLINT_SOURCE_DIR "/models", compare_memo, 16, FTW_PHYS), 0);
+    assert_int_equal(nftw(ONNXLINT_SOURCE_DIR "/tests/malformed", compare_memo, 16, FTW_PHYS), 0);
+    struct stat st;
+    if (stat("/usr/share/libonnx-testdata/data", &st) == 0)
+        assert_int_equal(nftw("/usr/share/libonnx-testdata/data", compare_memo, 16, FTW_PHYS), 0);
+    assert_true(memo_models >= 100);
+    print_message("%zu models infer the same with and without the check's memo\n", memo_models);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -658,6 +705,7 @@ int main(void)
         cmocka_unit_test(tensor_data_must_match_dims),
         cmocka_unit_test(external_data_stays_inside_the_model_folder),
         cmocka_unit_test(model_local_functions_are_inferred),
+        cmocka_unit_test(check_memo_changes_no_diagnostic),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
