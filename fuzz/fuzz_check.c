@@ -33,7 +33,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     onnxlint_check_options co = {0};
     if (onnxlint_check(model, &co, &err) == ONNXLINT_OK) {
         onnxlint_findings_write(&model, 1, ONNXLINT_FORMAT_TEXT, 0, discard, NULL, &err);
+        onnxlint_findings_write(&model, 1, ONNXLINT_FORMAT_JSON, 0, discard, NULL, &err);
         onnxlint_findings_write(&model, 1, ONNXLINT_FORMAT_SARIF, 0, discard, NULL, &err);
+        onnxlint_findings_write(&model, 1, ONNXLINT_FORMAT_JSONL, 0, discard, NULL, &err);
+        /* The text report lists the loss paths the check found first. */
+        onnxlint_shapes_write(model, ONNXLINT_FORMAT_TEXT, discard, NULL, &err);
     }
     onnxlint_model_free(model);
     return 0;

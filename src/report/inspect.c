@@ -169,7 +169,7 @@ static void text_values(ol_sink *out, const char *title, ol_value *const *values
         char type[512];
         ol_out_bytes(out, "  ", 2);
         ol_out_name(out, v->name);
-        ol_out_pad(out, width - ol_display_width(v->name) + 2);
+        ol_out_column(out, width, ol_display_width(v->name));
         ol_out_printf(out, "%s\n", ol_type_text(v->type, type, sizeof type));
     }
 }
@@ -323,7 +323,7 @@ static void write_text(const onnxlint_model *m, const summary *s, ol_sink *out)
             w += ol_display_width(c->domain) + 1;
         }
         ol_out_name(out, c->op);
-        ol_out_pad(out, width - w + 2);
+        ol_out_column(out, width, w);
         snprintf(buf, sizeof buf, "%zu\n", c->count);
         ol_out_bytes(out, buf, strlen(buf));
     }

@@ -183,9 +183,9 @@ static void text_value(void *p, const ol_value *v)
         ol_out_bytes(c->out, v->name, nw);
     else
         ol_out_name(c->out, v->name);
-    ol_out_pad(c->out, c->name_width - nw + 2);
+    ol_out_column(c->out, c->name_width, nw);
     ol_out_bytes(c->out, type, type_len ? type_len : strlen(type));
-    ol_out_pad(c->out, c->type_width - tw + 2);
+    ol_out_column(c->out, c->type_width, tw);
     const char *kind = value_kind(v);
     ol_out_bytes(c->out, kind, strlen(kind));
     if (v->producer) {
@@ -215,6 +215,27 @@ static void text_value(void *p, const ol_value *v)
         ol_out_name(c->out, v->graph->owner_attribute ? v->graph->owner_attribute : "");
     }
     ol_out_bytes(c->out, "\n", 1);
+}
+
+/* The values of the loss paths into the columns' widths: they are listed
+ * first, and one may be none of the values each_value visits (an
+ * undefined input). */
+static void measure_losses(onnxlint_model *m, text_ctx *c)
+{
+    for (size_t l = 0; l < m->n_losses; l++) {
+        const ol_loss_record *r = &m->losses[l];
+        const ol_value *path[3] = {r->logits, r->labels_input, r->output};
+        for (size_t k = 0; k < 3; k++) {
+            if (!path[k])
+                continue;
+            char buf[512];
+            ol_dim dims[OL_MAX_RANK];
+            ol_type t = resolved(&m->exprs, ol_value_type(path[k]), dims);
+            size_t nw = ol_display_width(path[k]->name), tw = ol_display_width(ol_type_text(&t, buf, sizeof buf));
+            c->name_width = nw > c->name_width ? nw : c->name_width;
+            c->type_width = tw > c->type_width ? tw : c->type_width;
+        }
+    }
 }
 
 /* The loss path first: what each loss reads and makes. */
@@ -256,6 +277,8 @@ static void write_text(onnxlint_model *m, ol_sink *out, const char *op, const re
     c.lines = ol_arena_alloc(&m->arena, (n ? n : 1) * sizeof *c.lines);
     c.lines_cap = c.lines ? n : 0;
     each_value(m, true, text_value, &c);
+    if (!op && !name)
+        measure_losses(m, &c);
     ol_out_printf(out, "%-10s", "model");
     ol_out_name(out, m->path);
     ol_out_bytes(out, "\n\n", 2);

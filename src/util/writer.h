@@ -57,6 +57,13 @@ static inline void ol_out_pad(ol_sink *out, size_t n)
     }
     ol_out_pad_slow(out, n);
 }
+/* Pads a field of used columns to a column width columns wide, plus the
+ * two spaces between columns (only those two when the field is wider:
+ * never the wrap-around of width - used). */
+static inline void ol_out_column(ol_sink *out, size_t width, size_t used)
+{
+    ol_out_pad(out, (width > used ? width - used : 0) + 2);
+}
 /* Flushes; returns false when any write failed. */
 bool ol_out_flush(ol_sink *out);
 

@@ -29,6 +29,14 @@ while IFS=$'\t' read -r file want message; do
         case "$file" in dangling*|cycle*|duplicate*|bad_attr*|shadow*) ;; *) bad "$file: expected one line, got: $err" ;; esac
     fi
 done < "$table"
+# A loss path value the listing does not hold (labels nothing defines),
+# named wider than every listed value: shapes pads its columns to it,
+# and ends (it once padded by a wrapped-around width, without end).
+out=$(timeout 20 "$ONNXLINT" shapes loss_undefined_labels.onnx 2>/dev/null | head -c 100000)
+expect_eq "$(printf '%s' "$out" | wc -c)" "$(printf '%s' "$out" | head -c 2000 | wc -c)" "shapes of undefined loss labels is short"
+expect_contains "$out" 'labels\x01\x02\x03\x04\x05  ?' "the undefined labels are listed"
+expect_eq "$(printf '%s\n' "$out" | awk '/^  [^ (]/ { match($0, /^  [^ ]+ +/); print RLENGTH }' | sort -u | wc -l)" 1 \
+    "every listed value's type starts in one column"
 # Defects only the operator schemas reveal: check reports them.
 out=$("$ONNXLINT" check --no-confirm missing_subgraph.onnx); expect_eq $? 1 "check of a missing subgraph"
 expect_contains "$out" "required attribute 'then_branch' is missing" "the missing subgraph is named"

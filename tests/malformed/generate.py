@@ -529,6 +529,13 @@ def build_cases():
     write("dangling_output.onnx", ser(m), 1, "dangling-output",
           "graph output 'Z_ghost' is produced by nothing")
     m = make_model([helper.make_node("MatMul", ["X", "W"], ["M"], name="matmul"),
+                    helper.make_node("NegativeLogLikelihoodLoss", ["M", "labels\x01\x02\x03\x04\x05"], ["Y"],
+                                     name="nll")],
+                   initializers=[w_tensor()])
+    write("loss_undefined_labels.onnx", ser(m), 1, "dangling-loss-input",
+          "a loss reads labels that nothing defines, under a name whose escaped form is wider than every "
+          "listed value's (shapes once padded its column by a wrapped-around width)")
+    m = make_model([helper.make_node("MatMul", ["X", "W"], ["M"], name="matmul"),
                     helper.make_node("Add", ["M", "T2"], ["T1"], name="add_loop"),
                     helper.make_node("Relu", ["T1"], ["T2"], name="relu_loop"),
                     helper.make_node("Identity", ["T1"], ["Y"], name="out")],
