@@ -83,19 +83,22 @@ invoke() {
     esac
 }
 
-# measure_models PATH...: RUNS rounds, each running every command once on
-# every model in turn, so that the machine's drift over the minutes of a
-# run (on a shared host, 2x from one minute to the next) falls on every
-# command alike and the ratios compare like with like (the two chains are
-# measured together, for the doubling); sets result[MODEL NAME] =
-# "median_seconds peak_kb median_cpu".
-declare -A result
+# measure_models PATH...: RUNS rounds, each running every command once,
+# on every model in turn, so that the machine's drift over the minutes of
+# a run (on a shared host, 2x from one minute to the next, and more from
+# one second to the next) falls on every command alike and the ratios
+# compare like with like.  The two chains are measured together, a
+# command on one right after it on the other, for the doubling.  Sets
+# result[MODEL NAME] = "median_seconds peak_kb median_cpu" and
+# walls[MODEL NAME] = the round's times in order.
+declare -A result walls
 measure_models() {
     local path name key i t kb cpu
-    declare -A walls=() cpu_s=() peaks=()
+    declare -A cpu_s=() peaks=()
+    walls=()
     for _ in $(seq "$runs"); do
-        for path in "$@"; do
-            for name in "${commands[@]}"; do
+        for name in "${commands[@]}"; do
+            for path in "$@"; do
                 if [ "$name" = onnx ] && { [ "$has_onnx" = 0 ] || [ "${path##*/}" = big_external.onnx ]; }; then
                     continue
                 fi
@@ -115,7 +118,7 @@ measure_models() {
     done
 }
 
-declare -A seconds
+declare -A seconds pair_ratio
 for group in resnet50.onnx decoder.onnx decoder_ext.onnx "chain50k.onnx chain100k.onnx" big_external.onnx; do
     read -ra models <<<"$group"
     measure_models "${models[@]/#/bench/out/}"
@@ -132,14 +135,23 @@ for group in resnet50.onnx decoder.onnx decoder_ext.onnx "chain50k.onnx chain100
             seconds["$model $cmd"]=${result["$model $cmd"]%% *}
         done
     done
+    # The doubling, round by round: each chain100k run over the chain50k
+    # run just before it; the median of those ratios.
+    for cmd in "${commands[@]:2}"; do
+        [ -n "${walls["chain100k.onnx $cmd"]:-}" ] || continue
+        pair_ratio[$cmd]=$(paste -d' ' <(tr ' ' '\n' <<<"${walls["chain50k.onnx $cmd"]}" | grep .) \
+            <(tr ' ' '\n' <<<"${walls["chain100k.onnx $cmd"]}" | grep .) |
+            awk '{ print ($1 > 0 ? $2 / $1 : 0) }' | sort -g | sed -n "$(((runs + 1) / 2))p")
+    done
 done
 
 echo
-echo "doubling the chain (chain100k / chain50k, measured in the same rounds)"
+echo "doubling the chain (chain100k / chain50k: the medians, and the median of each round's pair of runs)"
 for cmd in inspect "inspect --format json" shapes "shapes --format json" "check --no-confirm" \
     "check --no-confirm --format json" "check --format sarif" check; do
     awk -v l="onnxlint $cmd" -v a="${seconds["chain50k.onnx $cmd"]}" -v b="${seconds["chain100k.onnx $cmd"]}" \
-        'BEGIN { printf "  %-36s %8.4f s -> %8.4f s   %5.2fx the time\n", l, a, b, (a > 0 ? b / a : 0) }'
+        -v p="${pair_ratio[$cmd]}" \
+        'BEGIN { printf "  %-36s %8.4f s -> %8.4f s   %5.2fx the time   %5.2fx by pairs\n", l, a, b, (a > 0 ? b / a : 0), p }'
 done
 
 echo
