@@ -98,6 +98,17 @@ def main():
     # dead-node
     model([helper.make_node("Relu", ["x"], ["y"]), helper.make_node("Neg", ["x"], ["unused"])], [x],
           [vi("y", None)], "dead_node", ["dead-node"])
+    # clean: a main-graph value read only two subgraphs down (an If in an If
+    # branch) is live, not a dead node
+    c = vi("c", [], TensorProto.BOOL)
+    inner_then = helper.make_graph([helper.make_node("Identity", ["r"], ["a"])], "inner_then", [], [vi("a", ["N", 4])])
+    inner_else = helper.make_graph([helper.make_node("Identity", ["x"], ["b"])], "inner_else", [], [vi("b", ["N", 4])])
+    mid_then = helper.make_graph([helper.make_node("If", ["c"], ["m"], then_branch=inner_then, else_branch=inner_else)],
+                                 "mid_then", [], [vi("m", ["N", 4])])
+    mid_else = helper.make_graph([helper.make_node("Identity", ["x"], ["n"])], "mid_else", [], [vi("n", ["N", 4])])
+    model([helper.make_node("Relu", ["x"], ["r"], name="read_two_levels_down"),
+           helper.make_node("If", ["c"], ["y"], then_branch=mid_then, else_branch=mid_else, name="outer_if")],
+          [x, c], [vi("y", ["N", 4])], "nested_outer_read", [])
     # unknown-shape: a loss whose labels have no declared shape
     labels = helper.make_tensor_value_info("labels", TensorProto.INT64, None)
     model([helper.make_node("SoftmaxCrossEntropyLoss", ["x", "labels"], ["loss"])], [x, labels], [vi("loss", [])],

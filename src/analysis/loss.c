@@ -1501,22 +1501,25 @@ static void declared_loss(analysis *a)
 #define LIVE_PREFETCH 8
 
 /* Marks live, and pushes on stack (top entries so far; returns the new
- * top), the producers in g of the outer values node's subgraphs read. */
-static size_t mark_outer_producers(const ol_graph *g, const ol_node *node, bool *live, const ol_node **stack,
+ * top), the producers in g of the outer values that sub, or a subgraph
+ * nested in it at any depth, reads (a Loop in an If branch may read a
+ * value of the main graph). */
+static size_t mark_outer_producers(const ol_graph *g, const ol_graph *sub, bool *live, const ol_node **stack,
                                    size_t top)
 {
-    for (size_t s = 0; s < node->n_subgraphs; s++) {
-        const ol_graph *sub = node->subgraphs[s];
-        for (size_t r = 0; r < sub->n_outer_refs; r++) {
-            const ol_value *v = sub->outer_refs[r];
-            while (v && (v->flags & OL_VALUE_OUTER) && v->outer)
-                v = v->outer;
-            const ol_node *p = v ? v->producer : NULL;
-            if (p && p->graph == g && !live[p->index]) {
-                live[p->index] = true;
-                stack[top++] = p;
-            }
+    for (size_t r = 0; r < sub->n_outer_refs; r++) {
+        const ol_value *v = sub->outer_refs[r];
+        while (v && (v->flags & OL_VALUE_OUTER) && v->outer)
+            v = v->outer;
+        const ol_node *p = v ? v->producer : NULL;
+        if (p && p->graph == g && !live[p->index]) {
+            live[p->index] = true;
+            stack[top++] = p;
         }
+    }
+    for (size_t i = 0; i < sub->n_nodes; i++) {
+        for (size_t k = 0; k < sub->nodes[i]->n_subgraphs; k++)
+            top = mark_outer_producers(g, sub->nodes[i]->subgraphs[k], live, stack, top);
     }
     return top;
 }
@@ -1579,7 +1582,8 @@ static void graph_rules(analysis *a)
             if (p && p->graph == g)
                 live[p->index] = true;
         }
-        top = mark_outer_producers(g, n, live, stack, top);
+        for (size_t k = 0; k < n->n_subgraphs; k++)
+            top = mark_outer_producers(g, n->subgraphs[k], live, stack, top);
     }
     while (top) {
         const ol_node *n = stack[--top];
@@ -1590,7 +1594,8 @@ static void graph_rules(analysis *a)
                 stack[top++] = p;
             }
         }
-        top = mark_outer_producers(g, n, live, stack, top);
+        for (size_t k = 0; k < n->n_subgraphs; k++)
+            top = mark_outer_producers(g, n->subgraphs[k], live, stack, top);
     }
     ol_arena_release_last(&m->arena, stack, (g->n_nodes + 1) * sizeof *stack); /* 8 bytes a node */
     for (size_t i = 0; i < g->n_nodes; i++) {
