@@ -1495,8 +1495,7 @@ static onnxlint_status load(const char *path, const void *data, size_t len, cons
 
     char why[512];
     ol_wire_result wire;
-    st = ol_wire_decode_lazy(m->map, m->map_len, &m->arena, &tmp, &wire, &l.lazy, why,
-                             sizeof why);
+    st = ol_wire_decode_lazy(m->map, m->map_len, &m->arena, &tmp, &wire, &l.lazy, why, sizeof why);
     if (st == ONNXLINT_EMALFORMED) {
         st = explain_not_model(m, err, why);
         goto fail;

@@ -876,7 +876,8 @@ static ProtobufCMessage *decode_node(walker *w, size_t begin, size_t end, int de
         const char *s;
         size_t len;
     } copied[SMALL_FIELDS]; /* op_type and domain copies, remembered once the node is plain */
-    size_t n = 0, n_in = 0, n_out = 0, n_messages = 0, n_copied = 0, counts[NODE_FIELDS + 1] = {0}, longest = 0;
+    size_t n = 0, n_in = 0, n_out = 0, n_messages = 0, n_copied = 0, longest = 0;
+    size_t counts[NODE_FIELDS + 1] = {0}; /* of the message fields (5, 9, 10), by number */
     char *mark = w->arena->cur;
     *plain = false;
     for (size_t pos = begin; pos < end; n++) {
@@ -890,8 +891,8 @@ static ProtobufCMessage *decode_node(walker *w, size_t begin, size_t end, int de
         }
         unsigned number = tag >> 3;
         pos = at + (size_t)len;
-        counts[number]++;
         if (number == 5 || number >= 9) {
+            counts[number]++;
             messages[n_messages].content = at;
             messages[n_messages].end = pos;
             messages[n_messages++].number = number;
@@ -923,7 +924,7 @@ static ProtobufCMessage *decode_node(walker *w, size_t begin, size_t end, int de
         }
     }
     *plain = true;
-    if (!count_entries(w, counts[1] + counts[2] + counts[5] + counts[9] + counts[10], desc))
+    if (!count_entries(w, n_in + n_out + n_messages, desc))
         return NULL;
     ol_arena *shell = shell_arena(w, desc, NULL), *names = shell_arena(w, desc, &desc->fields[0]);
     Onnx__NodeProto *np = ol_arena_alloc(shell, sizeof *np);

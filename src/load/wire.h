@@ -128,8 +128,7 @@ bool ol_wire_graph_nodes(const ol_wire_lazy *lazy, const ProtobufCMessage *graph
  * attributes') takes in the file, so at least its strlen; SIZE_MAX when
  * not measured. */
 onnxlint_status ol_wire_node(ol_wire_lazy *lazy, const ol_wire_span *where, ol_arena *shells, Onnx__NodeProto **out,
-                             size_t *longest,
-                             char *why, size_t why_len);
+                             size_t *longest, char *why, size_t why_len);
 
 /* The payloads recorded so far (in the arena; the array moves as it grows). */
 void ol_wire_lazy_payloads(const ol_wire_lazy *lazy, ol_payload **payloads, size_t *n);

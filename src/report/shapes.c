@@ -127,6 +127,21 @@ static bool selected(const text_ctx *c, const ol_value *v)
     return !c->name || regexec(c->name, v->name, 0, NULL, 0) == 0;
 }
 
+/* v's type as the report prints it, its dims resolved, in buf. */
+static const char *type_text(const text_ctx *c, const ol_value *v, char *buf, size_t cap)
+{
+    ol_dim dims[OL_MAX_RANK];
+    ol_type t = resolved(&c->m->exprs, ol_value_type(v), dims);
+    return ol_type_text(&t, buf, cap);
+}
+
+/* The columns hold a name nw wide and a type tw wide. */
+static void widen(text_ctx *c, size_t nw, size_t tw)
+{
+    c->name_width = nw > c->name_width ? nw : c->name_width;
+    c->type_width = tw > c->type_width ? tw : c->type_width;
+}
+
 static void text_value(void *p, const ol_value *v)
 {
     text_ctx *c = p;
@@ -154,15 +169,12 @@ static void text_value(void *p, const ol_value *v)
         nw = ol_display_width_verbatim(v->name, &verbatim);
         tw = c->last_width;
     } else {
-        ol_dim dims[OL_MAX_RANK];
-        ol_type t = resolved(&c->m->exprs, ol_value_type(v), dims);
-        type = ol_type_text(&t, buf, sizeof buf);
+        type = type_text(c, v, buf, sizeof buf);
         nw = ol_display_width_verbatim(v->name, &verbatim);
         tw = ol_display_width(type);
     }
     if (c->measuring) {
-        c->name_width = nw > c->name_width ? nw : c->name_width;
-        c->type_width = tw > c->type_width ? tw : c->type_width;
+        widen(c, nw, tw);
         if (c->n_lines < c->lines_cap) {
             const char *kept = type == c->last_text ? type : ol_arena_strndup(&c->m->arena, type, strlen(type));
             if (kept) {
@@ -226,14 +238,9 @@ static void measure_losses(onnxlint_model *m, text_ctx *c)
         const ol_loss_record *r = &m->losses[l];
         const ol_value *path[3] = {r->logits, r->labels_input, r->output};
         for (size_t k = 0; k < 3; k++) {
-            if (!path[k])
-                continue;
             char buf[512];
-            ol_dim dims[OL_MAX_RANK];
-            ol_type t = resolved(&m->exprs, ol_value_type(path[k]), dims);
-            size_t nw = ol_display_width(path[k]->name), tw = ol_display_width(ol_type_text(&t, buf, sizeof buf));
-            c->name_width = nw > c->name_width ? nw : c->name_width;
-            c->type_width = tw > c->type_width ? tw : c->type_width;
+            if (path[k])
+                widen(c, ol_display_width(path[k]->name), ol_display_width(type_text(c, path[k], buf, sizeof buf)));
         }
     }
 }

@@ -195,6 +195,25 @@ void tb_graph_attribute(Onnx__NodeProto *n, const char *name, Onnx__GraphProto *
     APPEND(n->attribute, n->n_attribute, a);
 }
 
+void tb_node_metadata(Onnx__NodeProto *n, const char *key, const char *value)
+{
+    Onnx__StringStringEntryProto *e = xcalloc(1, sizeof *e);
+    onnx__string_string_entry_proto__init(e);
+    e->key = strdup(key);
+    e->value = strdup(value);
+    APPEND(n->metadata_props, n->n_metadata_props, e);
+}
+
+void tb_node_device_configuration(Onnx__NodeProto *n, const char *configuration, int32_t pipeline_stage)
+{
+    Onnx__NodeDeviceConfigurationProto *dc = xcalloc(1, sizeof *dc);
+    onnx__node_device_configuration_proto__init(dc);
+    dc->configuration_id = strdup(configuration);
+    dc->has_pipeline_stage = 1;
+    dc->pipeline_stage = pipeline_stage;
+    APPEND(n->device_configurations, n->n_device_configurations, dc);
+}
+
 uint8_t *tb_pack(const Onnx__ModelProto *m, size_t *len)
 {
     *len = onnx__model_proto__get_packed_size(m);

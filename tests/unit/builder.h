@@ -38,6 +38,10 @@ Onnx__TensorProto *tb_initializer(Onnx__GraphProto *g, const char *name, int ele
 /* Adds a GRAPH attribute holding sub (which the node then owns). */
 void tb_graph_attribute(Onnx__NodeProto *n, const char *name, Onnx__GraphProto *sub);
 Onnx__GraphProto *tb_graph(const char *name);
+/* Adds a metadata_props entry, and a device configuration with its
+ * pipeline stage (IR 11 and 13 fields of NodeProto). */
+void tb_node_metadata(Onnx__NodeProto *n, const char *key, const char *value);
+void tb_node_device_configuration(Onnx__NodeProto *n, const char *configuration, int32_t pipeline_stage);
 
 /* Packs m into a malloc'd buffer. */
 uint8_t *tb_pack(const Onnx__ModelProto *m, size_t *len);

@@ -354,6 +354,16 @@ static uint8_t *packed(ProtobufCMessage *m, size_t *len)
     return out;
 }
 
+/* Whether a and b repack to the same bytes (*a_len and *b_len of them). */
+static bool same_repacked(ProtobufCMessage *a, ProtobufCMessage *b, size_t *a_len, size_t *b_len)
+{
+    uint8_t *pa = packed(a, a_len), *pb = packed(b, b_len);
+    bool same = *a_len == *b_len && memcmp(pa, pb, *a_len) == 0;
+    free(pa);
+    free(pb);
+    return same;
+}
+
 /* The bytes of the .onnx file path that nftw met (kind, st), or NULL when
  * it is something else or larger than max. */
 static uint8_t *model_bytes(const char *path, const struct stat *st, int kind, size_t max, size_t *len)
@@ -389,11 +399,8 @@ static int compare_one(const char *path, const struct stat *st, int kind, struct
         if (st_decode != ONNXLINT_OK)
             fail_msg("%s: the decoder refuses it (%s), protobuf-c does not", path, why);
         size_t a_len, b_len;
-        uint8_t *a = packed(&ref->base, &a_len), *b = packed(r.message, &b_len);
-        if (a_len != b_len || memcmp(a, b, a_len) != 0)
+        if (!same_repacked(&ref->base, r.message, &a_len, &b_len))
             fail_msg("%s: decoded differently from protobuf-c (%zu vs %zu bytes repacked)", path, b_len, a_len);
-        free(a);
-        free(b);
         onnx__model_proto__free_unpacked(ref, NULL);
         compared++;
         suite_models += strstr(path, "libonnx-testdata") != NULL;
@@ -541,11 +548,8 @@ static int compare_rewritten(const char *path, const struct stat *st, int kind, 
     if (strip(other.p, other.n, &tmp2, &keep2, &r2, why) != ONNXLINT_OK)
         fail_msg("%s %s: %s", path, rewritten, why);
     size_t a_len, b_len;
-    uint8_t *a = packed(r.message, &a_len), *b = packed(r2.message, &b_len);
-    if (a_len != b_len || memcmp(a, b, a_len) != 0)
+    if (!same_repacked(r.message, r2.message, &a_len, &b_len))
         fail_msg("%s %s decodes differently (%zu vs %zu bytes)", path, rewritten, b_len, a_len);
-    free(a);
-    free(b);
     free(other.p);
     ol_arena_destroy(&tmp);
     ol_arena_destroy(&keep);
@@ -556,6 +560,16 @@ static int compare_rewritten(const char *path, const struct stat *st, int kind, 
     return 0;
 }
 
+/* compare_rewritten over every model of models/, rewritten by fn. */
+static void compare_rewritten_models(rewrite_fn fn, const char *words)
+{
+    rewrite = fn;
+    rewritten = words;
+    rewritten_models = 0;
+    assert_int_equal(nftw(ONNXLINT_SOURCE_DIR "/models", compare_rewritten, 16, FTW_PHYS), 0);
+    assert_true(rewritten_models >= 20);
+}
+
 /* A singular message field that occurs twice is the merge of both, at
  * every level (protobuf's rule; concatenated serializations make it): the
  * split model decodes as the original.  (Python's protobuf reads these
@@ -564,11 +578,7 @@ static int compare_rewritten(const char *path, const struct stat *st, int kind, 
 static void merges_repeated_singular_messages(void **state)
 {
     (void)state;
-    rewrite = split_message;
-    rewritten = "with every singular message split in two";
-    rewritten_models = 0;
-    assert_int_equal(nftw(ONNXLINT_SOURCE_DIR "/models", compare_rewritten, 16, FTW_PHYS), 0);
-    assert_true(rewritten_models >= 20);
+    compare_rewritten_models(split_message, "with every singular message split in two");
     /* A tensor whose typed data is spread over two occurrences is refused
      * (one recorded range cannot hold it), not half read. */
     const uint8_t half[] = {0x10, 0x07, 0x3a, 0x01, 0x05}; /* data_type 7, int64_data (packed) [5] */
@@ -648,11 +658,7 @@ static void add_unknown(growbuf *out, const ProtobufCMessageDescriptor *d, const
 static void one_pass_decodes_as_the_general_path(void **state)
 {
     (void)state;
-    rewrite = add_unknown;
-    rewritten = "with an unknown field in every message (so none takes the one pass)";
-    rewritten_models = 0;
-    assert_int_equal(nftw(ONNXLINT_SOURCE_DIR "/models", compare_rewritten, 16, FTW_PHYS), 0);
-    assert_true(rewritten_models >= 20);
+    compare_rewritten_models(add_unknown, "with an unknown field in every message (so none takes the one pass)");
     struct stat st;
     if (stat("/usr/share/libonnx-testdata/data", &st) == 0)
         assert_int_equal(nftw("/usr/share/libonnx-testdata/data", compare_rewritten, 16, FTW_PHYS), 0);
@@ -674,21 +680,8 @@ static void decodes_every_node_field(void **state)
     n->doc_string = strdup("a node");
     n->overload = strdup("fast");
     tb_attr_int(n, "axis", 3);
-    Onnx__StringStringEntryProto *e = malloc(sizeof *e);
-    onnx__string_string_entry_proto__init(e);
-    e->key = strdup("k");
-    e->value = strdup("v");
-    n->n_metadata_props = 1;
-    n->metadata_props = malloc(sizeof *n->metadata_props);
-    n->metadata_props[0] = e;
-    Onnx__NodeDeviceConfigurationProto *dc = malloc(sizeof *dc);
-    onnx__node_device_configuration_proto__init(dc);
-    dc->configuration_id = strdup("c");
-    dc->has_pipeline_stage = 1;
-    dc->pipeline_stage = 2;
-    n->n_device_configurations = 1;
-    n->device_configurations = malloc(sizeof *n->device_configurations);
-    n->device_configurations[0] = dc;
+    tb_node_metadata(n, "k", "v");
+    tb_node_device_configuration(n, "c", 2);
     size_t node_len = onnx__node_proto__get_packed_size(n);
     growbuf node = {0};
     node.p = malloc(node_len);
@@ -716,11 +709,7 @@ static void decodes_every_node_field(void **state)
     assert_string_equal(got->overload, "fast");
     assert_int_equal(got->device_configurations[0]->pipeline_stage, 2);
     size_t a_len, b_len;
-    uint8_t *a = packed(&ref->base, &a_len), *b = packed(r.message, &b_len);
-    assert_int_equal(a_len, b_len);
-    assert_memory_equal(a, b, a_len);
-    free(a);
-    free(b);
+    assert_true(same_repacked(&ref->base, r.message, &a_len, &b_len));
     onnx__model_proto__free_unpacked(ref, NULL);
     ol_arena_destroy(&tmp);
     ol_arena_destroy(&keep);
@@ -730,9 +719,7 @@ static void decodes_every_node_field(void **state)
     tb_model_free(m);
 }
 
-static size_t lazy_models;
-
-static size_t measured_nodes, lazy_nodes;
+static size_t lazy_models, lazy_nodes, measured_nodes;
 
 /* ol_wire_node's longest bounds every string of the node its own (the
  * loader skips their length checks by it). */
@@ -769,8 +756,7 @@ static int compare_lazy(const char *path, const struct stat *st, int kind, struc
     ol_arena_init(&keep2, NULL, (size_t)1 << 30);
     ol_arena_init(&shells, NULL, (size_t)1 << 30);
     ol_wire_lazy *lazy = NULL;
-    onnxlint_status st2 =
-        ol_wire_decode_lazy(bytes, len, &keep2, &tmp2, &r2, &lazy, why2, sizeof why2);
+    onnxlint_status st2 = ol_wire_decode_lazy(bytes, len, &keep2, &tmp2, &r2, &lazy, why2, sizeof why2);
     Onnx__GraphProto *g = st2 == ONNXLINT_OK ? ((Onnx__ModelProto *)r2.message)->graph : NULL;
     const ol_wire_span *spans;
     size_t n_nodes = 0;
@@ -791,11 +777,8 @@ static int compare_lazy(const char *path, const struct stat *st, int kind, struc
                  onnxlint_status_name(st2), why2);
     if (eager == ONNXLINT_OK) {
         size_t a_len, b_len;
-        uint8_t *a = packed(r.message, &a_len), *b = packed(r2.message, &b_len);
-        if (a_len != b_len || memcmp(a, b, a_len) != 0)
+        if (!same_repacked(r.message, r2.message, &a_len, &b_len))
             fail_msg("%s: decoded node by node, it differs (%zu vs %zu bytes)", path, b_len, a_len);
-        free(a);
-        free(b);
         lazy_models++;
     }
     if (g && n_nodes)
