@@ -5,10 +5,12 @@
 #
 # For each model: reading the file (cat, the floor), every onnxlint command
 # and format, and onnx.load + infer_shapes, each as a whole process: the
-# median wall time of RUNS runs (default 5) and the peak RSS, both taken
-# by bench/timeit.c (fork to wait, and wait4's rusage).  The runs go round
-# robin (every command once, then again; the two chains in the same
-# rounds), so that a shared machine's drift falls on all of them alike.
+# median wall time of RUNS runs (default 5; three times as many for
+# onnxlint on the two chains, whose ratio is the doubling) and the peak
+# RSS, both taken by bench/timeit.c (fork to wait, and wait4's rusage).
+# The runs go round robin (every command once, then again; the two chains
+# in the same rounds), so that a shared machine's drift falls on all of
+# them alike.
 # Then the confirmation of a BERT-base-sized eval graph, and `onnxlint run` against ONNX Runtime (the onnxruntime-node npm
 # package, installed into .tools/ when npm is there; CPU, one thread) on
 # ResNet-50 and the decoder at batch 1: whole process, and the forward pass
@@ -45,8 +47,7 @@ measure() {
         cpus+=("$cpu")
         [ "$kb" -gt "$peak" ] && peak=$kb
     done
-    printf '%s %s %s\n' "$(printf '%s\n' "${times[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")" "$peak" \
-        "$(printf '%s\n' "${cpus[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")"
+    printf '%s %s %s\n' "$(median <<<"${times[*]}")" "$peak" "$(median <<<"${cpus[*]}")"
 }
 
 row() { # label "median peak cpu" [baseline "median peak cpu"]
@@ -64,7 +65,7 @@ row() { # label "median peak cpu" [baseline "median peak cpu"]
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -m), $(date -u +%Y-%m-%d)"
-echo "runs per figure: $runs (median wall time, median CPU seconds (user+system), peak RSS)"
+echo "runs per figure: $runs, $((3 * runs)) for onnxlint on the chains (median wall time, median CPU seconds (user+system), peak RSS)"
 echo "load average at start: $(cut -d" " -f1-3 /proc/loadavg)"
 # The commands timed on each model; onnx's first (the baseline).
 commands=(onnx cat inspect "inspect --format json" shapes "shapes --format json" "check --no-confirm"
@@ -83,22 +84,28 @@ invoke() {
     esac
 }
 
-# measure_models PATH...: RUNS rounds, each running every command once,
-# on every model in turn, so that the machine's drift over the minutes of
-# a run (on a shared host, 2x from one minute to the next, and more from
-# one second to the next) falls on every command alike and the ratios
-# compare like with like.  The two chains are measured together, a
-# command on one right after it on the other, for the doubling.  Sets
+# measure_models ROUNDS PATH...: ROUNDS rounds, each running every
+# onnxlint command once on every model in turn (onnx and cat, the
+# baselines, in the first RUNS of them), so that the machine's drift over
+# the minutes of a run (on a shared host, 2x from one minute to the next,
+# and more from one second to the next) falls on every command alike and
+# the ratios compare like with like.  The two chains are measured
+# together, a command on one right after it on the other, which one first
+# alternating from round to round, for the doubling.  Sets
 # result[MODEL NAME] = "median_seconds peak_kb median_cpu" and
-# walls[MODEL NAME] = the round's times in order.
+# walls[MODEL NAME] = the rounds' times in order.
 declare -A result walls
 measure_models() {
-    local path name key i t kb cpu
+    local rounds=$1 round path name key t kb cpu paths
+    shift
     declare -A cpu_s=() peaks=()
     walls=()
-    for _ in $(seq "$runs"); do
+    for round in $(seq "$rounds"); do
+        paths=("$@")
+        [ $((round % 2)) = 0 ] && [ $# = 2 ] && paths=("$2" "$1")
         for name in "${commands[@]}"; do
-            for path in "$@"; do
+            [ "$round" -gt "$runs" ] && { [ "$name" = onnx ] || [ "$name" = cat ]; } && continue
+            for path in "${paths[@]}"; do
                 if [ "$name" = onnx ] && { [ "$has_onnx" = 0 ] || [ "${path##*/}" = big_external.onnx ]; }; then
                     continue
                 fi
@@ -112,16 +119,23 @@ measure_models() {
     done
     result=()
     for key in "${!walls[@]}"; do
-        i=$(((runs + 1) / 2))
-        result[$key]="$(tr ' ' '\n' <<<"${walls[$key]}" | grep . | sort -g | sed -n "${i}p") ${peaks[$key]} $(
-            tr ' ' '\n' <<<"${cpu_s[$key]}" | grep . | sort -g | sed -n "${i}p")"
+        result[$key]="$(median <<<"${walls[$key]}") ${peaks[$key]} $(median <<<"${cpu_s[$key]}")"
     done
+}
+
+# median: the median of the numbers on standard input (blank-separated)
+median() {
+    tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
 declare -A seconds pair_ratio
 for group in resnet50.onnx decoder.onnx decoder_ext.onnx "chain50k.onnx chain100k.onnx" big_external.onnx; do
     read -ra models <<<"$group"
-    measure_models "${models[@]/#/bench/out/}"
+    # The chains' onnxlint runs are short: three times the rounds, for a
+    # doubling that the machine's noise moves less.
+    rounds=$runs
+    [ "${#models[@]}" = 2 ] && rounds=$((3 * runs))
+    measure_models "$rounds" "${models[@]/#/bench/out/}"
     for model in "${models[@]}"; do
         path=bench/out/$model
         echo
@@ -136,12 +150,12 @@ for group in resnet50.onnx decoder.onnx decoder_ext.onnx "chain50k.onnx chain100
         done
     done
     # The doubling, round by round: each chain100k run over the chain50k
-    # run just before it; the median of those ratios.
+    # run of the same round; the median of those ratios.
     for cmd in "${commands[@]:2}"; do
         [ -n "${walls["chain100k.onnx $cmd"]:-}" ] || continue
         pair_ratio[$cmd]=$(paste -d' ' <(tr ' ' '\n' <<<"${walls["chain50k.onnx $cmd"]}" | grep .) \
             <(tr ' ' '\n' <<<"${walls["chain100k.onnx $cmd"]}" | grep .) |
-            awk '{ print ($1 > 0 ? $2 / $1 : 0) }' | sort -g | sed -n "$(((runs + 1) / 2))p")
+            awk '{ printf "%s ", ($1 > 0 ? $2 / $1 : 0) }' | median)
     done
 done
 
@@ -167,7 +181,7 @@ median_of() {
     for _ in $(seq "$runs"); do
         values+=("$("$@" 2>&1 >/dev/null | tail -n 1 | awk '{ print $NF == "s" ? $(NF - 1) : $NF }')")
     done
-    printf '%s\n' "${values[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p"
+    median <<<"${values[*]}"
 }
 
 echo
