@@ -180,7 +180,9 @@ def reference_loss(module, model):
         if vi.name == "labels":
             if integral and index_loss:
                 classes = C  # every clean index-loss model of the zoo has 5 classes
-                values = [sampler.next_u64() % classes for _ in range(count)]
+                # onnxlint draws them so that the loss reads [0, C) after labels - 1
+                first = 1 if getattr(module, "loss", None) == "ce_from_1" else 0
+                values = [first + sampler.next_u64() % classes for _ in range(count)]
             elif not integral and "Log" in loss_ops:
                 values = [float(sampler.next_u64() & 1) for _ in range(count)]
             else:
@@ -245,6 +247,10 @@ class Classifier(nn.Module):
             return F.nll_loss(torch.log(F.softmax(logits, dim=1)), labels)
         if l == "nll_raw":
             return F.nll_loss(logits, labels)
+        if l == "ce_from_1":           # the data number classes from 1
+            return F.cross_entropy(logits, labels - 1)
+        if l == "ce_float_shift":      # the same through a float round trip
+            return F.cross_entropy(logits, labels.float().long() - 1)
         raise ValueError(l)
 
 
@@ -438,6 +444,17 @@ def classifier_models():
     m = train_export(seeded(MLP), feats(), int_labels((B,)))
     save(m, "cls_ce_int_labels.onnx", "clean", "", "",
          "User trained a two-layer MLP with F.cross_entropy on int64[N] class indices.")
+
+    m = train_export(seeded(Classifier, "ce_from_1"), feats(), int_labels((B,)) + 1)
+    save(m, "cls_ce_labels_from_1.onnx", "clean", "", "",
+         "User's data number the classes from 1, and the training step calls F.cross_entropy(logits, labels - 1): "
+         "the loss reads classes 0..4.")
+
+    m = train_export(seeded(Classifier, "ce_float_shift"), feats(), int_labels((B,)) + 1)
+    LAST_TRAINED[0] = None  # no loss value: sample labels cannot be drawn through the float round trip
+    save(m, "cls_ce_labels_float_shift.onnx", "clean", "", "",
+         "As cls_ce_labels_from_1, through labels.float().long() - 1: sample labels cannot be drawn to fit, so the "
+         "loss is not confirmed, and no finding blames the model for them.")
 
     probs = torch.softmax(torch.randn(B, C, generator=torch.Generator().manual_seed(4)), dim=1)
     m = train_export(seeded(Classifier, "ce"), feats(), probs)

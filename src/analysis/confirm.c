@@ -384,8 +384,8 @@ static void fill_floats(float *f, size_t n, sampler *s, draw_kind kind, double b
     s->state = part[parts - 1].state; /* the last part ends where n draws end */
 }
 
-/* Fills a with sample values of the given kind. */
-static void fill(ol_array *a, label_kind kind, int64_t classes, sampler *s)
+/* Fills a with sample values of the given kind (class indices from low). */
+static void fill(ol_array *a, label_kind kind, int64_t classes, int64_t low, sampler *s)
 {
     if (a->elem_type == 1 && (kind == LABEL_REAL || kind == LABEL_NONE)) {
         /* float32 normals, the bulk of a large model's sample data (its
@@ -398,7 +398,7 @@ static void fill(ol_array *a, label_kind kind, int64_t classes, sampler *s)
         if (a->elem_type == 8)
             continue;
         if (kind == LABEL_INDICES || (kind == LABEL_NONE && ol_elem_is_integral(a->elem_type)))
-            ol_array_set_i64(a, i, (int64_t)(next_u64(s) % (uint64_t)(classes > 0 ? classes : 2)));
+            ol_array_set_i64(a, i, low + (int64_t)(next_u64(s) % (uint64_t)(classes > 0 ? classes : 2)));
         else if (kind == LABEL_BINARY)
             ol_array_set_f64(a, i, (double)(next_u64(s) & 1));
         else
@@ -407,7 +407,7 @@ static void fill(ol_array *a, label_kind kind, int64_t classes, sampler *s)
 }
 
 static ol_array *sample_array(ol_eval *e, onnxlint_model *m, const ol_type *t, const char *const *dims, size_t n_dims,
-                              label_kind kind, int64_t classes, sampler *s)
+                              label_kind kind, int64_t classes, int64_t low, sampler *s)
 {
     char err[256] = "";
     ol_kctx k = {.eval = e, .arena = &e->arena, .error = err, .error_len = sizeof err};
@@ -417,7 +417,7 @@ static ol_array *sample_array(ol_eval *e, onnxlint_model *m, const ol_type *t, c
         shape[i] = bind_dim(m, t->shape.dims[i], dims, n_dims);
     ol_array *a = ol_k_array(&k, t->elem_type ? t->elem_type : 1, rank, shape);
     if (a)
-        fill(a, kind, classes, s);
+        fill(a, kind, classes, low, s);
     return a;
 }
 
@@ -431,6 +431,61 @@ static int64_t class_count(onnxlint_model *m, const ol_loss_record *r, const cha
                    ? 1
                    : x->shape.rank - 1;
     return bind_dim(m, x->shape.dims[axis], dims, n_dims);
+}
+
+/* The integer scalar v holds (a constant or an initializer), in *k. */
+static bool constant_scalar(const ol_value *v, int64_t *k)
+{
+    const ol_data *d = v ? v->data : NULL;
+    if (!d || d->count != 1 || !d->values || d->values[0].kind != OL_DIM_VALUE || d->values[0].value < -(1 << 30) ||
+        d->values[0].value > (1 << 30))
+        return false;
+    *k = d->values[0].value;
+    return true;
+}
+
+/* Most nodes between a labels input and its loss that the offset is
+ * followed through. */
+#define OL_MAX_LABEL_TRACE 8
+
+/* What the graph adds to the class indices of r's labels input before its
+ * loss node reads them: 0 when they reach it unchanged, -1 for labels - 1
+ * (classes numbered from 1 in the data).  Followed through one consumer
+ * at a time: a change of type or shape, and the addition or subtraction
+ * of an integer constant.  Sample labels drawn in [-offset, C - offset)
+ * reach the loss in [0, C).  False when the path is anything else. */
+static bool label_offset(const ol_loss_record *r, int64_t *offset)
+{
+    static const char *const same[] = {"Cast", "Identity", "Reshape", "Squeeze", "Unsqueeze", "Flatten"};
+    const ol_value *v = r->labels_input;
+    const ol_node *loss = r->node;
+    *offset = 0;
+    if (!v || !loss || loss->n_inputs < 2)
+        return false;
+    for (int depth = 0; depth < OL_MAX_LABEL_TRACE; depth++) {
+        if (loss->inputs[1] == v)
+            return true;
+        if (v->n_consumers != 1 || !v->consumers[0]->n_outputs || !v->consumers[0]->outputs[0])
+            return false;
+        const ol_node *c = v->consumers[0];
+        bool kept = false;
+        for (size_t i = 0; !c->domain[0] && i < sizeof same / sizeof *same; i++)
+            kept |= strcmp(c->op_type, same[i]) == 0 && c->inputs[0] == v;
+        int64_t k;
+        if (kept && strcmp(c->op_type, "Cast") == 0 && ol_elem_is_floating(ol_value_type(c->outputs[0])->elem_type))
+            return false;
+        if (!kept && !c->domain[0] && c->n_inputs == 2 && strcmp(c->op_type, "Add") == 0 &&
+            constant_scalar(c->inputs[c->inputs[0] == v ? 1 : 0], &k)) {
+            *offset += k;
+        } else if (!kept && !c->domain[0] && c->n_inputs == 2 && strcmp(c->op_type, "Sub") == 0 &&
+                   c->inputs[0] == v && constant_scalar(c->inputs[1], &k)) {
+            *offset -= k;
+        } else if (!kept) {
+            return false;
+        }
+        v = c->outputs[0];
+    }
+    return false;
 }
 
 static const char *shape_text(onnxlint_model *m, const ol_array *a)
@@ -562,6 +617,16 @@ static double reduced_count(const ol_loss_record *r, const ol_array *x, size_t c
     }
 }
 
+/* The class index a loss skips: its ignore_index, or PyTorch's default
+ * -100 for a declared cross_entropy or nll_loss (a Keras loss, and an ONNX
+ * loss node without the attribute, skip none). */
+static bool ignored_label(const ol_loss_record *r, int64_t *ignore)
+{
+    *ignore = r->has_ignore_index ? r->ignore_index : -100;
+    return r->has_ignore_index ||
+           (r->declared && !r->keras && (r->kind == OL_LOSS_CROSS_ENTROPY || r->kind == OL_LOSS_NLL));
+}
+
 static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_array *y, double *value, char *why,
                            size_t len)
 {
@@ -600,10 +665,12 @@ static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_
         }
         double total = 0, eps = r->label_smoothing;
         size_t counted = 0;
+        int64_t ignore;
+        bool skips = ignored_label(r, &ignore);
         for (size_t o = 0; o < outer; o++) {
             for (size_t in = 0; in < inner; in++) {
                 int64_t t = ol_array_get_i64(y, o * inner + in);
-                if (r->has_ignore_index && t == r->ignore_index)
+                if (skips && t == ignore)
                     continue;
                 counted++;
                 if (t < 0 || t >= c) {
@@ -728,6 +795,120 @@ static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_
     }
     *value = total / reduced_count(r, x, count, outer * inner);
     return true;
+}
+
+/* ---- labels the user gave ---- */
+
+/* Most label values TensorFlow's words list here (it lists them all). */
+#define LABEL_VALUES_SHOWN 64
+
+/* Class indices y given with --input (file) for the class-index loss r,
+ * against the classes of the logits x the run made: a label outside
+ * [0, C) that the loss does not skip fails training at its first batch.
+ * Adds the label-range finding, in the framework's words (PyTorch names
+ * the first such label; TensorFlow the least label when one is negative,
+ * else the greatest) and returns it; NULL when every label is a class. */
+static ol_finding *label_range(onnxlint_model *m, const ol_loss_record *r, const ol_node *node, const ol_array *x,
+                               const ol_array *y, const char *file, bool changed)
+{
+    if (!x || !y || x->rank < 1 || !y->count || ol_elem_is_floating(y->elem_type) ||
+        !(r->kind == OL_LOSS_CROSS_ENTROPY || r->kind == OL_LOSS_NLL || r->kind == OL_LOSS_SPARSE_CATEGORICAL))
+        return NULL;
+    int64_t classes = x->dims[r->kind == OL_LOSS_SPARSE_CATEGORICAL ? x->rank - 1 : x->rank > 1 ? 1 : 0];
+    int64_t ignore;
+    bool skips = ignored_label(r, &ignore);
+    size_t first = SIZE_MAX, n_bad = 0;
+    int64_t least = INT64_MAX, greatest = INT64_MIN;
+    for (size_t i = 0; i < y->count; i++) {
+        int64_t t = ol_array_get_i64(y, i);
+        least = t < least ? t : least;
+        greatest = t > greatest ? t : greatest;
+        if ((skips && t == ignore) || (t >= 0 && t < classes))
+            continue;
+        first = first == SIZE_MAX ? i : first;
+        n_bad++;
+    }
+    if (first == SIZE_MAX)
+        return NULL;
+    int64_t bad = ol_array_get_i64(y, first);
+    ol_fw_verdict said = {.message = r->keras ? OL_FW_KERAS_LABEL_RANGE : OL_FW_PT_TARGET_OUT_OF_BOUNDS};
+    char values[LABEL_VALUES_SHOWN * 21 + 8];
+    size_t n = 0;
+    for (size_t i = 0; i < y->count && i < LABEL_VALUES_SHOWN; i++)
+        n += (size_t)snprintf(values + n, sizeof values - n, "%s%lld", i ? " " : "", (long long)ol_array_get_i64(y, i));
+    if (y->count > LABEL_VALUES_SHOWN)
+        snprintf(values + n, sizeof values - n, " ...");
+    ol_fw_arg(&said, "target",
+              ol_finding_printf(m, "%lld", (long long)(!r->keras ? bad : least < 0 ? least : greatest)));
+    ol_fw_arg(&said, "classes", ol_finding_printf(m, "%lld", (long long)classes));
+    ol_fw_arg(&said, "values", ol_finding_printf(m, "%s", values));
+    ol_fw_verdict ours = said;
+    ol_fw_arg(&ours, "target", ol_finding_printf(m, "%lld", (long long)bad));
+    ol_fw_arg(&ours, "input_type", shape_text(m, x));
+    const ol_fw_message *msg = &ol_fw_messages[said.message];
+    ol_finding *f = ol_finding_add(m, msg->rule, node, "%s", ol_fw_fill(m, msg->summary, &ours));
+    if (!f)
+        return NULL;
+    f->why = ol_fw_why(m, &said);
+    f->fix = ol_fw_fill(m, msg->fix, &ours);
+    f->confirmed = 1;
+    f->evidence = ol_finding_printf(m, "%s%s: label [%zu] is %lld; %zu of the %zu labels %s outside [0, %lld)%s",
+                                    file, changed ? ", as the graph changes them before the loss" : "", first,
+                                    (long long)bad, n_bad, y->count, n_bad == 1 ? "lies" : "lie", (long long)classes,
+                                    skips ? ol_finding_printf(m, " and not at ignore_index %lld", (long long)ignore)
+                                          : "");
+    ol_finding_value_add(f, "logits", r->logits, &r->logits_type, NULL);
+    ol_finding_value_add(f, "labels", r->labels_input, &r->labels_type, ol_finding_printf(m, "from %s", file));
+    f->values[f->n_values - 1].name = r->labels_name;
+    return f;
+}
+
+/* The labels a loss node of the graph reads, when they come from a file
+ * the user gave, checked against the scores it reads: after the run, which
+ * made both (and may have stopped at the node for a label). */
+static void graph_label_ranges(onnxlint_model *m, ol_eval *e, const char *const *user_inputs, size_t n_user_inputs)
+{
+    for (size_t l = 0; l < m->n_losses; l++) {
+        const ol_loss_record *r = &m->losses[l];
+        const ol_node *n = r->node;
+        const char *file = r->labels_input ? user_file(r->labels_input->name, user_inputs, n_user_inputs) : NULL;
+        if (!file || r->declared || r->pattern || !n || n->n_inputs < 2 || !n->inputs[0] || !n->inputs[1])
+            continue;
+        const ol_rvalue *xv = ol_eval_value(e, n->inputs[0]), *yv = ol_eval_value(e, n->inputs[1]);
+        label_range(m, r, n, xv && xv->kind == OL_RV_TENSOR ? xv->tensor : NULL,
+                    yv && yv->kind == OL_RV_TENSOR ? yv->tensor : NULL, file, n->inputs[1] != r->labels_input);
+    }
+}
+
+/* The loss whose node the run stopped at on a class index the sample data
+ * made: labels drawn in [0, C) that the graph changes before its loss in a
+ * way label_offset does not follow (labels * 2, labels - C) can leave the
+ * classes, which says nothing of the model.  Such a run confirms nothing
+ * and finds nothing: only labels the user gave are judged (label-range). */
+static const ol_loss_record *sample_label_stop(const onnxlint_model *m, ol_eval *e, const char *const *user_inputs,
+                                               size_t n_user_inputs)
+{
+    const ol_node *n = e->failed;
+    for (size_t l = 0; n && !e->gave_up && l < m->n_losses; l++) {
+        const ol_loss_record *r = &m->losses[l];
+        if (r->node != n || r->pattern || r->declared || n->n_inputs < 2 || !n->inputs[0] || !n->inputs[1] ||
+            !r->labels_input || !(r->labels_input->flags & OL_VALUE_INPUT) ||
+            user_file(r->labels_input->name, user_inputs, n_user_inputs))
+            continue; /* labels the model makes, or the user's: judged as they are */
+        const ol_rvalue *xv = ol_eval_value(e, n->inputs[0]), *yv = ol_eval_value(e, n->inputs[1]);
+        const ol_array *x = xv && xv->kind == OL_RV_TENSOR ? xv->tensor : NULL;
+        const ol_array *y = yv && yv->kind == OL_RV_TENSOR ? yv->tensor : NULL;
+        if (!x || !y || x->rank < 1 || ol_elem_is_floating(y->elem_type))
+            continue;
+        int64_t classes = x->dims[x->rank > 1 ? 1 : 0], ignore;
+        bool skips = ignored_label(r, &ignore);
+        for (size_t i = 0; i < y->count; i++) {
+            int64_t t = ol_array_get_i64(y, i);
+            if (!(skips && t == ignore) && (t < 0 || t >= classes))
+                return r;
+        }
+    }
+    return NULL;
 }
 
 /* ---- evidence ---- */
@@ -1034,11 +1215,12 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
         if (v->flags & OL_VALUE_INITIALIZER)
             continue;
         label_kind kind = LABEL_NONE;
-        int64_t classes = 2;
+        int64_t classes = 2, low = 0, offset;
         for (size_t l = 0; l < m->n_losses; l++) {
             if (m->losses[l].labels_input == v) {
                 kind = label_kind_of(&m->losses[l]);
                 classes = class_count(m, &m->losses[l], dims, n_dims);
+                low = kind == LABEL_INDICES && label_offset(&m->losses[l], &offset) ? -offset : 0;
             }
         }
         const ol_type *t = ol_value_type(v);
@@ -1062,11 +1244,13 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
         ol_param_init init = kind == LABEL_NONE ? ol_parameter_init(m, v, &bound) : OL_INIT_NONE;
         ol_array *a = t->kind != OL_TYPE_TENSOR ? NULL
                       : init != OL_INIT_NONE  ? parameter_array(&e, m, t, dims, n_dims, init, bound, &s)
-                                              : sample_array(&e, m, t, dims, n_dims, kind, classes, &s);
+                                              : sample_array(&e, m, t, dims, n_dims, kind, classes, low, &s);
         inputs[n++] = a ? ol_k_tensor_value(&k, a) : NULL;
     }
     bool ran = inputs && outputs && ol_eval_run(&e, inputs, n, outputs, g->n_outputs);
-    if (!ran)
+    graph_label_ranges(m, &e, user_inputs, n_user_inputs);
+    const ol_loss_record *stopped = ran ? NULL : sample_label_stop(m, &e, user_inputs, n_user_inputs);
+    if (!ran && !stopped)
         run_failed(m, &e);
     for (size_t l = 0; l < m->n_losses; l++) {
         ol_loss_record *r = &m->losses[l];
@@ -1078,12 +1262,16 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
                                                : ours    ? ""
                                                          : "the model fails before the loss: ",
                                                e.error);
-            set_evidence(m, r, ours ? 1 : -1, ev, ours);
+            if (r == stopped) /* the sample labels' fault, not the model's */
+                ev = ol_finding_printf(m, "the sample labels, as the graph changes them before the loss, are no "
+                                          "class of it (%s); give labels with --input %s=FILE",
+                                       e.error, r->labels_input ? r->labels_input->name : "LABELS");
+            set_evidence(m, r, r == stopped ? -1 : ours ? 1 : -1, ev, ours && r != stopped);
             /* A run that gave up says so: on the loss's line when no
              * finding carries the evidence. */
             if (!r->n_findings)
                 r->summary = ol_finding_printf(m, "not confirmed: %s", ev);
-            if (ours)
+            if (ours && r != stopped)
                 confirm_batch_warnings(m, r, ev);
             continue;
         }
@@ -1106,10 +1294,16 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
                     continue;
                 }
             } else {
-                y = sample_array(&e, m, &r->labels_type, dims, n_dims, label_kind_of(r), classes, &s);
+                y = sample_array(&e, m, &r->labels_type, dims, n_dims, label_kind_of(r), classes, 0, &s);
             }
             if (!y)
                 continue;
+            const ol_finding *range = file ? label_range(m, r, NULL, x, y, file, false) : NULL;
+            if (range) {
+                r->summary = ol_finding_printf(m, "fails with logits %s and labels %s: %s", shape_text(m, x),
+                                               shape_text(m, y), range->message);
+                continue;
+            }
             if (!declared_value(r, x, y, &v, why, sizeof why)) {
                 const char *ev = ol_finding_printf(m, "with logits %s and labels %s: %s", shape_text(m, x),
                                                    shape_text(m, y), why);

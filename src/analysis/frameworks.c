@@ -187,7 +187,9 @@ const ol_fw_message ol_fw_messages[OL_FW_MESSAGE_COUNT] = {
                                "zero_infinity=True to ignore such samples",
                                PT, OL_FW_NONE},
     [OL_FW_PT_TARGET_OUT_OF_BOUNDS] = {OL_FW_PT_TARGET_OUT_OF_BOUNDS, OL_FW_PYTORCH, "IndexError",
-                                       "Target {target} is out of bounds.", "run-failed", NULL,
+                                       "Target {target} is out of bounds.", "label-range",
+                                       "the labels hold {target}, outside the {classes} classes of the logits "
+                                       "{input_type}",
                                        "class indices must lie in [0, {classes}) (or equal ignore_index): remap the "
                                        "labels, or give the head one output per class",
                                        PT, OL_FW_NONE},
@@ -238,6 +240,18 @@ const ol_fw_message ol_fw_messages[OL_FW_MESSAGE_COUNT] = {
          "sparse_categorical_crossentropy look for a Softmax, binary_crossentropy for a Sigmoid; in graph mode the "
          "loss is then computed on that activation's input); tf.keras 2.6.0 said 'produced by a sigmoid or softmax "
          "activation' and closed the quote", OL_FW_NONE},
+    [OL_FW_KERAS_LABEL_RANGE] = {OL_FW_KERAS_LABEL_RANGE, OL_FW_KERAS, "InvalidArgumentError",
+                                 "Received a label value of {target} which is outside the valid range of [0, "
+                                 "{classes}).  Label values: {values}",
+                                 "label-range",
+                                 "the labels hold {target}, outside the {classes} classes of the logits "
+                                 "{input_type}",
+                                 "class indices must lie in [0, {classes}): remap the labels, or give the head one "
+                                 "output per class",
+                                 "TensorFlow 2.10.1 and 2.12.0 tensorflow/core/kernels/sparse_xent_op.cc "
+                                 "CheckInvalidLabelIndex, at run time on CPU (the least label when one is negative, "
+                                 "else the greatest; on GPU the loss is NaN instead): tf.keras 2.6-2.15 "
+                                 "sparse_categorical_crossentropy", OL_FW_NONE},
     [OL_FW_KERAS_SPARSE_FIRST_DIM] = {OL_FW_KERAS_SPARSE_FIRST_DIM, OL_FW_KERAS, "InvalidArgumentError",
                                       "logits and labels must have the same first dimension, got logits shape "
                                       "{logits_2d} and labels shape {labels_1d}",

@@ -60,6 +60,7 @@ typedef enum ol_fw_message_id {
     OL_FW_KERAS_INCOMPATIBLE,
     OL_FW_KERAS_SPARSE_FIRST_DIM,
     OL_FW_KERAS_FROM_LOGITS_ACTIVATION,
+    OL_FW_KERAS_LABEL_RANGE,
     OL_FW_MESSAGE_COUNT
 } ol_fw_message_id;
 

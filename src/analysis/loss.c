@@ -167,16 +167,32 @@ static const ol_value *head_weight(const ol_node *head)
     return w && (w->flags & OL_VALUE_INITIALIZER) ? w : NULL;
 }
 
-/* The graph input the labels come from (past Cast/Reshape/Squeeze/OneHot). */
+/* Whether v is a single number the graph holds (a constant or an
+ * initializer inference read). */
+static bool is_constant_scalar(const ol_value *v)
+{
+    return v && v->data && v->data->count == 1;
+}
+
+/* The graph input the labels come from: past Cast/Reshape/Squeeze/OneHot,
+ * and past the addition or subtraction of a constant (labels - 1 for
+ * classes numbered from 1 in the data). */
 static const ol_value *label_input(const ol_value *v)
 {
     for (int i = 0; v && i < OL_MAX_TRACE; i++) {
         if (v->flags & OL_VALUE_INPUT)
             return v;
         const ol_node *p = v->producer;
-        if (!p || !(is_shape_only(p) || op_is(p, "OneHot")) || !p->n_inputs)
+        if (!p || !p->n_inputs)
             return v;
-        v = p->inputs[0];
+        if (is_shape_only(p) || op_is(p, "OneHot"))
+            v = p->inputs[0];
+        else if ((op_is(p, "Sub") || op_is(p, "Add")) && p->n_inputs == 2 && is_constant_scalar(p->inputs[1]))
+            v = p->inputs[0];
+        else if (op_is(p, "Add") && p->n_inputs == 2 && is_constant_scalar(p->inputs[0]))
+            v = p->inputs[1];
+        else
+            return v;
     }
     return v;
 }

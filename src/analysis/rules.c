@@ -33,6 +33,17 @@ const ol_rule ol_rules[] = {
      "         RuntimeError: weight tensor should be defined either for all 5 classes or no classes but got weight tensor of shape: [4]\n\n"
      "Bad:   head = nn.Linear(512, 5); target = F.one_hot(y, num_classes=4).float()\n"
      "Good:  head = nn.Linear(512, 5); target = F.one_hot(y, num_classes=5).float()\n"},
+    {"label-range", ONNXLINT_ERROR, "class indices in the labels given lie outside the logits' classes",
+     "Class-index losses take labels in [0, C) for C classes (besides ignore_index).  A\n"
+     "label of C or more, or a negative one, fails the first batch that holds it: classes\n"
+     "numbered from 1, a head one class short, or a padding value that is not ignore_index.\n"
+     "It is found in the labels given with --input NAME=FILE (.npy or .pb), for a loss in\n"
+     "the graph or a declared one.\n\n"
+     "PyTorch: IndexError: Target 10 is out of bounds.\n"
+     "Keras:   InvalidArgumentError: Received a label value of 10 which is outside the valid range of [0, 10).  "
+     "Label values: 1 10 3\n\n"
+     "Bad:   head = nn.Linear(512, 10); labels = torch.tensor([1, 10, 3])   # classes numbered 1..10\n"
+     "Good:  labels = labels - 1                                          # classes 0..9\n"},
     {"batch-mismatch", ONNXLINT_ERROR, "batch or spatial dims of logits and labels differ",
      "Logits and labels must agree on the batch dim and on every spatial dim.  A reshape\n"
      "such as view(-1, 512) that folds part of the feature map into the batch changes\n"

@@ -33,6 +33,7 @@
 static const char *const loss_rules[] = {
     "label-dtype",   "label-rank",  "class-count",    "batch-mismatch", "class-axis",   "probabilities-as-logits",
     "logits-as-probabilities", "broadcast-loss", "ignore-index", "softmax-axis", "ctc-lengths", "loss-reduction",
+    "label-range",
 };
 
 static const char *const keras_losses[] = {"sparse_categorical_crossentropy", "categorical_crossentropy",

@@ -87,6 +87,42 @@ npy "$tmp/labels3.npy" 0 1 3
 out=$("$ONNXLINT" check models/infer_classifier.onnx "${decl[@]}" --input "labels=$tmp/labels3.npy" --dim N=4)
 expect_contains "$out" "with logits (4,10) and labels (3)" "the file's own values reach the loss"
 
+# Given labels outside the logits' classes fail training at their first
+# batch: an error, in the words of the framework the loss is named for.
+npy "$tmp/range.npy" 1 12 3 15
+out=$("$ONNXLINT" check models/infer_classifier.onnx "${decl[@]}" --input "labels=$tmp/range.npy"); rc=$?
+expect_eq $rc 1 "declared labels outside [0, C): exit 1"
+expect_contains "$out" "error[label-range]: the labels hold 12, outside the 10 classes of the logits (4,10)" \
+    "label-range names the first label outside the classes"
+expect_contains "$out" "why        PyTorch: IndexError: Target 12 is out of bounds." "PyTorch names the first one"
+expect_contains "$out" "label [1] is 12; 2 of the 4 labels lie outside [0, 10)" "the evidence counts them"
+out=$("$ONNXLINT" check models/infer_classifier.onnx --loss sparse_categorical_crossentropy --from-logits \
+    --labels labels:int64[N] --input "labels=$tmp/range.npy")
+expect_contains "$out" "Keras: InvalidArgumentError: Received a label value of 15 which is outside the valid range of [0, 10).  Label values: 1 12 3 15" \
+    "TensorFlow names the greatest label and lists them all"
+npy "$tmp/ignored.npy" 1 -100 3 0
+out=$("$ONNXLINT" check models/infer_classifier.onnx "${decl[@]}" --input "labels=$tmp/ignored.npy"); rc=$?
+expect_eq $rc 0 "-100 is PyTorch's default ignore_index: no finding"
+expect_contains "$out" "at random init" "the loss is computed over the other labels"
+out=$("$ONNXLINT" check models/infer_classifier.onnx --loss sparse_categorical_crossentropy --from-logits \
+    --labels labels:int64[N] --input "labels=$tmp/ignored.npy")
+expect_contains "$out" "Received a label value of -100 which" "Keras ignores no label: TensorFlow names the least"
+# A loss node of the graph: the labels as the node reads them.
+out=$("$ONNXLINT" check models/cls_ce_int_labels.onnx --input "labels=$tmp/range.npy"); rc=$?
+expect_eq $rc 1 "graph loss with labels outside [0, C): exit 1"
+expect_contains "$out" "error[label-range] node '/SoftmaxCrossEntropyLoss' (SoftmaxCrossEntropyLoss): the labels hold 12, outside the 5 classes of the logits (4,5)" \
+    "label-range at the loss node"
+expect_not_contains "$out" "run-failed" "the run's failure at the loss is the label-range finding, not another"
+npy "$tmp/from1.npy" 1 5 3 2
+out=$("$ONNXLINT" check models/cls_ce_labels_from_1.onnx --input "labels=$tmp/from1.npy"); rc=$?
+expect_eq $rc 0 "classes numbered from 1 for a training step that subtracts 1: no finding"
+npy "$tmp/from0.npy" 0 4 3 2
+out=$("$ONNXLINT" check models/cls_ce_labels_from_1.onnx --input "labels=$tmp/from0.npy"); rc=$?
+expect_eq $rc 1 "classes numbered from 0 for a training step that subtracts 1: exit 1"
+expect_contains "$out" "PyTorch: IndexError: Target -1 is out of bounds." "the loss reads label - 1"
+expect_contains "$out" "from0.npy, as the graph changes them before the loss: label [0] is -1" \
+    "the evidence says the graph changed the labels"
+
 # Baselines match the model however it is named: keyed by its path relative
 # to the baseline file, with a fingerprint that survives unrelated edits.
 mkdir -p "$tmp/gate/exports" "$tmp/elsewhere"
