@@ -199,6 +199,8 @@ typedef struct onnxlint_check_options {
     size_t n_inputs;
     int dims_shared; /* the dims are given for many models at once (a folder, a config glob): one naming a
                         symbol this model does not have is ignored, not refused */
+    const char *inputs_from; /* where the inputs were given, for messages: NULL for --input, else e.g.
+                                "repo/.onnxlint.yaml: inputs:" */
 } onnxlint_check_options;
 
 /* Infers shapes (if not done yet) and runs every rule: the loss rules on

@@ -109,9 +109,11 @@ bool ol_options_validate(const onnxlint_model *m, const ol_check_options *o, con
     if (o->has_labels)
         add_name(names, &n_names, o->labels_name);
     for (size_t i = 0; i < n_inputs; i++) {
+        char given[1024]; /* "--input labels=y.npy", or the configuration's words */
+        snprintf(given, sizeof given, "%s %s", o->inputs_from ? o->inputs_from : "--input", inputs[i]);
         const char *eq = strchr(inputs[i], '=');
         if (!eq || eq == inputs[i] || !eq[1])
-            return refuse(why, cap, "--input %s: give NAME=FILE, e.g. %s=labels.npy", inputs[i], "labels", NULL);
+            return refuse(why, cap, "%s: give NAME=FILE, e.g. %s=labels.npy", given, "labels", NULL);
         char name[256];
         snprintf(name, sizeof name, "%.*s", (int)(eq - inputs[i]), inputs[i]);
         bool known = false;
@@ -119,13 +121,12 @@ bool ol_options_validate(const onnxlint_model *m, const ol_check_options *o, con
             known = strcmp(names[k], name) == 0;
         if (!known && !o->dims_shared) {
             const char *near = ol_suggest(name, names, n_names);
-            return refuse(why, cap, "--input %s: the model reads no input by that name (it reads: %s)", inputs[i],
+            return refuse(why, cap, "%s: the model reads no input by that name (it reads: %s)", given,
                           list_text(names, n_names, list, sizeof list), near);
         }
         struct stat st;
         if (stat(eq + 1, &st) != 0 || !S_ISREG(st.st_mode))
-            return refuse(why, cap, "--input %s: no file '%s' (a .pb TensorProto or .npy file)", inputs[i], eq + 1,
-                          NULL);
+            return refuse(why, cap, "%s: no file '%s' (a .pb TensorProto or .npy file)", given, eq + 1, NULL);
     }
     return true;
 }

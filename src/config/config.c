@@ -54,14 +54,17 @@
 #define OL_MAX_CONFIG_BYTES ((size_t)1 << 20)
 #define OL_MAX_CONFIG_NESTING 32
 #define OL_MAX_CONFIG_INDENT 256
-/* Most "NAME=VALUE" dims per model entry. */
+/* Most "NAME=VALUE" dims, and "NAME=FILE" inputs, per model entry. */
 #define OL_MAX_CONFIG_DIMS 16
+#define OL_MAX_CONFIG_INPUTS 16
 
 typedef struct model_entry {
     const char *glob, *loss, *labels, *logits;
     bool from_logits;
     const char *dims[OL_MAX_CONFIG_DIMS];
     size_t n_dims;
+    const char *inputs[OL_MAX_CONFIG_INPUTS]; /* "NAME=FILE", the file relative to the config's folder */
+    size_t n_inputs;
 } model_entry;
 
 typedef struct rule_entry {
@@ -77,6 +80,7 @@ struct onnxlint_config {
     ol_arena arena;
     const char *path;
     const char *dir; /* the folder model globs are relative to */
+    const char *inputs_from; /* "PATH: inputs:", naming its inputs in messages */
     model_entry models[OL_MAX_CONFIG_ENTRIES];
     size_t n_models;
     rule_entry rules[OL_MAX_CONFIG_ENTRIES];
@@ -160,8 +164,19 @@ static onnxlint_status parse(onnxlint_config *c, yaml_document_t *doc, onnxlint_
                         }
                         continue;
                     }
+                    if (m && strcmp(k, "inputs") == 0 && vn && vn->type == YAML_MAPPING_NODE) {
+                        for (yaml_node_pair_t *d = vn->data.mapping.pairs.start; d < vn->data.mapping.pairs.top; d++) {
+                            const char *dk = scalar(doc, yaml_document_get_node(doc, d->key));
+                            const char *dv = scalar(doc, yaml_document_get_node(doc, d->value));
+                            if (!dk || !dv || !dk[0] || !dv[0] || strchr(dk, '=') || m->n_inputs >= OL_MAX_CONFIG_INPUTS)
+                                return fail(err, c->path, "'inputs' maps input names to .npy or .pb files, at most 16");
+                            m->inputs[m->n_inputs++] = dv[0] == '/' ? ol_arena_printf(&c->arena, "%s=%s", dk, dv)
+                                                                    : ol_arena_printf(&c->arena, "%s=%s/%s", dk, c->dir, dv);
+                        }
+                        continue;
+                    }
                     if (!v)
-                        return fail(err, c->path, "entry values must be strings (except dims)");
+                        return fail(err, c->path, "entry values must be strings (except dims and inputs)");
                     if (m && strcmp(k, "glob") == 0)
                         m->glob = keep(c, v);
                     else if (m && strcmp(k, "loss") == 0)
@@ -277,6 +292,7 @@ onnxlint_status onnxlint_config_load(const char *path, onnxlint_config **out, on
     }
     ol_arena_init(&c->arena, NULL, (size_t)64 << 20);
     c->path = keep(c, path);
+    c->inputs_from = ol_arena_printf(&c->arena, "%s: inputs:", path);
     const char *slash = strrchr(path, '/');
     c->dir = slash ? ol_arena_strndup(&c->arena, path, (size_t)(slash - path)) : keep(c, ".");
     yaml_parser_t parser;
@@ -383,6 +399,12 @@ void onnxlint_config_options(const onnxlint_config *c, const char *model_path, o
             o->dims = m->dims;
             o->n_dims = m->n_dims;
             o->dims_shared = 1; /* a glob's dims serve every model it matches */
+        }
+        if (m->n_inputs && !(o->n_inputs && !o->inputs_from)) { /* the command line's --input wins */
+            o->inputs = m->inputs;
+            o->n_inputs = m->n_inputs;
+            o->inputs_from = c->inputs_from;
+            o->dims_shared = 1; /* and its inputs: one this model does not read is ignored */
         }
     }
 }

@@ -78,4 +78,18 @@ kl_config 'mse(reduction=batchmean)'
 err=$("$ONNXLINT" check --config kl.yaml exports/distill.onnx 2>&1); expect_eq $? 2 "batchmean for mse"
 expect_contains "$err" "kl.yaml: --loss: PyTorch: ValueError: batchmean is not a valid value for reduction" \
     "a reduction PyTorch refuses, in its words"
+# A sample of the real labels, kept beside the model, is checked against its
+# head at every run: inputs: maps input names to files, from the config's folder.
+mkdir -p data
+npy data/labels.npy 0 3 11 2
+printf 'models:\n  - glob: "exports/infer_classifier.onnx"\n    loss: cross_entropy\n    labels: "labels:int64[N]"\n    inputs: {labels: data/labels.npy}\n' > labels.yaml
+out=$(cd exports && "$ONNXLINT" check --config ../labels.yaml infer_classifier.onnx); rc=$?
+expect_eq $rc 1 "the config's labels file fails the gate"
+expect_contains "$out" "error[label-range]: the labels hold 11, outside the 10 classes of the logits (4,10)" \
+    "the config's inputs reach the loss, relative to the config's folder"
+out=$("$ONNXLINT" check --config labels.yaml exports/infer_classifier.onnx --input "labels=$SRC/models/../data-none.npy" 2>&1)
+expect_contains "$out" "--input labels=$SRC/models/../data-none.npy: no file" "the command line's --input wins"
+printf 'models:\n  - glob: "exports/*.onnx"\n    loss: cross_entropy\n    labels: "labels:int64[N]"\n    inputs: {labels: data/none.npy}\n' > labels.yaml
+err=$("$ONNXLINT" check --config labels.yaml exports/infer_classifier.onnx 2>&1); expect_eq $? 2 "a missing labels file"
+expect_contains "$err" "labels.yaml: inputs: labels=./data/none.npy: no file" "the message names the config"
 finish

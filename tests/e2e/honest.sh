@@ -7,19 +7,6 @@ cd "$SRC"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# An int64 .npy vector (NumPy format 1.0) from its values: npy FILE V...
-npy() {
-    local file=$1; shift
-    local dict="{'descr': '<i8', 'fortran_order': False, 'shape': ($#,), }"
-    local len=$(( ${#dict} + 1 ))
-    local pad=$(( (64 - (10 + len) % 64) % 64 ))
-    { printf '\x93NUMPY\x01\x00'; printf "\\x$(printf %02x $(( (len + pad) % 256 )))\\x$(printf %02x $(( (len + pad) / 256 )))"
-      printf '%s' "$dict"; printf "%${pad}s\n" ''
-      for v in "$@"; do
-          local i; for i in 0 1 2 3 4 5 6 7; do printf "\\x$(printf %02x $(( (v >> (8 * i)) & 255 )))"; done
-      done; } > "$file"
-}
-
 # What was checked, per model, and in the summary.
 out=$("$ONNXLINT" check models/infer_classifier.onnx); rc=$?
 expect_eq $rc 0 "an inference-only model without a declaration has no finding"
