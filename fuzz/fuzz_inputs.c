@@ -4,8 +4,10 @@
  * tensors `run` and `check --input` take (.pb TensorProto / Sequence /
  * Optional, .npy).  The first byte picks the kind (modulo 4), the rest is
  * the file.  A small valid model (one float input X[N,4]) is the model the
- * baseline and the inputs go with.  Any crash, hang, sanitizer report or
- * leak is a bug; a clean error status is the expected outcome for garbage.
+ * baseline and the inputs go with; the tensors are also given as the labels
+ * of a training graph (FUZZ_LOSS_MODEL: its loss reads labels - 1), whose
+ * check runs the loss on them.  Any crash, hang, sanitizer report or leak
+ * is a bug; a clean error status is the expected outcome for garbage.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -15,16 +17,16 @@
 
 #include "onnxlint/onnxlint.h"
 
-#ifndef FUZZ_MODEL
-#error "FUZZ_MODEL: path of the model the inputs go with"
+#if !defined(FUZZ_MODEL) || !defined(FUZZ_LOSS_MODEL)
+#error "FUZZ_MODEL, FUZZ_LOSS_MODEL: paths of the models the inputs go with"
 #endif
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char dir[64];
-static uint8_t *model_bytes; /* FUZZ_MODEL, read once: the tree may change while fuzzing */
-static size_t model_len;
+static uint8_t *model_bytes, *loss_bytes; /* FUZZ_MODEL, FUZZ_LOSS_MODEL, read once: the tree may change */
+static size_t model_len, loss_len;
 
 static int discard(void *ctx, const char *data, size_t len)
 {
@@ -34,6 +36,20 @@ static int discard(void *ctx, const char *data, size_t len)
     return 0;
 }
 
+static uint8_t *read_whole(const char *path, size_t *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f || fseek(f, 0, SEEK_END) != 0)
+        abort();
+    long len = ftell(f);
+    uint8_t *bytes = malloc(len > 0 ? (size_t)len : 1);
+    if (len <= 0 || !bytes || fseek(f, 0, SEEK_SET) != 0 || fread(bytes, 1, (size_t)len, f) != (size_t)len)
+        abort();
+    *out = (size_t)len;
+    fclose(f);
+    return bytes;
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
@@ -41,15 +57,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     snprintf(dir, sizeof dir, "/tmp/onnxlint-fuzz-XXXXXX");
     if (!mkdtemp(dir))
         abort();
-    FILE *f = fopen(FUZZ_MODEL, "rb");
-    if (!f || fseek(f, 0, SEEK_END) != 0)
-        abort();
-    long len = ftell(f);
-    model_bytes = malloc(len > 0 ? (size_t)len : 1);
-    if (len <= 0 || !model_bytes || fseek(f, 0, SEEK_SET) != 0 || fread(model_bytes, 1, (size_t)len, f) != (size_t)len)
-        abort();
-    model_len = (size_t)len;
-    fclose(f);
+    model_bytes = read_whole(FUZZ_MODEL, &model_len);
+    loss_bytes = read_whole(FUZZ_LOSS_MODEL, &loss_len);
     return 0;
 }
 
@@ -110,6 +119,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const char *inputs[] = {binding};
         onnxlint_run_options ro = {.input_files = inputs, .n_input_files = 1, .memory_budget = (size_t)256 << 20};
         onnxlint_run(model, &ro, discard, NULL, &err);
+        onnxlint_model *loss = NULL;
+        snprintf(binding, sizeof binding, "labels=%s", path);
+        onnxlint_check_options co = {.inputs = inputs, .n_inputs = 1};
+        if (onnxlint_model_load_buffer("models/loss.onnx", loss_bytes, loss_len, NULL, &loss, &err) != ONNXLINT_OK)
+            abort(); /* the bundled model must load */
+        if (onnxlint_check(loss, &co, &err) == ONNXLINT_OK)
+            onnxlint_findings_write(&loss, 1, ONNXLINT_FORMAT_JSON, 0, discard, NULL, &err);
+        onnxlint_model_free(loss);
     }
     onnxlint_model_free(model);
     return 0;

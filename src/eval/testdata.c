@@ -38,29 +38,59 @@ static bool fail(char *why, size_t len, const char *fmt, const char *a)
     return false;
 }
 
-/* A TensorProto (fully unpacked, data included) as an array of the run. */
+/* How many numbers (a complex element is two) of its element type tp
+ * stores outside raw_data. */
+static size_t stored_numbers(const Onnx__TensorProto *tp)
+{
+    switch (tp->data_type) {
+    case 1:
+    case 14: return tp->n_float_data;
+    case 11:
+    case 15: return tp->n_double_data;
+    case 7: return tp->n_int64_data;
+    case 12:
+    case 13: return tp->n_uint64_data;
+    case 8: return tp->n_string_data;
+    default: return tp->n_int32_data;
+    }
+}
+
+/* A TensorProto (fully unpacked, data included) as an array of the run.
+ * The data it holds is checked against its dims before anything is
+ * allocated: a few bytes that declare a 4 GB tensor allocate nothing. */
 static ol_array *tensor_from_proto(ol_kctx *k, const Onnx__TensorProto *tp)
 {
     if (tp->n_dims > OL_MAX_RANK) {
         ol_k_fail(k, "rank %zu", tp->n_dims);
         return NULL;
     }
+    size_t size = ol_elem_size(tp->data_type), count = 1;
+    bool complex = tp->data_type == 14 || tp->data_type == 15;
+    for (size_t i = 0; i < tp->n_dims; i++) {
+        if (tp->dims[i] < 0 || (tp->dims[i] && count > SIZE_MAX / 2 / (size ? size : 1) / (uint64_t)tp->dims[i])) {
+            ol_k_fail(k, "dims negative or too large");
+            return NULL;
+        }
+        count *= (size_t)tp->dims[i];
+    }
+    if (count && tp->has_raw_data && (tp->data_type == 8 || tp->raw_data.len != count * size)) {
+        ol_k_fail(k, "raw_data holds %zu bytes, the dims need %zu", tp->raw_data.len, count * size);
+        return NULL;
+    }
+    if (count && !tp->has_raw_data && stored_numbers(tp) != count * (complex ? 2 : 1)) {
+        ol_k_fail(k, "holds %zu data elements, the dims need %zu", stored_numbers(tp), count);
+        return NULL;
+    }
     ol_array *a = ol_k_array(k, tp->data_type, (int)tp->n_dims, tp->dims);
     if (!a)
         return NULL;
-    size_t size = ol_elem_size(tp->data_type);
     if (a->count == 0)
         return a;
     if (tp->has_raw_data) {
-        if (tp->data_type == 8 || tp->raw_data.len != a->count * size) {
-            ol_k_fail(k, "raw_data holds %zu bytes, the dims need %zu", tp->raw_data.len, a->count * size);
-            return NULL;
-        }
         memcpy(a->data, tp->raw_data.data, tp->raw_data.len);
         return a;
     }
     size_t n = 0;
-    bool complex = tp->data_type == 14 || tp->data_type == 15;
     switch (tp->data_type) {
     case 1:
     case 14:
@@ -290,14 +320,22 @@ static ol_rvalue *parse_npy(ol_kctx *k, const uint8_t *data, size_t len, char *w
         while (*p == ',' || *p == ' ')
             p++;
     }
-    ol_array *a = ol_k_array(k, elem, rank, dims);
-    if (!a)
-        return NULL;
-    size_t bytes = a->count * ol_elem_size(elem);
+    /* The data must be in the file before the array is allocated. */
+    size_t bytes = ol_elem_size(elem);
+    for (int i = 0; i < rank; i++) {
+        if (dims[i] && bytes > len / (uint64_t)dims[i]) {
+            snprintf(why, why_len, ".npy: data shorter than its shape");
+            return NULL;
+        }
+        bytes *= (size_t)dims[i];
+    }
     if (hstart + hlen + bytes > len) {
         snprintf(why, why_len, ".npy: data shorter than its shape");
         return NULL;
     }
+    ol_array *a = ol_k_array(k, elem, rank, dims);
+    if (!a)
+        return NULL;
     if (bytes)
         memcpy(a->data, data + hstart + hlen, bytes);
     return ol_k_tensor_value(k, a);
@@ -313,9 +351,10 @@ ol_rvalue *ol_value_read_file(ol_eval *e, const char *path, const ol_type *type,
     if (!data)
         return NULL;
     if (len >= 6 && memcmp(data, "\x93NUMPY", 6) == 0) {
-        ol_rvalue *v = parse_npy(&k, data, len, why, why_len);
-        if (!v && !why[0])
-            snprintf(why, why_len, "%s: %s", path, err[0] ? err : "not a .npy array");
+        char what[256] = "";
+        ol_rvalue *v = parse_npy(&k, data, len, what, sizeof what);
+        if (!v) /* the file, then what is wrong with it */
+            snprintf(why, why_len, "%s: %s", path, what[0] ? what : err[0] ? err : "not a .npy array");
         return v;
     }
     ol_rvalue *v = parse_value(&k, data, len, type, 0);

@@ -169,6 +169,17 @@ for f in rank dims type; do
 done
 err=$("$ONNXLINT" run --input X="$big/neg.npy" ext_ok/model.onnx 2>&1 >/dev/null); expect_eq $? 2 "a .npy with a negative dim"
 expect_contains "$err" "negative dim -2" "the negative dim is named as such"
+# A few bytes that declare a tensor of billions of elements allocate nothing
+# before their data is found short (under AddressSanitizer, an allocation
+# that large aborts): the labels of check --input, a TensorProto and a .npy.
+printf '\x08\x01\x08\xff\xff\xbf\xff\x03\x10\x01\x42\x01\x78\x4a\x0c\x00\x00\x80\xbf\x00\x00\x00\x00\x00\x00\x80\x3f' \
+    > "$big/huge.pb"
+npy "$big/huge.npy" '<i8' '(4000000000,)' 32
+for f in huge.pb huge.npy; do
+    out=$("$ONNXLINT" check "$SRC/models/cls_ce_int_labels.onnx" --input "labels=$big/$f" 2>&1)
+    expect_eq $? 0 "labels $f that declare billions of elements"
+    expect_contains "$out" "not run: $big/$f: " "the short $f is named, and the loss not run"
+done
 # Only check takes --fail-on: the other commands' help does not offer it.
 for c in run shapes inspect dot; do
     case "$("$ONNXLINT" $c --help)" in *fail-on*) bad "$c --help documents --fail-on" ;; *) ok ;; esac
