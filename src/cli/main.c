@@ -99,7 +99,7 @@ static const struct option_spec {
     {OPT_FROM_LOGITS, "from-logits", 0, NULL, CMD_CHECK, "Keras losses: the model outputs raw logits"},
     {OPT_HELP, "help", 'h', NULL, CMD_ALL, "show help and exit"},
     {OPT_INPUT, "input", 0, "NAME=FILE", CMD_RUN | CMD_CHECK,
-     "the value of a graph input (.pb TensorProto or .npy); repeatable"},
+     "the value of a graph input or the declared labels (.pb TensorProto or .npy); repeatable"},
     {OPT_INPUTS, "inputs", 0, "DIR", CMD_RUN, "a folder of input_K.pb files (ONNX's backend-test layout)"},
     {OPT_JOBS, "jobs", 'j', "N", CMD_CHECK, "check N models in parallel (default 1)"},
     {OPT_LABELS, "labels", 0, "NAME:DTYPE[DIMS]", CMD_CHECK,
@@ -148,7 +148,8 @@ static const struct command_spec {
      "wrong type or rank for the loss, class counts that differ between the head, the labels\n"
      "and the class weights, batch dims that disagree, classes on the wrong axis, softmax\n"
      "applied twice, raw scores where probabilities are expected, silent broadcasting in\n"
-     "element-wise losses; plus the graph rules (shape errors, undefined values...).\n"
+     "element-wise losses, labels given with --input that name classes the head lacks;\n"
+     "plus the graph rules (shape errors, undefined values...).\n"
      "Losses inside the graph are found by themselves (SoftmaxCrossEntropyLoss,\n"
      "NegativeLogLikelihoodLoss, exported BCE/MSE/L1 patterns); for inference-only exports\n"
      "declare the loss and the labels (or in .onnxlint.yaml).  Folders are searched for\n"
