@@ -19,6 +19,7 @@
 #include "eval/eval.h"
 #include "eval/testdata.h"
 #include "infer/infer.h"
+#include "suite.h"
 
 #define RTOL 1e-3
 #define ATOL 1e-5
@@ -233,41 +234,13 @@ done:
     return verdict;
 }
 
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
-static void collect(const char *dir, char ***paths, size_t *n, size_t *cap, int depth)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (strcmp(e->d_name, "model.onnx") == 0) {
-            if (*n == *cap) {
-                *cap = *cap ? *cap * 2 : 256;
-                *paths = realloc(*paths, *cap * sizeof **paths);
-            }
-            (*paths)[(*n)++] = strdup(dir);
-        } else if (depth < 3 && e->d_type == DT_DIR) {
-            collect(path, paths, n, cap, depth + 1);
-        }
-    }
-    closedir(d);
-}
 
 int main(int argc, char **argv)
 {
     run r = {0};
     int min_pass = 0;
-    char **dirs = NULL;
-    size_t n = 0, cap = 0;
+    suite_list l = {0};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-v") == 0)
             r.verbose = true;
@@ -276,26 +249,22 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--min-pass") == 0 && i + 1 < argc)
             min_pass = atoi(argv[++i]);
         else
-            collect(argv[i], &dirs, &n, &cap, 0);
+            suite_collect(&l, argv[i], true);
     }
-    if (n)
-        qsort(dirs, n, sizeof *dirs, by_name);
-    for (size_t i = 0; i < n; i++) {
-        if (!r.filter || strstr(dirs[i], r.filter)) {
-            r.models++;
-            enum verdict v = check_model(&r, dirs[i]);
-            const char *bad = v == FAIL ? known_bad(dirs[i]) : NULL;
-            if (bad) {
-                printf("      (known-bad test data: %s)\n", bad);
-                v = BAD_DATA;
-            }
-            r.counts[v]++;
-            if (r.verbose && v == PASS)
-                printf("pass  %s\n", dirs[i]);
+    suite_select(&l, r.filter);
+    for (size_t i = 0; i < l.n; i++) {
+        r.models++;
+        enum verdict v = check_model(&r, l.paths[i]);
+        const char *bad = v == FAIL ? known_bad(l.paths[i]) : NULL;
+        if (bad) {
+            printf("      (known-bad test data: %s)\n", bad);
+            v = BAD_DATA;
         }
-        free(dirs[i]);
+        r.counts[v]++;
+        if (r.verbose && v == PASS)
+            printf("pass  %s\n", l.paths[i]);
     }
-    free(dirs);
+    suite_free(&l);
     printf("numeric conformance: %d models: %d pass, %d fail, %d unsupported, %d known-bad test data\n", r.models,
            r.counts[PASS], r.counts[FAIL], r.counts[UNSUPPORTED], r.counts[BAD_DATA]);
     if (r.counts[PASS] < min_pass)

@@ -17,13 +17,13 @@
  * checked.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "infer/infer.h"
 #include "ir/ir.h"
+#include "suite.h"
 
 #define MAX_SYMBOLS 512
 
@@ -150,42 +150,13 @@ static void check_model(run *r, const char *path)
     onnxlint_model_free(sm);
 }
 
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
-/* Collects model.onnx paths below dir (depth 2: suite/test/model.onnx). */
-static void collect(const char *dir, char ***paths, size_t *n, size_t *cap, int depth)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (strcmp(e->d_name, "model.onnx") == 0) {
-            if (*n == *cap) {
-                *cap = *cap ? *cap * 2 : 256;
-                *paths = realloc(*paths, *cap * sizeof **paths);
-            }
-            (*paths)[(*n)++] = strdup(path);
-        } else if (depth < 3 && e->d_type == DT_DIR) {
-            collect(path, paths, n, cap, depth + 1);
-        }
-    }
-    closedir(d);
-}
 
 int main(int argc, char **argv)
 {
     run r = {0};
     long min_checked = 0;
-    char **paths = NULL;
-    size_t n = 0, cap = 0;
+    suite_list l = {0};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-v") == 0)
             r.verbose = true;
@@ -194,16 +165,12 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--min-checked") == 0 && i + 1 < argc)
             min_checked = atol(argv[++i]);
         else
-            collect(argv[i], &paths, &n, &cap, 0);
+            suite_collect(&l, argv[i], false);
     }
-    if (n)
-        qsort(paths, n, sizeof *paths, by_name);
-    for (size_t i = 0; i < n; i++) {
-        if (!r.filter || strstr(paths[i], r.filter))
-            check_model(&r, paths[i]);
-        free(paths[i]);
-    }
-    free(paths);
+    suite_select(&l, r.filter);
+    for (size_t i = 0; i < l.n; i++)
+        check_model(&r, l.paths[i]);
+    suite_free(&l);
     printf("symbolic shapes: %ld models (%ld with symbols): %ld symbolic dims checked at the suite's values, %ld wrong; "
            "%ld failed to load\n",
            r.models, r.symbolized, r.checked, r.wrong, r.failed_loads);
