@@ -118,7 +118,7 @@ typedef struct ol_check_options {
     ol_type labels_type;
     bool has_labels;
     bool dims_shared;           /* --dim/config dims serve many models: an absent symbol is ignored */
-    const char *inputs_from;    /* "--input", or the configuration that gave the inputs */
+    const char *inputs_from;    /* the configuration that gave the inputs, NULL for --input */
     const char *logits_name;    /* NULL: the single output or the classifier head's */
     /* The declared loss's arguments, "--loss KIND(name=value,...)": */
     int64_t weight_len;         /* weight=C: class weights of this length; 0 none */

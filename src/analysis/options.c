@@ -119,7 +119,9 @@ bool ol_options_validate(const onnxlint_model *m, const ol_check_options *o, con
         bool known = false;
         for (size_t k = 0; k < n_names && !known; k++)
             known = strcmp(names[k], name) == 0;
-        if (!known && !o->dims_shared) {
+        /* one --input for a folder of models may name what only some read;
+         * a configuration's inputs name what the models of its glob read */
+        if (!known && (!o->dims_shared || o->inputs_from)) {
             const char *near = ol_suggest(name, names, n_names);
             return refuse(why, cap, "%s: the model reads no input by that name (it reads: %s)", given,
                           list_text(names, n_names, list, sizeof list), near);

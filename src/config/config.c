@@ -403,8 +403,7 @@ void onnxlint_config_options(const onnxlint_config *c, const char *model_path, o
         if (m->n_inputs && !(o->n_inputs && !o->inputs_from)) { /* the command line's --input wins */
             o->inputs = m->inputs;
             o->n_inputs = m->n_inputs;
-            o->inputs_from = c->inputs_from;
-            o->dims_shared = 1; /* and its inputs: one this model does not read is ignored */
+            o->inputs_from = c->inputs_from; /* and a name the model does not read is an error there too */
         }
     }
 }

@@ -23,7 +23,7 @@ onnxlint_status onnxlint_check(onnxlint_model *m, const onnxlint_check_options *
     ol_check_options o = {0};
     char why[1024];
     o.dims_shared = options && options->dims_shared;
-    o.inputs_from = options && options->inputs_from ? options->inputs_from : "--input";
+    o.inputs_from = options ? options->inputs_from : NULL;
     if (options && options->loss) {
         if (!ol_loss_parse(options->loss, &o, why, sizeof why)) {
             if (err) {

@@ -89,6 +89,10 @@ expect_contains "$out" "error[label-range]: the labels hold 11, outside the 10 c
     "the config's inputs reach the loss, relative to the config's folder"
 out=$("$ONNXLINT" check --config labels.yaml exports/infer_classifier.onnx --input "labels=$SRC/models/../data-none.npy" 2>&1)
 expect_contains "$out" "--input labels=$SRC/models/../data-none.npy: no file" "the command line's --input wins"
+printf 'models:\n  - glob: "exports/infer_classifier.onnx"\n    loss: cross_entropy\n    labels: "labels:int64[N]"\n    inputs: {lables: data/labels.npy}\n' > labels.yaml
+err=$("$ONNXLINT" check --config labels.yaml exports/infer_classifier.onnx 2>&1); expect_eq $? 2 "a misspelt input name"
+expect_contains "$err" "labels.yaml: inputs: lables=./data/labels.npy: the model reads no input by that name (it reads: input, labels): did you mean labels?" \
+    "a configuration's input the model does not read is refused, not ignored"
 printf 'models:\n  - glob: "exports/*.onnx"\n    loss: cross_entropy\n    labels: "labels:int64[N]"\n    inputs: {labels: data/none.npy}\n' > labels.yaml
 err=$("$ONNXLINT" check --config labels.yaml exports/infer_classifier.onnx 2>&1); expect_eq $? 2 "a missing labels file"
 expect_contains "$err" "labels.yaml: inputs: labels=./data/none.npy: no file" "the message names the config"
