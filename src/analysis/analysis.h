@@ -100,6 +100,8 @@ typedef struct ol_loss_record {
     const ol_value *output;       /* the value holding the loss, NULL when declared */
     const ol_value *logits;
     const ol_value *labels_input; /* the graph input the labels come from, NULL when declared */
+    int64_t labels_offset;        /* what the graph adds to its class indices before the loss node */
+    bool labels_offset_known;     /* and that is all it does to them (see label_input in loss.c) */
     const char *labels_name;      /* that input's name, or the declared labels' */
     ol_type logits_type, labels_type;
     const ol_node **region;       /* the pattern's nodes (or the loss node) */

@@ -433,61 +433,6 @@ static int64_t class_count(onnxlint_model *m, const ol_loss_record *r, const cha
     return bind_dim(m, x->shape.dims[axis], dims, n_dims);
 }
 
-/* The integer scalar v holds (a constant or an initializer), in *k. */
-static bool constant_scalar(const ol_value *v, int64_t *k)
-{
-    const ol_data *d = v ? v->data : NULL;
-    if (!d || d->count != 1 || !d->values || d->values[0].kind != OL_DIM_VALUE || d->values[0].value < -(1 << 30) ||
-        d->values[0].value > (1 << 30))
-        return false;
-    *k = d->values[0].value;
-    return true;
-}
-
-/* Most nodes between a labels input and its loss that the offset is
- * followed through. */
-#define OL_MAX_LABEL_TRACE 8
-
-/* What the graph adds to the class indices of r's labels input before its
- * loss node reads them: 0 when they reach it unchanged, -1 for labels - 1
- * (classes numbered from 1 in the data).  Followed through one consumer
- * at a time: a change of type or shape, and the addition or subtraction
- * of an integer constant.  Sample labels drawn in [-offset, C - offset)
- * reach the loss in [0, C).  False when the path is anything else. */
-static bool label_offset(const ol_loss_record *r, int64_t *offset)
-{
-    static const char *const same[] = {"Cast", "Identity", "Reshape", "Squeeze", "Unsqueeze", "Flatten"};
-    const ol_value *v = r->labels_input;
-    const ol_node *loss = r->node;
-    *offset = 0;
-    if (!v || !loss || loss->n_inputs < 2)
-        return false;
-    for (int depth = 0; depth < OL_MAX_LABEL_TRACE; depth++) {
-        if (loss->inputs[1] == v)
-            return true;
-        if (v->n_consumers != 1 || !v->consumers[0]->n_outputs || !v->consumers[0]->outputs[0])
-            return false;
-        const ol_node *c = v->consumers[0];
-        bool kept = false;
-        for (size_t i = 0; !c->domain[0] && i < sizeof same / sizeof *same; i++)
-            kept |= strcmp(c->op_type, same[i]) == 0 && c->inputs[0] == v;
-        int64_t k;
-        if (kept && strcmp(c->op_type, "Cast") == 0 && ol_elem_is_floating(ol_value_type(c->outputs[0])->elem_type))
-            return false;
-        if (!kept && !c->domain[0] && c->n_inputs == 2 && strcmp(c->op_type, "Add") == 0 &&
-            constant_scalar(c->inputs[c->inputs[0] == v ? 1 : 0], &k)) {
-            *offset += k;
-        } else if (!kept && !c->domain[0] && c->n_inputs == 2 && strcmp(c->op_type, "Sub") == 0 &&
-                   c->inputs[0] == v && constant_scalar(c->inputs[1], &k)) {
-            *offset -= k;
-        } else if (!kept) {
-            return false;
-        }
-        v = c->outputs[0];
-    }
-    return false;
-}
-
 static const char *shape_text(onnxlint_model *m, const ol_array *a)
 {
     char buf[256];
@@ -799,6 +744,36 @@ static bool declared_value(const ol_loss_record *r, const ol_array *x, const ol_
 
 /* ---- labels the user gave ---- */
 
+/* The tensor the run made for v, or NULL. */
+static const ol_array *run_tensor(const ol_eval *e, const ol_value *v)
+{
+    const ol_rvalue *rv = v ? ol_eval_value(e, v) : NULL;
+    return rv && rv->kind == OL_RV_TENSOR ? rv->tensor : NULL;
+}
+
+/* The class indices of y outside [0, classes), but for ignore when skips:
+ * the index of the first (SIZE_MAX: there is none) and how many; and the
+ * least and greatest label of all. */
+typedef struct label_scan {
+    size_t first, n_bad;
+    int64_t least, greatest;
+} label_scan;
+
+static label_scan scan_labels(const ol_array *y, int64_t classes, bool skips, int64_t ignore)
+{
+    label_scan sc = {SIZE_MAX, 0, INT64_MAX, INT64_MIN};
+    for (size_t i = 0; i < y->count; i++) {
+        int64_t t = ol_array_get_i64(y, i);
+        sc.least = t < sc.least ? t : sc.least;
+        sc.greatest = t > sc.greatest ? t : sc.greatest;
+        if ((skips && t == ignore) || (t >= 0 && t < classes))
+            continue;
+        sc.first = sc.first == SIZE_MAX ? i : sc.first;
+        sc.n_bad++;
+    }
+    return sc;
+}
+
 /* Most label values TensorFlow's words list here (it lists them all). */
 #define LABEL_VALUES_SHOWN 64
 
@@ -817,20 +792,10 @@ static ol_finding *label_range(onnxlint_model *m, const ol_loss_record *r, const
     int64_t classes = x->dims[r->kind == OL_LOSS_SPARSE_CATEGORICAL ? x->rank - 1 : x->rank > 1 ? 1 : 0];
     int64_t ignore;
     bool skips = ignored_label(r, &ignore);
-    size_t first = SIZE_MAX, n_bad = 0;
-    int64_t least = INT64_MAX, greatest = INT64_MIN;
-    for (size_t i = 0; i < y->count; i++) {
-        int64_t t = ol_array_get_i64(y, i);
-        least = t < least ? t : least;
-        greatest = t > greatest ? t : greatest;
-        if ((skips && t == ignore) || (t >= 0 && t < classes))
-            continue;
-        first = first == SIZE_MAX ? i : first;
-        n_bad++;
-    }
-    if (first == SIZE_MAX)
+    label_scan sc = scan_labels(y, classes, skips, ignore);
+    if (sc.first == SIZE_MAX)
         return NULL;
-    int64_t bad = ol_array_get_i64(y, first);
+    int64_t bad = ol_array_get_i64(y, sc.first);
     ol_fw_verdict said = {.message = r->keras ? OL_FW_KERAS_LABEL_RANGE : OL_FW_PT_TARGET_OUT_OF_BOUNDS};
     char values[LABEL_VALUES_SHOWN * 21 + 8];
     size_t n = 0;
@@ -839,7 +804,7 @@ static ol_finding *label_range(onnxlint_model *m, const ol_loss_record *r, const
     if (y->count > LABEL_VALUES_SHOWN)
         snprintf(values + n, sizeof values - n, " ...");
     ol_fw_arg(&said, "target",
-              ol_finding_printf(m, "%lld", (long long)(!r->keras ? bad : least < 0 ? least : greatest)));
+              ol_finding_printf(m, "%lld", (long long)(!r->keras ? bad : sc.least < 0 ? sc.least : sc.greatest)));
     ol_fw_arg(&said, "classes", ol_finding_printf(m, "%lld", (long long)classes));
     ol_fw_arg(&said, "values", ol_finding_printf(m, "%s", values));
     ol_fw_verdict ours = said;
@@ -853,8 +818,9 @@ static ol_finding *label_range(onnxlint_model *m, const ol_loss_record *r, const
     f->fix = ol_fw_fill(m, msg->fix, &ours);
     f->confirmed = 1;
     f->evidence = ol_finding_printf(m, "%s%s: label [%zu] is %lld; %zu of the %zu labels %s outside [0, %lld)%s",
-                                    file, changed ? ", as the graph changes them before the loss" : "", first,
-                                    (long long)bad, n_bad, y->count, n_bad == 1 ? "lies" : "lie", (long long)classes,
+                                    file, changed ? ", as the graph changes them before the loss" : "", sc.first,
+                                    (long long)bad, sc.n_bad, y->count, sc.n_bad == 1 ? "lies" : "lie",
+                                    (long long)classes,
                                     skips ? ol_finding_printf(m, " and not at ignore_index %lld", (long long)ignore)
                                           : "");
     ol_finding_value_add(f, "logits", r->logits, &r->logits_type, NULL);
@@ -874,15 +840,14 @@ static void graph_label_ranges(onnxlint_model *m, ol_eval *e, const char *const 
         const char *file = r->labels_input ? user_file(r->labels_input->name, user_inputs, n_user_inputs) : NULL;
         if (!file || r->declared || r->pattern || !n || n->n_inputs < 2 || !n->inputs[0] || !n->inputs[1])
             continue;
-        const ol_rvalue *xv = ol_eval_value(e, n->inputs[0]), *yv = ol_eval_value(e, n->inputs[1]);
-        label_range(m, r, n, xv && xv->kind == OL_RV_TENSOR ? xv->tensor : NULL,
-                    yv && yv->kind == OL_RV_TENSOR ? yv->tensor : NULL, file, n->inputs[1] != r->labels_input);
+        label_range(m, r, n, run_tensor(e, n->inputs[0]), run_tensor(e, n->inputs[1]), file,
+                    n->inputs[1] != r->labels_input);
     }
 }
 
 /* The loss whose node the run stopped at on a class index the sample data
  * made: labels drawn in [0, C) that the graph changes before its loss in a
- * way label_offset does not follow (labels * 2, labels - C) can leave the
+ * way the draw does not follow (labels * 2, a float round trip) can leave the
  * classes, which says nothing of the model.  Such a run confirms nothing
  * and finds nothing: only labels the user gave are judged (label-range). */
 static const ol_loss_record *sample_label_stop(const onnxlint_model *m, ol_eval *e, const char *const *user_inputs,
@@ -895,18 +860,13 @@ static const ol_loss_record *sample_label_stop(const onnxlint_model *m, ol_eval 
             !r->labels_input || !(r->labels_input->flags & OL_VALUE_INPUT) ||
             user_file(r->labels_input->name, user_inputs, n_user_inputs))
             continue; /* labels the model makes, or the user's: judged as they are */
-        const ol_rvalue *xv = ol_eval_value(e, n->inputs[0]), *yv = ol_eval_value(e, n->inputs[1]);
-        const ol_array *x = xv && xv->kind == OL_RV_TENSOR ? xv->tensor : NULL;
-        const ol_array *y = yv && yv->kind == OL_RV_TENSOR ? yv->tensor : NULL;
+        const ol_array *x = run_tensor(e, n->inputs[0]), *y = run_tensor(e, n->inputs[1]);
         if (!x || !y || x->rank < 1 || ol_elem_is_floating(y->elem_type))
             continue;
-        int64_t classes = x->dims[x->rank > 1 ? 1 : 0], ignore;
+        int64_t ignore;
         bool skips = ignored_label(r, &ignore);
-        for (size_t i = 0; i < y->count; i++) {
-            int64_t t = ol_array_get_i64(y, i);
-            if (!(skips && t == ignore) && (t < 0 || t >= classes))
-                return r;
-        }
+        if (scan_labels(y, x->dims[x->rank > 1 ? 1 : 0], skips, ignore).first != SIZE_MAX)
+            return r;
     }
     return NULL;
 }
@@ -1051,24 +1011,20 @@ static void run_failed(onnxlint_model *m, const ol_eval *e)
     f->fix = ol_finding_printf(m, "make the shapes agree for every input size the model declares (a view(-1, K) "
                                   "usually wants x.flatten(1); check the layer's in_features / in_channels)");
     /* A loss node that met a label outside [0, C): PyTorch's IndexError. */
-    const ol_rvalue *lv = (strcmp(n->op_type, "SoftmaxCrossEntropyLoss") == 0 ||
-                           strcmp(n->op_type, "NegativeLogLikelihoodLoss") == 0) &&
-                                  n->n_inputs > 1 && n->inputs[1] && a && a->shape.rank >= 2
-                              ? ol_eval_value(e, n->inputs[1])
-                              : NULL;
-    const ol_array *labels = lv && lv->kind == OL_RV_TENSOR ? lv->tensor : NULL;
+    const ol_array *labels = (strcmp(n->op_type, "SoftmaxCrossEntropyLoss") == 0 ||
+                              strcmp(n->op_type, "NegativeLogLikelihoodLoss") == 0) &&
+                                     n->n_inputs > 1 && a && a->shape.rank >= 2
+                                 ? run_tensor(e, n->inputs[1])
+                                 : NULL;
     int64_t classes = a && a->shape.rank >= 2 ? a->shape.dims[1].value : 0;
     int64_t ignore = ol_node_attribute_int(n, "ignore_index", INT64_MIN);
-    for (size_t i = 0; labels && i < labels->count; i++) {
-        int64_t t = ol_array_get_i64(labels, i);
-        if (t != ignore && (t < 0 || t >= classes)) {
-            ol_fw_verdict v = {.message = OL_FW_PT_TARGET_OUT_OF_BOUNDS};
-            ol_fw_arg(&v, "target", ol_finding_printf(m, "%lld", (long long)t));
-            ol_fw_arg(&v, "classes", ol_finding_printf(m, "%lld", (long long)classes));
-            f->why = ol_fw_why(m, &v);
-            f->fix = ol_fw_fill(m, ol_fw_messages[v.message].fix, &v);
-            break;
-        }
+    label_scan sc = labels ? scan_labels(labels, classes, ignore != INT64_MIN, ignore) : (label_scan){SIZE_MAX, 0, 0, 0};
+    if (sc.first != SIZE_MAX) {
+        ol_fw_verdict v = {.message = OL_FW_PT_TARGET_OUT_OF_BOUNDS};
+        ol_fw_arg(&v, "target", ol_finding_printf(m, "%lld", (long long)ol_array_get_i64(labels, sc.first)));
+        ol_fw_arg(&v, "classes", ol_finding_printf(m, "%lld", (long long)classes));
+        f->why = ol_fw_why(m, &v);
+        f->fix = ol_fw_fill(m, ol_fw_messages[v.message].fix, &v);
     }
 }
 
@@ -1215,12 +1171,14 @@ onnxlint_status ol_confirm(onnxlint_model *m, uint64_t seed, const char *const *
         if (v->flags & OL_VALUE_INITIALIZER)
             continue;
         label_kind kind = LABEL_NONE;
-        int64_t classes = 2, low = 0, offset;
+        int64_t classes = 2, low = 0;
         for (size_t l = 0; l < m->n_losses; l++) {
-            if (m->losses[l].labels_input == v) {
-                kind = label_kind_of(&m->losses[l]);
-                classes = class_count(m, &m->losses[l], dims, n_dims);
-                low = kind == LABEL_INDICES && label_offset(&m->losses[l], &offset) ? -offset : 0;
+            const ol_loss_record *r = &m->losses[l];
+            if (r->labels_input == v) {
+                kind = label_kind_of(r);
+                classes = class_count(m, r, dims, n_dims);
+                /* drawn so that the loss reads [0, C): from 1 for labels - 1 */
+                low = kind == LABEL_INDICES && r->labels_offset_known ? -r->labels_offset : 0;
             }
         }
         const ol_type *t = ol_value_type(v);

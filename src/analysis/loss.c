@@ -168,32 +168,59 @@ static const ol_value *head_weight(const ol_node *head)
 }
 
 /* Whether v is a single number the graph holds (a constant or an
- * initializer inference read). */
-static bool is_constant_scalar(const ol_value *v)
+ * initializer inference read); *k gets it when it is an integer of at
+ * most 2^30 (else *integer is false). */
+static bool constant_scalar(const ol_value *v, bool *integer, int64_t *k)
 {
-    return v && v->data && v->data->count == 1;
+    const ol_data *d = v ? v->data : NULL;
+    if (!d || d->count != 1)
+        return false;
+    *integer = d->values && d->values[0].kind == OL_DIM_VALUE && d->values[0].value >= -(1 << 30) &&
+               d->values[0].value <= (1 << 30);
+    *k = *integer ? d->values[0].value : 0;
+    return true;
 }
 
 /* The graph input the labels come from: past Cast/Reshape/Squeeze/OneHot,
  * and past the addition or subtraction of a constant (labels - 1 for
- * classes numbered from 1 in the data). */
-static const ol_value *label_input(const ol_value *v)
+ * classes numbered from 1 in the data).  *offset gets what the path adds
+ * to the input's class indices (-1 for labels - 1); *exact says whether
+ * that is all the path does: only casts to integers, changes of shape and
+ * additions of integers, each value on it read by nothing else. */
+static const ol_value *label_input(const ol_value *v, int64_t *offset, bool *exact)
 {
+    static const char *const same[] = {"Cast", "Identity", "Reshape", "Squeeze", "Unsqueeze", "Flatten"};
+    *offset = 0;
+    *exact = true;
     for (int i = 0; v && i < OL_MAX_TRACE; i++) {
         if (v->flags & OL_VALUE_INPUT)
             return v;
         const ol_node *p = v->producer;
         if (!p || !p->n_inputs)
-            return v;
-        if (is_shape_only(p) || op_is(p, "OneHot"))
+            break;
+        bool kept = false, integer = false;
+        for (size_t k = 0; !p->domain[0] && k < sizeof same / sizeof *same; k++)
+            kept |= strcmp(p->op_type, same[k]) == 0;
+        kept &= !op_is(p, "Cast") || !ol_elem_is_floating(ol_value_type(v)->elem_type);
+        int64_t k = 0;
+        if (is_shape_only(p) || op_is(p, "OneHot")) {
+            *exact &= kept;
             v = p->inputs[0];
-        else if ((op_is(p, "Sub") || op_is(p, "Add")) && p->n_inputs == 2 && is_constant_scalar(p->inputs[1]))
+        } else if ((op_is(p, "Sub") || op_is(p, "Add")) && p->n_inputs == 2 &&
+                   constant_scalar(p->inputs[1], &integer, &k)) {
+            *exact &= integer;
+            *offset += op_is(p, "Sub") ? -k : k;
             v = p->inputs[0];
-        else if (op_is(p, "Add") && p->n_inputs == 2 && is_constant_scalar(p->inputs[0]))
+        } else if (op_is(p, "Add") && p->n_inputs == 2 && constant_scalar(p->inputs[0], &integer, &k)) {
+            *exact &= integer;
+            *offset += k;
             v = p->inputs[1];
-        else
-            return v;
+        } else {
+            break;
+        }
+        *exact &= v && v->n_consumers == 1;
     }
+    *exact = false; /* no graph input at the end of the path */
     return v;
 }
 
@@ -1180,7 +1207,12 @@ static void record_loss(analysis *a, const loss *l, const ol_value *output, size
     r->node = l->node;
     r->output = output;
     r->logits = l->logits;
-    r->labels_input = l->labels ? label_input(l->labels) : NULL;
+    int64_t offset = 0;
+    bool exact = false;
+    r->labels_input = l->labels ? label_input(l->labels, &offset, &exact) : NULL;
+    /* the offset a loss node's labels input is drawn with (confirm.c) */
+    r->labels_offset_known = exact && l->node && !l->pattern && l->node->n_inputs > 1 && l->labels == l->node->inputs[1];
+    r->labels_offset = offset;
     r->labels_name = l->labels_name;
     r->logits_type = l->logits_type;
     r->labels_type = l->labels_type;
@@ -1207,7 +1239,9 @@ static void loss_node(analysis *a, const ol_node *n)
         return;
     l.logits_type = *ol_value_type(l.logits);
     l.labels_type = *ol_value_type(l.labels);
-    const ol_value *li = label_input(l.labels);
+    int64_t offset;
+    bool exact;
+    const ol_value *li = label_input(l.labels, &offset, &exact);
     l.labels_name = li ? li->name : l.labels->name;
     const Onnx__AttributeProto *ii = ol_node_attribute(n, "ignore_index");
     if (ii && ii->has_i) {
