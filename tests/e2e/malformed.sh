@@ -175,10 +175,12 @@ expect_contains "$err" "negative dim -2" "the negative dim is named as such"
 printf '\x08\x01\x08\xff\xff\xbf\xff\x03\x10\x01\x42\x01\x78\x4a\x0c\x00\x00\x80\xbf\x00\x00\x00\x00\x00\x00\x80\x3f' \
     > "$big/huge.pb"
 npy "$big/huge.npy" '<i8' '(4000000000,)' 32
-for f in huge.pb huge.npy; do
+for case in "huge.pb:raw_data holds 12 bytes, the dims need" "huge.npy:.npy: data shorter than its shape"; do
+    f=${case%%:*}
     out=$("$ONNXLINT" check "$SRC/models/cls_ce_int_labels.onnx" --input "labels=$big/$f" 2>&1)
     expect_eq $? 0 "labels $f that declare billions of elements"
     expect_contains "$out" "not run: $big/$f: " "the short $f is named, and the loss not run"
+    expect_contains "$out" "${case#*:}" "$f: its data is found short (not its size refused after allocating)"
 done
 # Only check takes --fail-on: the other commands' help does not offer it.
 for c in run shapes inspect dot; do
